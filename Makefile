@@ -1,0 +1,32 @@
+# Two commands: `make demo` and `make test`. Both set up everything they need (venv, install) first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+JOBS   ?= 2
+
+.PHONY: demo test bench clean templates schema
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python scripts/demo.py
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+templates: $(STAMP)
+	$(BIN)/python scripts/build_templates.py
+
+schema: $(STAMP)
+	$(BIN)/python scripts/make_schema.py
+
+clean:
+	rm -rf demo-store build dist *.egg-info .pytest_cache

@@ -1,0 +1,108 @@
+"""The `ehcp` command line. Thin: each command parses options, calls one core function and prints through
+cli/output.py. Command groups load lazily (start-up stays fast), and EhcpError is turned into a message here and
+nowhere else."""
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from typing import Any
+
+import click
+
+from ehcp_docs import __version__
+from ehcp_docs.errors import EhcpError
+
+# command name -> "module:attribute". Listed here so `ehcp --help` needs no imports of the command modules.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("ehcp_docs.cli.plans:init", "Create a new plan store."),
+    "add": ("ehcp_docs.cli.plans:add", "Add new plans to the store (one commit)."),
+    "validate": ("ehcp_docs.cli.plans:validate", "Check plan files or the whole store."),
+    "show": ("ehcp_docs.cli.plans:show", "Show a plan, as in force now or on a date."),
+    "log": ("ehcp_docs.cli.plans:log", "List a plan's events, newest first."),
+    "edit": ("ehcp_docs.cli.plans:edit", "Correct a plan (event `correction`)."),
+    "render": ("ehcp_docs.cli.render:render", "Produce the plan or any letter as a Word document."),
+    "deadlines": ("ehcp_docs.cli.calendar:deadlines", "Every statutory deadline for one plan."),
+    "due": ("ehcp_docs.cli.calendar:due", "Plans whose review falls in a term or period."),
+    "lists": ("ehcp_docs.cli.calendar:lists", "The statutory termly lists for settings, health and social care."),
+    "overdue": ("ehcp_docs.cli.calendar:overdue", "The drift report: every late step across the store."),
+    "review": ("ehcp_docs.cli.review:review", "Run the annual review: schedule, advice, record, report, decide."),
+    "diff": ("ehcp_docs.cli.amend:diff", "What changed between two versions of a plan."),
+    "amend": ("ehcp_docs.cli.amend:amend", "Propose, consult on and issue amendments."),
+    "reassess": ("ehcp_docs.cli.amend:reassess", "Re-assessment requests and decisions."),
+    "cease": ("ehcp_docs.cli.amend:cease", "Consider and decide ceasing a plan."),
+    "progress": ("ehcp_docs.cli.live:progress", "Termly progress returns and updates for families."),
+    "lint": ("ehcp_docs.cli.live:lint", "Plan quality checks."),
+    "contribute": ("ehcp_docs.cli.live:contribute", "Record a suggestion between reviews."),
+    "contribution": ("ehcp_docs.cli.live:contribution", "Resolve a contribution."),
+    "concern": ("ehcp_docs.cli.live:concern", "Record and answer concerns about delivery."),
+    "doctor": ("ehcp_docs.cli.admin:doctor", "Check and repair the store."),
+    "maintenance": ("ehcp_docs.cli.admin:maintenance", "Keep the store fast (commit-graph, gc)."),
+    "export": ("ehcp_docs.cli.admin:export", "Export a plan, optionally redacted."),
+    "sync": ("ehcp_docs.cli.admin:sync", "Share the store with the team (pull --rebase, push)."),
+    "purge": ("ehcp_docs.cli.admin:purge", "Remove a plan and its history after retention."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if not target:
+            return None
+        module, attr = target[0].split(":")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except ModuleNotFoundError as e:
+            if e.name == module:  # a command group not built yet
+                return None
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """The one place an EhcpError becomes a message and an exit code (also under CliRunner)."""
+        try:
+            return super().invoke(ctx)
+        except EhcpError as e:
+            from ehcp_docs.cli import output
+
+            output.error(e.message, e.messages, e.hint)
+            ctx.exit(e.exit_code)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(n, COMMANDS[n][1]) for n in self.list_commands(ctx)])
+
+
+_AUTHOR = re.compile(r"^\s*([^<>]+?)\s*<([^<>\s]+@[^<>\s]+)>\s*$")
+
+
+def _author(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    m = _AUTHOR.match(value)
+    if not m:
+        raise click.BadParameter("write it as \"Your Name <you@example.org>\"")
+    return m.group(1), m.group(2)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--store", "store_path", metavar="PATH", help="The plan store (default: $EHCP_STORE, or search "
+              "upwards from here for ehcp.toml).")
+@click.option("--author", metavar="\"NAME <EMAIL>\"", callback=_author, help="Who is making the change "
+              "(default: your git identity).")
+@click.version_option(__version__, prog_name="ehcp")
+@click.pass_context
+def cli(ctx: click.Context, store_path: str | None, author: tuple[str, str] | None) -> None:
+    """ehcp: EHC plan reviews, amendments and letters, with every plan kept as data in a git store."""
+    ctx.obj = {"store": store_path, "author": author}
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point for the console script and `python -m ehcp_docs`."""
+    try:
+        return cli.main(args=argv, prog_name="ehcp")
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)

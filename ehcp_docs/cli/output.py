@@ -1,0 +1,44 @@
+"""The writer every command prints through: data to stdout, messages to stderr. Keeping this in one place is
+what lets scripts pipe `--json` output safely while people still see warnings."""
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+
+def data(text: str) -> None:
+    click.echo(text)
+
+
+def as_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def info(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def warn(text: str) -> None:
+    click.echo(click.style("warning: ", fg="yellow", bold=True) + text, err=True)
+
+
+def made(paths: list, what: str = "Wrote") -> None:
+    for p in paths:
+        info(f"{what} {p}")
+
+
+def error(message: str, details: list[str], hint: str | None) -> None:
+    click.echo(click.style("error: ", fg="red", bold=True) + message, err=True)
+    for d in details[:200]:
+        click.echo(f"  - {d}", err=True)
+    if len(details) > 200:
+        click.echo(f"  ... and {len(details) - 200} more", err=True)
+    if hint:
+        click.echo(f"hint: {hint}", err=True)
+
+
+def is_tty() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,160 @@
+"""Commands for the store and its plans: init, add, validate, show, log, edit."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ehcp_docs import fileio, intake
+from ehcp_docs.cli import output
+from ehcp_docs.cli.common import date_option, json_option, open_store, parse_date, plan_id_argument
+from ehcp_docs.errors import CHECK_FAILED, EhcpError, UsageError
+from ehcp_docs.store import Store
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def init(ctx: click.Context, directory: Path) -> None:
+    """Create a new plan store in DIRECTORY (a private git repository with ehcp.toml and plans/)."""
+    store = Store.create(directory, author=(ctx.obj or {}).get("author"))
+    store.close()
+    output.info(f"Created a plan store in {directory}")
+    output.info(f"Next: edit {directory / 'ehcp.toml'} (your LA's details), then `ehcp --store {directory} add PLAN.yaml`.")
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def add(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Add new plans from FILES (YAML or JSON) in one commit. Nothing is added unless every file is valid."""
+    with open_store(ctx) as store:
+        added = intake.add_plans(store, list(files))
+    output.info(f"Added {len(added.plans)} plan{'s' if len(added.plans) != 1 else ''}: {', '.join(added.plans)}"
+                + (f" (commit {added.commit[:10]})" if added.commit else ""))
+
+
+@click.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--all", "all_", is_flag=True, help="Validate every plan in the store.")
+@json_option()
+@click.pass_context
+def validate(ctx: click.Context, files: tuple[Path, ...], all_: bool, as_json: bool) -> None:
+    """Check plan FILES (or --all plans in the store). Exit 0 if all are valid, 1 otherwise."""
+    if bool(files) == all_:
+        raise UsageError("give plan files to check, or --all for the whole store (not both)")
+    if all_:
+        with open_store(ctx) as store:
+            results = intake.validate_store(store)
+    else:
+        results = intake.validate_files(list(files))
+    bad = [r for r in results if r.problems]
+    if as_json:
+        output.as_json([{"file": r.name, "valid": not r.problems, "problems": r.problems} for r in results])
+    else:
+        for r in results:
+            if r.problems:
+                for p in r.problems:
+                    output.data(p)
+        output.info(f"{len(results) - len(bad)} valid, {len(bad)} with problems")
+    if bad:
+        ctx.exit(CHECK_FAILED)
+
+
+@click.command()
+@plan_id_argument()
+@click.option("--at", metavar="DATE|REV", help="The plan as in force on a date, or at a store revision.")
+@click.option("--proposed", is_flag=True, help="Show the pending proposal instead of the plan in force.")
+@click.option("--contributions", is_flag=True, help="List contributions made between reviews.")
+@json_option()
+@click.pass_context
+def show(ctx: click.Context, plan_id: str, at: str | None, proposed: bool, contributions: bool,
+         as_json: bool) -> None:
+    """Show plan ID as in force now (or --at a date or revision)."""
+    with open_store(ctx) as store:
+        if contributions:
+            from ehcp_docs import live
+            rows = live.contributions(store.events(plan_id))
+            if as_json:
+                output.as_json(rows)
+            else:
+                for r in rows:
+                    output.data(live.describe_contribution(r))
+                if not rows:
+                    output.info(f"No contributions recorded for {plan_id}.")
+            return
+        if proposed:
+            plan = store.proposal(plan_id)
+            if plan is None:
+                raise UsageError(f"plan {plan_id} has no pending proposal")
+            note = "proposed plan"
+        elif at:
+            plan, note = store.plan_at(plan_id, at)
+        else:
+            plan, note = store.plan(plan_id), "plan in force"
+    if as_json:
+        output.as_json(plan)
+    else:
+        output.info(f"# {plan_id}: {note}")
+        output.data(fileio.dump_yaml(plan).rstrip())
+
+
+@click.command()
+@plan_id_argument()
+@json_option()
+@click.pass_context
+def log(ctx: click.Context, plan_id: str, as_json: bool) -> None:
+    """List the events in plan ID's history, newest first."""
+    with open_store(ctx) as store:
+        if not store.has_plan(plan_id):
+            store.plan(plan_id)  # raises the not-found message
+        rows = [{"commit": c.commit, "date": c.date, "event": ",".join(c.events), "author": c.author,
+                 "summary": c.subject} for c in store.git.log(store.plan_path(plan_id))]
+    if as_json:
+        output.as_json(rows)
+        return
+    for r in rows:
+        output.data(f"{r['date']:<10}  {r['event']:<24}  {r['commit'][:10]}  {r['author']}")
+
+
+@click.command()
+@plan_id_argument()
+@click.option("--file", "file", type=click.Path(path_type=Path), help="Take the corrected plan from a file "
+              "instead of opening an editor.")
+@click.option("--note", default="", help="Why the correction was made (kept in the history).")
+@date_option()
+@click.pass_context
+def edit(ctx: click.Context, plan_id: str, file: Path | None, note: str, when: str | None) -> None:
+    """Correct plan ID in $EDITOR (or from --file); re-opens with the errors until the plan is valid."""
+    when = parse_date(when)
+    with open_store(ctx) as store:
+        seen = intake.latest_commit(store, plan_id)
+        current = store.read_file(f"plans/{plan_id}/plan.yaml")
+        if current is None:
+            store.plan(plan_id)
+        if file is not None:
+            text = fileio.decode(fileio.read_bytes(file, what="plan file"), file.name)
+            if file.suffix.lower() == ".json":
+                text = fileio.dump_yaml(fileio.parse_text(text, file.name, json_only=True))
+            commit = intake.correct_plan(store, plan_id, text, when, seen, note)
+        else:
+            commit = _edit_loop(store, plan_id, current.decode("utf-8"), when, seen, note)
+    output.info(f"Recorded a correction to {plan_id} (commit {commit[:10]})" if commit
+                else f"No change to {plan_id}: nothing recorded.")
+
+
+def _edit_loop(store: Store, plan_id: str, text: str, when: str, seen: str | None, note: str) -> str | None:
+    header = ""
+    while True:
+        edited = click.edit(header + text, extension=".yaml", require_save=False)
+        if edited is None:
+            return None
+        body = "\n".join(line for line in edited.splitlines() if not line.startswith("#! ")) + "\n"
+        try:
+            return intake.correct_plan(store, plan_id, body, when, seen, note)
+        except EhcpError as e:
+            if e.exit_code != CHECK_FAILED or not click.confirm(f"{e.message}. Edit again?", default=True,
+                                                               err=True):
+                raise
+            header = "".join(f"#! {m}\n" for m in (e.messages or [e.message]))
+            text = body

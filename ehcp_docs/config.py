@@ -1,0 +1,126 @@
+"""The LA's settings, kept in the store's ehcp.toml: who the LA is, who families contact (caseworker, SENDIASS,
+mediation adviser), the Local Offer, term dates and local options for the statutory rules. Letters print these
+details, so they live in the store, versioned with everything else."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ehcp_docs.errors import StoreError
+
+DEFAULT_TOML = """\
+# ehcp-docs settings for this plan store. Letters print these details: keep them current.
+
+[la]
+name = "Exampleshire County Council"
+service = "SEND Statutory Assessment and Review Team"
+address = "County Hall, 1 Market Street, Exampletown, EX1 1AA"
+phone = "01234 567890"
+email = "send.reviews@exampleshire.example.org"
+website = "https://www.exampleshire.example.org/send"
+local_offer = "https://www.exampleshire.example.org/localoffer"
+
+[caseworker]
+# the default contact printed on letters when a plan names no caseworker
+name = "SEN Review Team"
+email = "send.reviews@exampleshire.example.org"
+phone = "01234 567890"
+
+[sendiass]
+name = "Exampleshire SENDIASS"
+phone = "01234 500600"
+email = "sendiass@exampleshire.example.org"
+website = "https://www.exampleshire-sendiass.example.org"
+
+[mediation]
+name = "Example Mediation Services"
+phone = "0300 123 4567"
+email = "send@examplemediation.example.org"
+website = "https://www.examplemediation.example.org"
+
+[disagreement_resolution]
+name = "Example Mediation Services (disagreement resolution)"
+phone = "0300 123 4567"
+email = "resolution@examplemediation.example.org"
+
+[health]
+name = "NHS Example Integrated Care Board"
+email = "send.health@exampleicb.example.org"
+
+[social_care]
+name = "Exampleshire Children with Disabilities Team"
+email = "cwd.socialcare@exampleshire.example.org"
+
+[rules]
+# review_clock_from = "decision"          # or "meeting": what counts as "the date of the review"
+# under5_interval_months = 6
+# meeting_lead_days = 28
+# advice_return_days_before_meeting = 14
+# concern_response_working_days = 20
+
+# Term dates. Without them, typical English term dates are used (and the commands say so).
+# [[terms]]
+# name = "spring-2027"
+# start = "2027-01-05"
+# end = "2027-03-26"
+"""
+
+_REQUIRED = {"la": ["name", "address", "local_offer"], "sendiass": ["name", "phone"],
+             "mediation": ["name", "phone"]}
+
+
+@dataclass(frozen=True)
+class Config:
+    data: dict[str, Any]
+    path: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def la(self) -> dict[str, Any]:
+        """Everything a letter needs about the LA, in one mapping (`la.name`, `la.sendiass.phone`, ...)."""
+        la = dict(self.data.get("la", {}))
+        for key in ("sendiass", "mediation", "disagreement_resolution", "health", "social_care"):
+            la[key] = dict(self.data.get(key, {}))
+        return la
+
+    @property
+    def caseworker(self) -> dict[str, Any]:
+        return dict(self.data.get("caseworker", {}))
+
+    @property
+    def rules(self) -> dict[str, Any]:
+        return dict(self.data.get("rules", {}))
+
+    @property
+    def terms(self) -> list[dict[str, Any]]:
+        return list(self.data.get("terms", []))
+
+
+def parse(text: str, path: Path | None = None) -> Config:
+    name = path.name if path else "ehcp.toml"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise StoreError(f"{name}: is not valid TOML ({e})", hint="Fix the settings file and try again.") from None
+    problems = [f"{name}: [{table}] {key} is missing"
+                for table, keys in _REQUIRED.items() for key in keys
+                if not str(data.get(table, {}).get(key, "")).strip()]
+    if problems:
+        raise StoreError(f"{name}: settings are incomplete", messages=problems,
+                         hint="Letters must print these details; add them to ehcp.toml.")
+    for t in data.get("terms", []):
+        if not isinstance(t, dict) or not {"name", "start", "end"} <= set(t):
+            raise StoreError(f"{name}: each [[terms]] entry needs name, start and end")
+        for k in ("start", "end"):
+            t[k] = str(t[k])
+    return Config(data=data, path=path)
+
+
+def load(path: Path) -> Config:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise StoreError(f"{path.name}: cannot be read ({e.strerror})") from None
+    return parse(text, path)

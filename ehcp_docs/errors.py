@@ -1,0 +1,53 @@
+"""One error hierarchy. Every failure a caseworker can meet is an EhcpError carrying an exit code and a hint;
+the CLI turns it into a message in exactly one place (cli/__init__.py), so no traceback ever reaches a user."""
+from __future__ import annotations
+
+OK = 0
+CHECK_FAILED = 1
+USAGE = 2
+
+
+class EhcpError(Exception):
+    """Base class. `messages` lets one error carry every problem found, so a caseworker fixes them all at once."""
+
+    exit_code = CHECK_FAILED
+
+    def __init__(self, message: str, *, hint: str | None = None, messages: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.messages = list(messages or [])
+
+
+class InvalidPlan(EhcpError):
+    """A plan, meeting record or other input file failed validation."""
+
+
+class InputError(EhcpError):
+    """An input file could not be read safely (bad YAML, too large, aliases, ...)."""
+
+
+class UsageError(EhcpError):
+    """The command was called wrongly: unknown plan id, bad date, conflicting options."""
+
+    exit_code = USAGE
+
+
+class NotFound(UsageError):
+    """A plan, revision or document the caseworker named does not exist."""
+
+
+class StoreError(EhcpError):
+    """The plan store is missing, locked, damaged or misconfigured."""
+
+
+class Conflict(StoreError):
+    """Someone else changed the plan since it was read: retry rather than overwrite."""
+
+
+class WorkflowError(EhcpError):
+    """A step was taken out of order (for example issuing before representations are possible)."""
+
+
+class RenderError(EhcpError):
+    """A document could not be produced."""

@@ -1,0 +1,70 @@
+"""The events a plan's history is made of. Each is one commit (trailer `EHCP-Event: <name>`) and one line in the
+plan's journal (plans/<ID>/events.jsonl). The words are used in commit subjects and `ehcp log`; they never
+include a child's name.
+
+Data fields each event's journal line carries (besides seq, event, date, recorded, by):
+  issued                  {}                                   (date = the plan's `issued`)
+  correction              {"note"?}
+  review-scheduled        {"meeting", "invitations_sent", "advice_due", "venue", "invitees": [{role, name}],
+                           "short_notice": bool, "reschedules"?: seq}
+  advice-received         {"role", "file" (path in the store, relative to the plan folder), "received"}
+  advice-circulated       {}
+  review-meeting          {"record": {...meeting record...}}   (date = the meeting date)
+  review-report           {}                                   (date = the day the report was sent)
+  review-decision         {"decision": "maintain"|"amend"|"cease", "reason"}
+  amendment-proposed      {"context": "review"|"outside-review"|"reassessment", "reason", "reasons": {item: text},
+                           "evidence": [paths], "changes": int}  (date = the day the notice was served)
+  representations         {"text", "file"?, "school_request"?, "meeting_request": bool}
+  amended-plan-issued     {"context"}                          (date = the day the final plan was issued)
+  amendment-withdrawn     {"reason"}
+  reassessment-requested  {"by"}                               (date = the day the request was received)
+  reassessment-decision   {"decision": "agree"|"refuse", "reason"}
+  cease-proposed          {"reason_code": 1..9, "reason"}
+  cease-decision          {"decision": "cease"|"continue", "reason_code", "effective"}
+  progress-update         {"return": {...progress return...}}
+  contribution            {"role", "text", "file"?}
+  contribution-resolved   {"contribution": seq, "taken_up": bool, "reason"}
+  concern                 {"role", "text", "response_due"}
+  concern-response        {"concern": seq, "text", "outcome"}
+  early-review-requested  {"by", "reason"}
+  early-review-decision   {"request": seq, "decision": "agree"|"refuse", "reason"}
+  personal-budget-request {"by", "details"}
+  personal-budget-decision {"request": seq, "decision": "agree"|"refuse", "reason"}
+  template-override       {}                                   (store-wide, no plan)
+"""
+from __future__ import annotations
+
+EVENTS: dict[str, str] = {
+    "init": "plan store created",
+    "issued": "plan issued",
+    "correction": "plan corrected",
+    "review-scheduled": "review meeting scheduled",
+    "advice-received": "review advice received",
+    "advice-circulated": "review advice circulated",
+    "review-meeting": "review meeting recorded",
+    "review-report": "review report sent",
+    "review-decision": "review decision made",
+    "amendment-proposed": "proposed amendments served",
+    "representations": "representations recorded",
+    "amended-plan-issued": "final amended plan issued",
+    "amendment-withdrawn": "proposed amendments withdrawn",
+    "reassessment-requested": "re-assessment requested",
+    "reassessment-decision": "re-assessment decision made",
+    "cease-proposed": "ceasing proposed",
+    "cease-decision": "ceasing decision made",
+    "progress-update": "progress return recorded",
+    "contribution": "contribution recorded",
+    "contribution-resolved": "contribution resolved",
+    "concern": "concern recorded",
+    "concern-response": "concern answered",
+    "early-review-requested": "early review requested",
+    "early-review-decision": "early review request decided",
+    "personal-budget-request": "personal budget requested",
+    "personal-budget-decision": "personal budget request decided",
+    "template-override": "LA template changed",
+    "purged": "plan purged after its retention period",
+}
+
+
+def words(event: str) -> str:
+    return EVENTS.get(event, event.replace("-", " "))

@@ -1,0 +1,222 @@
+"""Reading untrusted plan, meeting and evidence files, and writing files atomically.
+
+Why a hand-rolled composer over PyYAML's event stream: the C parser is fast, but PyYAML's constructors resolve
+YAML 1.1 types (`NO` -> False, `0123` -> 83, dates -> date objects), keep the last of duplicate keys, and let
+alias bombs through to explode later. Building the tree from events ourselves lets us refuse anchors, aliases,
+tags and duplicate keys, bound the nesting depth, and keep every scalar as the text the caseworker wrote, except
+the YAML 1.2 core forms `null`, `true`/`false` and plain decimal integers."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ehcp_docs.errors import InputError
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_INT = re.compile(r"^[-+]?(0|[1-9][0-9]{0,17})$")
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_STR_TAGS = {None, "!", "tag:yaml.org,2002:str"}
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
+    """Reads a regular file no larger than `limit`, refusing links and devices, without reading more than needed."""
+    name = path.name
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        raise InputError(f"{what} {name}: not found") from None
+    except OSError as e:
+        raise InputError(f"{what} {name}: cannot be read ({e.strerror})") from None
+    import stat
+
+    if stat.S_ISLNK(st.st_mode):
+        raise InputError(f"{what} {name}: is a symbolic link; give the real file instead")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{what} {name}: is not a regular file")
+    if st.st_size > limit:
+        raise InputError(f"{what} {name}: is {st.st_size:,} bytes, over the limit of {limit:,} bytes")
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{what} {name}: is over the limit of {limit:,} bytes")
+    return data
+
+
+def decode(data: bytes, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{name}: is UTF-16 text; save it as UTF-8")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{name}: is not UTF-8 text (bad byte at position {e.start})",
+                         hint="Save the file as UTF-8 and try again.") from None
+    m = _BAD_CHARS.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        raise InputError(f"{name}: line {line} contains a control character (U+{ord(m.group()):04X}) "
+                         "that cannot appear in a document")
+    return text
+
+
+def load_document(path: Path, *, what: str = "file") -> Any:
+    """Loads a YAML or JSON file from disk into plain dicts, lists, strings, ints, bools and None."""
+    data = read_bytes(path, what=what)
+    return parse_text(decode(data, path.name), path.name, json_only=path.suffix.lower() == ".json")
+
+
+def parse_text(text: str, name: str, *, json_only: bool = False) -> Any:
+    if json_only or text.lstrip().startswith(("{", "[")) and name.lower().endswith(".json"):
+        return _parse_json(text, name)
+    return _parse_yaml(text, name)
+
+
+def _parse_json(text: str, name: str) -> Any:
+    def pairs(items: list[tuple[str, Any]]) -> dict:
+        out: dict = {}
+        for k, v in items:
+            if k in out:
+                raise InputError(f"{name}: the key '{k}' appears twice in one object")
+            out[k] = v
+        return out
+
+    def no_constant(c: str) -> Any:
+        raise InputError(f"{name}: '{c}' is not a valid JSON value")
+
+    try:
+        value = json.loads(text, object_pairs_hook=pairs, parse_constant=no_constant, parse_float=str)
+    except json.JSONDecodeError as e:
+        raise InputError(f"{name}: is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
+    except RecursionError:
+        raise InputError(f"{name}: is nested too deeply") from None
+    _check_depth(value, name)
+    return value
+
+
+def _check_depth(value: Any, name: str) -> None:
+    stack = [(value, 0)]
+    while stack:
+        v, d = stack.pop()
+        if d > MAX_DEPTH:
+            raise InputError(f"{name}: is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(v, dict):
+            stack.extend((x, d + 1) for x in v.values())
+        elif isinstance(v, list):
+            stack.extend((x, d + 1) for x in v)
+
+
+def _scalar(ev: yaml.ScalarEvent, name: str) -> Any:
+    if ev.tag not in _STR_TAGS:
+        raise InputError(f"{name}: line {ev.start_mark.line + 1}: the tag '{ev.tag}' is not allowed")
+    v = ev.value
+    if not ev.implicit[0] or ev.style or ev.tag is not None:  # quoted, block or tagged: always text
+        return v
+    if v in _NULL:
+        return None
+    if v in _TRUE:
+        return True
+    if v in _FALSE:
+        return False
+    if _INT.match(v):
+        return int(v)
+    return v
+
+
+def _parse_yaml(text: str, name: str) -> Any:
+    """Composes the document from parser events iteratively, so nesting depth cannot exhaust the stack."""
+    stack: list[tuple[Any, Any]] = []  # (container, pending key for mappings)
+    root: Any = None
+    docs = 0
+    try:
+        for ev in yaml.parse(text, Loader=_LOADER):
+            if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
+                raise InputError(f"{name}: line {ev.start_mark.line + 1}: anchors and aliases (& and *) "
+                                 "are not allowed; write the text out in full")
+            if isinstance(ev, yaml.DocumentStartEvent):
+                docs += 1
+                if docs > 1:
+                    raise InputError(f"{name}: holds more than one YAML document")
+                continue
+            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if ev.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+                    raise InputError(f"{name}: line {ev.start_mark.line + 1}: the tag '{ev.tag}' is not allowed")
+                if len(stack) >= MAX_DEPTH:
+                    raise InputError(f"{name}: is nested more than {MAX_DEPTH} levels deep")
+                node: Any = {} if isinstance(ev, yaml.MappingStartEvent) else []
+                stack.append((node, _NOKEY))
+                continue
+            if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                node, _ = stack.pop()
+                root = _attach(stack, node, ev, name, root)
+                continue
+            if isinstance(ev, yaml.ScalarEvent):
+                root = _attach(stack, _scalar(ev, name), ev, name, root, is_scalar=True)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise InputError(f"{name}: is not valid YAML{where}: {problem}") from None
+    return root
+
+
+class _NoKey:
+    pass
+
+
+_NOKEY = _NoKey()
+
+
+def _attach(stack: list, value: Any, ev: Any, name: str, root: Any, is_scalar: bool = False) -> Any:
+    if not stack:
+        return value
+    container, key = stack[-1]
+    if isinstance(container, list):
+        container.append(value)
+    elif key is _NOKEY:
+        if not is_scalar:
+            raise InputError(f"{name}: line {ev.start_mark.line + 1}: a key must be plain text")
+        k = "" if value is None else str(value) if not isinstance(value, bool) else str(value).lower()
+        if k in container:
+            raise InputError(f"{name}: line {ev.start_mark.line + 1}: the key '{k}' appears twice")
+        stack[-1] = (container, k)
+    else:
+        container[key] = value
+        stack[-1] = (container, _NOKEY)
+    return root
+
+
+def dump_yaml(value: Any) -> str:
+    """Writes plain data as YAML that our loader reads back identically (strings that look like other types
+    are quoted), keeping key order so plan files diff cleanly in git."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(value, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100,
+                     default_flow_style=False)
+
+
+def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Temp file, fsync, rename: a crash leaves either the old file or the new one, never half of either."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ehcp-tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,281 @@
+"""The one module that talks to git (through GitPython). Nothing else in the project imports git.
+
+Safety rules enforced here, because the store holds children's legal records:
+- hooks, fsmonitor and signing programs are never run (`-c core.hooksPath=/dev/null` etc. on every call);
+- user text never reaches git as an option: revisions go after `--end-of-options`, paths after `--` or through
+  a NUL-separated pathspec file, and ids are validated before they are turned into paths;
+- every write happens under one OS-level lock (GitPython moves branches without checking their old value, so
+  concurrent processes would silently orphan commits), and HEAD is checked after each commit."""
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+from git.exc import GitCommandError
+
+from ehcp_docs.errors import Conflict, NotFound, StoreError
+
+SAFE_OPTIONS = ["core.hooksPath=/dev/null", "core.fsmonitor=false", "commit.gpgSign=false",
+                "tag.gpgSign=false", "core.quotePath=false", "log.showSignature=false",
+                "core.pager=cat", "diff.external=", "gc.auto=0", "maintenance.auto=false"]
+_SHA = re.compile(r"^[0-9a-f]{4,40}$")
+_REF = re.compile(r"^(HEAD|main|[A-Za-z0-9][A-Za-z0-9_./-]{0,100})(~[0-9]{1,6}|\^[0-9]?)*$")
+FIELD, RECORD = "\x1f", "\x1e"
+LOCK_TIMEOUT = float(os.environ.get("EHCP_LOCK_TIMEOUT", "30"))
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    commit: str
+    author: str
+    committed: str
+    subject: str
+    events: tuple[str, ...]
+    date: str
+    plans: tuple[str, ...]
+
+
+def _git(repo: git.Repo) -> git.Git:
+    g = repo.git
+    g.set_persistent_git_options(c=SAFE_OPTIONS)
+    return g
+
+
+def init_repo(root: Path) -> None:
+    """Creates an empty repository on branch main, private to its owner."""
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(root, 0o700)
+    repo = git.Repo.init(root, initial_branch="main")
+    with repo:
+        w = repo.config_writer()
+        w.set_value("core", "hooksPath", "/dev/null")
+        w.set_value("core", "sharedRepository", "0600")
+        w.release()
+
+
+def is_repo(root: Path) -> bool:
+    return (root / ".git").is_dir()
+
+
+class GitStore:
+    """A plan store's repository. One per process; close it (or use `with`) to stop git's helper processes."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        try:
+            self.repo = git.Repo(root)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise StoreError(f"{root} is not a plan store (it is not a git repository)",
+                             hint="Create one with `ehcp init DIR`.") from None
+        self.git = _git(self.repo)
+        self.gitdir = Path(self.repo.git_dir)
+
+    def close(self) -> None:
+        self.repo.close()
+
+    def __enter__(self) -> "GitStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- locking -------------------------------------------------------------------------------------------
+    @contextmanager
+    def lock(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+        """Serialises writers across processes with flock; bounded wait, then a clear message."""
+        path = self.gitdir / "ehcp.lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as e:
+                    if e.errno not in (errno.EAGAIN, errno.EACCES):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise StoreError(f"the plan store is busy: another ehcp command has held its lock for "
+                                         f"over {timeout:.0f} seconds",
+                                         hint="Wait for it to finish and try again.") from None
+                    time.sleep(0.02)
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+            yield
+        finally:
+            os.close(fd)  # closing releases the flock
+
+    # ---- reading -------------------------------------------------------------------------------------------
+    def head(self) -> str | None:
+        try:
+            return self.repo.head.commit.hexsha
+        except ValueError:
+            return None
+
+    def resolve(self, rev: str) -> str:
+        """A commit id for a caseworker-supplied revision, refusing anything that looks like an option."""
+        if not (_SHA.match(rev) or _REF.match(rev)) or rev.startswith("-"):
+            raise NotFound(f"'{rev[:60]}' is not a revision of this store")
+        try:
+            return self.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").strip()
+        except GitCommandError:
+            raise NotFound(f"'{rev[:60]}' is not a revision of this store") from None
+
+    def read(self, rev: str, path: str) -> bytes | None:
+        """A file's bytes at a commit, through git's persistent cat-file process (fast)."""
+        try:
+            _, kind, _, data = self.git.get_object_data(f"{rev}:{path}")
+        except (GitCommandError, ValueError):
+            return None
+        return data if kind == b"blob" or kind == "blob" else None
+
+    def blob_ids(self, rev: str, prefix: str) -> dict[str, str]:
+        """path -> blob id for every file under prefix at rev: cheap change detection for caches."""
+        out = self.git.ls_tree("-r", "-z", "--full-tree", "--end-of-options", rev, "--", prefix)
+        ids = {}
+        for entry in out.split("\0"):
+            if entry:
+                meta, path = entry.split("\t", 1)
+                ids[path] = meta.split()[2]
+        return ids
+
+    def log(self, path: str | None = None, rev: str = "HEAD", max_count: int | None = None) -> list[CommitInfo]:
+        """Commits touching a path, newest first, with their EHCP trailers read in bulk by git itself."""
+        fmt = FIELD.join(["%H", "%an", "%cI", "%s", "%(trailers:key=EHCP-Event,valueonly,separator=%x2C)",
+                          "%(trailers:key=EHCP-Date,valueonly,separator=%x2C)",
+                          "%(trailers:key=EHCP-Plan,valueonly,separator=%x2C)"]) + RECORD
+        args = [f"--format={fmt}"]
+        if max_count:
+            args.append(f"--max-count={int(max_count)}")
+        args += ["--end-of-options", rev]
+        if path:
+            args += ["--", path]
+        try:
+            out = self.git.log(*args)
+        except GitCommandError as e:
+            if self.head() is None:
+                return []
+            raise StoreError(f"cannot read the store's history ({e.stderr.strip()[:200]})") from None
+        result = []
+        for rec in out.split(RECORD):
+            rec = rec.strip("\n")
+            if not rec:
+                continue
+            sha, author, committed, subject, events, date, plans = rec.split(FIELD)
+            result.append(CommitInfo(sha, author, committed, subject,
+                                     tuple(e for e in events.strip().split(",") if e),
+                                     date.strip().split(",")[0], tuple(p for p in plans.strip().split(",") if p)))
+        return result
+
+    def dirty_paths(self, prefix: str = ".") -> list[str]:
+        out = self.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", prefix)
+        paths = []
+        items = out.split("\0")
+        i = 0
+        while i < len(items):
+            entry = items[i]
+            if entry:
+                paths.append(entry[3:])
+                if entry[0] in "RC":
+                    i += 1
+            i += 1
+        return paths
+
+    # ---- writing -------------------------------------------------------------------------------------------
+    def identity(self, override: tuple[str, str] | None = None) -> tuple[str, str]:
+        """Who is making the change: --author, else git's own identity; refusing to guess."""
+        if override:
+            return override
+        name = os.environ.get("GIT_AUTHOR_NAME") or self._config("user.name")
+        email = os.environ.get("GIT_AUTHOR_EMAIL") or self._config("user.email")
+        if not name or not email:
+            raise StoreError("no author is set for this change",
+                             hint="Set your name once with `git config --global user.name \"Your Name\"` and "
+                                  "`git config --global user.email you@example.org`, or pass "
+                                  "--author \"Your Name <you@example.org>\".")
+        return name, email
+
+    def _config(self, key: str) -> str | None:
+        try:
+            return self.git.config("--get", key).strip() or None
+        except GitCommandError:
+            return None
+
+    def commit(self, paths: list[str], message: str, author: tuple[str, str], expect_head: str | None) -> str:
+        """Stages exactly `paths` (additions, changes and removals) and commits them alone. Call under lock()
+        with files already written, and only with real changes (the caller drops unchanged writes)."""
+        if self.head() != expect_head:
+            raise Conflict("the store changed while this command was running", hint="Run the command again.")
+        with tempfile.NamedTemporaryFile("wb", dir=self.gitdir, prefix="ehcp-paths-", delete=False) as fh:
+            fh.write(b"\0".join(p.encode() for p in paths))
+            spec = fh.name
+        with tempfile.NamedTemporaryFile("w", dir=self.gitdir, prefix="ehcp-msg-", delete=False,
+                                         encoding="utf-8") as fh:
+            fh.write(message)
+            msg = fh.name
+        try:
+            self.git.add("-A", "--ignore-errors", f"--pathspec-from-file={spec}", "--pathspec-file-nul")
+            env = {"GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1],
+                   "GIT_COMMITTER_NAME": author[0], "GIT_COMMITTER_EMAIL": author[1]}
+            self.git.commit("-q", "--no-verify", "--no-gpg-sign", f"--file={msg}", "--cleanup=verbatim",
+                            f"--pathspec-from-file={spec}", "--pathspec-file-nul", env=env)
+        except GitCommandError as e:
+            raise StoreError(f"git could not record the change ({(e.stderr or '').strip()[:300]})") from None
+        finally:
+            os.unlink(spec)
+            os.unlink(msg)
+        new = self.head()
+        parent = self.repo.commit(new).parents
+        if expect_head and (not parent or parent[0].hexsha != expect_head):
+            raise StoreError("the store's history moved unexpectedly while committing", hint="Run `ehcp doctor`.")
+        return new
+
+    def restore(self, paths: list[str]) -> None:
+        """Puts paths back as HEAD has them (removing files HEAD lacks): undoes a half-done write."""
+        head = self.head()
+        for p in paths:
+            if head and self.read(head, p) is not None:
+                self.git.checkout("--no-overlay", head, "--", p)
+            else:
+                try:
+                    self.git.rm("--cached", "-q", "--ignore-unmatch", "--", p)
+                except GitCommandError:
+                    pass
+                fp = self.root / p
+                if fp.is_file() or fp.is_symlink():
+                    fp.unlink()
+
+    def remove_stale_index_lock(self, max_age: float = 60.0) -> bool:
+        """git leaves index.lock behind when killed; under our lock, an old one can only be a leftover."""
+        lock = self.gitdir / "index.lock"
+        try:
+            age = time.time() - lock.stat().st_mtime
+        except FileNotFoundError:
+            return False
+        if age >= max_age or os.environ.get("EHCP_ASSUME_STALE_LOCKS") == "1":
+            lock.unlink(missing_ok=True)
+            return True
+        return False
+
+    def fsck(self) -> tuple[bool, str]:
+        try:
+            out = self.git.fsck("--no-progress", "--no-dangling")
+            return True, out
+        except GitCommandError as e:
+            return False, (e.stderr or e.stdout or "").strip()
+
+    def write_commit_graph(self) -> None:
+        """Changed-path Bloom filters make path-limited `git log` about 10x faster on big stores."""
+        try:
+            self.git.commit_graph("write", "--reachable", "--changed-paths")
+        except GitCommandError:
+            pass

@@ -1,0 +1,113 @@
+"""Bringing plans into the store and correcting them: validate everything first, then one commit."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ehcp_docs import fileio
+from ehcp_docs.errors import EhcpError, InvalidPlan, NotFound, UsageError
+from ehcp_docs.store import Store, invalid_batch, load_plan_file
+from ehcp_docs.validation import check_plan
+
+
+@dataclass(frozen=True)
+class Added:
+    plans: list[str]
+    commit: str | None
+
+
+def read_plans(files: list[Path]) -> list[tuple[dict, bytes, str]]:
+    """Loads and validates every file, collecting every problem before refusing any of them."""
+    loaded, problems = [], []
+    for f in files:
+        try:
+            plan, data = load_plan_file(f)
+            loaded.append((plan, data, f.name))
+        except EhcpError as e:
+            problems += e.messages or [e.message]
+    seen: dict[str, str] = {}
+    for plan, _, name in loaded:
+        pid = plan["id"]
+        if pid in seen:
+            problems.append(f"{name}: plan id {pid} is also used by {seen[pid]} in this batch")
+        seen[pid] = name
+    if problems:
+        raise invalid_batch(problems)
+    return loaded
+
+
+def add_plans(store: Store, files: list[Path]) -> Added:
+    if not files:
+        raise UsageError("give at least one plan file to add")
+    loaded = read_plans(files)
+    existing = set(store.plan_ids())
+    clashes = [f"{name}: plan {plan['id']} is already in the store" for plan, _, name in loaded
+               if plan["id"] in existing]
+    if clashes:
+        raise InvalidPlan(f"{len(clashes)} plan{'s are' if len(clashes) > 1 else ' is'} already in the store; "
+                          "nothing was added", messages=clashes,
+                          hint="Use `ehcp edit ID` to correct a plan that is already in the store.")
+    with store.transaction("issued") as txn:
+        for plan, data, _ in loaded:
+            blob = txn.write_plan(plan["id"], data)
+            txn.add_event(plan["id"], "issued", plan["issued"], {"plan_blob": blob}, by=txn.by)
+    return Added([p["id"] for p, _, _ in loaded], txn.commit)
+
+
+@dataclass(frozen=True)
+class Checked:
+    name: str
+    problems: list[str]
+
+
+def validate_files(files: list[Path]) -> list[Checked]:
+    out = []
+    for f in files:
+        try:
+            load_plan_file(f)
+            out.append(Checked(f.name, []))
+        except EhcpError as e:
+            out.append(Checked(f.name, e.messages or [e.message]))
+    return out
+
+
+def validate_store(store: Store) -> list[Checked]:
+    out = []
+    for pid in store.plan_ids():
+        for name, reader in (("plan.yaml", store.plan), ("proposed.yaml", store.proposal)):
+            try:
+                doc = reader(pid)
+                if doc is not None:
+                    check_plan(doc, f"plans/{pid}/{name}")
+                    if doc.get("id") != pid:
+                        raise InvalidPlan("", messages=[f"plans/{pid}/{name}: its id is {doc.get('id')}, "
+                                                        f"not {pid}"])
+                    out.append(Checked(f"plans/{pid}/{name}", []))
+            except EhcpError as e:
+                out.append(Checked(f"plans/{pid}/{name}", e.messages or [e.message]))
+    return out
+
+
+def correct_plan(store: Store, pid: str, text: str, when: str, seen_commit: str | None,
+                 note: str = "") -> str | None:
+    """Records a correction. `seen_commit` is the plan's latest commit when the caseworker started editing;
+    if someone else has changed the plan since, the correction is refused rather than overwriting theirs."""
+    if not store.has_plan(pid):
+        raise NotFound(f"there is no plan {pid} in this store")
+    plan = fileio.parse_text(text, f"plan {pid}")
+    check_plan(plan, f"plan {pid}")
+    if plan.get("id") != pid:
+        raise InvalidPlan(f"plan {pid}: the id cannot be changed by a correction (it now says {plan.get('id')})")
+    with store.transaction("correction") as txn:
+        txn.expect_unchanged(pid, seen_commit)
+        current = store.read_file(f"plans/{pid}/plan.yaml")
+        if current == text.encode("utf-8") or (fileio.parse_text(current.decode(), pid) == plan if current else False):
+            return None
+        blob = txn.write_plan(pid, text.encode("utf-8"))
+        txn.add_event(pid, "correction", when, {"plan_blob": blob, **({"note": note} if note else {})}, by=txn.by)
+    return txn.commit
+
+
+def latest_commit(store: Store, pid: str) -> str | None:
+    log = store.git.log(f"plans/{pid}", max_count=1)
+    return log[0].commit if log else None

@@ -1,0 +1,351 @@
+"""The plan store: a git repository of plans, each with its journal of events, written one commit per command.
+
+Layout (see DESIGN.md): plans/<ID>/plan.yaml (in force), proposed.yaml (pending amendments), events.jsonl (the
+journal the calendar is computed from) and evidence/. Writes are buffered in a Transaction and applied only after
+every check has passed, under the store lock, with a marker file so that a crash at any instant can be rolled
+back (or forward) by the next command."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date as Date
+from pathlib import Path
+from typing import Any
+
+from ehcp_docs import config as configmod
+from ehcp_docs import events as eventsmod
+from ehcp_docs import fileio, gitstore
+from ehcp_docs.errors import Conflict, InvalidPlan, NotFound, StoreError, UsageError
+from ehcp_docs.plan import ID_PATTERN
+
+CONFIG_NAME = "ehcp.toml"
+GITIGNORE = "out/\n.ehcp-cache/\n"
+MARKER = "ehcp-txn.json"
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def check_id(pid: str) -> str:
+    if not isinstance(pid, str) or not ID_PATTERN.match(pid):
+        raise UsageError(f"'{str(pid)[:70]}' is not a valid plan id",
+                         hint="Plan ids use letters, digits, - and _ only (for example EHCP-0001).")
+    return pid
+
+
+def safe_filename(name: str, limit: int = 80) -> str:
+    """A file name that cannot escape its folder or pass as an option: no separators, no leading dot or dash."""
+    base = _SAFE_NAME.sub("-", Path(name).name).strip(".-_") or "file"
+    stem, dot, ext = base.rpartition(".")
+    if dot and 0 < len(ext) <= 8:
+        return f"{stem[: limit - len(ext) - 1].strip('.-_') or 'file'}.{ext.lower()}"
+    return base[:limit]
+
+
+def blob_sha(data: bytes) -> str:
+    """git's object id for a blob, computed without git, so journal lines can name the plan version they made."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def find_root(explicit: str | None) -> Path:
+    if explicit:
+        root = Path(explicit).expanduser()
+        if not (root / CONFIG_NAME).is_file():
+            raise StoreError(f"{explicit} is not a plan store (no {CONFIG_NAME})",
+                             hint="Create one with `ehcp init DIR`, or point --store at an existing store.")
+        return root.resolve()
+    env = os.environ.get("EHCP_STORE")
+    if env:
+        return find_root(env)
+    here = Path.cwd().resolve()
+    for d in (here, *here.parents):
+        if (d / CONFIG_NAME).is_file() and (d / ".git").is_dir():
+            return d
+    raise StoreError("no plan store found here",
+                     hint="Pass --store PATH, set EHCP_STORE, or run the command inside a store made by `ehcp init`.")
+
+
+@dataclass
+class Transaction:
+    """Collects every write of one command; nothing touches disk until the command's checks have all passed."""
+
+    store: "Store"
+    head: str | None
+    writes: dict[str, bytes | None] = field(default_factory=dict)
+    plans: list[str] = field(default_factory=list)
+    dates: dict[str, str] = field(default_factory=dict)
+    journal: dict[str, list[dict]] = field(default_factory=dict)
+
+    def write(self, relpath: str, data: bytes | None) -> None:
+        self.store.check_inside(relpath)
+        self.writes[relpath] = data
+
+    def remove(self, relpath: str) -> None:
+        self.write(relpath, None)
+
+    def write_plan(self, pid: str, plan: dict | bytes, name: str = "plan.yaml") -> str:
+        data = plan if isinstance(plan, bytes) else fileio.dump_yaml(plan).encode("utf-8")
+        self.write(f"{self.store.plan_path(pid)}/{name}", data)
+        return blob_sha(data)
+
+    def add_event(self, pid: str, event: str, date: str, data: dict | None = None, *, by: str = "") -> dict:
+        """Appends one journal line to the plan (seq numbers continue from the store's copy)."""
+        if event not in eventsmod.EVENTS:
+            raise ValueError(f"unknown event {event}")
+        lines = self.journal.setdefault(pid, list(self.store.events(pid)) if self.store.has_plan(pid) else [])
+        seq = (lines[-1]["seq"] + 1) if lines else 1
+        record = {"seq": seq, "event": event, "date": date, "recorded": Date.today().isoformat(), "by": by,
+                  **(data or {})}
+        lines.append(record)
+        if pid not in self.plans:
+            self.plans.append(pid)
+        self.dates.setdefault(pid, date)
+        body = "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in lines)
+        self.write(f"{self.store.plan_path(pid)}/events.jsonl", body.encode("utf-8"))
+        return record
+
+    def expect_unchanged(self, pid: str, seen_commit: str | None) -> None:
+        """Optimistic concurrency: refuse if the plan's folder changed since the caller read it."""
+        if seen_commit is None:
+            return
+        latest = self.store.git.log(self.store.plan_path(pid), max_count=1)
+        if latest and latest[0].commit != seen_commit:
+            c = latest[0]
+            raise Conflict(f"plan {pid} changed since you opened it (commit {c.commit[:10]} by {c.author}, "
+                           f"{', '.join(c.events) or 'a change'})",
+                           hint="Review the change (`ehcp log " + pid + "`) and try again.")
+
+
+class Store:
+    def __init__(self, root: Path):
+        self.root = root
+        self.config = configmod.load(root / CONFIG_NAME)
+        self.git = gitstore.GitStore(root)
+        self.author_override: tuple[str, str] | None = None
+
+    # ---- opening -------------------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, explicit: str | None = None) -> "Store":
+        return cls(find_root(explicit))
+
+    @classmethod
+    def create(cls, root: Path, author: tuple[str, str] | None = None) -> "Store":
+        if (root / CONFIG_NAME).exists():
+            raise StoreError(f"{root} is already a plan store")
+        if root.exists() and any(root.iterdir()):
+            raise StoreError(f"{root} is not empty", hint="Choose a new or empty folder for the store.")
+        old = os.umask(0o077)
+        try:
+            gitstore.init_repo(root)
+            (root / CONFIG_NAME).write_text(configmod.DEFAULT_TOML, encoding="utf-8")
+            (root / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+            (root / "plans").mkdir(mode=0o700)
+            (root / "plans" / ".keep").write_text("", encoding="utf-8")
+            store = cls(root)
+            store.author_override = author
+            who = store.git.identity(author)
+            msg = commit_message("store", "init", Date.today().isoformat(), [], subject="Plan store created")
+            store.git.commit([CONFIG_NAME, ".gitignore", "plans/.keep"], msg, who, None)
+            store.git.write_commit_graph()
+            return store
+        finally:
+            os.umask(old)
+
+    def close(self) -> None:
+        self.git.close()
+
+    # ---- paths ---------------------------------------------------------------------------------------------
+    def plan_path(self, pid: str) -> str:
+        return f"plans/{check_id(pid)}"
+
+    def check_inside(self, relpath: str) -> None:
+        p = Path(relpath)
+        if p.is_absolute() or ".." in p.parts or relpath.startswith("-") or not relpath:
+            raise StoreError(f"refusing to write outside the store: {relpath[:80]}")
+        if p.parts[0] in (".git", "out"):
+            raise StoreError(f"refusing to write to {p.parts[0]}/")
+
+    def out_dir(self, out: str | None) -> Path:
+        d = Path(out).expanduser() if out else self.root / "out"
+        d.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return d
+
+    # ---- reading (always the committed state) --------------------------------------------------------------
+    def head(self) -> str:
+        h = self.git.head()
+        if h is None:
+            raise StoreError("the store has no commits yet")
+        return h
+
+    def plan_ids(self) -> list[str]:
+        ids = set()
+        for path in self.git.blob_ids("HEAD", "plans/"):
+            parts = path.split("/")
+            if len(parts) == 3 and parts[2] == "plan.yaml" and ID_PATTERN.match(parts[1]):
+                ids.add(parts[1])
+        return sorted(ids)
+
+    def has_plan(self, pid: str) -> bool:
+        h = self.git.head()
+        return h is not None and self.git.read(h, f"{self.plan_path(pid)}/plan.yaml") is not None
+
+    def read_file(self, relpath: str, rev: str | None = None) -> bytes | None:
+        rev = rev or self.git.head()
+        return self.git.read(rev, relpath) if rev else None
+
+    def _load(self, data: bytes, source: str) -> Any:
+        return fileio.parse_text(fileio.decode(data, source), source)
+
+    def plan(self, pid: str, rev: str | None = None) -> dict:
+        data = self.read_file(f"{self.plan_path(pid)}/plan.yaml", rev)
+        if data is None:
+            raise NotFound(f"there is no plan {pid} in this store" + (f" at {rev[:10]}" if rev else ""),
+                           hint="`ehcp due --from ... --to ...` lists the plans; `ehcp add FILE` adds one.")
+        return self._load(data, f"plan {pid}")
+
+    def proposal(self, pid: str, rev: str | None = None) -> dict | None:
+        data = self.read_file(f"{self.plan_path(pid)}/proposed.yaml", rev)
+        return None if data is None else self._load(data, f"proposed plan {pid}")
+
+    def events(self, pid: str, rev: str | None = None) -> list[dict]:
+        data = self.read_file(f"{self.plan_path(pid)}/events.jsonl", rev)
+        if not data:
+            return []
+        try:
+            return [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+        except (ValueError, UnicodeDecodeError):
+            raise StoreError(f"plan {pid}: its journal (events.jsonl) is damaged", hint="Run `ehcp doctor`.") from None
+
+    def plan_at(self, pid: str, at: str) -> tuple[dict, str]:
+        """The plan in force on a date (the latest version whose event date is on or before it), or at a
+        revision. Returns the plan and a description of the version chosen."""
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", at):
+            self.plan(pid)  # a clear message if there is no such plan
+            versions = [e for e in self.events(pid) if e.get("plan_blob") and e["date"] <= at]
+            if not versions:
+                raise NotFound(f"plan {pid} was not yet in force on {at}")
+            best = max(versions, key=lambda e: (e["date"], e["seq"]))
+            data = self._blob(best["plan_blob"])
+            return self._load(data, f"plan {pid}"), f"version from the {best['event']} event of {best['date']}"
+        rev = self.git.resolve(at)
+        return self.plan(pid, rev), f"version at commit {rev[:10]}"
+
+    def _blob(self, sha: str) -> bytes:
+        try:
+            _, _, _, data = self.git.git.get_object_data(sha)
+        except Exception:
+            raise StoreError(f"a plan version ({sha[:10]}) is missing from the store", hint="Run `ehcp doctor`.")
+        return data
+
+    # ---- writing -------------------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self, event: str, *, summary: str = "", subject: str | None = None) -> Iterator[Transaction]:
+        """Yields a Transaction to fill; on normal exit applies it as exactly one commit (or none if nothing
+        changed). Any exception inside the block leaves the store exactly as it was."""
+        who = self.git.identity(self.author_override)
+        with self.git.lock():
+            self.recover()
+            txn = Transaction(self, self.git.head())
+            txn.by = who[0]  # type: ignore[attr-defined]
+            yield txn
+            txn.writes = {p: d for p, d in txn.writes.items() if self.read_file(p, txn.head) != d} \
+                if txn.head else txn.writes
+            if not txn.writes:
+                txn.commit = None  # type: ignore[attr-defined]
+                return
+            self._check_clean(list(txn.writes))
+            dates = [txn.dates.get(p, "") for p in txn.plans]
+            msg = commit_message(txn.plans[0] if txn.plans else "store", event, dates[0] if dates else "",
+                                 txn.plans, summary=summary, subject=subject, dates=dates)
+            txn.commit = self._apply(txn, msg, who)  # type: ignore[attr-defined]
+
+    def _check_clean(self, paths: list[str]) -> None:
+        dirty = set(self.git.dirty_paths("plans")) | set(self.git.dirty_paths("templates") if
+                                                          (self.root / "templates").exists() else [])
+        clash = sorted(p for p in paths if p in dirty)
+        if clash:
+            raise Conflict(f"{clash[0]} has changes that are not committed",
+                           hint="Commit them with git or discard them (`git checkout -- FILE`), then retry.")
+
+    def _apply(self, txn: Transaction, message: str, who: tuple[str, str]) -> str | None:
+        marker = self.git.gitdir / MARKER
+        fileio.atomic_write(marker, json.dumps({"head": txn.head, "paths": list(txn.writes)}).encode())
+        old = os.umask(0o077)
+        try:
+            for rel, data in txn.writes.items():
+                target = self.root / rel
+                if data is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    fileio.atomic_write(target, data)
+            commit = self.git.commit(list(txn.writes), message, who, txn.head)
+        except BaseException:
+            self.git.restore(list(txn.writes))
+            marker.unlink(missing_ok=True)
+            raise
+        finally:
+            os.umask(old)
+        marker.unlink(missing_ok=True)
+        return commit
+
+    def recover(self) -> list[str]:
+        """Repairs what a killed command left: a stale index.lock and half-applied writes. Call under lock."""
+        notes = []
+        marker = self.git.gitdir / MARKER
+        if marker.exists():
+            try:
+                info = json.loads(marker.read_text())
+            except ValueError:
+                info = {"head": None, "paths": []}
+            self.git.remove_stale_index_lock(max_age=0)
+            if self.git.head() == info.get("head"):
+                self.git.restore(info.get("paths", []))
+                notes.append("rolled back an unfinished change left by an interrupted command")
+            else:
+                notes.append("completed the clean-up of a command interrupted after it had committed")
+            marker.unlink(missing_ok=True)
+        elif self.git.remove_stale_index_lock():
+            notes.append("removed a stale git index lock")
+        return notes
+
+
+def commit_message(pid: str, event: str, date: str, plans: list[str], *, summary: str = "",
+                   subject: str | None = None, dates: list[str] | None = None) -> str:
+    """Subject names the plan id and the event, never the child; trailers make `git log` the audit trail."""
+    if subject is None:
+        if len(plans) > 1:
+            shown = ", ".join(plans[:5]) + (f" and {len(plans) - 5} more" if len(plans) > 5 else "")
+            subject = f"{len(plans)} plans: {eventsmod.words(event)} ({shown})"
+        else:
+            subject = f"{pid}: {eventsmod.words(event)}"
+    clean = lambda s: " ".join(str(s).split())  # noqa: E731 - trailers must be single lines
+    lines = [clean(subject), ""]
+    if summary:
+        lines += [summary.strip(), ""]
+    lines += [f"EHCP-Plan: {clean(p)}" for p in plans]
+    lines.append(f"EHCP-Event: {clean(event)}")
+    for d in dict.fromkeys(dates or [date]):
+        if d:
+            lines.append(f"EHCP-Date: {clean(d)}")
+    return "\n".join(lines) + "\n"
+
+
+def load_plan_file(path: Path) -> tuple[dict, bytes]:
+    """Reads and validates an untrusted plan file; returns the plan and the bytes to store."""
+    from ehcp_docs.validation import check_plan
+
+    raw = fileio.read_bytes(path, what="plan file")
+    text = fileio.decode(raw, path.name)
+    plan = fileio.parse_text(text, path.name, json_only=path.suffix.lower() == ".json")
+    check_plan(plan, path.name)
+    if path.suffix.lower() == ".json":
+        return plan, fileio.dump_yaml(plan).encode("utf-8")
+    return plan, text.encode("utf-8")
+
+
+def invalid_batch(problems: list[str]) -> InvalidPlan:
+    return InvalidPlan(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found; nothing was added",
+                       messages=problems)

@@ -1,0 +1,72 @@
+"""Shared fixtures: every test runs with its own HOME and git identity, so nothing on the machine leaks in."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANS = ROOT / "plans"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+AUTHOR = ("Casey Worker", "casey.worker@example.org")
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+    for k, v in (("GIT_AUTHOR_NAME", AUTHOR[0]), ("GIT_AUTHOR_EMAIL", AUTHOR[1]),
+                 ("GIT_COMMITTER_NAME", AUTHOR[0]), ("GIT_COMMITTER_EMAIL", AUTHOR[1])):
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("EHCP_STORE", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    return home
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    from ehcp_docs.store import Store
+
+    s = Store.create(tmp_path / "store")
+    s.close()
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def ehcp(store_path: Path) -> Callable[..., Result]:
+    """Runs `ehcp --store <store> ARGS...` in-process and returns click's Result (stdout and stderr apart)."""
+    from ehcp_docs.cli import cli
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(cli, ["--store", str(store_path), *map(str, args)], input=input,
+                                  catch_exceptions=False)
+    return run
+
+
+def git(store: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(store), *args], capture_output=True, text=True, check=True).stdout
+
+
+def head(store: Path) -> str:
+    return git(store, "rev-parse", "HEAD").strip()
+
+
+def snapshot(store: Path) -> tuple[str, str]:
+    """HEAD and the working tree status: a store 'exactly as it was' has both unchanged."""
+    return head(store), git(store, "status", "--porcelain", "--untracked-files=all")
+
+
+def sample_files() -> list[Path]:
+    return sorted(PLANS.glob("*.yaml"))
+
+
+def copy_fixture(name: str, dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(FIXTURES / name, dest / name))
