@@ -116,6 +116,8 @@ def where(plan: Any, path: Sequence[Any], field_title: str | None = None) -> str
                 break
             item = lst[idx]
             noun = _noun(sec, str(path[i]))
+            if len(parts) > 1:  # a nested item (interim target): its own id is enough to find it
+                parts.pop()
             if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]:
                 label = item_label(item)
                 parts.append(f"{noun} {item['id']}" + (f" ({label})" if label else ""))

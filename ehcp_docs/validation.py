@@ -94,6 +94,7 @@ def _message(doc: Any, err: ValidationError, schema_name: str) -> tuple[list, st
         return path, f"{place}: '{value}' is not one of: {opts}"
     if v == "additionalProperties":
         extra = re.findall(r"'([^']+)'", err.message.split("(")[-1])
+        place = planmod.where(doc, path) if path else "the file"
         return path, f"{place}: unknown field{'s' if len(extra) > 1 else ''} {', '.join(extra)}"
     if v == "minLength":
         return path, f"{place}: is empty"

@@ -17,7 +17,7 @@ def text(title, description=None, min_length=1):
 
 
 def date(title, description=None):
-    d = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$", "title": title}
+    d = {"type": "string", "format": "date", "title": title}
     if description:
         d["description"] = description
     return d

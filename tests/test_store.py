@@ -1,0 +1,169 @@
+"""The plan store: one commit per change with trailers, nothing written on failure, crash leftovers repaired."""
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, git, head, snapshot
+from ehcp_docs import intake
+from ehcp_docs.errors import Conflict, InvalidPlan, NotFound, StoreError, UsageError
+from ehcp_docs.store import Store, blob_sha, check_id, commit_message, safe_filename
+
+
+@pytest.fixture
+def store(store_path: Path):
+    s = Store.open(str(store_path))
+    yield s
+    s.close()
+
+
+def test_init_makes_a_private_repository_with_one_commit(store_path: Path):
+    assert (store_path / "ehcp.toml").is_file()
+    assert os.stat(store_path).st_mode & 0o777 == 0o700
+    assert git(store_path, "log", "--format=%s").splitlines() == ["Plan store created"]
+    assert git(store_path, "branch", "--show-current").strip() == "main"
+    assert (store_path / ".git" / "objects" / "info" / "commit-graph").exists()
+
+
+def test_add_is_one_commit_with_trailers(store: Store, store_path: Path):
+    added = intake.add_plans(store, [FIXTURES / "minimal_plan.yaml"])
+    assert added.plans == ["TEST-0001"]
+    body = git(store_path, "log", "-1", "--format=%B")
+    assert body == ("TEST-0001: plan issued\n\nEHCP-Plan: TEST-0001\nEHCP-Event: issued\nEHCP-Date: 2024-05-10\n\n")
+    assert "Zoë" not in body
+    trailers = git(store_path, "log", "--format=%(trailers:key=EHCP-Event,valueonly)").split()
+    assert trailers == ["issued", "init"]
+    events = store.events("TEST-0001")
+    assert [(e["seq"], e["event"], e["date"]) for e in events] == [(1, "issued", "2024-05-10")]
+    assert events[0]["plan_blob"] == blob_sha((store_path / "plans/TEST-0001/plan.yaml").read_bytes())
+
+
+def test_adding_an_existing_id_changes_nothing(store: Store, store_path: Path):
+    intake.add_plans(store, [FIXTURES / "minimal_plan.yaml"])
+    before = snapshot(store_path)
+    with pytest.raises(InvalidPlan, match="already in the store"):
+        intake.add_plans(store, [FIXTURES / "minimal_plan.yaml"])
+    assert snapshot(store_path) == before
+
+
+def test_duplicate_in_batch_changes_nothing(store: Store, store_path: Path, tmp_path: Path):
+    copy = tmp_path / "again.yaml"
+    copy.write_bytes((FIXTURES / "minimal_plan.yaml").read_bytes())
+    before = snapshot(store_path)
+    with pytest.raises(InvalidPlan) as e:
+        intake.add_plans(store, [FIXTURES / "minimal_plan.yaml", copy])
+    assert e.value.messages == ["again.yaml: plan id TEST-0001 is also used by minimal_plan.yaml in this batch"]
+    assert snapshot(store_path) == before
+
+
+def test_correction_without_change_makes_no_commit(store: Store):
+    intake.add_plans(store, [FIXTURES / "minimal_plan.yaml"])
+    text = (FIXTURES / "minimal_plan.yaml").read_text()
+    before = head(store.root)
+    assert intake.correct_plan(store, "TEST-0001", text, "2025-01-01", None) is None
+    assert head(store.root) == before
+
+
+def test_plan_at_date_picks_the_version_in_force(store: Store):
+    intake.add_plans(store, [FIXTURES / "minimal_plan.yaml"])
+    text = (FIXTURES / "minimal_plan.yaml").read_text().replace("once a week in term time", "twice a week")
+    intake.correct_plan(store, "TEST-0001", text, "2025-01-01", None)
+    freq = lambda p: p["sections"]["F"]["provision"][0]["frequency"]  # noqa: E731
+    assert freq(store.plan_at("TEST-0001", "2024-12-31")[0]) == "once a week in term time"
+    assert freq(store.plan_at("TEST-0001", "2025-01-01")[0]) == "twice a week"
+    with pytest.raises(NotFound, match="not yet in force on 2024-01-01"):
+        store.plan_at("TEST-0001", "2024-01-01")
+
+
+def test_optimistic_concurrency_refuses_a_stale_edit(store: Store):
+    intake.add_plans(store, [FIXTURES / "minimal_plan.yaml"])
+    seen = intake.latest_commit(store, "TEST-0001")
+    text = (FIXTURES / "minimal_plan.yaml").read_text()
+    intake.correct_plan(store, "TEST-0001", text.replace("To be a vet.", "To be a vet or a farmer."), "2025-01-01", seen)
+    with pytest.raises(Conflict, match=r"plan TEST-0001 changed since you opened it \(commit [0-9a-f]{10} by Casey"):
+        intake.correct_plan(store, "TEST-0001", text.replace("To be a vet.", "To ride horses."), "2025-01-02", seen)
+
+
+def test_failure_inside_a_transaction_leaves_no_trace(store: Store, store_path: Path):
+    intake.add_plans(store, [FIXTURES / "minimal_plan.yaml"])
+    before = snapshot(store_path)
+    with pytest.raises(RuntimeError):
+        with store.transaction("correction") as txn:
+            txn.add_event("TEST-0001", "correction", "2025-01-01", by="x")
+            raise RuntimeError("boom")
+    assert snapshot(store_path) == before
+
+
+def test_recover_rolls_back_a_half_applied_write(store: Store, store_path: Path):
+    intake.add_plans(store, [FIXTURES / "minimal_plan.yaml"])
+    before = snapshot(store_path)
+    path = "plans/TEST-0001/plan.yaml"
+    (store_path / ".git" / "ehcp-txn.json").write_text(json.dumps({"head": head(store_path), "paths": [path,
+                                                                   "plans/TEST-0001/new.txt"]}))
+    (store_path / path).write_text("half")
+    (store_path / "plans/TEST-0001/new.txt").write_text("x")
+    (store_path / ".git" / "index.lock").write_text("")
+    with store.git.lock():
+        notes = store.recover()
+    assert notes == ["rolled back an unfinished change left by an interrupted command"]
+    assert snapshot(store_path) == before
+    assert not (store_path / ".git" / "index.lock").exists()
+
+
+def test_hooks_are_never_run(store: Store, store_path: Path):
+    hook = store_path / ".git" / "hooks" / "pre-commit"
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text("#!/bin/sh\ntouch \"$GIT_DIR/../HOOK_RAN\"\nexit 1\n")
+    hook.chmod(0o755)
+    intake.add_plans(store, [FIXTURES / "minimal_plan.yaml"])
+    assert not (store_path / "HOOK_RAN").exists()
+
+
+def test_no_identity_is_a_clear_error(store_path: Path, monkeypatch: pytest.MonkeyPatch):
+    for k in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(k)
+    s = Store.open(str(store_path))
+    with pytest.raises(StoreError, match="no author is set"):
+        intake.add_plans(s, [FIXTURES / "minimal_plan.yaml"])
+    s.close()
+
+
+@pytest.mark.parametrize("bad", ["../x", "a/b", "-rf", "--output=x", "", "x" * 65, "ab cd", "é"])
+def test_bad_plan_ids(bad):
+    with pytest.raises(UsageError):
+        check_id(bad)
+
+
+@pytest.mark.parametrize("name,expected", [("../../etc/passwd", "passwd"), ("-rf.pdf", "rf.pdf"),
+                                           ("Advice (SALT) v2.DOCX", "Advice-SALT-v2.docx"), ("..", "file"),
+                                           (".hidden", "hidden"), ("a/b\\c.txt", "b-c.txt")])
+def test_safe_filename(name, expected):
+    assert safe_filename(name) == expected
+
+
+def test_commit_message_strips_newlines_from_trailers():
+    msg = commit_message("P1", "correction", "2025-01-01\nEHCP-Event: forged", ["P1"])
+    assert msg.splitlines()[-1] == "EHCP-Date: 2025-01-01 EHCP-Event: forged"
+    assert msg.count("\nEHCP-Event:") == 1
+
+
+def test_revisions_that_look_like_options_are_refused(store: Store):
+    with pytest.raises(NotFound):
+        store.git.resolve("--output=/tmp/x")
+    with pytest.raises(NotFound):
+        store.git.resolve("deadbeef")
+
+
+def test_store_found_by_env_and_upward_search(store_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("EHCP_STORE", str(store_path))
+    s = Store.open()
+    assert s.root == store_path.resolve()
+    s.close()
+    monkeypatch.delenv("EHCP_STORE")
+    (store_path / "plans" / "deep").mkdir()
+    monkeypatch.chdir(store_path / "plans" / "deep")
+    s = Store.open()
+    assert s.root == store_path.resolve()
+    s.close()
