@@ -279,3 +279,75 @@ class GitStore:
             self.git.commit_graph("write", "--reachable", "--changed-paths")
         except GitCommandError:
             pass
+
+
+# ---- team use and retention (kept here because they are git operations) ---------------------------------------
+_REMOTE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    pulled: int
+    pushed: int
+    conflict_paths: tuple[str, ...] = ()
+    their_commit: str | None = None
+    their_author: str | None = None
+
+
+def check_remote(name: str) -> str:
+    if not _REMOTE.match(name):
+        raise NotFound(f"'{name[:40]}' is not a remote name")
+    return name
+
+
+def sync(gs: GitStore, remote: str, branch: str = "main") -> SyncResult:
+    """fetch, rebase our commits onto theirs, push. On a conflict the rebase is aborted, so our commits stay on
+    main and theirs stay on <remote>/main: nothing is lost and both versions can be compared."""
+    check_remote(remote)
+    if remote not in [r.name for r in gs.repo.remotes]:
+        raise NotFound(f"this store has no remote called {remote}",
+                       hint=f"Add the team's shared repository with `git -C {gs.root} remote add {remote} URL`.")
+    try:
+        gs.git.fetch("--quiet", "--no-recurse-submodules", remote, branch)
+    except GitCommandError as e:
+        raise StoreError(f"could not reach {remote} ({(e.stderr or '').strip()[:200]})") from None
+    theirs = f"refs/remotes/{remote}/{branch}"
+    ahead = int(gs.git.rev_list("--count", f"{theirs}..HEAD"))
+    behind = int(gs.git.rev_list("--count", f"HEAD..{theirs}"))
+    if behind:
+        try:
+            gs.git.rebase("--quiet", "--no-autostash", theirs)
+        except GitCommandError:
+            paths = tuple(p for p in gs.git.diff("--name-only", "--diff-filter=U").splitlines() if p)
+            gs.git.rebase("--abort")
+            last = gs.log(paths[0] if paths else None, rev=theirs, max_count=1)
+            return SyncResult(behind, 0, paths, last[0].commit if last else None, last[0].author if last else None)
+    pushed = 0
+    if ahead:
+        try:
+            gs.git.push("--quiet", remote, f"HEAD:refs/heads/{branch}")
+            pushed = ahead
+        except GitCommandError as e:
+            raise StoreError(f"could not push to {remote} ({(e.stderr or '').strip()[:200]})",
+                             hint="Someone may have pushed meanwhile: run `ehcp sync` again.") from None
+    return SyncResult(behind, pushed)
+
+
+def erase_path(gs: GitStore, path: str) -> int:
+    """Rewrites every commit on main without `path`, then drops the old objects, so the data is really gone
+    from this repository (clones made earlier still hold it: they must be re-cloned)."""
+    env = dict(os.environ, FILTER_BRANCH_SQUELCH_WARNING="1")
+    before = int(gs.git.rev_list("--count", "HEAD"))
+    try:
+        gs.git.execute(["git", "-c", "core.hooksPath=/dev/null", "filter-branch", "-f", "--index-filter",
+                        f"git rm -r -q --cached --ignore-unmatch -- {path}", "--prune-empty", "--", "main"],
+                       env=env)
+    except GitCommandError as e:
+        raise StoreError(f"history could not be rewritten ({(e.stderr or '').strip()[:300]})") from None
+    for ref in gs.git.for_each_ref("--format=%(refname)", "refs/original/").splitlines():
+        gs.git.update_ref("-d", ref)
+    gs.git.reflog("expire", "--expire=now", "--all")
+    gs.git.gc("--prune=now", "--quiet")
+    gs.git.checkout("--quiet", "-f", "main")
+    return before - int(gs.git.rev_list("--count", "HEAD"))
+

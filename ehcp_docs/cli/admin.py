@@ -1,0 +1,86 @@
+"""Store administration: doctor, maintenance, export, sync, purge."""
+from __future__ import annotations
+
+import click
+
+from ehcp_docs import fileio, sharing, upkeep
+from ehcp_docs.cli import output
+from ehcp_docs.cli.common import json_option, open_store, out_option, plan_id_argument, today_option
+from ehcp_docs.errors import CHECK_FAILED, UsageError
+
+
+@click.command()
+@click.option("--no-repair", is_flag=True, help="Report only; change nothing.")
+@json_option()
+@click.pass_context
+def doctor(ctx: click.Context, no_repair: bool, as_json: bool) -> None:
+    """Check the store (git fsck, every plan, journals, permissions) and repair what a crash left behind."""
+    with open_store(ctx) as store:
+        report = upkeep.doctor(store, repair=not no_repair)
+    if as_json:
+        output.as_json({"repaired": report.repaired, "problems": report.problems, "checked": report.checked})
+    else:
+        for r in report.repaired:
+            output.data(f"repaired: {r}")
+        for p in report.problems:
+            output.data(f"problem: {p}")
+        output.info(f"Checked: {', '.join(report.checked)}. {len(report.problems)} problem(s), "
+                    f"{len(report.repaired)} repair(s).")
+    if report.problems:
+        ctx.exit(CHECK_FAILED)
+
+
+@click.command()
+@click.pass_context
+def maintenance(ctx: click.Context) -> None:
+    """Keep a large store fast: refresh the commit-graph and pack references."""
+    with open_store(ctx) as store:
+        for line in upkeep.maintenance(store):
+            output.info(line)
+
+
+@click.command()
+@plan_id_argument()
+@click.option("--redact", is_flag=True, help="Replace names, dates of birth, addresses and contact details.")
+@out_option()
+@click.pass_context
+def export(ctx: click.Context, plan_id: str, redact: bool, out: str | None) -> None:
+    """Write a copy of plan ID as YAML (redacted with --redact) for sharing outside the LA."""
+    with open_store(ctx) as store:
+        plan = store.plan(plan_id)
+        folder = store.out_dir(out)
+    data = sharing.redact(plan) if redact else plan
+    path = folder / f"{plan_id}{'-redacted' if redact else ''}.yaml"
+    fileio.atomic_write(path, fileio.dump_yaml(data).encode("utf-8"))
+    output.made([path])
+    if not redact:
+        output.warn("this export holds personal data; use --redact before sharing it outside the LA")
+
+
+@click.command()
+@click.option("--remote", default="origin", show_default=True, help="The team's shared repository.")
+@click.pass_context
+def sync(ctx: click.Context, remote: str) -> None:
+    """Share the store with the team: pull their changes (rebasing yours on top), then push yours."""
+    sharing.check_remote(remote)
+    with open_store(ctx) as store:
+        result = sharing.sync(store, remote)
+    output.info(f"Synced with {remote}: {result.pulled} change(s) received, {result.pushed} sent.")
+
+
+@click.command()
+@plan_id_argument()
+@click.option("--confirm", is_flag=True, help="Required: purging rewrites history and cannot be undone.")
+@today_option()
+@click.pass_context
+def purge(ctx: click.Context, plan_id: str, confirm: bool, today: str | None) -> None:
+    """Erase plan ID and its whole history after its retention period (rewrites the store's history)."""
+    from ehcp_docs.cli.common import today as as_date
+
+    if not confirm:
+        raise UsageError("purging erases the plan and its history for good; add --confirm to go ahead")
+    with open_store(ctx) as store:
+        who = store.git.identity(store.author_override)[0]
+        rewritten = sharing.purge(store, plan_id, as_date(today), who)
+    output.info(f"Purged {plan_id}: {rewritten} commit(s) that held only this plan were removed and the rest "
+                "rewritten. Every clone of this store still holds the old history: re-clone them.")

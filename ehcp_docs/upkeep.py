@@ -1,0 +1,72 @@
+"""Keeping a store healthy: `ehcp doctor` (report and repair) and `ehcp maintenance` (keep it fast)."""
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ehcp_docs import intake
+from ehcp_docs.store import Store
+
+
+@dataclass
+class Report:
+    repaired: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+
+def loose_permissions(root: Path) -> list[str]:
+    """Special-category data: the store must be readable by its owner only."""
+    out = []
+    for p in (root, root / "plans", root / ".git"):
+        if p.exists() and stat.S_IMODE(os.stat(p).st_mode) & 0o077:
+            out.append(f"{p.relative_to(root.parent)} can be read by other users of this computer")
+    return out
+
+
+def doctor(store: Store, repair: bool = True) -> Report:
+    report = Report()
+    with store.git.lock():
+        report.repaired += store.recover()
+        for tmp in store.root.glob("plans/**/.ehcp-tmp-*"):
+            tmp.unlink(missing_ok=True)
+            report.repaired.append(f"removed a half-written file {tmp.relative_to(store.root)}")
+    ok, text = store.git.fsck()
+    report.checked.append("git fsck")
+    if not ok:
+        report.problems.append(f"git fsck found damage: {text[:300]}")
+    for r in intake.validate_store(store):
+        report.problems += r.problems
+    report.checked.append(f"{len(store.plan_ids())} plans validated")
+    for pid in store.plan_ids():
+        try:
+            events = store.events(pid)
+        except Exception as e:  # noqa: BLE001 - any damage is reported, not raised
+            report.problems.append(str(getattr(e, "message", e)))
+            continue
+        seqs = [e.get("seq") for e in events]
+        if seqs != list(range(1, len(seqs) + 1)):
+            report.problems.append(f"plan {pid}: its journal's event numbers are out of order")
+    dirty = store.git.dirty_paths("plans")
+    if dirty:
+        report.problems.append(f"{len(dirty)} file(s) under plans/ have changes that are not committed "
+                               f"(for example {dirty[0]}): commit them with git or discard them")
+    loose = loose_permissions(store.root)
+    if loose and repair:
+        for p in (store.root, store.root / "plans", store.root / ".git"):
+            os.chmod(p, 0o700)
+        report.repaired += [f"{x}: now private" for x in loose]
+    else:
+        report.problems += loose
+    return report
+
+
+def maintenance(store: Store) -> list[str]:
+    """Commit-graph with changed-path Bloom filters keeps `ehcp log` fast as history grows."""
+    store.git.write_commit_graph()
+    done = ["commit-graph with changed-path Bloom filters written"]
+    store.git.git.pack_refs("--all")
+    done.append("references packed")
+    return done
