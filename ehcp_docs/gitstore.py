@@ -92,7 +92,7 @@ class GitStore:
     @contextmanager
     def lock(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         """Serialises writers across processes with flock; bounded wait, then a clear message."""
-        path = self.gitdir / "ehcp.lock"
+        path = self.gitdir / "ehcp-flock"  # permanent file; the lock itself is held by the kernel
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         deadline = time.monotonic() + timeout
         try:
