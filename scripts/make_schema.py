@@ -132,7 +132,8 @@ sections = {
         "properties": {
             "name": text("name of the school or institution", min_length=0),
             "type": text("type of school or institution"),
-            "urn": {"type": "string", "title": "URN", "pattern": r"^([0-9]{6,7})?$"},
+            "urn": {"type": "string", "title": "URN", "pattern": r"^((EY)?[0-9]{6,7})?$",
+                    "description": "the setting's unique reference number (EY number for early years)"},
             "address": text("address", min_length=0),
             "head": text("head teacher or principal", min_length=0),
             "senco": text("SENCO", min_length=0),
