@@ -1,0 +1,167 @@
+"""The statutory calendar: deadlines, due, lists, overdue."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ehcp_docs import drift, schoolyear, termlists
+from ehcp_docs.cli import output
+from ehcp_docs.cli.common import json_option, open_store, out_option, plan_id_argument, today_option
+from ehcp_docs.errors import UsageError
+
+FOCUS = termlists.FOCUS_WORDS
+
+
+@click.command()
+@plan_id_argument()
+@today_option()
+@json_option()
+@click.pass_context
+def deadlines(ctx: click.Context, plan_id: str, today: str | None, as_json: bool) -> None:
+    """Every statutory deadline for plan ID: each step, its last on-time day, days left or late, legal basis."""
+    from ehcp_docs.cli.common import today as as_date
+
+    with open_store(ctx) as store:
+        d = drift.plan_deadlines(store, plan_id, as_date(today))
+    if as_json:
+        output.as_json(d.as_json())
+        return
+    output.data(f"{d.plan}  as of {d.as_of:%d %B %Y}  decision maker: {d.decision_maker}  "
+                f"year group: {d.nc_year}  focus: {termlists.focus_text(d.review_focus)}")
+    output.data(f"{'step':<58} {'deadline':<12} {'status':<16} basis")
+    rows = [s for s in d.steps if s.pending] + [s for s in d.steps if not s.pending][-6:]
+    if d.next_review_due:
+        output.data(f"{'Hold the review meeting by (recommended)':<58} {d.meeting_recommended_by} "
+                    f"{_left(d.meeting_recommended_by, d.as_of):<16} CoP 9.169")
+    if d.interim_review_due:
+        output.data(f"{'Interim review for a child under 5 (guidance)':<58} {d.interim_review_due} "
+                    f"{_left(d.interim_review_due, d.as_of):<16} CoP 9.178")
+    for s in rows:
+        status = _left(s.due, d.as_of) if s.pending else (f"done {s.done}" + (" LATE" if s.done > s.due else ""))
+        output.data(f"{s.description[:58]:<58} {s.due} {status:<16} {s.basis}")
+
+
+def _left(due: date, as_of: date) -> str:
+    n = (due - as_of).days
+    return f"{n} days left" if n >= 0 else f"{-n} days LATE"
+
+
+def _period(store, term: str | None, start: str | None, end: str | None) -> tuple[date, date, str]:
+    if term:
+        if start or end:
+            raise UsageError("give --term or --from/--to, not both")
+        t = schoolyear.find_term(term, store.config.terms)
+        note = "" if not t.typical else " (typical English term dates: set [[terms]] in ehcp.toml for your own)"
+        return t.start, t.end, f"{t.name}: {t.start} to {t.end}{note}"
+    if not (start and end):
+        raise UsageError("give --term NAME, or both --from D and --to D")
+    a, b = date.fromisoformat(start), date.fromisoformat(end)
+    if a > b:
+        raise UsageError("--from must be on or before --to")
+    return a, b, f"{a} to {b}"
+
+
+@click.command()
+@click.option("--term", help="A term, e.g. spring-2027.")
+@click.option("--from", "start", metavar="YYYY-MM-DD", callback=lambda c, p, v: _iso(v))
+@click.option("--to", "end", metavar="YYYY-MM-DD", callback=lambda c, p, v: _iso(v))
+@today_option()
+@click.option("--setting", help="Only plans whose setting name contains this text.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx", "json"]), default="table")
+@out_option()
+@json_option()
+@click.pass_context
+def due(ctx: click.Context, term: str | None, start: str | None, end: str | None, today: str | None,
+        setting: str | None, fmt: str, out: str | None, as_json: bool) -> None:
+    """Plans whose review falls in a term or period, sorted by due date; overdue reviews always first."""
+    from ehcp_docs.cli.common import today as as_date
+
+    fmt = "json" if as_json else fmt
+    with open_store(ctx) as store:
+        a, b, label = _period(store, term, start, end)
+        rows = drift.due_rows(store, a, b, as_date(today), setting)
+        if fmt == "xlsx":
+            path = Path(out) if out and out.endswith(".xlsx") else store.out_dir(out) / f"due-{a}-{b}.xlsx"
+            termlists.write_xlsx(rows, path, f"Reviews due {label}")
+            output.made([path])
+            return
+    if "typical" in label:
+        output.warn("no term dates in ehcp.toml: using typical English term dates")
+    if fmt == "json":
+        output.as_json([r.as_json() for r in rows])
+    elif fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(termlists.HEADER)
+        for r in rows:
+            w.writerow([r.plan, r.name, r.setting, r.review_due, r.meeting_recommended_by,
+                        termlists.focus_text(r.focus), "OVERDUE" if r.overdue else ""])
+        output.data(buf.getvalue().rstrip("\n"))
+    else:
+        output.info(f"Reviews due {label}: {len(rows)}")
+        for r in rows:
+            flag = "OVERDUE " if r.overdue else ""
+            output.data(f"{flag}{r.review_due}  meet by {r.meeting_recommended_by}  {r.plan:<12} {r.name[:28]:<28} "
+                        f"{r.setting[:32]:<32} {termlists.focus_text(r.focus)}")
+
+
+def _iso(v: str | None) -> str | None:
+    if v is None:
+        return None
+    try:
+        return date.fromisoformat(v).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"'{v[:40]}' is not a date (write it as YYYY-MM-DD)") from None
+
+
+@click.command()
+@click.option("--term", required=True, help="The coming term, e.g. spring-2027.")
+@today_option()
+@out_option()
+@click.pass_context
+def lists(ctx: click.Context, term: str, today: str | None, out: str | None) -> None:
+    """The statutory termly lists: one per setting (XLSX and a covering letter), one for health, one for social care."""
+    from ehcp_docs.cli.common import today as as_date
+    from ehcp_docs import termletters
+
+    now = as_date(today)
+    with open_store(ctx) as store:
+        t = schoolyear.find_term(term, store.config.terms)
+        rows = drift.due_rows(store, t.start, t.end, now)
+        folder = store.out_dir(out) / f"lists-{t.name}"
+        made = termletters.write_lists(store, t, rows, folder, now)
+    send_by = termlists.send_by(t.start)
+    output.made(made)
+    output.info(f"{len(rows)} reviews in {t.name}; lists for {len(termlists.group_by_setting(rows))} setting(s), "
+                f"health and social care. Send by {send_by:%d %B %Y} (2 weeks before the term starts).")
+    if now > send_by:
+        output.warn(f"the send-by date {send_by} has passed: send the lists today")
+    if t.typical:
+        output.warn("no term dates in ehcp.toml: using typical English term dates")
+
+
+@click.command()
+@today_option()
+@json_option()
+@click.pass_context
+def overdue(ctx: click.Context, today: str | None, as_json: bool) -> None:
+    """The drift report: every overdue step across the store, and steps done late in the last year."""
+    from ehcp_docs.cli.common import today as as_date
+
+    with open_store(ctx) as store:
+        report = drift.overdue_report(store, as_date(today))
+    if as_json:
+        output.as_json(report.as_json())
+        return
+    for p in report.plans:
+        for s in p["overdue"]:
+            output.data(f"{p['plan']:<12} {s['step']:<26} due {s['due']}  {s['days_late']} days late  ({s['basis']})")
+        for s in p["late"]:
+            output.data(f"{p['plan']:<12} {s['step']:<26} due {s['due']}  done {s['done']}, {s['days_late']} days late")
+    output.info("Summary:" if report.summary else "Nothing overdue.")
+    for words, n in report.summary.items():
+        output.info(f"  {words}: {n}")

@@ -1,0 +1,416 @@
+"""Building blocks for docxtpl templates, written with python-docx at BUILD time (scripts/build_templates.py).
+
+Why templates are built from code: every template stays reviewable as a diff, reproducible, and consistently
+accessible (real heading styles, Arial 12pt, en-GB, repeating table header rows, no meaning carried by colour).
+Nothing here renders a document: render.py does that. The functions add paragraphs that contain Jinja tags; the
+docstring of each block lists the context keys the finished template then needs at render time.
+
+Tag rules that matter (see ../shared/reference/library-pitfalls.md, docxtpl section):
+- control paragraphs use `{%p ... %}` (a plain `{% if %}` spanning paragraphs leaves empty paragraphs);
+- table loops use `{%tr for ... %}` rows (see `loop_table`);
+- never put `{%p %}` inside a table cell (a cell left without a paragraph is an invalid document);
+- optional values are read with `| default('')`, because templates render with StrictUndefined.
+
+Context keys shared by the letter blocks (all values are plain strings unless said otherwise):
+    la.name, la.service*, la.address, la.phone*, la.email*, la.website*, la.local_offer
+    la.sendiass.name, la.sendiass.phone, la.sendiass.email*, la.sendiass.website*
+    la.mediation.name, la.mediation.phone, la.mediation.email*, la.mediation.website*
+    la.disagreement_resolution.name*, .phone*, .email*          (the whole mapping must exist, may be empty)
+    caseworker.name, caseworker.role*, caseworker.phone*, caseworker.email*
+    letter_date            human date, e.g. "10 January 2027"
+    addressee.name, addressee.address*
+    reference*             our reference (the plan id)
+    appeal_deadline        the computed, printed appeal deadline (rules section 3 and 8), human date
+(* optional: may be missing or empty.) `config.Config.la` and `config.Config.caseworker` provide exactly the
+`la` and `caseworker` mappings.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docx import Document as new_docx
+from docx.document import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+FONT = "Arial"
+BODY_PT = 12
+HEADING_PT = {1: 18, 2: 15, 3: 13}
+LANG = "en-GB"
+MARGIN_MM = 20
+TEXT_COLOUR = RGBColor(0x1A, 0x1A, 0x1A)  # near-black: high contrast, and never the only carrier of meaning
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Document set-up
+# ----------------------------------------------------------------------------------------------------------
+
+def base_document() -> Document:
+    """A blank A4 document with accessible styles: Arial 12pt Normal, Heading 1-3 and Title in Arial (theme
+    fonts removed, since Word prefers them over an explicit font), and en-GB as the proofing language."""
+    doc = new_docx()
+    _set_language(doc)
+    for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Table Grid",
+                 "List Bullet"):
+        _set_font(doc.styles[name])
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(BODY_PT)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    for level, size in HEADING_PT.items():
+        style = doc.styles[f"Heading {level}"]
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.color.rgb = TEXT_COLOUR
+        style.paragraph_format.space_before = Pt(14 if level == 1 else 10)
+        style.paragraph_format.keep_with_next = True
+    title = doc.styles["Title"]
+    title.font.size = Pt(26)
+    title.font.color.rgb = TEXT_COLOUR
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(MARGIN_MM))
+    return doc
+
+
+def _set_font(style) -> None:
+    """Sets Arial on every script slot and drops theme-font attributes, which would otherwise win."""
+    style.font.name = FONT
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+
+
+def _set_language(doc: Document) -> None:
+    """Document-wide proofing language en-GB (docDefaults), so screen readers pick the right voice."""
+    styles = doc.styles.element
+    rpr_default = styles.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
+    if rpr_default is None:  # pragma: no cover - python-docx's default template always has one
+        return
+    lang = rpr_default.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr_default.append(lang)
+    for attr in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attr), LANG)
+    doc.core_properties.language = LANG
+
+
+def set_orientation(doc: Document, landscape: bool) -> None:
+    """Starts a new page section in landscape or portrait (wide provision tables need landscape).
+    The section break sits in an empty paragraph, never in a tag paragraph that docxtpl would remove."""
+    section = doc.add_section()
+    width, height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = width, height
+
+
+def page_break(doc: Document) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def add_footer(doc: Document, text: str) -> None:
+    """Footer text (may hold tags) followed by "Page N of M" fields, for printed copies that get separated."""
+    footer = doc.sections[0].footer
+    para = footer.paragraphs[0]
+    para.text = text
+    para.add_run(" - Page ")
+    _field(para, "PAGE")
+    para.add_run(" of ")
+    _field(para, "NUMPAGES")
+
+
+def _field(para: Paragraph, instr: str) -> None:
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), instr)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    fld.append(run)
+    para._p.append(fld)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Paragraphs, tags and tables
+# ----------------------------------------------------------------------------------------------------------
+
+def heading(doc: Document, text: str, level: int = 1) -> Paragraph:
+    """A real Heading N paragraph (screen readers navigate by these)."""
+    return doc.add_heading(text, level=level)
+
+
+def para(doc: Document, *parts: str | tuple[str, str], style: str | None = None) -> Paragraph:
+    """A paragraph made of runs. A part is plain text, or ("b", text) for bold. Bold is used for labels only,
+    so no information depends on formatting."""
+    p = doc.add_paragraph(style=style)
+    for part in parts:
+        fmt, text = part if isinstance(part, tuple) else ("", part)
+        run = p.add_run(text)
+        run.bold = "b" in fmt
+    return p
+
+
+def labelled(doc: Document, label: str, value: str) -> Paragraph:
+    """"Label: value" with the label in bold."""
+    return para(doc, ("b", f"{label}: "), value)
+
+
+def tag(doc: Document, statement: str) -> Paragraph:
+    """A control paragraph `{%p statement %}`; docxtpl removes the whole paragraph when rendering."""
+    return doc.add_paragraph(f"{{%p {statement} %}}")
+
+
+def if_block(doc: Document, condition: str) -> None:
+    tag(doc, f"if {condition}")
+
+
+def end_if(doc: Document) -> None:
+    tag(doc, "endif")
+
+
+def else_block(doc: Document) -> None:
+    tag(doc, "else")
+
+
+def loop_table(doc: Document, headers: Sequence[str], loop: str, cells: Sequence[str], *,
+               caption: str, widths_mm: Sequence[float] | None = None) -> Table:
+    """A table with a repeating, bold header row, then one row per item of `loop` (e.g. "p in provision").
+
+    Rows: header (w:tblHeader, so it repeats on each page and screen readers announce it), `{%tr for %}`,
+    the data row (`cells`, each a template string), `{%tr endfor %}`. `caption` becomes the table's
+    accessible name (w:tblCaption)."""
+    if len(cells) != len(headers):
+        raise ValueError("loop_table: one cell template per header")
+    table = doc.add_table(rows=4, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    for cell, text in zip(table.rows[0].cells, headers):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    mark_header_row(table)
+    table.rows[1].cells[0].text = f"{{%tr for {loop} %}}"
+    for cell, text in zip(table.rows[2].cells, cells):
+        cell.text = text
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    _caption(table, caption)
+    if widths_mm:
+        set_widths(table, widths_mm)
+    return table
+
+
+def mark_header_row(table: Table) -> None:
+    """Marks the first row as the table's header row, repeated on every page (w:tblHeader)."""
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:tblHeader")) is None:
+        el = OxmlElement("w:tblHeader")
+        el.set(qn("w:val"), "true")
+        tr_pr.append(el)
+    cant = OxmlElement("w:cantSplit")
+    tr_pr.insert(0, cant)
+
+
+def _caption(table: Table, caption: str) -> None:
+    tbl_pr = table._tbl.tblPr
+    el = OxmlElement("w:tblCaption")
+    el.set(qn("w:val"), caption)
+    tbl_pr.append(el)
+
+
+def set_widths(table: Table, widths_mm: Sequence[float]) -> None:
+    """Fixed column widths, so long words wrap inside the column instead of squeezing neighbours."""
+    table.autofit = False
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_mm):
+            cell.width = Mm(w)
+    for col, w in zip(table.columns, widths_mm):
+        col.width = Mm(w)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Letter blocks
+# ----------------------------------------------------------------------------------------------------------
+
+def contact(prefix: str) -> str:
+    """Inline template text for a contact's phone, email and website: "telephone X, email Y, website Z".
+    Needs `<prefix>.phone`; email and website are optional."""
+    return (f"telephone {{{{ {prefix}.phone }}}}"
+            f"{{% if {prefix}.email|default('') %}}, email {{{{ {prefix}.email }}}}{{% endif %}}"
+            f"{{% if {prefix}.website|default('') %}}, website {{{{ {prefix}.website }}}}{{% endif %}}")
+
+
+def add_letterhead(doc: Document) -> None:
+    """The LA's name, service and address at the top of the letter.
+    Context: la.name, la.service*, la.address, la.phone*, la.email*, la.website*."""
+    para(doc, ("b", "{{ la.name }}"))
+    if_block(doc, "la.service|default('')")
+    para(doc, "{{ la.service }}")
+    end_if(doc)
+    para(doc, "{{ la.address }}")
+    if_block(doc, "la.phone|default('') or la.email|default('')")
+    para(doc, "{% if la.phone|default('') %}Telephone {{ la.phone }}{% endif %}"
+              "{% if la.phone|default('') and la.email|default('') %}, {% endif %}"
+              "{% if la.email|default('') %}email {{ la.email }}{% endif %}")
+    end_if(doc)
+    if_block(doc, "la.website|default('')")
+    para(doc, "{{ la.website }}")
+    end_if(doc)
+
+
+def add_date_and_addressee(doc: Document) -> None:
+    """The date, our reference and the addressee's name and address, then "Dear <name>".
+    Letters go to the decision maker by name (rules section 8).
+    Context: letter_date, reference*, addressee.name, addressee.address* (newlines become line breaks)."""
+    labelled(doc, "Date", "{{ letter_date }}")
+    if_block(doc, "reference|default('')")
+    labelled(doc, "Our reference", "{{ reference }}")
+    end_if(doc)
+    para(doc, "{{ addressee.name }}")
+    if_block(doc, "addressee.address|default('')")
+    para(doc, "{{ addressee.address }}")
+    end_if(doc)
+    para(doc, "Dear {{ addressee.name }}")
+
+
+GLOSSARY = {
+    "section-f": ("Section F",
+                  "Section F is the part of the plan that sets out the special educational provision: the help "
+                  "that must be given, who gives it, how often and for how long. The council must make sure "
+                  "this help is given."),
+    "tribunal": ("the Tribunal",
+                 "The Tribunal is the First-tier Tribunal (Special Educational Needs and Disability), an "
+                 "independent court that decides appeals about EHC plans. Appealing is free."),
+    "mediation": ("mediation",
+                  "Mediation is a meeting with an independent person, the mediator, who helps you and the "
+                  "council try to agree. It is free and it is your choice whether to take part."),
+}
+
+
+def add_glossary(doc: Document, terms: Sequence[str] = ("section-f", "tribunal", "mediation"), *,
+                 level: int = 2) -> None:
+    """"Words we use in this letter": one plain-English sentence per term (rules section 8 asks letters to
+    explain "Section F", "Tribunal" and "mediation" the first time they are used; put this block before
+    the first use). No context keys."""
+    heading(doc, "Words we use in this letter", level)
+    for key in terms:
+        term, sentence = GLOSSARY[key]
+        para(doc, ("b", f"{term[0].upper()}{term[1:]}: "), sentence)
+
+
+def add_your_rights(doc: Document, *, level: int = 2) -> None:
+    """"Your rights if you disagree": every item of rules section 8, in plain English.
+
+    1. the right to appeal and the appealable parts (B, F, I; recommendations only on C, D, G, H);
+    2. the printed deadline (2 months from the letter or 1 month from a mediation certificate, if later);
+    3. mediation advice and certificate before appealing, except for appeals only about Section I, with the
+       mediation adviser's contact details;
+    4. disagreement resolution; 5. SENDIASS; 6. the caseworker.
+    Context: appeal_deadline, la.mediation.*, la.disagreement_resolution.*, la.sendiass.*, la.local_offer,
+    caseworker.name, caseworker.role*, caseworker.phone*, caseworker.email*."""
+    heading(doc, "Your rights if you disagree", level)
+    heading(doc, "Appealing to the Tribunal", level + 1)
+    para(doc, "If you disagree with our decision, you have the right to appeal to the First-tier Tribunal "
+              "(Special Educational Needs and Disability), called \u201cthe Tribunal\u201d. The Tribunal is "
+              "an independent court that decides appeals about EHC plans. Appealing is free.")
+    para(doc, "You can appeal about these parts of the plan:")
+    for text in ("Section B: the description of special educational needs",
+                 "Section F: the special educational provision (the help that must be given, who gives it, "
+                 "how often and for how long)",
+                 "Section I: the school, college or other institution named, or the type named, or that no "
+                 "school or institution is named"):
+        para(doc, text, style="List Bullet")
+    para(doc, "When you appeal, you can also ask the Tribunal to make recommendations about the health and "
+              "social care parts of the plan: Sections C, D, G and H. Recommendations are not binding, but "
+              "health and social care services must respond to them.")
+    para(doc, ("b", "The deadline to appeal is {{ appeal_deadline }}. "),
+         "This is 2 months from the date of this letter. If you get a mediation certificate, you can instead "
+         "appeal up to 1 month from the date of the certificate, if that is later.")
+    _mediation(doc, level + 1)
+    _disagreement_resolution(doc, level + 1)
+    _sendiass(doc, level + 1)
+    _caseworker(doc, level + 1)
+
+
+def _mediation(doc: Document, level: int) -> None:
+    heading(doc, "Mediation", level)
+    para(doc, "Before you can appeal, you must contact a mediation adviser and get a certificate, unless your "
+              "appeal is only about the school or institution named in Section I. Mediation is a meeting with "
+              "an independent person, the mediator, who helps you and us try to agree. You do not have to "
+              "take part in mediation, but you must contact the adviser first. If you decide not to take part, "
+              "the adviser will give you a certificate within 3 working days.")
+    para(doc, ("b", "Mediation adviser: "),
+         "{{ la.mediation.name }}, " + contact("la.mediation") + ".")
+
+
+def _disagreement_resolution(doc: Document, level: int) -> None:
+    heading(doc, "Disagreement resolution", level)
+    para(doc, "You can also ask for help from an independent disagreement resolution service at any time, "
+              "including about health and social care. It is free, it is your choice whether to use it, and "
+              "it does not affect your right to appeal.")
+    if_block(doc, "la.disagreement_resolution.name|default('')")
+    para(doc, ("b", "Disagreement resolution service: "),
+         "{{ la.disagreement_resolution.name }}"
+         "{% if la.disagreement_resolution.phone|default('') %}, telephone "
+         "{{ la.disagreement_resolution.phone }}{% endif %}"
+         "{% if la.disagreement_resolution.email|default('') %}, email "
+         "{{ la.disagreement_resolution.email }}{% endif %}.")
+    else_block(doc)
+    para(doc, "Your caseworker, named below, can arrange this for you.")
+    end_if(doc)
+
+
+def _sendiass(doc: Document, level: int) -> None:
+    heading(doc, "Free, impartial advice and support", level)
+    para(doc, "{{ la.sendiass.name }} gives free, confidential and impartial information, advice and support "
+              "about special educational needs and disabilities, including appeals: "
+              + contact("la.sendiass") + ".")
+    para(doc, "Information about local services, schools and colleges is in our Local Offer: "
+              "{{ la.local_offer }}.")
+
+
+def _caseworker(doc: Document, level: int) -> None:
+    heading(doc, "Your caseworker", level)
+    para(doc, "If you have any questions about this letter, please contact {{ caseworker.name }}"
+              "{% if caseworker.role|default('') %}, {{ caseworker.role }}{% endif %}"
+              "{% if caseworker.phone|default('') %}, telephone {{ caseworker.phone }}{% endif %}"
+              "{% if caseworker.email|default('') %}, email {{ caseworker.email }}{% endif %}.")
+
+
+def add_signature(doc: Document) -> None:
+    """"Yours sincerely" and the caseworker's name, role and team.
+    Context: caseworker.name, caseworker.role*, la.service*, la.name."""
+    para(doc, "Yours sincerely")
+    para(doc, ("b", "{{ caseworker.name }}"))
+    if_block(doc, "caseworker.role|default('')")
+    para(doc, "{{ caseworker.role }}")
+    end_if(doc)
+    para(doc, "{% if la.service|default('') %}{{ la.service }}, {% endif %}{{ la.name }}")
+
+
+def reproducible_core_properties(doc: Document, title: str) -> None:
+    """Fixed template metadata so that rebuilding a template gives the same bytes (and template hashes in
+    document provenance stay meaningful). Real values are set by render.py after rendering."""
+    import datetime as _dt
+
+    props = doc.core_properties
+    stamp = _dt.datetime(2026, 1, 1, tzinfo=_dt.timezone.utc)
+    props.title = title
+    props.author = "ehcp-docs"
+    props.last_modified_by = "ehcp-docs"
+    props.created = props.modified = stamp
+    props.revision = 1
+    props.language = LANG
+    props.comments = ""
+    props.subject = ""
+    props.keywords = ""

@@ -1,0 +1,125 @@
+"""The calendar across a whole store: one plan's deadlines, the due list for a term, the termly lists and the
+drift report. Reads plans and journals from the store; the rules themselves are in timescales (pure)."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from ehcp_docs import schoolyear, timescales
+from ehcp_docs.store import Store
+
+STEP_WORDS = {
+    "review": "reviews concluded later than 12 months", "decision": "decisions later than 4 weeks",
+    "review_report": "review reports later than 2 weeks", "invitations": "invitations with less than 2 weeks' notice",
+    "advice_circulation": "advice not circulated 2 weeks before the meeting",
+    "amendment_notice": "amendments not served with the decision", "final_plan": "final plans later than 8 weeks",
+    "phase_transfer": "phase transfers after 15 February", "phase_transfer_post16": "post-16 transfers after 31 March",
+    "phase_transfer_post16_other": "post-16 moves with less than 5 months' notice",
+    "reassessment_decision": "re-assessment decisions later than 15 days",
+    "reassessment_final_plan": "re-assessment plans later than 14 weeks",
+    "concern_response": "concerns answered late", "personal_budget_decision": "personal budget decisions late",
+}
+
+
+def options(store: Store) -> timescales.Options:
+    return timescales.Options.from_mapping(store.config.rules)
+
+
+def plan_deadlines(store: Store, pid: str, today: date) -> timescales.Deadlines:
+    return timescales.deadlines(store.plan(pid), store.events(pid), today, options(store))
+
+
+@dataclass(frozen=True)
+class DueRow:
+    plan: str
+    name: str
+    setting: str
+    review_due: date
+    meeting_recommended_by: date
+    focus: list[str]
+    overdue: bool
+    reason: str  # "annual review", "phase transfer"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"plan": self.plan, "name": self.name, "setting": self.setting,
+                "review_due": self.review_due.isoformat(),
+                "meeting_recommended_by": self.meeting_recommended_by.isoformat(), "focus": self.focus,
+                "overdue": self.overdue, "reason": self.reason}
+
+
+def setting_name(plan: dict) -> str:
+    i = plan.get("sections", {}).get("I", {})
+    return i.get("name") or i.get("type", "") or "(no setting named)"
+
+
+def _transfer_term(plan: dict, store: Store, opts: timescales.Options) -> schoolyear.Term | None:
+    """The term in which a phase-transfer review meeting must be held: by default the autumn before it."""
+    t = plan.get("transfer")
+    if not t:
+        return None
+    tdate = date.fromisoformat(t["date"])
+    year = tdate.year - 1 if opts.phase_transfer_meeting_term == "autumn" else tdate.year
+    name = f"{opts.phase_transfer_meeting_term}-{year}"
+    try:
+        return schoolyear.find_term(name, store.config.terms)
+    except Exception:  # noqa: BLE001 - no such configured term: fall back to the review date only
+        return None
+
+
+def due_rows(store: Store, start: date, end: date, today: date, setting: str | None = None) -> list[DueRow]:
+    """Plans whose review falls in [start, end], plus every review already overdue, overdue ones first."""
+    opts = options(store)
+    rows = []
+    for pid in store.plan_ids():
+        plan = store.plan(pid)
+        if setting and setting.lower() not in setting_name(plan).lower():
+            continue
+        d = timescales.deadlines(plan, store.events(pid), today, opts)
+        if d.next_review_due is None:
+            continue  # ceased
+        due = d.next_review_due
+        overdue = any(s.name == "review" for s in d.overdue)
+        reason = "annual review"
+        in_period = start <= due <= end
+        term = _transfer_term(plan, store, opts)
+        transfer_due = d.pending("phase_transfer") or d.pending("phase_transfer_post16") or \
+            d.pending("phase_transfer_post16_other")
+        if transfer_due and term and term.start <= end and term.end >= start:
+            in_period, reason = True, "phase transfer"
+        if transfer_due:
+            due = min(due, transfer_due)
+        if in_period or overdue:
+            rows.append(DueRow(pid, plan["child"]["name"], setting_name(plan), due,
+                               due - timedelta(days=opts.meeting_lead_days), d.review_focus, overdue, reason))
+    return sorted(rows, key=lambda r: (not r.overdue, r.review_due, r.plan))
+
+
+@dataclass
+class DriftReport:
+    as_of: date
+    plans: list[dict]
+    summary: dict[str, int]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "plans": self.plans, "summary": self.summary}
+
+
+def overdue_report(store: Store, today: date, lookback_days: int = 365) -> DriftReport:
+    """Every plan with a pending step past its deadline, and the steps done late in the last year."""
+    opts = options(store)
+    plans, counts = [], Counter()
+    since = today - timedelta(days=lookback_days)
+    for pid in store.plan_ids():
+        d = timescales.deadlines(store.plan(pid), store.events(pid), today, opts)
+        pending = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
+                    "status": "pending"} for s in d.overdue]
+        late = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
+                 "status": "done-late", "done": s.done.isoformat()} for s in d.late if s.done >= since]
+        for s in pending + late:
+            counts[s["step"]] += 1
+        if pending or late:
+            plans.append({"plan": pid, "overdue": pending, "late": late})
+    summary = {STEP_WORDS.get(k, k): v for k, v in sorted(counts.items())}
+    return DriftReport(today, plans, summary)
