@@ -332,7 +332,7 @@ def add_your_rights(doc: Document, *, level: int = 2) -> None:
         para(doc, text, style="List Bullet")
     para(doc, "When you appeal, you can also ask the Tribunal to make recommendations about the health and "
               "social care parts of the plan: Sections C, D, G and H. Recommendations are not binding, but "
-              "health and social care services must respond to them.")
+              "the health and social care services must reply to them in writing.")
     para(doc, ("b", "The deadline to appeal is {{ appeal_deadline }}. "),
          "This is 2 months from the date of this letter. If you get a mediation certificate, you can instead "
          "appeal up to 1 month from the date of the certificate, if that is later.")
@@ -347,8 +347,7 @@ def _mediation(doc: Document, level: int) -> None:
     para(doc, "Before you can appeal, you must contact a mediation adviser and get a certificate, unless your "
               "appeal is only about the school or institution named in Section I. Mediation is a meeting with "
               "an independent person, the mediator, who helps you and us try to agree. You do not have to "
-              "take part in mediation, but you must contact the adviser first. If you decide not to take part, "
-              "the adviser will give you a certificate within 3 working days.")
+              "take part in mediation, but you must contact the adviser first.")
     para(doc, ("b", "Mediation adviser: "),
          "{{ la.mediation.name }}, " + contact("la.mediation") + ".")
 

@@ -1,0 +1,147 @@
+"""`ehcp review ...`: the annual review, one command per statutory step."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ehcp_docs import fileio, letters, reviewing
+from ehcp_docs.cli import output
+from ehcp_docs.cli.common import (date_option, json_option, open_store, out_option, parse_date, plan_id_argument,
+                                  today_option)
+from ehcp_docs.errors import UsageError
+
+
+@click.group()
+def review() -> None:
+    """Run the annual review (regulations 19-21): schedule, advice, circulate, record, report, decide, status."""
+
+
+def _report(result: reviewing.Outcome, docs: list[Path], what: str) -> None:
+    for w in result.warnings:
+        output.warn(w)
+    for n in result.notes:
+        output.info(n)
+    output.made(docs)
+    output.info(f"Recorded: {what}" + (f" (commit {result.commit[:10]})" if result.commit else ""))
+
+
+def _docs(store, pid: str, kinds: list[str], out: str | None, event: dict) -> list[Path]:
+    folder = store.out_dir(out)
+    made: list[Path] = []
+    for kind in kinds:
+        made += letters.produce(store, pid, kind, folder, event=event)
+    return made
+
+
+@review.command()
+@plan_id_argument()
+@click.option("--meeting", required=True, metavar="YYYY-MM-DD", help="The date of the review meeting.")
+@click.option("--venue", default="", help="Where the meeting will be held.")
+@date_option("The day the invitations are sent (default: today).")
+@out_option()
+@click.pass_context
+def schedule(ctx: click.Context, plan_id: str, meeting: str, venue: str, when: str | None, out: str | None) -> None:
+    """Schedule the review meeting: invitation to the family, advice requests to professionals."""
+    m = date.fromisoformat(parse_date(meeting, "meeting date"))
+    with open_store(ctx) as store:
+        result = reviewing.schedule(store, plan_id, m, date.fromisoformat(parse_date(when)), venue)
+        docs = _docs(store, plan_id, ["invitation", "advice-request"], out, result.event)
+    _report(result, docs, f"review meeting for {plan_id} on {m}")
+
+
+@review.command()
+@plan_id_argument()
+@click.option("--from", "role", required=True, metavar="ROLE", help="Who sent it: setting, health, social-care, ...")
+@click.option("--file", "file", required=True, type=click.Path(path_type=Path), help="The advice document.")
+@date_option("The day the advice arrived (default: today).")
+@click.pass_context
+def advice(ctx: click.Context, plan_id: str, role: str, file: Path, when: str | None) -> None:
+    """Record advice received for the review and keep the file as evidence."""
+    with open_store(ctx) as store:
+        result = reviewing.advice(store, plan_id, role, file, date.fromisoformat(parse_date(when)))
+    _report(result, [], f"advice from {role} for {plan_id}")
+
+
+@review.command()
+@plan_id_argument()
+@date_option("The day the advice was sent to everyone invited (default: today).")
+@click.pass_context
+def circulate(ctx: click.Context, plan_id: str, when: str | None) -> None:
+    """Record that the advice was circulated to everyone invited (due 2 weeks before the meeting)."""
+    with open_store(ctx) as store:
+        result = reviewing.circulate(store, plan_id, date.fromisoformat(parse_date(when)))
+    _report(result, [], f"advice circulated for {plan_id}")
+
+
+@review.command()
+@plan_id_argument()
+@click.option("--file", "file", type=click.Path(path_type=Path), help="The meeting record (YAML or JSON).")
+@click.option("--form", is_flag=True, help="Print a meeting record form pre-filled from the plan.")
+@date_option("The date of the meeting (default: today).")
+@json_option()
+@click.pass_context
+def record(ctx: click.Context, plan_id: str, file: Path | None, form: bool, when: str | None, as_json: bool) -> None:
+    """Record the review meeting (every outcome and interim target must be accounted for)."""
+    with open_store(ctx) as store:
+        if form:
+            doc = reviewing.meeting_form(store, plan_id)
+            output.as_json(doc) if as_json else output.data(fileio.dump_yaml(doc).rstrip())
+            return
+        if file is None:
+            raise UsageError("give --file MEETING.yaml, or --form to get a form to fill in")
+        result = reviewing.record(store, plan_id, file, date.fromisoformat(parse_date(when)))
+    _report(result, [], f"review meeting for {plan_id}")
+
+
+@review.command()
+@plan_id_argument()
+@date_option("The day the report is sent (default: today).")
+@out_option()
+@click.pass_context
+def report(ctx: click.Context, plan_id: str, when: str | None, out: str | None) -> None:
+    """Produce the review report for everyone invited (due within 2 weeks of the meeting)."""
+    with open_store(ctx) as store:
+        result = reviewing.report(store, plan_id, date.fromisoformat(parse_date(when)))
+        docs = _docs(store, plan_id, ["review-report"], out, result.event)
+    _report(result, docs, f"review report for {plan_id}")
+
+
+@review.command()
+@plan_id_argument()
+@click.option("--decision", required=True, type=click.Choice(reviewing.DECISIONS))
+@click.option("--reason", default="", help="Why (printed in the letter).")
+@date_option("The day the decision is notified (default: today).")
+@out_option()
+@click.pass_context
+def decide(ctx: click.Context, plan_id: str, decision: str, reason: str, when: str | None, out: str | None) -> None:
+    """Record the LA's decision (maintain, amend or cease) and write the decision letter with appeal rights."""
+    with open_store(ctx) as store:
+        result = reviewing.decide(store, plan_id, decision, reason, date.fromisoformat(parse_date(when)))
+        docs = _docs(store, plan_id, ["decision"], out, result.event)
+    _report(result, docs, f"decision '{decision}' for {plan_id}")
+
+
+@review.command()
+@plan_id_argument()
+@today_option()
+@json_option()
+@click.pass_context
+def status(ctx: click.Context, plan_id: str, today: str | None, as_json: bool) -> None:
+    """Where the review stands: steps done and whether on time, the next step, its deadline, the next command."""
+    with open_store(ctx) as store:
+        s = reviewing.status(store, plan_id, date.fromisoformat(parse_date(today)))
+    if as_json:
+        output.as_json(s)
+        return
+    output.data(f"Review of {plan_id} as of {s['as_of']} (next review due by {s['next_review_due']})")
+    for d in s["done"]:
+        output.data(f"  done  {d['date']}  {d['step']}" + (f" ({d['role']})" if "role" in d else ""))
+    for c in s["checks"]:
+        output.data(f"  {'on time' if c['on_time'] else 'LATE   '}  {c['step']}: due {c['due']}, done {c['done']}")
+    if s["next_step"]:
+        output.data(f"Next: {s['next_step']} by {s['next_due']}")
+        output.data(f"Run:  {s['next_command']}")
+    else:
+        output.data("Nothing pending.")

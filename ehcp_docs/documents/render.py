@@ -1,0 +1,409 @@
+"""Renders Word documents from docxtpl templates: THE ONLY module that imports docxtpl.
+
+Why one wrapper: docxtpl loses text silently when values are not escaped (`Tom & Jerry` -> `Tom  Jerry`; a
+`<select>` in a value wiped most of a document), leaves undefined variables empty, and double-escapes document
+properties set through tags (../shared/reference/library-pitfalls.md). So every document goes through
+`render_document`, which renders in a sandboxed, autoescaping, StrictUndefined Jinja environment, strips
+characters XML cannot hold, sets the properties with python-docx afterwards, records where the document came
+from, and re-reads the result to prove that the expected text is really there before writing it atomically.
+
+Callers pass plain data only: strings, numbers, booleans, None, dates, lists, dicts and `Picture`. No docxtpl
+type ever leaves this module.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from docx import Document as open_docx
+from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from lxml import etree
+
+from ehcp_docs import __version__
+from ehcp_docs.errors import EhcpError, RenderError
+from ehcp_docs.fileio import atomic_write, read_bytes
+from ehcp_docs.resources import template_path
+
+TEMPLATE_NAME = re.compile(r"^[a-z0-9-]{1,64}$")
+LANGUAGE = "en-GB"
+MAX_TEMPLATE_BYTES = 50 * 1024 * 1024
+MAX_PICTURE_BYTES = 10 * 1024 * 1024
+PDF_TIMEOUT_S = 180
+# XML 1.0 cannot hold C0 controls (except tab, LF, CR), U+FFFE/U+FFFF or lone surrogates.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_PLAIN = (str, int, float, bool, type(None), dt.date, Decimal)
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_PROV_PREFIX = "ehcp-"
+INSTALL_HINT = ("Install LibreOffice (Debian/Ubuntu: sudo apt-get install libreoffice-writer; macOS: "
+                "brew install --cask libreoffice; Windows: https://www.libreoffice.org), or send the Word "
+                "document instead.")
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image to place in a document (e.g. a progress chart). `alt` is required: it is the text a screen
+    reader speaks instead of the picture, so it must say what the picture shows."""
+
+    png: bytes | Path
+    width_mm: float
+    alt: str
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Templates
+# ------------------------------------------------------------------------------------------------------------
+
+def find_template(name: str, store_root: Path | None = None) -> Path:
+    """The LA's override `<store>/templates/<name>.docx` if there is one, else the bundled template.
+    Names are `^[a-z0-9-]+$`, so a name can never point outside the templates folder."""
+    if not isinstance(name, str) or not TEMPLATE_NAME.fullmatch(name):
+        raise RenderError(f"'{str(name)[:40]}' is not a template name",
+                          hint="Template names use only lower-case letters, digits and hyphens, e.g. plan-areas.")
+    if store_root is not None:
+        override = _override(Path(store_root), name)
+        if override is not None:
+            return override
+    try:
+        bundled = template_path(f"{name}.docx")
+    except FileNotFoundError as e:
+        raise RenderError(f"template {name}: {e}") from None
+    if bundled.is_file():
+        return bundled
+    raise RenderError(f"there is no template called {name}",
+                      hint="Check the name, or run scripts/build_templates.py in a source checkout.")
+
+
+def _override(store_root: Path, name: str) -> Path | None:
+    folder = store_root / "templates"
+    path = folder / f"{name}.docx"
+    if path.is_symlink() or folder.is_symlink():
+        raise RenderError(f"template {name}: the store's template is a symbolic link",
+                          hint="Put the real .docx file in the store's templates folder.")
+    return path if path.is_file() else None
+
+
+def template_sha256(path: Path) -> str:
+    return hashlib.sha256(_template_bytes(path)).hexdigest()
+
+
+def _template_bytes(path: Path) -> bytes:
+    try:
+        return read_bytes(Path(path), limit=MAX_TEMPLATE_BYTES, what="template")
+    except EhcpError as e:
+        raise RenderError(e.message) from None
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Context cleaning and pictures
+# ------------------------------------------------------------------------------------------------------------
+
+def clean_text(text: str) -> str:
+    """Removes characters that cannot appear in a Word document and normalises line ends to \\n (which
+    docxtpl turns into line breaks). Returns a plain str even for str subclasses such as Markup, so no
+    caller can smuggle raw XML past autoescaping."""
+    text = _NOT_XML.sub("", str.__str__(text))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def clean_context(value: Any, picture: Callable[[Picture], Any] | None = None) -> Any:
+    """A cleaned deep copy of the context: every string through `clean_text`, every Picture through
+    `picture`. Anything that is not plain data is refused, because an object with `__html__` (Markup,
+    docxtpl's RichText/InlineImage) would go into the XML unescaped."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, Picture):
+        if picture is None:
+            raise RenderError("a picture cannot be used here")
+        return picture(value)
+    if isinstance(value, Mapping):
+        return {clean_text(k) if isinstance(k, str) else k: clean_context(v, picture) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_context(v, picture) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(clean_context(v, picture) for v in value)
+    if isinstance(value, _PLAIN):
+        return value
+    raise RenderError(f"a document value has the unsupported type {type(value).__name__}",
+                      hint="Pass plain text, numbers, dates, lists, dicts or Picture.")
+
+
+class _AltInlineImage(InlineImage):
+    """docxtpl's InlineImage, plus alt text on the picture (wp:docPr/@descr and pic:cNvPr/@descr)."""
+
+    def __init__(self, tpl: DocxTemplate, descriptor: io.BytesIO, width: int, alt: str):
+        super().__init__(tpl, descriptor, width=width)
+        self.alt = alt
+
+    def _insert_image(self) -> str:
+        inline = self.tpl.current_rendering_part.new_pic_inline(self.image_descriptor, self.width, self.height)
+        inline.docPr.set("descr", self.alt)
+        for c_nv_pr in inline.xpath(".//pic:cNvPr"):
+            c_nv_pr.set("descr", self.alt)
+        return ("</w:t></w:r><w:r><w:drawing>%s</w:drawing></w:r><w:r><w:t xml:space=\"preserve\">"
+                % inline.xml)
+
+
+def image(tpl: DocxTemplate, png: bytes | Path, width_mm: float, alt_text: str) -> InlineImage:
+    """An inline picture for `tpl` with alt text. Used by render_document for Picture values; callers
+    outside this module pass Picture instead."""
+    alt = clean_text(alt_text).strip()
+    if not alt:
+        raise RenderError("a picture has no alt text", hint="Describe what the picture shows, for screen readers.")
+    if not 5 <= float(width_mm) <= 400:
+        raise RenderError(f"a picture width of {width_mm} mm is outside 5-400 mm")
+    data = png if isinstance(png, bytes) else _picture_bytes(Path(png))
+    return _AltInlineImage(tpl, io.BytesIO(data), Mm(float(width_mm)), alt)
+
+
+def _picture_bytes(path: Path) -> bytes:
+    try:
+        return read_bytes(path, limit=MAX_PICTURE_BYTES, what="picture")
+    except EhcpError as e:
+        raise RenderError(e.message) from None
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Rendering
+# ------------------------------------------------------------------------------------------------------------
+
+def jinja_env() -> SandboxedEnvironment:
+    """Sandboxed (templates may come from the LA's store, so they are untrusted code), autoescaped (the only
+    thing that stops `&` and `<` in values from destroying text) and strict (a missing value is an error,
+    never an empty gap in a letter)."""
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+def render_document(template: Path, context: Mapping[str, Any], out: Path, *, title: str, author: str,
+                    subject: str | None = None, source: Mapping[str, Any] | None = None,
+                    expect: Iterable[str] | None = None) -> Path:
+    """Renders `template` with `context` into `out` (mode 0600, written atomically) and returns `out`.
+
+    `author` is the LA's name. `source` records provenance (e.g. {"store_commit": sha, "plan": id}); the
+    template's name and sha256 are added, so the document can be regenerated exactly (see
+    `read_provenance`). Every string in `expect` must be in the rendered text, or RenderError is raised and
+    nothing is written."""
+    template = Path(template)
+    name = template.stem
+    blob = _template_bytes(template)
+    tpl = _open(blob, name)
+    ctx = clean_context(dict(context), lambda p: image(tpl, p.png, p.width_mm, p.alt))
+    _render(tpl, ctx, name)
+    provenance = {"generator": f"ehcp-docs {__version__}", "template": name,
+                  "template_sha256": hashlib.sha256(blob).hexdigest(),
+                  **{str(k): str(v) for k, v in (source or {}).items()}}
+    _set_properties(tpl.docx, title=title, author=author, subject=subject, provenance=provenance)
+    buf = io.BytesIO()
+    try:
+        tpl.save(buf)
+    except (ValueError, etree.LxmlError) as e:
+        raise RenderError(f"template {name}: the document could not be saved ({e})") from None
+    data = buf.getvalue()
+    check_expected(data, expect or (), name)
+    atomic_write(Path(out), data, mode=0o600)
+    return Path(out)
+
+
+def _open(blob: bytes, name: str) -> DocxTemplate:
+    try:
+        tpl = DocxTemplate(io.BytesIO(blob))
+        tpl.init_docx()
+    except Exception as e:  # python-docx raises a variety of errors for a file that is not a .docx
+        raise RenderError(f"template {name}: is not a Word (.docx) document ({type(e).__name__})",
+                          hint="Save the template from Word as a .docx file.") from None
+    return tpl
+
+
+def _render(tpl: DocxTemplate, ctx: dict, name: str) -> None:
+    try:
+        tpl.render(ctx, jinja_env(), autoescape=True)
+    except TemplateError as e:
+        raise _template_error(e, name) from None
+    except etree.LxmlError as e:
+        raise RenderError(f"template {name}: produced a damaged document ({e})",
+                          hint="Check the template's tags; a tag may be split across a table or paragraph.") from None
+
+
+def _template_error(e: TemplateError, name: str) -> RenderError:
+    near = " ".join(s.strip() for s in getattr(e, "docx_context", []) or [] if s.strip())[:200]
+    hint = f"Near: {near}" if near else None
+    if isinstance(e, SecurityError):
+        return RenderError(f"template {name}: uses something templates are not allowed to use ({e.message})",
+                           hint="Templates may only print values and use if/for; remove the offending tag.")
+    if isinstance(e, UndefinedError):
+        return RenderError(f"template {name}: uses a value the document data does not provide ({e.message})",
+                           hint=hint)
+    if isinstance(e, TemplateSyntaxError):
+        return RenderError(f"template {name}: has a broken tag ({e.message})", hint=hint)
+    return RenderError(f"template {name}: could not be filled in ({e.message})", hint=hint)
+
+
+def _fit(text: str | None, limit: int = 255) -> str:
+    """Core properties hold at most 255 characters."""
+    t = clean_text(text or "")
+    return t if len(t) <= limit else t[: limit - 1] + "\u2026"
+
+
+def _set_properties(doc: Document, *, title: str, author: str, subject: str | None,
+                    provenance: dict[str, str]) -> None:
+    """Set after rendering: properties set through template tags come out double-escaped."""
+    props = doc.core_properties
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    props.title = _fit(title)
+    props.author = props.last_modified_by = _fit(author)
+    props.subject = _fit(subject)
+    props.language = LANGUAGE
+    props.created = props.modified = now
+    props.revision = 1
+    commit = provenance.get("store_commit") or provenance.get("commit") or ""
+    props.keywords = _fit(f"ehcp-docs; template={provenance['template']}; "
+                          f"template-sha256={provenance['template_sha256']}"
+                          + (f"; store-commit={commit}" if commit else ""))
+    props.comments = _fit("Made by " + "; ".join(f"{k}={v}" for k, v in provenance.items()))
+    _write_custom_properties(doc, provenance)
+
+
+def _write_custom_properties(doc: Document, values: dict[str, str]) -> None:
+    """Full provenance as custom document properties (no 255-character limit; shown in Word under
+    File > Info > Properties > Custom). Keeps any custom properties the template already had."""
+    package = doc.part.package
+    part = next((r.target_part for r in package.rels.values() if r.reltype == RT.CUSTOM_PROPERTIES), None)
+    root = (etree.fromstring(part.blob) if part is not None
+            else etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS}))
+    for prop in root.findall(f"{{{_CUSTOM_NS}}}property"):
+        if prop.get("name", "").startswith(_PROV_PREFIX):
+            root.remove(prop)
+    pid = max([int(p.get("pid", "1")) for p in root] + [1])
+    for key, value in values.items():
+        pid += 1
+        prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(pid),
+                                name=_PROV_PREFIX + clean_text(key))
+        etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = clean_text(value)
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if part is None:
+        package.relate_to(Part(PackURI("/docProps/custom.xml"), _CUSTOM_CT, blob, package), RT.CUSTOM_PROPERTIES)
+    else:
+        part._blob = blob
+
+
+def read_provenance(path: Path | bytes) -> dict[str, str]:
+    """The provenance render_document recorded: generator, template, template_sha256 and the `source` keys."""
+    doc = _load(path)
+    part = next((r.target_part for r in doc.part.package.rels.values() if r.reltype == RT.CUSTOM_PROPERTIES),
+                None)
+    if part is None:
+        return {}
+    root = etree.fromstring(part.blob)
+    return {p.get("name")[len(_PROV_PREFIX):]: "".join(p.itertext())
+            for p in root.findall(f"{{{_CUSTOM_NS}}}property") if p.get("name", "").startswith(_PROV_PREFIX)}
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Reading back
+# ------------------------------------------------------------------------------------------------------------
+
+def _load(path: Path | bytes) -> Document:
+    return open_docx(io.BytesIO(path) if isinstance(path, bytes) else str(path))
+
+
+def docx_text(path: Path | bytes) -> str:
+    """All text of a document, one line per paragraph in document order (table cells included, since they
+    hold paragraphs), then the headers and footers. Line breaks read as \\n and tabs as \\t."""
+    doc = _load(path)
+    lines = [_para_text(p) for p in doc.element.body.iter(qn("w:p"))]
+    for rel in doc.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
+            lines += [_para_text(p) for p in rel.target_part.element.iter(qn("w:p"))]
+    return "\n".join(lines)
+
+
+_T, _TAB, _BR, _CR, _R = (qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:r"))
+
+
+def _para_text(p: Any) -> str:
+    """Run text of one paragraph, including runs inside hyperlinks and tracked insertions (w:ins)."""
+    out = []
+    for el in p.iter(_T, _TAB, _BR, _CR):
+        if el.getparent().tag != _R:
+            continue  # e.g. a tab-stop definition in the paragraph properties
+        out.append(el.text or "" if el.tag == _T else "\t" if el.tag == _TAB else "\n")
+    return "".join(out)
+
+
+def check_expected(doc: Path | bytes, expect: Iterable[str], name: str = "document") -> None:
+    """Raises RenderError listing every expected passage missing from the document (silent text loss)."""
+    wanted = [clean_text(s).strip() for s in expect]
+    wanted = [s for s in wanted if s]
+    if not wanted:
+        return
+    text = docx_text(doc)
+    missing = [s for s in wanted if s not in text]
+    if missing:
+        raise RenderError(f"template {name}: {len(missing)} passage{'s' if len(missing) > 1 else ''} of the "
+                          "document data did not come out in the document",
+                          messages=[f"missing: {s[:80]}" for s in missing],
+                          hint="Nothing was written. The template may have a broken tag; check it in Word.")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# PDF
+# ------------------------------------------------------------------------------------------------------------
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf(docx: Path, outdir: Path, *, timeout: int = PDF_TIMEOUT_S) -> Path:
+    """Converts with headless LibreOffice into `outdir/<stem>.pdf` (mode 0600). A private LibreOffice profile
+    is used, so a LibreOffice window the caseworker has open cannot swallow the conversion."""
+    exe = soffice()
+    if exe is None:
+        raise RenderError("PDF needs LibreOffice, which is not installed: no soffice or libreoffice program "
+                          "was found", hint=INSTALL_HINT)
+    docx, outdir = Path(docx).resolve(), Path(outdir).resolve()
+    outdir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target = outdir / f"{docx.stem}.pdf"
+    with tempfile.TemporaryDirectory(prefix=".ehcp-pdf-", dir=outdir) as work:
+        work_dir = Path(work)
+        cmd = [exe, f"-env:UserInstallation={(work_dir / 'profile').as_uri()}", "--headless", "--norestore",
+               "--nologo", "--convert-to", "pdf", "--outdir", str(work_dir), str(docx)]
+        _run(cmd, timeout)
+        produced = work_dir / f"{docx.stem}.pdf"
+        if not produced.is_file() or produced.stat().st_size == 0:
+            raise RenderError(f"LibreOffice did not produce a PDF from {docx.name}",
+                              hint="Open the Word document in LibreOffice to see whether it can be read.")
+        os.chmod(produced, 0o600)
+        os.replace(produced, target)
+    return target
+
+
+def _run(cmd: list[str], timeout: int) -> None:
+    try:
+        subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, check=False,
+                       shell=False)
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"LibreOffice took longer than {timeout} seconds to make the PDF",
+                          hint="Try again; if it keeps happening, close other LibreOffice windows.") from None
+    except OSError as e:
+        raise RenderError(f"LibreOffice could not be started ({e.strerror})", hint=INSTALL_HINT) from None

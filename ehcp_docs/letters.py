@@ -1,0 +1,215 @@
+"""Turns committed facts (plan, journal event, LA settings) into the documents families and professionals
+receive. Every document is rebuilt from a store revision, so `ehcp render ID --doc KIND --at REV` gives the
+same letter that was sent."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from ehcp_docs import drift, plan as planmod, records, schoolyear, timescales
+from ehcp_docs.documents import render
+from ehcp_docs.documents.plan_context import long_date
+from ehcp_docs.errors import NotFound, UsageError
+from ehcp_docs.store import Store
+
+ROLE_WORDS = {"parent": "Parent or carer", "young-person": "Young person", "setting": "School or college (SENCO)",
+              "la-sen-officer": "Local authority SEN officer", "health": "Health (Integrated Care Board)",
+              "social-care": "Social care"}
+# document kind -> (template, event it is made from)
+KINDS: dict[str, tuple[str, str | None]] = {
+    "plan": ("plan", None),
+    "invitation": ("review-invitation", "review-scheduled"),
+    "advice-request": ("advice-request", "review-scheduled"),
+    "review-report": ("review-report", "review-report"),
+    "decision": ("decision", "review-decision"),
+    "what-happens-next": ("what-happens-next", None),
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    store: Store
+    pid: str
+    rev: str
+
+    @property
+    def plan(self) -> dict:
+        return self.store.plan(self.pid, self.rev)
+
+    @property
+    def events(self) -> list[dict]:
+        return self.store.events(self.pid, self.rev)
+
+
+def decision_maker_addressee(plan: dict, on: date) -> dict[str, str]:
+    dob = date.fromisoformat(plan["child"]["date_of_birth"])
+    if schoolyear.decision_maker(dob, on, bool(plan["child"].get("lacks_capacity"))) == "young-person":
+        return {"name": plan["child"]["name"], "address": plan["child"].get("address", ""), "role": "young-person"}
+    parents = plan.get("parents") or []
+    if not parents:
+        return {"name": "The parent or carer of " + plan["child"]["name"], "address": plan["child"].get("address", ""),
+                "role": "parent"}
+    return {"name": parents[0]["name"], "address": parents[0].get("address", ""), "role": "parent"}
+
+
+def base_context(store: Store, plan: dict, when: date, rev: str, addressee: dict | None = None) -> dict[str, Any]:
+    child = plan["child"]
+    cw = {**store.config.caseworker, **(plan.get("caseworker") or {})}
+    return {
+        "la": store.config.la, "caseworker": cw, "letter_date": long_date(when.isoformat()),
+        "reference": plan["id"], "source_commit": rev[:10],
+        "addressee": addressee or decision_maker_addressee(plan, when),
+        "child": {"name": child["name"], "first_name": child.get("known_as") or child["name"].split()[0],
+                  "dob": long_date(child["date_of_birth"])},
+        "appeal_deadline": long_date(timescales.appeal_deadline(when).isoformat()),
+    }
+
+
+def _deadlines(store: Store, plan: dict, events: list[dict], on: date) -> timescales.Deadlines:
+    return timescales.deadlines(plan, events, on, drift.options(store))
+
+
+def _out(folder: Path, pid: str, when: str, kind: str, suffix: str = "") -> Path:
+    return folder / pid / f"{when}-{kind}{('-' + suffix) if suffix else ''}.docx"
+
+
+def produce(store: Store, pid: str, kind: str, folder: Path, *, rev: str | None = None,
+            event: dict | None = None) -> list[Path]:
+    """Makes the documents of one kind from the store as at `rev` (default HEAD)."""
+    if kind not in KINDS:
+        raise UsageError(f"unknown document kind {kind}", hint=f"Kinds: {', '.join(KINDS)}")
+    rev = rev or store.head()
+    plan = store.plan(pid, rev)
+    events = store.events(pid, rev)
+    template, event_name = KINDS[kind]
+    if event_name and event is None:
+        event = next((e for e in reversed(events) if e["event"] == event_name), None)
+        if event is None:
+            raise NotFound(f"plan {pid} has no {event_name.replace('-', ' ')} to make a {kind} from"
+                           + (f" at {rev[:10]}" if rev else ""))
+    maker = globals()[f"_{kind.replace('-', '_')}"]
+    return maker(store, plan, events, event, template, folder, rev)
+
+
+def _render(store: Store, template: str, ctx: dict, out: Path, title: str, rev: str, expect: list[str]) -> Path:
+    return render.render_document(render.find_template(template, store.root), ctx, out, title=title,
+                                  author=store.config.la["name"], source={"commit": rev[:12]}, expect=expect)
+
+
+def _plan(store: Store, plan: dict, events: list[dict], event: Any, template: str, folder: Path, rev: str,
+          layout: str = "classic") -> list[Path]:
+    from ehcp_docs.documents.plan_context import expected_strings, plan_context
+
+    d = _deadlines(store, plan, events, date.today())
+    ctx = plan_context(plan, la=store.config.la, layout=layout,  # type: ignore[arg-type]
+                       next_review_due=d.next_review_due.isoformat() if d.next_review_due else None)
+    ctx["source_commit"] = rev[:10]
+    name = "plan" if layout == "classic" else "plan-areas"
+    out = folder / plan["id"] / f"{plan['issued']}-{name}.docx"
+    return [_render(store, name, ctx, out, f"EHC plan {plan['id']}", rev, expected_strings(plan))]
+
+
+def render_plan(store: Store, pid: str, folder: Path, *, at: str | None = None, layout: str = "classic") -> Path:
+    if at:
+        plan, _ = store.plan_at(pid, at)
+    else:
+        plan = store.plan(pid)
+    rev = store.head()
+    return _plan(store, plan, store.events(pid), None, "plan", folder, rev, layout)[0]
+
+
+def _invitees(event: dict) -> list[dict]:
+    return [{**i, "role_words": ROLE_WORDS.get(i["role"], i["role"])} for i in event["invitees"]]
+
+
+def _invitation(store, plan, events, event, template, folder, rev) -> list[Path]:
+    when = date.fromisoformat(event["date"])
+    meeting = date.fromisoformat(event["meeting"])
+    ctx = base_context(store, plan, when, rev)
+    contributions = [{"date": long_date(e["date"]), "role": e.get("role", ""), "text": e.get("text", "")}
+                     for e in events if e["event"] == "contribution" and e["seq"] < event["seq"]]
+    ctx.update(meeting_date=long_date(event["meeting"]), venue=event.get("venue") or "to be confirmed",
+               invitees=_invitees(event), circulate_by=long_date((meeting - timedelta(days=14)).isoformat()),
+               contributions=contributions)
+    out = _out(folder, plan["id"], event["date"], "invitation")
+    return [_render(store, template, ctx, out, f"Review invitation {plan['id']}", rev,
+                    [plan["child"]["name"], ctx["addressee"]["name"]])]
+
+
+def _advice_request(store, plan, events, event, template, folder, rev) -> list[Path]:
+    from ehcp_docs.reviewing import expected_advice
+
+    outs = []
+    when = date.fromisoformat(event["date"])
+    for inv in event["invitees"]:
+        if inv["role"] not in expected_advice(event):
+            continue
+        addressee = {"name": inv["name"], "address": inv.get("organisation", ""), "role": inv["role"]}
+        ctx = base_context(store, plan, when, rev, addressee)
+        ctx.update(meeting_date=long_date(event["meeting"]), venue=event.get("venue") or "to be confirmed",
+                   advice_due=long_date(event["advice_due"]),
+                   outcomes=[{"id": o["id"], "description": o["description"], "by_when": long_date(o["by_when"])}
+                             for o in planmod.outcomes(plan)])
+        out = _out(folder, plan["id"], event["date"], "advice-request", inv["role"])
+        outs.append(_render(store, template, ctx, out, f"Advice request {plan['id']}", rev,
+                            [plan["child"]["name"], inv["name"]]))
+    return outs
+
+
+def _review_report(store, plan, events, event, template, folder, rev) -> list[Path]:
+    meeting = next(e for e in events if e["seq"] == event["meeting"])
+    rec = meeting["record"]
+    when = date.fromisoformat(event["date"])
+    rows = []
+    for p in rec["progress"]:
+        rows.append({"id": p["outcome"], "description": planmod.short(p.get("description") or "", 90),
+                     "status": records.STATUS_WORDS[p["status"]], "evidence": p.get("evidence") or "",
+                     "appropriate": "yes" if p.get("still_appropriate", True) else "no"})
+        rows += [{"id": t["target"], "description": planmod.short(t.get("description") or "", 90),
+                  "status": records.STATUS_WORDS[t["status"]], "evidence": t.get("evidence") or "", "appropriate": ""}
+                 for t in p.get("targets", [])]
+    ctx = base_context(store, plan, when, rev)
+    differences = rec.get("differences_of_opinion") or []
+    ctx.update(meeting_date=long_date(meeting["date"]), attended=rec["attended"],
+               child_views=rec.get("child_views") or "not recorded", family_views=rec.get("family_views") or "not recorded",
+               progress=rows, recommendations=rec.get("recommendations") or [], differences=differences,
+               differences_note="" if differences else "No differences of opinion were recorded.",
+               pfa=rec.get("preparing_for_adulthood") or "",
+               decision_due=long_date((date.fromisoformat(meeting["date"]) + timedelta(days=28)).isoformat()))
+    out = _out(folder, plan["id"], event["date"], "review-report")
+    return [_render(store, template, ctx, out, f"Review report {plan['id']}", rev,
+                    [plan["child"]["name"]] + [p["outcome"] for p in rec["progress"]])]
+
+
+def _decision(store, plan, events, event, template, folder, rev) -> list[Path]:
+    when = date.fromisoformat(event["date"])
+    ctx = base_context(store, plan, when, rev)
+    d = _deadlines(store, plan, [e for e in events if e["seq"] <= event["seq"]], when)
+    ctx.update(meeting_date=long_date(event.get("meeting")), decision=event["decision"], reason=event.get("reason") or "",
+               next_review_due=long_date(d.next_review_due.isoformat()) if d.next_review_due else "not applicable")
+    out = _out(folder, plan["id"], event["date"], f"decision-{event['decision']}")
+    letter = _render(store, template, ctx, out, f"Review decision {plan['id']}", rev,
+                     [plan["child"]["name"], ctx["addressee"]["name"], ctx["appeal_deadline"],
+                      store.config.la["mediation"]["phone"], store.config.la["sendiass"]["phone"]])
+    return [letter] + _what_happens_next(store, plan, events, event, "what-happens-next", folder, rev)
+
+
+def _what_happens_next(store, plan, events, event, template, folder, rev) -> list[Path]:
+    when = date.fromisoformat(event["date"]) if event else date.fromisoformat(plan["issued"])
+    upto = [e for e in events if not event or e["seq"] <= event["seq"]]
+    d = _deadlines(store, plan, upto, when)
+    opts = drift.options(store)
+    transfer = d.pending("phase_transfer") or d.pending("phase_transfer_post16") or d.pending("phase_transfer_post16_other")
+    ctx = base_context(store, plan, when, rev)
+    ctx.update(next_review_due=long_date(d.next_review_due.isoformat()) if d.next_review_due else "not applicable",
+               meeting_recommended_by=long_date(d.meeting_recommended_by.isoformat()) if d.meeting_recommended_by else "",
+               interim_review_due=long_date(d.interim_review_due.isoformat()) if d.interim_review_due else "",
+               transfer_due=long_date(transfer.isoformat()) if transfer else "",
+               concern_days=opts.concern_response_working_days,
+               outcomes=[{"id": o["id"], "description": planmod.short(o["description"], 120),
+                          "measured_how": o["measured_how"], "measured_by": o["measured_by"],
+                          "by_when": long_date(o["by_when"])} for o in planmod.outcomes(plan)])
+    out = _out(folder, plan["id"], when.isoformat(), "what-happens-next")
+    return [_render(store, template, ctx, out, f"What happens next {plan['id']}", rev, [plan["child"]["name"]])]

@@ -1,0 +1,248 @@
+"""The annual review (regs 19-21, CoP 9.166-9.185): schedule, advice, meeting record, report, decision.
+Each step validates first, then records one event in one commit, then produces the documents the law requires.
+Documents are made after the commit from the committed facts, so `ehcp render --doc KIND --at REV` remakes them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from ehcp_docs import drift, fileio, records, schoolyear, timescales
+from ehcp_docs.errors import InvalidPlan, UsageError, WorkflowError
+from ehcp_docs.store import Store, safe_filename
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+DECISIONS = ("maintain", "amend", "cease")
+FAMILY_ROLES = ("parent", "young-person")
+
+
+@dataclass
+class Outcome:
+    """What a workflow step did: its commit, the documents made, and warnings for the caseworker."""
+    commit: str | None
+    event: dict
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    documents: list[Path] = field(default_factory=list)
+
+
+def current_cycle(events: list[dict]) -> list[dict]:
+    """The events since the last review decision: the review now in progress."""
+    last = max((e["seq"] for e in events if e["event"] == "review-decision"), default=0)
+    return [e for e in events if e["seq"] > last]
+
+
+def latest(events: list[dict], name: str) -> dict | None:
+    return next((e for e in reversed(events) if e["event"] == name), None)
+
+
+def invitees(store: Store, plan: dict, on: date) -> list[dict]:
+    """Who must be invited (reg 20(2)): the decision maker, the setting, the LA, health, social care, and anyone
+    else the plan names."""
+    dob = date.fromisoformat(plan["child"]["date_of_birth"])
+    out: list[dict] = []
+    if schoolyear.decision_maker(dob, on, bool(plan["child"].get("lacks_capacity"))) == "young-person":
+        out.append({"role": "young-person", "name": plan["child"]["name"]})
+        out += [{"role": "parent", "name": p["name"]} for p in plan.get("parents", [])[:1]]
+    else:
+        out += [{"role": "parent", "name": p["name"]} for p in plan.get("parents", [])]
+    sec_i = plan["sections"]["I"]
+    if sec_i.get("name"):
+        out.append({"role": "setting", "name": sec_i.get("senco") or sec_i.get("head") or f"Head of {sec_i['name']}",
+                    "organisation": sec_i["name"]})
+    cw = plan.get("caseworker") or store.config.caseworker
+    out.append({"role": "la-sen-officer", "name": cw.get("name", "SEN officer")})
+    la = store.config.la
+    out.append({"role": "health", "name": la["health"].get("name", "Integrated Care Board")})
+    out.append({"role": "social-care", "name": la["social_care"].get("name", "Social care")})
+    out += [{"role": p.get("role") or "professional", "name": p["name"]} for p in plan.get("professionals", [])]
+    return out
+
+
+def schedule(store: Store, pid: str, meeting: date, when: date, venue: str) -> Outcome:
+    plan = store.plan(pid)
+    if meeting < when:
+        raise UsageError(f"the meeting date {meeting} is before the invitations ({when})")
+    opts = drift.options(store)
+    events = store.events(pid)
+    cycle = current_cycle(events)
+    if latest(cycle, "review-meeting"):
+        raise WorkflowError(f"plan {pid}: this review's meeting is already recorded; decide it before scheduling "
+                            "another", hint=f"ehcp review decide {pid} --decision maintain|amend|cease")
+    warnings = []
+    notice = (meeting - when).days
+    if notice < 14:
+        warnings.append(f"only {notice} days' notice of the meeting: the law asks for at least 2 weeks (reg 20(3))")
+    warnings += _lint_warnings(plan, meeting)
+    previous = latest(cycle, "review-scheduled")
+    data: dict[str, Any] = {"meeting": meeting.isoformat(), "invitations_sent": when.isoformat(),
+                            "advice_due": (meeting - timedelta(days=opts.advice_return_days_before_meeting)).isoformat(),
+                            "venue": venue, "invitees": invitees(store, plan, when), "short_notice": notice < 14}
+    if previous:
+        data["reschedules"] = previous["seq"]
+    with store.transaction("review-scheduled") as txn:
+        event = txn.add_event(pid, "review-scheduled", when.isoformat(), data, by=txn.by)
+    return Outcome(txn.commit, event, warnings)
+
+
+def _lint_warnings(plan: dict, on: date) -> list[str]:
+    """Plan-quality findings, shown as warnings when a review is scheduled (never blocking)."""
+    try:
+        from ehcp_docs import lint
+    except ImportError:
+        return []
+    try:
+        dob = date.fromisoformat(plan["child"]["date_of_birth"])
+        result = lint.lint_plan(plan, on, schoolyear.nc_year(dob, on, plan.get("year_group")))
+        return [f"plan quality: {f['message']}" for f in result.as_json()["findings"]]
+    except Exception:  # noqa: BLE001 - a lint failure must never block a statutory step
+        return []
+
+
+def expected_advice(scheduled: dict) -> list[str]:
+    return [i["role"] for i in scheduled["invitees"] if i["role"] not in FAMILY_ROLES + ("la-sen-officer",)]
+
+
+def advice(store: Store, pid: str, role: str, file: Path, when: date) -> Outcome:
+    store.plan(pid)
+    cycle = current_cycle(store.events(pid))
+    scheduled = latest(cycle, "review-scheduled")
+    if not scheduled:
+        raise WorkflowError(f"plan {pid}: no review is scheduled", hint=f"ehcp review schedule {pid} --meeting D")
+    data = fileio.read_bytes(file, limit=MAX_EVIDENCE_BYTES, what="advice file")
+    role_slug = safe_filename(role)[:30]
+    rel = f"evidence/{when.isoformat()}-advice-{role_slug}-{safe_filename(file.name)}"
+    received = {e["role"] for e in cycle if e["event"] == "advice-received"} | {role}
+    missing = [r for r in expected_advice(scheduled) if r not in received]
+    meeting = date.fromisoformat(scheduled["meeting"])
+    circulate_by = meeting - timedelta(days=14)
+    notes = [f"advice from {', '.join(sorted(received))} received"]
+    notes.append("all the advice asked for has arrived" if not missing else f"still waiting for: {', '.join(missing)}")
+    warnings = []
+    if when > circulate_by:
+        warnings.append(f"this advice arrived after {circulate_by}, the last day to circulate advice 2 weeks "
+                        "before the meeting (reg 20(4))")
+    with store.transaction("advice-received") as txn:
+        txn.write(f"{store.plan_path(pid)}/{rel}", data)
+        event = txn.add_event(pid, "advice-received", when.isoformat(),
+                              {"role": role, "file": rel, "received": when.isoformat()}, by=txn.by)
+    return Outcome(txn.commit, event, warnings, notes)
+
+
+def circulate(store: Store, pid: str, when: date) -> Outcome:
+    store.plan(pid)
+    cycle = current_cycle(store.events(pid))
+    scheduled = latest(cycle, "review-scheduled")
+    if not scheduled:
+        raise WorkflowError(f"plan {pid}: no review is scheduled")
+    due = date.fromisoformat(scheduled["meeting"]) - timedelta(days=14)
+    warnings = [] if when <= due else [f"advice circulated {(when - due).days} days late (due by {due}, reg 20(4))"]
+    with store.transaction("advice-circulated") as txn:
+        event = txn.add_event(pid, "advice-circulated", when.isoformat(), {}, by=txn.by)
+    return Outcome(txn.commit, event, warnings)
+
+
+def meeting_form(store: Store, pid: str) -> dict:
+    plan = store.plan(pid)
+    progress = latest(store.events(pid), "progress-update")
+    return records.form(plan, "meeting", progress["return"] if progress else None)
+
+
+def record(store: Store, pid: str, file: Path, when: date) -> Outcome:
+    plan = store.plan(pid)
+    events = store.events(pid)
+    doc = fileio.load_document(file, what="meeting record")
+    dob = date.fromisoformat(plan["child"]["date_of_birth"])
+    warnings = records.check(doc, plan, "meeting", file.name, nc_year=schoolyear.nc_year(dob, when,
+                                                                                          plan.get("year_group")))
+    cycle = current_cycle(events)
+    scheduled = latest(cycle, "review-scheduled")
+    if not scheduled:
+        warnings.append("no meeting was scheduled through ehcp: invitations and advice cannot be shown as on time")
+    elif scheduled["meeting"] != when.isoformat():
+        warnings.append(f"the meeting was scheduled for {scheduled['meeting']} but recorded as held on {when}")
+    if latest(cycle, "review-meeting"):
+        raise WorkflowError(f"plan {pid}: this review's meeting is already recorded",
+                            hint="Record the decision first, or correct the record with `ehcp edit`.")
+    with store.transaction("review-meeting") as txn:
+        event = txn.add_event(pid, "review-meeting", when.isoformat(), {"record": doc}, by=txn.by)
+    return Outcome(txn.commit, event, warnings)
+
+
+def report(store: Store, pid: str, when: date) -> Outcome:
+    store.plan(pid)
+    cycle = current_cycle(store.events(pid))
+    meeting = latest(cycle, "review-meeting")
+    if not meeting:
+        raise WorkflowError(f"plan {pid}: record the review meeting before its report",
+                            hint=f"ehcp review record {pid} --file MEETING.yaml --date D")
+    due = date.fromisoformat(meeting["date"]) + timedelta(days=14)
+    warnings = [] if when <= due else [f"the report is {(when - due).days} days late (due by {due}, reg 20(8))"]
+    with store.transaction("review-report") as txn:
+        event = txn.add_event(pid, "review-report", when.isoformat(), {"meeting": meeting["seq"]}, by=txn.by)
+    return Outcome(txn.commit, event, warnings)
+
+
+def decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Outcome:
+    if decision not in DECISIONS:
+        raise UsageError(f"decision must be one of {', '.join(DECISIONS)}")
+    store.plan(pid)
+    cycle = current_cycle(store.events(pid))
+    meeting = latest(cycle, "review-meeting")
+    if not meeting:
+        raise WorkflowError(f"plan {pid}: a review decision follows the review meeting; none is recorded",
+                            hint=f"ehcp review record {pid} --file MEETING.yaml --date D")
+    md = date.fromisoformat(meeting["date"])
+    if when < md:
+        raise UsageError(f"the decision date {when} is before the meeting ({md})")
+    warnings = []
+    if when > md + timedelta(days=28):
+        warnings.append(f"the decision is {(when - md).days - 28} days later than 4 weeks after the meeting")
+    notes = []
+    if decision == "amend":
+        notes.append("the proposed amendments must be served with this decision, by "
+                     f"{md + timedelta(days=28)}: `ehcp amend propose {pid} --file PROPOSED.yaml`")
+    if decision == "cease":
+        notes.append(f"ceasing has started: the family and the setting must be consulted (`ehcp cease propose {pid}`)")
+    data = {"decision": decision, "reason": reason, "meeting": meeting["date"],
+            "appeal_deadline": timescales.appeal_deadline(when).isoformat()}
+    with store.transaction("review-decision") as txn:
+        event = txn.add_event(pid, "review-decision", when.isoformat(), data, by=txn.by)
+    return Outcome(txn.commit, event, warnings, notes)
+
+
+NEXT_COMMAND = {
+    "invitations": "ehcp review schedule {pid} --meeting D",
+    "advice_circulation": "ehcp review circulate {pid}",
+    "review_report": "ehcp review report {pid}",
+    "decision": "ehcp review decide {pid} --decision maintain|amend|cease",
+    "amendment_notice": "ehcp amend propose {pid} --file PROPOSED.yaml",
+    "final_plan": "ehcp amend issue {pid}",
+    "review": "ehcp review schedule {pid} --meeting D",
+}
+
+
+def status(store: Store, pid: str, today: date) -> dict[str, Any]:
+    """Where the review stands: steps done (on time or not), the next step, its deadline, what to run next."""
+    plan = store.plan(pid)
+    events = store.events(pid)
+    d = timescales.deadlines(plan, events, today, drift.options(store))
+    cycle = current_cycle(events)
+    names = ("review-scheduled", "advice-received", "advice-circulated", "review-meeting", "review-report")
+    done = [{"step": e["event"], "date": e["date"], **({"role": e["role"]} if "role" in e else {})}
+            for e in cycle if e["event"] in names]
+    checks = [{"step": s.name, "due": s.due.isoformat(), "done": s.done.isoformat(), "on_time": s.done <= s.due}
+              for s in d.steps if s.done and s.name in NEXT_COMMAND and s.ref is not None
+              and any(e["seq"] == s.ref for e in cycle)]
+    pending = sorted((s for s in d.steps if s.pending and s.name in NEXT_COMMAND), key=lambda s: s.due)
+    nxt = pending[0] if pending else None
+    if nxt and nxt.name == "review" and latest(cycle, "review-scheduled") and not latest(cycle, "review-meeting"):
+        cmd = f"ehcp review record {pid} --file MEETING.yaml --date D"
+        step = "review meeting"
+    else:
+        cmd = NEXT_COMMAND[nxt.name].format(pid=pid) if nxt else None
+        step = nxt.description if nxt else None
+    return {"plan": pid, "as_of": today.isoformat(), "done": done, "checks": checks, "next_step": step,
+            "next_due": nxt.due.isoformat() if nxt else None, "next_command": cmd,
+            "next_review_due": d.next_review_due.isoformat() if d.next_review_due else None}
