@@ -1,0 +1,84 @@
+"""`make demo`: builds ./demo-store from the sample plans, renders every plan to Word, runs a whole annual review
+on one plan (letters in demo-store/out/), and prints the next term's due list and the drift report.
+Everything runs through the real `ehcp` command, as a caseworker would."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+STORE = ROOT / "demo-store"
+AUTHOR = "Demo Caseworker <demo.caseworker@example.org>"
+
+
+def ehcp(*args: str, capture: bool = False) -> str:
+    cmd = [sys.executable, "-m", "ehcp_docs", "--author", AUTHOR, "--store", str(STORE), *args]
+    print("$ ehcp " + " ".join(args), flush=True)
+    p = subprocess.run(cmd, text=True, capture_output=capture)
+    if p.returncode != 0:
+        if capture:
+            print(p.stdout, p.stderr)
+        sys.exit(f"demo: `ehcp {' '.join(args)}` failed (exit {p.returncode})")
+    return p.stdout if capture else ""
+
+
+def fill_meeting_form(form_yaml: str) -> dict:
+    form = yaml.safe_load(form_yaml)
+    form["attended"] = [{"name": "Sinéad Brennan", "role": "parent"}, {"name": "Mrs R Kaur", "role": "SENCO"},
+                        {"name": "Daniel Osei", "role": "LA SEN officer"}]
+    form["child_views"] = "Ollie said he is excited about the trains club at his new school but worried about lunch."
+    form["family_views"] = "Sinéad is pleased with Ollie's reading progress and wants the transition visits to start early."
+    for row in form["progress"]:
+        row["status"], row["evidence"] = "on-track", "Teaching assistant observation log, autumn term 2026."
+        for t in row["targets"]:
+            t["status"], t["evidence"] = "achieved", "Observation sheet, 5 lessons in November 2026."
+    form["differences_of_opinion"] = []
+    return form
+
+
+def main() -> None:
+    if STORE.exists():
+        shutil.rmtree(STORE)
+    subprocess.run([sys.executable, "-m", "ehcp_docs", "--author", AUTHOR, "init", str(STORE)], check=True)
+    samples = sorted(str(p) for p in (ROOT / "plans").glob("*.yaml"))
+    ehcp("add", *samples)
+    for p in sorted((ROOT / "plans").glob("*.yaml")):
+        ehcp("render", p.stem)
+    ehcp("render", "EHCP-0006", "--layout", "areas")
+
+    print("\n== A whole annual review of EHCP-0002 (Year 6, moving to secondary) ==")
+    ehcp("review", "schedule", "EHCP-0002", "--meeting", "2026-11-10", "--date", "2026-10-20",
+         "--venue", "St Aidan's Church of England Primary School, meeting room 2")
+    advice = STORE / "out" / "demo-advice.txt"
+    advice.write_text("Ollie has made good progress with reading comprehension this term.\n", encoding="utf-8")
+    ehcp("review", "advice", "EHCP-0002", "--from", "setting", "--file", str(advice), "--date", "2026-10-23")
+    ehcp("review", "advice", "EHCP-0002", "--from", "health", "--file", str(advice), "--date", "2026-10-24")
+    ehcp("review", "circulate", "EHCP-0002", "--date", "2026-10-27")
+    form = ehcp("review", "record", "EHCP-0002", "--form", capture=True)
+    record = STORE / "out" / "demo-meeting.yaml"
+    record.write_text(yaml.safe_dump(fill_meeting_form(form), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    ehcp("review", "record", "EHCP-0002", "--file", str(record), "--date", "2026-11-10")
+    ehcp("review", "report", "EHCP-0002", "--date", "2026-11-17")
+    ehcp("review", "decide", "EHCP-0002", "--decision", "maintain", "--date", "2026-11-24",
+         "--reason", "Ollie is making good progress and the plan already names his secondary school.")
+    ehcp("review", "status", "EHCP-0002")
+
+    print("\n== Next term's reviews ==")
+    ehcp("due", "--term", f"spring-{date.today().year + (1 if date.today().month >= 9 else 0)}")
+    print("\n== Drift report ==")
+    ehcp("overdue")
+
+    docs = sorted(STORE.glob("out/**/*.docx"))
+    print(f"\nmake demo: the plan store is {STORE}")
+    print(f"make demo: {len(docs)} Word documents are in {STORE / 'out'}:")
+    for d in docs:
+        print(f"  {d.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
