@@ -175,7 +175,27 @@ def what_happens_next() -> None:
     save(doc, "what-happens-next")
 
 
+def termly_list_letter() -> None:
+    doc = k.base_document()
+    k.reproducible_core_properties(doc, "Termly list of EHC plan reviews")
+    k.add_letterhead(doc)
+    k.add_date_and_addressee(doc)
+    k.heading(doc, "EHC plan reviews due in the {{ term_name }} term", 1)
+    k.para(doc, "The SEND Code of Practice asks us to send you, at least two weeks before each term starts, the "
+                "list of your pupils or students whose EHC plan must be reviewed that term, so you can plan the "
+                "meetings and the advice. The list is attached as a spreadsheet and repeated below.")
+    k.para(doc, "Reviews marked as a transition or preparation-for-adulthood focus must consider the move to the "
+                "next phase, or preparing for adult life (from Year 9).")
+    k.loop_table(doc, ["Plan", "Name", "Review due by", "Meeting by", "Focus"], "r in rows",
+                 ["{{ r.plan }}", "{{ r.name }}", "{{ r.review_due }}", "{{ r.meeting_by }}", "{{ r.focus }}"],
+                 caption="Reviews due this term", widths_mm=(25, 45, 30, 30, 40))
+    k.add_signature(doc)
+    k.add_footer(doc, "{{ la.name }} - termly review list")
+    doc.save(OUT / "termly-list-letter.docx")
+    print("wrote templates/termly-list-letter.docx")
+
+
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
-    for build in (invitation, advice_request, review_report, decision, what_happens_next):
+    for build in (invitation, advice_request, review_report, decision, what_happens_next, termly_list_letter):
         build()

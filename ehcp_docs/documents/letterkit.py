@@ -94,7 +94,7 @@ def _set_font(style) -> None:
 
 
 def _set_language(doc: Document) -> None:
-    """Document-wide proofing language en-GB (docDefaults), so screen readers pick the right voice."""
+    """Document-wide defaults: proofing language en-GB (so screen readers pick the right voice), Arial 12pt."""
     styles = doc.styles.element
     rpr_default = styles.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
     if rpr_default is None:  # pragma: no cover - python-docx's default template always has one
@@ -103,8 +103,16 @@ def _set_language(doc: Document) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr_default.append(lang)
-    for attr in ("w:val", "w:eastAsia", "w:bidi"):
-        lang.set(qn(attr), LANG)
+    lang.set(qn("w:val"), LANG)
+    fonts = rpr_default.find(qn("w:rFonts"))
+    if fonts is not None:  # any style we did not restyle still falls back to Arial, not the theme font
+        for attr in list(fonts.attrib):
+            del fonts.attrib[attr]
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(attr), FONT)
+    for size in (rpr_default.find(qn("w:sz")), rpr_default.find(qn("w:szCs"))):
+        if size is not None:
+            size.set(qn("w:val"), str(BODY_PT * 2))
     doc.core_properties.language = LANG
 
 

@@ -1,0 +1,55 @@
+"""The calendar commands on the sample plans: due, lists, overdue, deadlines."""
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from conftest import PLANS
+from ehcp_docs.documents.render import docx_text
+
+
+def add_samples(ehcp):
+    assert ehcp("add", *sorted(PLANS.glob("*.yaml"))).exit_code == 0
+
+
+def test_due_for_a_term(ehcp):
+    add_samples(ehcp)
+    rows = json.loads(ehcp("due", "--term", "spring-2027", "--today", "2026-11-28", "--json").stdout)
+    assert [r["plan"] for r in rows] == ["EHCP-0006", "EHCP-0003", "EHCP-0005", "EHCP-0001", "EHCP-0002", "EHCP-0004"]
+    first = rows[0]
+    assert first["overdue"] is True and first["review_due"] == "2026-10-05"
+    flags = {r["plan"]: r["focus"] for r in rows}
+    assert flags["EHCP-0003"] == ["preparation-for-adulthood"]
+    assert flags["EHCP-0004"] == ["preparation-for-adulthood", "phase-transfer"]
+    assert flags["EHCP-0001"] == ["phase-transfer", "under-five"]
+    assert set(rows[0]) >= {"plan", "name", "setting", "review_due", "meeting_recommended_by", "focus", "overdue"}
+
+
+def test_phase_transfer_reviews_fall_in_the_autumn_before(ehcp):
+    add_samples(ehcp)
+    rows = json.loads(ehcp("due", "--term", "autumn-2026", "--today", "2026-09-01", "--json").stdout)
+    transfer = {r["plan"]: r for r in rows if r["reason"] == "phase transfer"}
+    assert set(transfer) == {"EHCP-0001", "EHCP-0002", "EHCP-0004"}
+    assert transfer["EHCP-0002"]["review_due"] == "2027-02-14"
+
+
+def test_lists_write_xlsx_with_header_and_letters(ehcp, tmp_path: Path):
+    add_samples(ehcp)
+    r = ehcp("lists", "--term", "spring-2027", "--today", "2026-12-30", "--out", tmp_path)
+    assert r.exit_code == 0
+    assert "warning: the send-by date 2026-12-22 has passed" in r.stderr
+    folder = tmp_path / "lists-spring-2027"
+    ws = load_workbook(folder / "health-icb.xlsx").active
+    assert [c.value for c in ws[1]][:3] == ["Plan", "Child or young person", "Setting"]
+    assert ws.max_row == 7
+    letters = list(folder.glob("setting-*-letter.docx"))
+    assert len(letters) == 6
+    assert "EHCP-0003" in docx_text(folder / "setting-examplemouth-community-college-letter.docx")
+
+
+def test_deadlines_table_and_bad_input(ehcp):
+    add_samples(ehcp)
+    r = ehcp("deadlines", "EHCP-0006", "--today", "2026-12-01")
+    assert "57 days LATE" in r.stdout and "CFA s.44(1)" in r.stdout
+    assert ehcp("due", "--today", "2026-12-01").exit_code == 2
+    assert ehcp("due", "--term", "winter-2027").exit_code == 2

@@ -1,0 +1,136 @@
+"""End to end through the CLI with the real schema/ and templates/: a whole annual review, documents read back."""
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import PLANS, git, snapshot
+from ehcp_docs.documents.render import docx_text
+
+PID = "EHCP-0002"
+
+
+@pytest.fixture
+def store(ehcp, store_path: Path):
+    assert ehcp("add", *sorted(PLANS.glob("*.yaml"))).exit_code == 0
+    return store_path
+
+
+def deadlines(ehcp, today: str) -> dict:
+    r = ehcp("deadlines", PID, "--today", today, "--json")
+    assert r.exit_code == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def filled_form(ehcp, tmp_path: Path, pid: str = PID, drop: str | None = None) -> Path:
+    form = yaml.safe_load(ehcp("review", "record", pid, "--form").stdout)
+    for row in form["progress"]:
+        row["status"], row["evidence"] = "on-track", "Observation log."
+        for t in row["targets"]:
+            t["status"] = "achieved"
+    form["attended"] = [{"name": "Sinéad Brennan", "role": "parent"}]
+    form["child_views"], form["family_views"] = "Happy.", "Pleased."
+    form["preparing_for_adulthood"] = "Discussed college options."
+    if drop:
+        form["progress"] = [r for r in form["progress"] if r["outcome"] != drop]
+    f = tmp_path / f"meeting-{drop or 'ok'}.yaml"
+    f.write_text(yaml.safe_dump(form, allow_unicode=True))
+    return f
+
+
+def run_to_meeting(ehcp, tmp_path: Path, out: Path) -> None:
+    assert ehcp("review", "schedule", PID, "--meeting", "2026-11-10", "--date", "2026-10-20", "--out", out).exit_code == 0
+    assert deadlines(ehcp, "2026-10-21")["advice_circulation_due"] == "2026-10-27"
+    advice = tmp_path / "advice.txt"
+    advice.write_text("advice")
+    for role, day in (("setting", "2026-10-22"), ("health", "2026-10-23")):
+        r = ehcp("review", "advice", PID, "--from", role, "--file", advice, "--date", day)
+        assert r.exit_code == 0, r.stderr
+    assert "still waiting for: social-care" in r.stderr
+    assert ehcp("review", "circulate", PID, "--date", "2026-10-26").exit_code == 0
+    assert deadlines(ehcp, "2026-10-27")["advice_circulation_due"] is None
+    assert ehcp("review", "record", PID, "--file", filled_form(ehcp, tmp_path), "--date", "2026-11-10").exit_code == 0
+    d = deadlines(ehcp, "2026-11-11")
+    assert (d["review_report_due"], d["decision_due"]) == ("2026-11-24", "2026-12-08")
+
+
+def test_full_review_maintain(ehcp, store: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    before = int(git(store, "rev-list", "--count", "HEAD"))
+    run_to_meeting(ehcp, tmp_path, out)
+    assert ehcp("review", "report", PID, "--date", "2026-11-17", "--out", out).exit_code == 0
+    assert deadlines(ehcp, "2026-11-18")["review_report_due"] is None
+    r = ehcp("review", "decide", PID, "--decision", "maintain", "--date", "2026-11-24", "--out", out)
+    assert r.exit_code == 0, r.stderr
+    events = git(store, "log", "-n", "7", "--format=%(trailers:key=EHCP-Event,valueonly)").split()
+    assert events == ["review-decision", "review-report", "review-meeting", "advice-circulated", "advice-received",
+                      "advice-received", "review-scheduled"]
+    assert int(git(store, "rev-list", "--count", "HEAD")) == before + 7
+    d = deadlines(ehcp, "2026-11-25")
+    assert d["next_review_due"] == "2027-11-23"   # 12 months on from the decision
+    assert d["decision_due"] is None and d["overdue"] == []
+    docs = {p.name: docx_text(p) for p in (out / PID).glob("*.docx")}
+    assert set(docs) == {"2026-10-20-invitation.docx", "2026-10-20-advice-request-setting.docx",
+                         "2026-10-20-advice-request-health.docx", "2026-10-20-advice-request-social-care.docx",
+                         "2026-11-17-review-report.docx", "2026-11-24-decision-maintain.docx",
+                         "2026-11-24-what-happens-next.docx"}
+    for name, text in docs.items():
+        assert "Oliver Brennan-Hayes" in text, name
+    letter = docs["2026-11-24-decision-maintain.docx"]
+    assert "Dear Sinéad Brennan" in letter
+    assert "The deadline to appeal is 24 January 2027" in letter
+    assert "0300 123 4567" in letter          # mediation adviser, from ehcp.toml
+    assert "01234 500600" in letter           # SENDIASS, from ehcp.toml
+    assert "personal budget" in docs["2026-10-20-invitation.docx"]
+    assert "E1" in docs["2026-11-17-review-report.docx"]
+
+
+def test_amend_decision_leaves_review_incomplete(ehcp, store: Path, tmp_path: Path):
+    run_to_meeting(ehcp, tmp_path, tmp_path / "out")
+    ehcp("review", "report", PID, "--date", "2026-11-17", "--out", tmp_path / "out")
+    r = ehcp("review", "decide", PID, "--decision", "amend", "--date", "2026-11-24", "--out", tmp_path / "out")
+    assert "proposed amendments must be served with this decision, by 2026-12-08" in r.stderr
+    d = deadlines(ehcp, "2026-12-09")
+    assert d["amendment_notice_due"] == "2026-12-08"
+    assert {"step": "amendment_notice", "due": "2026-12-08", "days_late": 1} in \
+        [{k: o[k] for k in ("step", "due", "days_late")} for o in d["overdue"]]
+    status = json.loads(ehcp("review", "status", PID, "--today", "2026-12-09", "--json").stdout)
+    assert status["next_command"] == f"ehcp amend propose {PID} --file PROPOSED.yaml"
+
+
+def test_meeting_record_missing_an_outcome_is_refused(ehcp, store: Path, tmp_path: Path):
+    ehcp("review", "schedule", PID, "--meeting", "2026-11-10", "--date", "2026-10-20", "--out", tmp_path)
+    before = snapshot(store)
+    r = ehcp("review", "record", PID, "--file", filled_form(ehcp, tmp_path, drop="E2"), "--date", "2026-11-10")
+    assert r.exit_code == 1
+    assert "meeting-E2.yaml: outcome E2 (By July 2027 Ollie will answer inference…) is missing: every outcome must be accounted for" in r.stderr
+    assert snapshot(store) == before
+
+
+def test_form_is_invalid_until_every_status_is_set(ehcp, store: Path, tmp_path: Path):
+    f = tmp_path / "form.yaml"
+    f.write_text(ehcp("review", "record", PID, "--form").stdout)
+    r = ehcp("review", "record", PID, "--file", f, "--date", "2026-11-10")
+    assert r.exit_code == 1 and "outcome E1: status is not set" in r.stderr
+
+
+def test_young_person_is_addressed_not_the_parent(ehcp, store: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    r = ehcp("review", "schedule", "EHCP-0005", "--meeting", "2026-11-10", "--date", "2026-10-20", "--out", out)
+    assert r.exit_code == 0
+    text = docx_text(out / "EHCP-0005" / "2026-10-20-invitation.docx")
+    assert "Dear Rhys Llewellyn-Carter" in text and "Dear Bethan" not in text
+
+
+def test_late_steps_appear_in_overdue(ehcp, store: Path, tmp_path: Path):
+    ehcp("review", "schedule", PID, "--meeting", "2026-11-10", "--date", "2026-10-20", "--out", tmp_path)
+    ehcp("review", "record", PID, "--file", filled_form(ehcp, tmp_path), "--date", "2026-11-10")
+    report = json.loads(ehcp("overdue", "--today", "2026-12-20", "--json").stdout)
+    mine = next(p for p in report["plans"] if p["plan"] == PID)
+    assert {(s["step"], s["days_late"]) for s in mine["overdue"]} >= {("review_report", 26), ("decision", 12)}
+    assert report["summary"]["decisions later than 4 weeks"] >= 1
+    ehcp("review", "decide", PID, "--decision", "maintain", "--date", "2026-12-20", "--out", tmp_path)
+    report = json.loads(ehcp("overdue", "--today", "2026-12-21", "--json").stdout)
+    mine = next(p for p in report["plans"] if p["plan"] == PID)
+    assert ("decision", 12) in {(s["step"], s["days_late"]) for s in mine["late"]}
