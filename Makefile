@@ -24,6 +24,7 @@ bench: $(STAMP)
 
 templates: $(STAMP)
 	$(BIN)/python scripts/build_templates.py
+	$(BIN)/python scripts/build_letters.py
 
 schema: $(STAMP)
 	$(BIN)/python scripts/make_schema.py

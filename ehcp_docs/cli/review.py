@@ -145,3 +145,37 @@ def status(ctx: click.Context, plan_id: str, today: str | None, as_json: bool) -
         output.data(f"Run:  {s['next_command']}")
     else:
         output.data("Nothing pending.")
+
+
+@review.command("request")
+@plan_id_argument()
+@click.option("--by", required=True, type=click.Choice(["parent", "young-person", "setting", "health",
+                                                        "social-care", "la", "other"]))
+@click.option("--reason", required=True, help="Why an early review is asked for.")
+@date_option()
+@click.pass_context
+def request(ctx: click.Context, plan_id: str, by: str, reason: str, when: str | None) -> None:
+    """Record a request for an early review (the LA decides; there is no appeal against a refusal)."""
+    from ehcp_docs import live
+
+    with open_store(ctx) as store:
+        result = live.request(store, plan_id, "early-review", by, reason, date.fromisoformat(parse_date(when)))
+    output.info(f"Recorded: early review request #{result.event['seq']} for {plan_id}")
+
+
+@review.command("request-decide")
+@plan_id_argument()
+@click.argument("number", type=int)
+@click.option("--decision", required=True, type=click.Choice(["agree", "refuse"]))
+@click.option("--reason", default="", help="Reasons (required for a refusal).")
+@date_option()
+@click.pass_context
+def request_decide(ctx: click.Context, plan_id: str, number: int, decision: str, reason: str,
+                   when: str | None) -> None:
+    """Record the decision on early review request NUMBER."""
+    from ehcp_docs import live
+
+    with open_store(ctx) as store:
+        live.decide_request(store, plan_id, "early-review", number, decision, reason,
+                            date.fromisoformat(parse_date(when)))
+    output.info(f"Recorded: early review request #{number}: {decision}")

@@ -1,4 +1,5 @@
-"""Builds the review-cycle letter templates (docxtpl) with the shared letter blocks in letterkit:
+"""Builds the letter templates other than the plan (scripts/build_templates.py makes plan.docx): the review-cycle
+letters, the termly list letter, the concern response and the progress update. Templates (docxtpl) with the shared letter blocks in letterkit:
 review-invitation, advice-request, review-report, decision, what-happens-next. Plain English throughout
 (rules section 8); every decision letter carries "Your rights if you disagree"."""
 from pathlib import Path
@@ -195,7 +196,53 @@ def termly_list_letter() -> None:
     print("wrote templates/termly-list-letter.docx")
 
 
+def concern_response() -> None:
+    doc = letter("Our reply to your concern about {{ child.first_name }}'s EHC plan")
+    k.para(doc, "On {{ concern_date }} you told us:")
+    k.para(doc, "{{ concern_text }}")
+    k.heading(doc, "What we have found and what we will do", 2)
+    k.para(doc, "{{ response_text }}")
+    k.heading(doc, "What you can do next", 2)
+    k.para(doc, "{{ outcome_words }}")
+    k.para(doc, "If you are still unhappy, these are your options:")
+    for line in ("ask for an early review of the plan: we will decide within 4 weeks;",
+                 "ask for a re-assessment of {{ child.first_name }}'s needs: we will decide within 15 days;",
+                 "make a complaint through our complaints procedure, and then to the Local Government and Social "
+                 "Care Ombudsman;",
+                 "ask for disagreement resolution or mediation: " + "{{ la.mediation.name }}, " + k.contact("la.mediation") + ";",
+                 "appeal to the Tribunal about the parts of the plan that can be appealed (Sections B, F and I), "
+                 "after a decision that gives you that right."):
+        k.para(doc, line, style="List Bullet")
+    k.para(doc, "{{ la.sendiass.name }} can give you free, impartial advice: " + k.contact("la.sendiass") + ".")
+    k.add_signature(doc)
+    save(doc, "concern-response")
+
+
+def progress_update() -> None:
+    doc = letter("How {{ child.first_name }} is getting on: progress update")
+    k.para(doc, "This update comes from {{ returned_by }} and covers {{ period }}. It shows, for each outcome in "
+                "{{ child.first_name }}'s plan, where things are now, what has changed and what happens next.")
+    k.para(doc, "{{ chart }}")
+    k.para(doc, "{{ chart_note }}")
+    k.tag(doc, "for o in outcomes")
+    k.heading(doc, "{{ o.id }}: {{ o.description }}", 2)
+    k.labelled(doc, "Where {{ child.first_name }} is now", "{{ o.status }}")
+    k.labelled(doc, "What has changed since last time", "{{ o.changed }}")
+    k.labelled(doc, "What happens next", "{{ o.next }}")
+    k.labelled(doc, "How we know", "{{ o.evidence }}")
+    k.tag(doc, "endfor")
+    k.if_block(doc, "family_message")
+    k.heading(doc, "A message from school", 2)
+    k.para(doc, "{{ family_message }}")
+    k.end_if(doc)
+    k.para(doc, "If you are worried about {{ child.first_name }}'s progress, talk to the school first, or contact "
+                "{{ caseworker.name }}. You can also ask for an early review of the plan.")
+    k.add_signature(doc)
+    save(doc, "progress-update")
+
+
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
-    for build in (invitation, advice_request, review_report, decision, what_happens_next, termly_list_letter):
+    for build in (invitation, advice_request, review_report, decision, what_happens_next, termly_list_letter,
+                  concern_response, progress_update):
         build()

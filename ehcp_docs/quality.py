@@ -1,0 +1,17 @@
+"""Plan-quality checks across the store: runs the pure lint rules on each plan in force, with its year group."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ehcp_docs import lint, schoolyear
+from ehcp_docs.store import Store, check_id
+
+
+def lint_one(plan: dict, today: date) -> dict[str, Any]:
+    dob = date.fromisoformat(plan["child"]["date_of_birth"])
+    return lint.lint_plan(plan, today, schoolyear.nc_year(dob, today, plan.get("year_group"))).as_json()
+
+
+def lint_store(store: Store, ids: list[str] | None, today: date) -> list[dict[str, Any]]:
+    return [lint_one(store.plan(check_id(pid)), today) for pid in (ids or store.plan_ids())]
