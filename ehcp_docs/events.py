@@ -12,6 +12,7 @@ Data fields each event's journal line carries (besides seq, event, date, recorde
   review-meeting          {"record": {...meeting record...}}   (date = the meeting date)
   review-report           {}                                   (date = the day the report was sent)
   review-decision         {"decision": "maintain"|"amend"|"cease", "reason"}
+  amendment-started       {}                                   (proposed.yaml: a draft, not yet served)
   amendment-proposed      {"context": "review"|"outside-review"|"reassessment", "reason", "reasons": {item: text},
                            "evidence": [paths], "changes": int}  (date = the day the notice was served)
   representations         {"text", "file"?, "school_request"?, "meeting_request": bool}
@@ -44,6 +45,7 @@ EVENTS: dict[str, str] = {
     "review-meeting": "review meeting recorded",
     "review-report": "review report sent",
     "review-decision": "review decision made",
+    "amendment-started": "amendment draft started",
     "amendment-proposed": "proposed amendments served",
     "representations": "representations recorded",
     "amended-plan-issued": "final amended plan issued",

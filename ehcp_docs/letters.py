@@ -27,6 +27,12 @@ KINDS: dict[str, tuple[str, str | None]] = {
     "what-happens-next": ("what-happens-next", None),
     "progress-update": ("progress-update", "progress-update"),
     "concern-response": ("concern-response", "concern-response"),
+    "amendment-notice": ("amendment-notice", "amendment-proposed"),
+    "amended-plan": ("amended-plan-letter", "amended-plan-issued"),
+    "amendment-withdrawn": ("amendment-withdrawn", "amendment-withdrawn"),
+    "reassessment-decision": ("reassessment-decision", "reassessment-decision"),
+    "cease-consultation": ("cease-consultation", "cease-proposed"),
+    "cease-notice": ("cease-notice", "cease-decision"),
 }
 
 
@@ -101,7 +107,7 @@ def _render(store: Store, template: str, ctx: dict, out: Path, title: str, rev: 
 
 
 def _plan(store: Store, plan: dict, events: list[dict], event: Any, template: str, folder: Path, rev: str,
-          layout: str = "classic") -> list[Path]:
+          layout: str = "classic", out: Path | None = None) -> list[Path]:
     from ehcp_docs.documents.plan_context import expected_strings, plan_context
 
     d = _deadlines(store, plan, events, date.today())
@@ -109,7 +115,7 @@ def _plan(store: Store, plan: dict, events: list[dict], event: Any, template: st
                        next_review_due=d.next_review_due.isoformat() if d.next_review_due else None)
     ctx["source_commit"] = rev[:10]
     name = "plan" if layout == "classic" else "plan-areas"
-    out = folder / plan["id"] / f"{plan['issued']}-{name}.docx"
+    out = out or folder / plan["id"] / f"{plan['issued']}-{name}.docx"
     return [_render(store, name, ctx, out, f"EHC plan {plan['id']}", rev, expected_strings(plan))]
 
 
@@ -277,3 +283,115 @@ def progress_update(store: Store, pid: str, folder: Path, start: date | None, en
 
 def _progress_update(store, plan, events, event, template, folder, rev) -> list[Path]:
     return progress_update(store, plan["id"], folder, None, date.fromisoformat(event["date"]), rev)
+
+
+CONTEXT_WORDS = {"review": "This follows our decision after the annual review.",
+                 "outside-review": "This is an amendment outside the annual review, because circumstances have changed.",
+                 "reassessment": "This follows the re-assessment of needs."}
+
+
+def _amendment_notice(store, plan, events, event, template, folder, rev) -> list[Path]:
+    """The reg 22(2) pack: the notice, the schedule of proposed amendments, the plan in force, and the proposed
+    plan with tracked changes. The plan in force and proposal are read as they stood at the notice's commit."""
+    from ehcp_docs import diffing
+    from ehcp_docs.documents import letterkit, schedule, tracked
+
+    proposal = store.proposal(plan["id"], rev)
+    if proposal is None:
+        raise NotFound(f"plan {plan['id']} has no proposal at {rev[:10]}: give --at the notice's commit")
+    changes = diffing.for_notice(diffing.diff_plans(plan, proposal))
+    when = date.fromisoformat(event["date"])
+    ctx = base_context(store, plan, when, rev)
+    ctx.update(context_words=CONTEXT_WORDS.get(event.get("context", ""), ""), reason=event.get("reason") or "",
+               evidence_count=len(event.get("evidence") or []),
+               representations_due=long_date(event.get("representations_due")),
+               final_plan_due=long_date(event.get("final_plan_due")))
+    pid = plan["id"]
+    made = [_render(store, template, ctx, _out(folder, pid, event["date"], "amendment-notice"),
+                    f"Proposed amendments notice {pid}", rev, [plan["child"]["name"], ctx["representations_due"]])]
+    doc = letterkit.base_document()
+    letterkit.heading(doc, f"Schedule of proposed amendments: {plan['child']['name']} ({pid})", 1)
+    schedule.add_schedule(doc, changes, reasons=event.get("reasons") or {}, overall_reason=event.get("reason"),
+                          evidence=[Path(e).name for e in event.get("evidence") or []])
+    doc.core_properties.title = f"Schedule of proposed amendments {pid}"
+    doc.core_properties.author = store.config.la["name"]
+    doc.core_properties.language = "en-GB"
+    sched = _out(folder, pid, event["date"], "schedule-of-amendments")
+    sched.parent.mkdir(parents=True, exist_ok=True)
+    from io import BytesIO
+
+    from ehcp_docs import fileio
+
+    buf = BytesIO()
+    doc.save(buf)
+    fileio.atomic_write(sched, buf.getvalue())
+    made.append(sched)
+    made += _plan(store, plan, events, None, "plan", folder, rev,
+                  out=_out(folder, pid, event["date"], "plan-in-force"))
+    made.append(tracked.tracked_changes_document(
+        changes, plan, proposal, _out(folder, pid, event["date"], "proposed-plan-tracked"),
+        author=store.config.la["name"], date=event["date"], title=f"Proposed amended EHC plan {pid}"))
+    return made
+
+
+def _amended_plan(store, plan, events, event, template, folder, rev) -> list[Path]:
+    from ehcp_docs.documents.plan_context import expected_strings, plan_context
+
+    when = date.fromisoformat(event["date"])
+    d = _deadlines(store, plan, [e for e in events if e["seq"] <= event["seq"]], when)
+    marks = set(event.get("amended") or []) | {s for s in event.get("sections") or [] if s in ("A", "I", "J")}
+    pctx = plan_context(plan, la=store.config.la, layout="classic", amended_items=frozenset(marks),
+                        next_review_due=d.next_review_due.isoformat() if d.next_review_due else None)
+    pctx["source_commit"] = rev[:10]
+    pid = plan["id"]
+    made = [_render(store, "plan", pctx, _out(folder, pid, event["date"], "final-amended-plan"),
+                    f"Amended EHC plan {pid}", rev, expected_strings(plan))]
+    ctx = base_context(store, plan, when, rev)
+    sections = event.get("sections") or []
+    ctx.update(issued_date=long_date(event["date"]), sections_text=", ".join(f"Section {s}" for s in sections) or "none",
+               representations=any(e["event"] == "representations" and e.get("notice") == event.get("notice")
+                                   for e in events),
+               next_review_due=long_date(d.next_review_due.isoformat()) if d.next_review_due else "not applicable",
+               setting_name=plan["sections"]["I"].get("name") or "the setting",
+               appeal_deadline=long_date(event.get("appeal_deadline")))
+    made.append(_render(store, template, ctx, _out(folder, pid, event["date"], "amended-plan-letter"),
+                        f"Amended plan letter {pid}", rev, [plan["child"]["name"], ctx["appeal_deadline"]]))
+    return made
+
+
+def _simple_letter(store, plan, events, event, template, folder, rev, extra: dict, expect: list[str]) -> list[Path]:
+    when = date.fromisoformat(event["date"])
+    ctx = base_context(store, plan, when, rev)
+    if event.get("appeal_deadline"):
+        ctx["appeal_deadline"] = long_date(event["appeal_deadline"])
+    ctx.update(extra)
+    out = _out(folder, plan["id"], event["date"], template)
+    return [_render(store, template, ctx, out, f"{template.replace('-', ' ').capitalize()} {plan['id']}", rev,
+                    [plan["child"]["name"], ctx["addressee"]["name"], *expect])]
+
+
+def _amendment_withdrawn(store, plan, events, event, template, folder, rev) -> list[Path]:
+    notice = next((e for e in events if e["seq"] == event.get("notice")), None)
+    return _simple_letter(store, plan, events, event, template, folder, rev,
+                          {"reason": event["reason"], "notice_date": long_date(notice["date"]) if notice else "earlier"},
+                          [])
+
+
+def _reassessment_decision(store, plan, events, event, template, folder, rev) -> list[Path]:
+    req = next((e for e in events if e["seq"] == event.get("request")), None)
+    return _simple_letter(store, plan, events, event, template, folder, rev,
+                          {"decision": event["decision"], "reason": event.get("reason") or "",
+                           "request_date": long_date(req["date"]) if req else "",
+                           "final_plan_due": long_date(event.get("final_plan_due"))}, [])
+
+
+def _cease_consultation(store, plan, events, event, template, folder, rev) -> list[Path]:
+    views_by = date.fromisoformat(event["date"]) + timedelta(days=14)
+    return _simple_letter(store, plan, events, event, template, folder, rev,
+                          {"reason": event.get("reason") or "", "views_by": long_date(views_by.isoformat()),
+                           "setting_name": plan["sections"]["I"].get("name") or "the setting"}, [])
+
+
+def _cease_notice(store, plan, events, event, template, folder, rev) -> list[Path]:
+    return _simple_letter(store, plan, events, event, template, folder, rev,
+                          {"decision": event["decision"], "reason": event.get("reason") or ""}, [])

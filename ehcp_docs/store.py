@@ -233,6 +233,10 @@ class Store:
         rev = self.git.resolve(at)
         return self.plan(pid, rev), f"version at commit {rev[:10]}"
 
+    def plan_version(self, pid: str, blob: str) -> dict:
+        """A plan version named by its blob id (as journal lines record it)."""
+        return self._load(self._blob(blob), f"plan {pid}")
+
     def _blob(self, sha: str) -> bytes:
         try:
             _, _, _, data = self.git.git.get_object_data(sha)

@@ -241,8 +241,121 @@ def progress_update() -> None:
     save(doc, "progress-update")
 
 
+def amendment_notice() -> None:
+    doc = letter("Changes we propose to {{ child.first_name }}'s EHC plan")
+    k.para(doc, ("b", "We propose to amend (change) {{ child.first_name }}'s Education, Health and Care plan."),
+           " {{ context_words }}")
+    k.if_block(doc, "reason")
+    k.labelled(doc, "Why", "{{ reason }}")
+    k.end_if(doc)
+    k.para(doc, "With this letter we send you:")
+    for line in ("a copy of the current plan, which stays in force until the amended plan is issued;",
+                 "the schedule of proposed amendments, which shows each change section by section: words we "
+                 "propose to remove are struck through, new words are in bold;",
+                 "the proposed plan with the changes shown as tracked changes, which you can step through in Word;",
+                 "copies of the evidence the changes are based on ({{ evidence_count }} document(s))."):
+        k.para(doc, line, style="List Bullet")
+    k.heading(doc, "Your right to comment: you have 15 days", 2)
+    k.para(doc, ("b", "Please send us your views by {{ representations_due }}."),
+           " You can tell us what you think of the proposed changes, and you can ask to meet one of our officers "
+           "to talk about them.")
+    k.heading(doc, "Your right to ask for a particular school or college", 2)
+    k.para(doc, "You can ask for a particular school, college or other institution to be named in Section I of "
+                "the plan. We must agree unless it would be unsuitable, or would not fit with the efficient "
+                "education of others or the efficient use of resources. Information about schools and colleges is "
+                "in our Local Offer: {{ la.local_offer }}.")
+    k.heading(doc, "What happens next", 2)
+    k.para(doc, "After the 15 days we will consider your views and send you the final amended plan by "
+                "{{ final_plan_due }} at the latest (within 8 weeks of this notice), or tell you if we decide not "
+                "to amend the plan after all. The final plan will come with your rights of appeal.")
+    k.para(doc, "{{ la.sendiass.name }} gives free, impartial advice about amendments: " + k.contact("la.sendiass") + ".")
+    k.add_signature(doc)
+    save(doc, "amendment-notice")
+
+
+def amended_plan_letter() -> None:
+    doc = letter("{{ child.first_name }}'s amended EHC plan")
+    k.para(doc, ("b", "We enclose {{ child.first_name }}'s final amended Education, Health and Care plan, issued on "
+                      "{{ issued_date }}."), " It replaces the previous plan from today.")
+    k.para(doc, "The parts that have changed are marked in the plan. The sections changed are: {{ sections_text }}.")
+    k.if_block(doc, "representations")
+    k.para(doc, "Thank you for your comments on the proposed changes. We considered them before issuing the plan.")
+    k.end_if(doc)
+    k.labelled(doc, "Next annual review", "the next review must still be completed by {{ next_review_due }}; amending "
+                                          "the plan does not change this date")
+    k.para(doc, "We have also sent the plan to {{ setting_name }} and to the health service (Integrated Care Board).")
+    k.add_glossary(doc)
+    k.add_your_rights(doc)
+    k.add_signature(doc)
+    save(doc, "amended-plan-letter")
+
+
+def amendment_withdrawn() -> None:
+    doc = letter("We have decided not to amend {{ child.first_name }}'s EHC plan")
+    k.para(doc, "On {{ notice_date }} we sent you proposed changes to {{ child.first_name }}'s plan. We have now "
+                "decided not to make those changes. The current plan stays as it is.")
+    k.labelled(doc, "Our reasons", "{{ reason }}")
+    k.add_glossary(doc)
+    k.add_your_rights(doc)
+    k.add_signature(doc)
+    save(doc, "amendment-withdrawn")
+
+
+def reassessment_decision() -> None:
+    doc = letter("Your request for a re-assessment of {{ child.first_name }}'s needs")
+    k.para(doc, "We received a request on {{ request_date }} to re-assess {{ child.first_name }}'s education, health "
+                "and care needs.")
+    k.if_block(doc, "decision == 'agree'")
+    k.para(doc, ("b", "We have agreed to carry out a re-assessment."),
+           " We will ask for advice from education, health, social care and an educational psychologist, and you will "
+           "be able to comment on a draft plan and ask for a particular school or college. We will issue the final "
+           "plan by {{ final_plan_due }} (within 14 weeks of this decision).")
+    k.end_if(doc)
+    k.if_block(doc, "decision == 'refuse'")
+    k.para(doc, ("b", "We have decided not to carry out a re-assessment."))
+    k.labelled(doc, "Our reasons", "{{ reason }}")
+    k.add_glossary(doc)
+    k.add_your_rights(doc)
+    k.end_if(doc)
+    k.add_signature(doc)
+    save(doc, "reassessment-decision")
+
+
+def cease_consultation() -> None:
+    doc = letter("We are considering ceasing {{ child.first_name }}'s EHC plan")
+    k.para(doc, "We are considering whether to stop maintaining (cease) {{ child.first_name }}'s Education, Health and "
+                "Care plan. No decision has been made yet.")
+    k.labelled(doc, "Why we are considering this", "{{ reason }}")
+    k.para(doc, ("b", "We want your views."), " Please tell us what you think by {{ views_by }}. We are also asking the "
+           "head teacher or principal of {{ setting_name }} for their views.")
+    k.para(doc, "If we then decide to cease the plan, we will write to you with our reasons and your right to appeal. "
+                "The plan stays in force until the appeal period ends or any appeal is decided.")
+    k.para(doc, "{{ la.sendiass.name }} gives free, impartial advice: " + k.contact("la.sendiass") + ".")
+    k.add_signature(doc)
+    save(doc, "cease-consultation")
+
+
+def cease_notice() -> None:
+    doc = letter("Our decision about ceasing {{ child.first_name }}'s EHC plan")
+    k.if_block(doc, "decision == 'cease'")
+    k.para(doc, ("b", "We have decided to cease (stop maintaining) {{ child.first_name }}'s EHC plan."))
+    k.labelled(doc, "Our reasons", "{{ reason }}")
+    k.para(doc, "The plan stays in force until {{ appeal_deadline }}, the end of the period in which you can appeal. "
+                "If you appeal, it stays in force until the appeal is decided.")
+    k.end_if(doc)
+    k.if_block(doc, "decision == 'continue'")
+    k.para(doc, ("b", "We have decided to keep maintaining {{ child.first_name }}'s EHC plan."),
+           " The plan continues as it is.")
+    k.end_if(doc)
+    k.add_glossary(doc)
+    k.add_your_rights(doc)
+    k.add_signature(doc)
+    save(doc, "cease-notice")
+
+
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
     for build in (invitation, advice_request, review_report, decision, what_happens_next, termly_list_letter,
-                  concern_response, progress_update):
+                  concern_response, progress_update, amendment_notice, amended_plan_letter,
+                  amendment_withdrawn, reassessment_decision, cease_consultation, cease_notice):
         build()

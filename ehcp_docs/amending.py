@@ -1,0 +1,308 @@
+"""Amending a plan (reg 22; CoP 9.193-9.196), re-assessment (CFA s.44(2); regs 24-27) and ceasing (CFA s.45;
+regs 29-31). The proposal lives beside the plan in force (plans/<ID>/proposed.yaml) until the final plan is
+issued: the plan in force stays in force, and its provision must keep being delivered, until then."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from ehcp_docs import diffing, fileio, timescales
+from ehcp_docs.errors import InvalidPlan, NotFound, UsageError, WorkflowError
+from ehcp_docs.reviewing import _lint_warnings, current_cycle, latest
+from ehcp_docs.store import Store, blob_sha, safe_filename
+from ehcp_docs.validation import check_plan
+
+CONTEXTS = ("review", "outside-review", "reassessment")
+CEASE_REASONS = {1: "reached maximum age", 2: "needs met without a plan", 3: "moved on to higher education",
+                 4: "moved on to paid employment", 5: "transferred to another local authority",
+                 6: "no longer wishes to engage (18 or over)", 7: "moved outside England", 8: "deceased", 9: "other"}
+MAX_EVIDENCE = 20 * 1024 * 1024
+
+
+@dataclass
+class Step:
+    commit: str | None
+    event: dict
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def pending_notice(events: list[dict]) -> dict | None:
+    """The served amendment notice not yet closed by an issued plan or a withdrawal."""
+    open_notice = None
+    for e in events:
+        if e["event"] == "amendment-proposed":
+            open_notice = e
+        elif e["event"] in ("amended-plan-issued", "amendment-withdrawn"):
+            open_notice = None
+    return open_notice
+
+
+def _context(events: list[dict]) -> str:
+    cycle = current_cycle(events)
+    decision = latest(events, "review-decision")
+    agreed = latest(events, "reassessment-decision")
+    if agreed and agreed.get("decision") == "agree" and not any(
+            e["event"] == "amended-plan-issued" and e["seq"] > agreed["seq"] for e in events):
+        return "reassessment"
+    if decision and decision.get("decision") == "amend" and not any(
+            e["event"] == "amendment-proposed" and e["seq"] > decision["seq"] for e in events):
+        return "review"
+    return "outside-review" if cycle or decision is None or decision.get("decision") != "amend" else "review"
+
+
+def start(store: Store, pid: str, when: date) -> Step:
+    plan = store.plan(pid)
+    if store.proposal(pid) is not None:
+        raise WorkflowError(f"plan {pid} already has a proposal in the store",
+                            hint=f"Change it with `ehcp amend edit {pid}`, or withdraw it.")
+    with store.transaction("amendment-started") as txn:
+        txn.write(f"{store.plan_path(pid)}/proposed.yaml", fileio.dump_yaml(plan).encode("utf-8"))
+        ev = txn.add_event(pid, "amendment-started", when.isoformat(), {}, by=txn.by)
+    return Step(txn.commit, ev, notes=[f"edit the draft with `ehcp amend edit {pid}`, then serve it with "
+                                       f"`ehcp amend propose {pid}`"])
+
+
+def edit_draft(store: Store, pid: str, text: str, seen: str | None) -> str | None:
+    plan = store.plan(pid)
+    events = store.events(pid)
+    if pending_notice(events):
+        raise WorkflowError(f"the proposal for plan {pid} has been served; it cannot be changed now",
+                            hint="Withdraw it and serve a new notice if the proposal must change.")
+    proposal = fileio.parse_text(text, f"proposed plan {pid}")
+    check_plan(proposal, f"proposed plan {pid}")
+    _same_id(plan, proposal)
+    with store.transaction("amendment-started", summary="draft proposal edited") as txn:
+        txn.expect_unchanged(pid, seen)
+        txn.write(f"{store.plan_path(pid)}/proposed.yaml", text.encode("utf-8"))
+    return txn.commit
+
+
+def _same_id(plan: dict, proposal: dict) -> None:
+    if proposal.get("id") != plan["id"]:
+        raise InvalidPlan(f"the proposal is for plan {proposal.get('id')}, not {plan['id']}")
+
+
+def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: str, item_reasons: dict[str, str],
+            evidence: list[Path], context: str | None) -> tuple[Step, list[diffing.Change]]:
+    plan = store.plan(pid)
+    events = store.events(pid)
+    if pending_notice(events):
+        notice = pending_notice(events)
+        raise WorkflowError(f"plan {pid} already has amendments served on {notice['date']} and not yet issued",
+                            hint=f"Issue them (`ehcp amend issue {pid}`) or withdraw them first.")
+    if file is not None:
+        raw = fileio.read_bytes(file, what="proposed plan")
+        proposal = fileio.parse_text(fileio.decode(raw, file.name), file.name,
+                                     json_only=file.suffix.lower() == ".json")
+        check_plan(proposal, file.name)
+        data = raw if file.suffix.lower() != ".json" else fileio.dump_yaml(proposal).encode("utf-8")
+    else:
+        proposal = store.proposal(pid)
+        if proposal is None:
+            raise UsageError(f"give --file PROPOSED.yaml, or start a draft with `ehcp amend start {pid}`")
+        check_plan(proposal, f"proposed plan {pid}")
+        data = fileio.dump_yaml(proposal).encode("utf-8")
+    _same_id(plan, proposal)
+    changes = diffing.for_notice(diffing.diff_plans(plan, proposal))
+    if not changes:
+        raise InvalidPlan(f"the proposal for plan {pid} makes no change to the plan in force")
+    unknown = sorted(set(item_reasons) - diffing.amended_items(changes) - {c.section for c in changes if c.section})
+    if unknown:
+        raise UsageError(f"--item-reason names {', '.join(unknown)}, which the proposal does not change")
+    ctx = context or _context(events)
+    if ctx not in CONTEXTS:
+        raise UsageError(f"context must be one of {', '.join(CONTEXTS)}")
+    warnings = _lint_warnings(proposal, when)
+    decision = latest(events, "review-decision")
+    if ctx == "review" and decision and decision.get("meeting"):
+        due = date.fromisoformat(decision["meeting"]) + timedelta(days=28)
+        if when > due:
+            warnings.append(f"the amendments should have been served with the decision, by {due} (Devon case): "
+                            f"{(when - due).days} days late")
+    with store.transaction("amendment-proposed") as txn:
+        txn.write(f"{store.plan_path(pid)}/proposed.yaml", data)
+        saved = []
+        for f in evidence:
+            blob = fileio.read_bytes(f, limit=MAX_EVIDENCE, what="evidence file")
+            rel = f"evidence/{when.isoformat()}-{safe_filename(f.name)}"
+            txn.write(f"{store.plan_path(pid)}/{rel}", blob)
+            saved.append(rel)
+        ev = txn.add_event(pid, "amendment-proposed", when.isoformat(), {
+            "context": ctx, "reason": reason, "reasons": item_reasons, "evidence": saved, "changes": len(changes),
+            "representations_due": timescales.period_beginning_with(when, 15).isoformat(),
+            "final_plan_due": timescales.within_weeks(when, 8).isoformat()}, by=txn.by)
+    return Step(txn.commit, ev, warnings), changes
+
+
+def respond(store: Store, pid: str, text: str, when: date, school: str | None, meeting: bool,
+            file: Path | None) -> Step:
+    store.plan(pid)
+    notice = pending_notice(store.events(pid))
+    if not notice:
+        raise WorkflowError(f"plan {pid} has no amendment notice waiting for representations")
+    data: dict[str, Any] = {"text": text, "meeting_request": meeting, "notice": notice["seq"]}
+    if school:
+        data["school_request"] = school
+    warnings = []
+    if when > timescales.period_beginning_with(date.fromisoformat(notice["date"]), 15):
+        warnings.append("these representations arrived after the 15-day period; they are recorded all the same")
+    with store.transaction("representations") as txn:
+        if file is not None:
+            blob = fileio.read_bytes(file, limit=MAX_EVIDENCE, what="representations file")
+            rel = f"evidence/{when.isoformat()}-representations-{safe_filename(file.name)}"
+            txn.write(f"{store.plan_path(pid)}/{rel}", blob)
+            data["file"] = rel
+        ev = txn.add_event(pid, "representations", when.isoformat(), data, by=txn.by)
+    notes = []
+    if school:
+        notes.append(f"the family asks for {school} to be named: consult the school before naming it (CFA s.39)")
+    if meeting:
+        notes.append("the family asks to meet an officer: arrange it before issuing the final plan")
+    return Step(txn.commit, ev, warnings, notes)
+
+
+def issue(store: Store, pid: str, when: date) -> tuple[Step, list[diffing.Change]]:
+    plan = store.plan(pid)
+    events = store.events(pid)
+    notice = pending_notice(events)
+    proposal = store.proposal(pid)
+    if not notice or proposal is None:
+        raise WorkflowError(f"plan {pid} has no served amendment notice to issue",
+                            hint=f"Serve one first: `ehcp amend propose {pid} --file PROPOSED.yaml`.")
+    served = date.fromisoformat(notice["date"])
+    reps_end = timescales.period_beginning_with(served, 15)
+    responded = any(e["event"] == "representations" and e["seq"] > notice["seq"] for e in events)
+    if when <= reps_end and not responded:
+        raise WorkflowError(f"the family has until {reps_end} to make representations (reg 22(2)(c)); the final "
+                            "plan cannot be issued before then unless their response is recorded",
+                            hint=f"Record it with `ehcp amend respond {pid} --text ...`, or issue after {reps_end}.")
+    if when < served:
+        raise UsageError(f"the issue date {when} is before the notice ({served})")
+    warnings = []
+    final_due = timescales.within_weeks(served, 8)
+    if when > final_due:
+        warnings.append(f"the final plan is {(when - final_due).days} days past the 8-week deadline of {final_due} "
+                        "(reg 22(3))")
+    proposal = dict(proposal, issued=when.isoformat())
+    check_plan(proposal, f"proposed plan {pid}")
+    changes = diffing.for_notice(diffing.diff_plans(plan, proposal))
+    with store.transaction("amended-plan-issued") as txn:
+        blob = txn.write_plan(pid, proposal)
+        txn.remove(f"{store.plan_path(pid)}/proposed.yaml")
+        ev = txn.add_event(pid, "amended-plan-issued", when.isoformat(), {
+            "context": notice.get("context", "outside-review"), "notice": notice["seq"], "plan_blob": blob,
+            "amended": sorted(diffing.amended_items(changes)), "sections": diffing.changed_sections(changes),
+            "appeal_deadline": timescales.appeal_deadline(when).isoformat()}, by=txn.by)
+    return Step(txn.commit, ev, warnings), changes
+
+
+def withdraw(store: Store, pid: str, reason: str, when: date) -> Step:
+    store.plan(pid)
+    events = store.events(pid)
+    notice = pending_notice(events)
+    if not notice and store.proposal(pid) is None:
+        raise WorkflowError(f"plan {pid} has no proposal to withdraw")
+    if not reason.strip():
+        raise UsageError("give the reasons for not amending (--reason): the family must be told them (reg 22(4))")
+    warnings = []
+    if notice and when > timescales.within_weeks(date.fromisoformat(notice["date"]), 8):
+        warnings.append("the decision not to amend is later than 8 weeks after the notice (reg 22(4))")
+    with store.transaction("amendment-withdrawn") as txn:
+        txn.remove(f"{store.plan_path(pid)}/proposed.yaml")
+        ev = txn.add_event(pid, "amendment-withdrawn", when.isoformat(), {
+            "reason": reason, "notice": notice["seq"] if notice else None,
+            "appeal_deadline": timescales.appeal_deadline(when).isoformat()}, by=txn.by)
+    return Step(txn.commit, ev, warnings)
+
+
+# ---- re-assessment ---------------------------------------------------------------------------------------
+REQUESTERS = ("parent", "young-person", "setting", "health", "la")
+
+
+def reassess_request(store: Store, pid: str, by: str, when: date) -> Step:
+    if by not in REQUESTERS:
+        raise UsageError(f"--by must be one of {', '.join(REQUESTERS)}")
+    store.plan(pid)
+    with store.transaction("reassessment-requested") as txn:
+        ev = txn.add_event(pid, "reassessment-requested", when.isoformat(), {"by": by}, by=txn.by)
+    return Step(txn.commit, ev, notes=[f"decide by {timescales.within_days(when, 15)} (15 days)"])
+
+
+def reassess_decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Step:
+    store.plan(pid)
+    events = store.events(pid)
+    req = latest(events, "reassessment-requested")
+    if not req or any(e["event"] == "reassessment-decision" and e["seq"] > req["seq"] for e in events):
+        raise WorkflowError(f"plan {pid} has no re-assessment request waiting for a decision",
+                            hint=f"Record it first: `ehcp reassess request {pid} --by parent`.")
+    if decision == "refuse" and not reason.strip():
+        raise UsageError("a refusal must give reasons (--reason)")
+    warnings = []
+    due = timescales.within_days(date.fromisoformat(req["date"]), 15)
+    if when > due:
+        warnings.append(f"the decision is {(when - due).days} days later than 15 days after the request")
+    data = {"decision": decision, "reason": reason, "request": req["seq"],
+            "appeal_deadline": timescales.appeal_deadline(when).isoformat()}
+    if decision == "agree":
+        data["final_plan_due"] = timescales.within_weeks(when, 14).isoformat()
+    with store.transaction("reassessment-decision") as txn:
+        ev = txn.add_event(pid, "reassessment-decision", when.isoformat(), data, by=txn.by)
+    return Step(txn.commit, ev, warnings)
+
+
+# ---- ceasing ----------------------------------------------------------------------------------------------
+def cease_propose(store: Store, pid: str, code: int, reason: str, when: date) -> Step:
+    if code not in CEASE_REASONS:
+        raise UsageError("--reason must be a DfE SEN2 code from 1 to 9")
+    store.plan(pid)
+    with store.transaction("cease-proposed") as txn:
+        ev = txn.add_event(pid, "cease-proposed", when.isoformat(),
+                           {"reason_code": code, "reason": reason or CEASE_REASONS[code]}, by=txn.by)
+    return Step(txn.commit, ev)
+
+
+def cease_decide(store: Store, pid: str, decision: str, when: date) -> Step:
+    store.plan(pid)
+    proposed = latest(store.events(pid), "cease-proposed")
+    if not proposed:
+        raise WorkflowError(f"plan {pid}: the family and the setting must be consulted before ceasing",
+                            hint=f"ehcp cease propose {pid} --reason CODE")
+    appeal_end = timescales.appeal_deadline(when)
+    data = {"decision": decision, "reason_code": proposed["reason_code"], "reason": proposed.get("reason", ""),
+            "appeal_deadline": appeal_end.isoformat()}
+    if decision == "cease":
+        data["effective"] = (appeal_end + timedelta(days=1)).isoformat()
+    with store.transaction("cease-decision") as txn:
+        ev = txn.add_event(pid, "cease-decision", when.isoformat(), data, by=txn.by)
+    notes = [f"the plan stays in force until {appeal_end} (the end of the appeal period) or any appeal is decided"] \
+        if decision == "cease" else []
+    return Step(txn.commit, ev, notes=notes)
+
+
+def diff_versions(store: Store, pid: str, a: str | None, b: str | None) -> tuple[list[diffing.Change], str, str]:
+    """Two versions of a plan: given revisions or dates; by default the plan in force against the pending
+    proposal, otherwise the last two versions in the journal."""
+    if a and b:
+        (old, la), (new, lb) = _version(store, pid, a), _version(store, pid, b)
+    elif a:
+        (old, la), (new, lb) = _version(store, pid, a), (store.plan(pid), "the plan in force")
+    else:
+        old, la = store.plan(pid), "the plan in force"
+        proposal = store.proposal(pid)
+        if proposal is not None:
+            new, lb = proposal, "the proposal"
+        else:
+            blobs = [e for e in store.events(pid) if e.get("plan_blob")]
+            if len(blobs) < 2:
+                raise NotFound(f"plan {pid} has only one version and no pending proposal")
+            old, la = store.plan_version(pid, blobs[-2]["plan_blob"]), f"the version of {blobs[-2]['date']}"
+            new, lb = store.plan(pid), "the plan in force"
+    return diffing.diff_plans(old, new), la, lb
+
+
+def _version(store: Store, pid: str, ref: str) -> tuple[dict, str]:
+    plan, label = store.plan_at(pid, ref)
+    return plan, label

@@ -1,0 +1,233 @@
+"""Amendments (reg 22), re-assessment and ceasing, and `ehcp diff`."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ehcp_docs import amending, fileio, intake, letters, live
+from ehcp_docs.cli import output
+from ehcp_docs.cli.common import date_option, json_option, open_store, out_option, parse_date, plan_id_argument
+from ehcp_docs.errors import UsageError
+
+
+def _day(value: str | None) -> date:
+    return date.fromisoformat(parse_date(value))
+
+
+def _done(step: amending.Step, what: str, docs: list[Path]) -> None:
+    for w in step.warnings:
+        output.warn(w)
+    for n in step.notes:
+        output.info(n)
+    output.made(docs)
+    output.info(f"Recorded: {what}" + (f" (commit {step.commit[:10]})" if step.commit else ""))
+
+
+def _produce(store, pid: str, kind: str, out: str | None, event: dict) -> list[Path]:
+    return letters.produce(store, pid, kind, store.out_dir(out), event=event)
+
+
+@click.command()
+@plan_id_argument()
+@click.argument("a", required=False, metavar="[A")
+@click.argument("b", required=False, metavar="[B]]")
+@json_option()
+@click.pass_context
+def diff(ctx: click.Context, plan_id: str, a: str | None, b: str | None, as_json: bool) -> None:
+    """What changed in plan ID between A and B (revisions or dates). By default: the plan in force against the
+    pending proposal, or else the last two versions."""
+    with open_store(ctx) as store:
+        changes, la, lb = amending.diff_versions(store, plan_id, a, b)
+    if as_json:
+        output.as_json([c.as_json() for c in changes])
+        return
+    output.info(f"Changes from {la} to {lb}: {len(changes)}")
+    colour = {"added": "green", "removed": "red", "changed": "yellow", "moved": "cyan"}
+    for c in changes:
+        output.data(click.style(f"[{c.kind}] ", fg=colour.get(c.kind), bold=True) + c.description)
+
+
+@click.group()
+def amend() -> None:
+    """Amend a plan: start or propose, the family responds, then issue (or withdraw)."""
+
+
+@amend.command()
+@plan_id_argument()
+@date_option()
+@click.pass_context
+def start(ctx: click.Context, plan_id: str, when: str | None) -> None:
+    """Put an editable copy of the plan in force into the store as a draft proposal."""
+    with open_store(ctx) as store:
+        step = amending.start(store, plan_id, _day(when))
+    _done(step, f"draft proposal for {plan_id}", [])
+
+
+@amend.command("edit")
+@plan_id_argument()
+@click.option("--file", "file", type=click.Path(path_type=Path), help="Take the draft from a file.")
+@click.pass_context
+def edit_draft(ctx: click.Context, plan_id: str, file: Path | None) -> None:
+    """Change the draft proposal in $EDITOR (or from --file) before it is served."""
+    with open_store(ctx) as store:
+        seen = intake.latest_commit(store, plan_id)
+        if file is not None:
+            text = fileio.decode(fileio.read_bytes(file, what="proposed plan"), file.name)
+        else:
+            current = store.read_file(f"plans/{plan_id}/proposed.yaml")
+            if current is None:
+                raise UsageError(f"plan {plan_id} has no draft proposal", hint=f"ehcp amend start {plan_id}")
+            text = click.edit(current.decode("utf-8"), extension=".yaml", require_save=False)
+            if text is None:
+                output.info("No change.")
+                return
+        commit = amending.edit_draft(store, plan_id, text, seen)
+    output.info(f"Draft proposal for {plan_id} saved" + (f" (commit {commit[:10]})" if commit else " (no change)"))
+
+
+def _item_reasons(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for v in values:
+        item, sep, text = v.partition("=")
+        if not sep or not item.strip() or not text.strip():
+            raise UsageError(f"--item-reason takes ITEM=REASON (for example F3=\"new therapy advice\"), not {v[:40]!r}")
+        out[item.strip()] = text.strip()
+    return out
+
+
+@amend.command()
+@plan_id_argument()
+@click.option("--file", "file", type=click.Path(path_type=Path), help="The proposed plan (else the stored draft).")
+@click.option("--reason", default="", help="Why the plan is being amended (overall).")
+@click.option("--item-reason", "item_reasons", multiple=True, metavar="ITEM=REASON", help="Why one item changes.")
+@click.option("--evidence", multiple=True, type=click.Path(path_type=Path), help="Evidence to attach (repeatable).")
+@click.option("--context", type=click.Choice(amending.CONTEXTS), help="Default: worked out from the history.")
+@date_option("The day the notice is served (default: today).")
+@out_option()
+@click.pass_context
+def propose(ctx: click.Context, plan_id: str, file: Path | None, reason: str, item_reasons: tuple[str, ...],
+            evidence: tuple[Path, ...], context: str | None, when: str | None, out: str | None) -> None:
+    """Serve the proposed amendments notice (reg 22(2)): letter, schedule, plan in force, tracked-changes plan."""
+    with open_store(ctx) as store:
+        step, changes = amending.propose(store, plan_id, file, _day(when), reason=reason,
+                                         item_reasons=_item_reasons(item_reasons), evidence=list(evidence),
+                                         context=context)
+        docs = _produce(store, plan_id, "amendment-notice", out, step.event)
+    output.info(f"{len(changes)} change(s) proposed; representations due by {step.event['representations_due']}, "
+                f"final plan due by {step.event['final_plan_due']}")
+    _done(step, f"proposed amendments for {plan_id}", docs)
+
+
+@amend.command()
+@plan_id_argument()
+@click.option("--file", "file", type=click.Path(path_type=Path), help="The family's written representations.")
+@click.option("--text", help="The representations, as text.")
+@click.option("--school-request", help="A school or college the family asks to be named.")
+@click.option("--meeting-request", is_flag=True, help="The family asks to meet an officer.")
+@date_option()
+@click.pass_context
+def respond(ctx: click.Context, plan_id: str, file: Path | None, text: str | None, school_request: str | None,
+            meeting_request: bool, when: str | None) -> None:
+    """Record the family's representations on the proposed amendments."""
+    body = live.read_text(text, file, "representations")
+    with open_store(ctx) as store:
+        step = amending.respond(store, plan_id, body, _day(when), school_request, meeting_request, file)
+    _done(step, f"representations for {plan_id}", [])
+
+
+@amend.command()
+@plan_id_argument()
+@date_option("The day the final plan is issued (default: today).")
+@out_option()
+@click.pass_context
+def issue(ctx: click.Context, plan_id: str, when: str | None, out: str | None) -> None:
+    """Issue the final amended plan (it becomes the plan in force) with its covering letter and appeal rights."""
+    with open_store(ctx) as store:
+        step, _ = amending.issue(store, plan_id, _day(when))
+        docs = _produce(store, plan_id, "amended-plan", out, step.event)
+    _done(step, f"final amended plan for {plan_id}", docs)
+
+
+@amend.command()
+@plan_id_argument()
+@click.option("--reason", required=True, help="Why the plan will not be amended after all.")
+@date_option()
+@out_option()
+@click.pass_context
+def withdraw(ctx: click.Context, plan_id: str, reason: str, when: str | None, out: str | None) -> None:
+    """Decide not to amend after all (reg 22(4)): letter with reasons and appeal rights."""
+    with open_store(ctx) as store:
+        step = amending.withdraw(store, plan_id, reason, _day(when))
+        docs = _produce(store, plan_id, "amendment-withdrawn", out, step.event)
+    _done(step, f"proposal withdrawn for {plan_id}", docs)
+
+
+@click.group()
+def reassess() -> None:
+    """Re-assessment: requests (15-day decision) and decisions (14 weeks to the final plan)."""
+
+
+@reassess.command("request")
+@plan_id_argument()
+@click.option("--by", required=True, type=click.Choice(amending.REQUESTERS))
+@date_option("The day the request was received (default: today).")
+@click.pass_context
+def reassess_request(ctx: click.Context, plan_id: str, by: str, when: str | None) -> None:
+    """Record a request for re-assessment; starts the 15-day decision clock."""
+    with open_store(ctx) as store:
+        step = amending.reassess_request(store, plan_id, by, _day(when))
+    _done(step, f"re-assessment request for {plan_id}", [])
+
+
+@reassess.command("decide")
+@plan_id_argument()
+@click.option("--decision", required=True, type=click.Choice(["agree", "refuse"]))
+@click.option("--reason", default="", help="Reasons (required for a refusal).")
+@date_option()
+@out_option()
+@click.pass_context
+def reassess_decide(ctx: click.Context, plan_id: str, decision: str, reason: str, when: str | None,
+                    out: str | None) -> None:
+    """Decide the request: a refusal carries appeal rights; agreeing starts the 14-week clock."""
+    with open_store(ctx) as store:
+        step = amending.reassess_decide(store, plan_id, decision, reason, _day(when))
+        docs = _produce(store, plan_id, "reassessment-decision", out, step.event)
+    _done(step, f"re-assessment decision ({decision}) for {plan_id}", docs)
+
+
+@click.group()
+def cease() -> None:
+    """Ceasing a plan (CFA s.45): consult first, then decide with appeal rights."""
+
+
+@cease.command("propose")
+@plan_id_argument()
+@click.option("--reason", "code", required=True, type=click.IntRange(1, 9),
+              help="DfE SEN2 reason code: 1 maximum age, 2 needs met, 3 higher education, 4 paid employment, "
+                   "5 another LA, 6 no longer engages (18+), 7 left England, 8 deceased, 9 other.")
+@click.option("--details", default="", help="The reasons in words (printed in the letter).")
+@date_option()
+@out_option()
+@click.pass_context
+def cease_propose(ctx: click.Context, plan_id: str, code: int, details: str, when: str | None, out: str | None) -> None:
+    """Tell the family that ceasing is being considered and ask for their views and the head teacher's."""
+    with open_store(ctx) as store:
+        step = amending.cease_propose(store, plan_id, code, details, _day(when))
+        docs = _produce(store, plan_id, "cease-consultation", out, step.event)
+    _done(step, f"ceasing proposed for {plan_id}", docs)
+
+
+@cease.command("decide")
+@plan_id_argument()
+@click.option("--decision", type=click.Choice(["cease", "continue"]), default="cease", show_default=True)
+@date_option()
+@out_option()
+@click.pass_context
+def cease_decide(ctx: click.Context, plan_id: str, decision: str, when: str | None, out: str | None) -> None:
+    """Decide: the cease notice carries appeal rights; the plan ends when the appeal period ends."""
+    with open_store(ctx) as store:
+        step = amending.cease_decide(store, plan_id, decision, _day(when))
+        docs = _produce(store, plan_id, "cease-notice", out, step.event)
+    _done(step, f"ceasing decision ({decision}) for {plan_id}", docs)
