@@ -40,7 +40,7 @@ ORDERED_SECTIONS = ("E", "F")  # where the order of items carries meaning for re
 RECORD_KEEPING = frozenset({"id", "issued", "last_reviewed", "first_issued"})  # top-level bookkeeping fields
 QUOTE_LIMIT = 100  # longer wording is not quoted in the sentence; the documents show it in full
 _MISSING: Any = object()
-_CTRL_CRLF = re.compile(r"\r\n?")
+_CRLF = re.compile(r"\r\n?")
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def normalise(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str) and "\r" in value:
-        return _CTRL_CRLF.sub("\n", value)
+        return _CRLF.sub("\n", value)
     return value
 
 
@@ -520,7 +520,9 @@ def for_notice(changes: Iterable[Change]) -> list[Change]:
 
 # ---------------------------------------------------------------- wording
 
-_TOKEN = re.compile(r"\s+|\w+(?:['’]\w+)*|[^\w\s]")
+# Words keep their inner hyphens, apostrophes, dots and slashes ("three-part", "child's", "E1.2", "2027-03-31"),
+# so a changed date or id is shown as one replaced word; other punctuation stands alone.
+_TOKEN = re.compile(r"\s+|\w+(?:[-'’./:]\w+)*|[^\w\s]")
 
 
 def word_diff(old: str, new: str) -> list[tuple[Op, str]]:

@@ -28,10 +28,10 @@ from ehcp_docs.plan import SECTION_TITLES  # noqa: E402
 OUT = ROOT / "templates"
 PROVISION_HEADERS = ["ID", "Provision", "Who delivers it and their expertise", "How often", "How long",
                      "Group size", "Where", "Funded by", "Needs and outcomes it serves"]
-PROVISION_CELLS = ["{{ p.id }}{% if p.amended %} (amended){% endif %}", "{{ p.description }}", "{{ p.who }}",
+PROVISION_CELLS = ["{{ p.id }}{% if p.amended %}\n(amended){% endif %}", "{{ p.description }}", "{{ p.who }}",
                    "{{ p.frequency }}", "{{ p.duration }}", "{{ p.group_size }}", "{{ p.location }}",
                    "{{ p.funded_by }}", "{{ p.serves }}"]
-PROVISION_WIDTHS = [14, 52, 34, 26, 26, 20, 26, 24, 35]  # mm, landscape A4 text width 257 mm
+PROVISION_WIDTHS = [26, 44, 34, 25, 25, 19, 29, 29, 36]  # mm; landscape A4 text width is 267 mm
 EMPTY = {
     "B": "No special educational needs have been identified.",
     "C": "No health needs have been identified.",

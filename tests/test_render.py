@@ -3,6 +3,7 @@ in both plan layouts, with accessible structure, correct properties and provenan
 able to run code. Documents are read back with python-docx, never trusted from the renderer's word."""
 from __future__ import annotations
 
+import copy
 import hashlib
 import importlib.util
 import os
@@ -129,15 +130,34 @@ def test_empty_sections_say_so(rendered):
 def test_amended_items_are_marked(rendered):
     layout, path = rendered
     text = render.docx_text(path)
-    assert "F1 (amended)" in text
+    assert "F1\n(amended)" in text  # on its own line in the narrow ID column
     assert "E1.1: Uses a visual help card without prompting in 3 of 5 lessons {% if %}. (amended)" in text
-    assert "F2 (amended)" not in text
+    assert "F2\n(amended)" not in text
     assert "The latest amendment changed Sections E, F and I." in text
 
 
 def test_not_amended_plan_has_no_markers(plan, tmp_path):
     text = render.docx_text(_render_plan(plan, tmp_path, "classic"))
     assert "(amended)" not in text and "Changed in the latest amendment" not in text
+
+
+@pytest.mark.parametrize("layout", ["classic", "areas"])
+def test_plan_with_empty_sections_keeps_every_heading(plan, tmp_path, layout):
+    empty = copy.deepcopy(plan)
+    secs = empty["sections"]
+    for sec, field in (("B", "needs"), ("C", "needs"), ("D", "needs"), ("E", "outcomes"), ("F", "provision"),
+                       ("G", "provision"), ("H1", "provision"), ("H2", "provision"), ("K", "advice")):
+        secs[sec] = {field: []}
+    secs["I"] = {"type": "Mainstream secondary school"}
+    secs["J"] = {"in_place": False}
+    check_plan(empty, "empty plan")
+    text = render.docx_text(_render_plan(empty, tmp_path, layout))
+    for sec in SECTIONS:
+        assert f"Section {sec}: {SECTION_TITLES[sec]}" in text, (layout, sec)
+    for sentence in ("No special educational needs have been identified.", "No outcomes have been set.",
+                     "No special educational provision has been specified.", "No personal budget is in place.",
+                     "No advice or information has been listed.", "names the type only"):
+        assert sentence in text, (layout, sentence)
 
 
 def test_areas_layout_groups_by_area(rendered):

@@ -40,9 +40,10 @@ from docx.text.paragraph import Paragraph
 
 FONT = "Arial"
 BODY_PT = 12
-HEADING_PT = {1: 18, 2: 15, 3: 13}
+HEADING_PT = {1: 18, 2: 15, 3: 13, 4: 12, 5: 12, 6: 12}
 LANG = "en-GB"
 MARGIN_MM = 20
+LANDSCAPE_SIDE_MARGIN_MM = 15  # landscape pages hold the wide provision tables: text width 267 mm
 TEXT_COLOUR = RGBColor(0x1A, 0x1A, 0x1A)  # near-black: high contrast, and never the only carrier of meaning
 
 
@@ -55,7 +56,7 @@ def base_document() -> Document:
     fonts removed, since Word prefers them over an explicit font), and en-GB as the proofing language."""
     doc = new_docx()
     _set_language(doc)
-    for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Table Grid",
+    for name in ("Normal", "Title", "Subtitle", *(f"Heading {n}" for n in HEADING_PT), "Table Grid",
                  "List Bullet"):
         _set_font(doc.styles[name])
     normal = doc.styles["Normal"]
@@ -66,6 +67,7 @@ def base_document() -> Document:
         style = doc.styles[f"Heading {level}"]
         style.font.size = Pt(size)
         style.font.bold = True
+        style.font.italic = False
         style.font.color.rgb = TEXT_COLOUR
         style.paragraph_format.space_before = Pt(14 if level == 1 else 10)
         style.paragraph_format.keep_with_next = True
@@ -123,6 +125,8 @@ def set_orientation(doc: Document, landscape: bool) -> None:
     width, height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = width, height
+    side = Mm(LANDSCAPE_SIDE_MARGIN_MM if landscape else MARGIN_MM)
+    section.left_margin = section.right_margin = side
 
 
 def page_break(doc: Document) -> None:

@@ -1,0 +1,325 @@
+"""The proposed plan written with real Word tracked changes (w:ins / w:del revisions).
+
+Why: the amended plan must make clear which parts were amended (ehcp-rules.md section 5, "show what changed");
+many LAs and families read that as Word's tracked changes, which they can then accept or reject. python-docx cannot
+write revisions (library-pitfalls.md), so the revision elements are built here with OxmlElement. Every piece of user
+text goes in through lxml's `.text` or attribute setters, which escape it: user text is never parsed as XML, so
+`&`, `<` or `{{ x }}` in a plan come out literally.
+
+The document lists every section and item of the NEW plan in reading order; removed items appear where they were as
+wholly deleted paragraphs, added items as wholly inserted ones, and within a kept field only the changed words are
+inside w:ins / w:del. Moved outcomes (E) and provision (F) appear deleted at their old place and inserted at the new
+one, as Word shows a move when move tracking is off. `changes` (from diffing.diff_plans) decides which field
+differences are shown as revisions, so a caller that filters the notice (diffing.for_notice) gets a matching
+document.
+"""
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from docx import Document as new_docx
+from docx.document import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from ehcp_docs.diffing import ORDERED_SECTIONS, Change, merged_order, normalise, word_diff
+from ehcp_docs.fileio import atomic_write
+from ehcp_docs.plan import AREAS, ITEM_LISTS, SECTION_TITLES, SECTIONS
+from ehcp_docs.validation import load_schema, subschema
+
+LANG = "en-GB"
+DASH = " \u2014 "
+_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_TOP_BLOCKS = ("child", "transfer")  # top-level parts of the plan shown before the sections
+_SKIP_FIELDS = {"id", "targets"}
+_NONE = {"need": "No needs are recorded in this section.", "outcome": "No outcomes are recorded.",
+         "provision": "No provision is recorded in this section.", "budget item": "No budget items are recorded.",
+         "advice": "No advice is listed."}
+# w:settings children that must come after w:trackRevisions (ECMA-376 CT_Settings sequence), first few only
+_AFTER_TRACK = {"doNotTrackMoves", "doNotTrackFormatting", "documentProtection", "autoFormatOverride",
+                "styleLockTheme", "styleLockQFSet", "defaultTabStop", "autoHyphenation", "consecutiveHyphenLimit",
+                "hyphenationZone", "doNotHyphenateCaps", "showEnvelope", "summaryLength", "clickAndTypeStyle",
+                "defaultTableStyle", "evenAndOddHeaders", "bookFoldRevPrinting", "bookFold", "bookFoldPrinting",
+                "characterSpacingControl", "compat", "docVars", "rsids", "mathPr", "themeFontLang",
+                "clrSchemeMapping", "decimalSymbol", "listSeparator"}
+
+
+def clean(text: str) -> str:
+    """Removes characters that XML 1.0 cannot hold (lxml would refuse them); validation reports them earlier."""
+    return _BAD.sub("", text)
+
+
+def as_text(value: Any, key: str = "") -> str:
+    """A field value as printed: references joined with commas, booleans as yes/no, areas of need by name."""
+    if key == "area" and isinstance(value, str):
+        return AREAS.get(value, value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(as_text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(as_text(v) for v in value.values())
+    return str(value)
+
+
+def iso_datetime(date: str) -> str:
+    """w:date must be an xsd:dateTime; a plain ISO date becomes midnight UTC."""
+    return f"{date}T00:00:00Z" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else date
+
+
+class _Revisions:
+    """Makes revision elements with one author and date, and ids unique within the document."""
+
+    def __init__(self, author: str, date: str):
+        self.author = clean(author)
+        self.date = iso_datetime(date)
+        self._ids = itertools.count(1)
+
+    def mark(self, tag: str) -> Any:
+        el = OxmlElement(tag)
+        el.set(qn("w:id"), str(next(self._ids)))
+        el.set(qn("w:author"), self.author)
+        el.set(qn("w:date"), self.date)
+        return el
+
+    def run(self, text: str, *, deleted: bool = False) -> Any:
+        """A w:r holding `text`, with line breaks as w:br; deleted text must be w:delText to count as deleted."""
+        r = OxmlElement("w:r")
+        for n, line in enumerate(clean(text).split("\n")):
+            if n:
+                r.append(OxmlElement("w:br"))
+            if line:
+                t = OxmlElement("w:delText" if deleted else "w:t")
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                t.text = line
+                r.append(t)
+        return r
+
+    def plain(self, p: Paragraph, text: str) -> None:
+        if text:
+            p._p.append(self.run(text))
+
+    def inserted(self, p: Paragraph, text: str) -> None:
+        if text:
+            ins = self.mark("w:ins")
+            ins.append(self.run(text))
+            p._p.append(ins)
+
+    def deleted(self, p: Paragraph, text: str) -> None:
+        if text:
+            d = self.mark("w:del")
+            d.append(self.run(text, deleted=True))
+            p._p.append(d)
+
+    def paragraph_mark(self, p: Paragraph, tag: str) -> None:
+        """Marks the paragraph mark itself inserted or deleted, so a whole paragraph comes or goes with it."""
+        rpr = OxmlElement("w:rPr")
+        rpr.append(self.mark(tag))
+        p._p.get_or_add_pPr().append(rpr)
+
+
+class _Writer:
+    """Walks the two plans in reading order and writes one paragraph per field."""
+
+    def __init__(self, doc: Document, revs: _Revisions, changes: Iterable[Change], old: dict, new: dict):
+        self.doc, self.revs = doc, revs
+        self.old, self.new = normalise(old), normalise(new)
+        self.marked: set[tuple[str | None, str | None, tuple[str, ...]]] = set()
+        self.moved: set[tuple[str | None, str | None]] = set()
+        for c in changes:
+            if c.kind == "moved":
+                self.moved.add((c.section, c.item))
+            elif c.field is not None:
+                self.marked.add((c.section, c.item, tuple(c.key)))
+
+    # -- building blocks
+
+    def heading(self, text: str, level: int, state: str = "same") -> None:
+        p = self._para(style=f"Heading {level}" if level else "Title")
+        self.text(p, text, state)
+
+    def _para(self, style: str | None = None) -> Paragraph:
+        names = {s.name for s in self.doc.styles}
+        return self.doc.add_paragraph(style=style if style in names else None)
+
+    def text(self, p: Paragraph, text: str, state: str) -> None:
+        """Whole-paragraph text: plain, wholly inserted or wholly deleted (with its paragraph mark)."""
+        if state == "added":
+            self.revs.inserted(p, text)
+            self.revs.paragraph_mark(p, "w:ins")
+        elif state == "removed":
+            self.revs.deleted(p, text)
+            self.revs.paragraph_mark(p, "w:del")
+        else:
+            self.revs.plain(p, text)
+
+    def field(self, label: str, old: Any, new: Any, *, state: str, marked: bool, key: str = "") -> None:
+        """One "label: value" paragraph. In a kept item, only the words that differ are revisions."""
+        old, new = (None if v is None else as_text(v, key) for v in (old, new))
+        missing_old, missing_new = old is None or old == "", new is None or new == ""
+        if state == "same" and marked and missing_old and not missing_new:
+            state = "added"
+        elif state == "same" and marked and missing_new and not missing_old:
+            state = "removed"
+        value = old if state == "removed" else new
+        if state != "same" or not marked or old == new:
+            if not value:
+                return
+            self.text(self._para(), f"{label}: {value}", state)
+            return
+        p = self._para()
+        self.revs.plain(p, f"{label}: ")
+        for op, chunk in word_diff(old or "", new or ""):
+            {"equal": self.revs.plain, "delete": self.revs.deleted, "insert": self.revs.inserted}[op](p, chunk)
+
+    # -- plan parts
+
+    def block(self, scope: tuple[str | None, str | None], prefix: str, schema_path: Sequence[Any],
+              old: dict | None, new: dict | None, state: str) -> None:
+        """Every field of one dict (an item, a section's own fields, the child's details) in schema order;
+        lists of items are left to items()."""
+        old, new = old or {}, new or {}
+        for key in _field_order(schema_path, old, new):
+            o, n = old.get(key), new.get(key)
+            if _has_dicts(o) or _has_dicts(n) or _title_is_item_list(schema_path, key):
+                continue
+            title = _title(tuple(schema_path) + (key,)) or key.replace("_", " ")
+            self.field(f"{prefix}{title}", o, n, state=state, marked=(*scope, (key,)) in self.marked, key=key)
+
+    def top(self) -> None:
+        for key in _TOP_BLOCKS:
+            o, n = self.old.get(key), self.new.get(key)
+            if not isinstance(o, dict) and not isinstance(n, dict):
+                continue
+            self.heading((_title((key,)) or key).capitalize(), 1)
+            for sub in _field_order((key,), o or {}, n or {}):
+                so, sn = (o or {}).get(sub), (n or {}).get(sub)
+                title = _title((key, sub)) or sub.replace("_", " ")
+                self.field(title, so, sn, state="same", marked=(None, None, (key, sub)) in self.marked)
+
+    def section(self, sec: str) -> None:
+        old_s = (self.old.get("sections") or {}).get(sec) or {}
+        new_s = (self.new.get("sections") or {}).get(sec) or {}
+        self.heading(f"Section {sec}: {SECTION_TITLES.get(sec, sec)}", 1)
+        self.block((sec, None), "", ("sections", sec), old_s, new_s, "same")
+        if sec in ITEM_LISTS:
+            lst, noun = ITEM_LISTS[sec]
+            if not old_s.get(lst) and not new_s.get(lst):
+                self.revs.plain(self._para(), _NONE.get(noun, "None recorded."))
+                return
+            self.items(sec, None, noun, ("sections", sec, lst, 0), old_s.get(lst) or [], new_s.get(lst) or [],
+                       "same")
+
+    def items(self, sec: str, parent: str | None, noun: str, schema_path: tuple, old: list, new: list,
+              outer: str) -> None:
+        """Items in merged reading order; inside a removed or added outer item everything follows its state."""
+        old_by = {str(i.get("id")): i for i in old if isinstance(i, dict)}
+        new_by = {str(i.get("id")): i for i in new if isinstance(i, dict)}
+        track = parent is None and sec in ORDERED_SECTIONS
+        for iid, status in merged_order(list(old_by), list(new_by), track_moves=track):
+            if status in ("moved_from", "moved_to") and (sec, iid) not in self.moved:
+                if status == "moved_from":
+                    continue
+                status = "same"
+            state = outer if outer != "same" else {"moved_from": "removed", "moved_to": "added"}.get(status, status)
+            self.item(sec, parent, noun, schema_path, iid, old_by.get(iid), new_by.get(iid), state)
+
+    def item(self, sec: str, parent: str | None, noun: str, schema_path: tuple, iid: str, old: dict | None,
+             new: dict | None, state: str) -> None:
+        old_v, new_v = (old, None) if state == "removed" else (None, new) if state == "added" else (old, new)
+        self.heading(f"{noun[:1].upper()}{noun[1:]} {iid}", 2 if parent is None else 3, state)
+        self.block((sec, iid), f"{iid}{DASH}", schema_path, old_v, new_v, state)
+        if sec == "E" and parent is None:
+            self.items(sec, iid, "interim target", schema_path + ("targets", 0),
+                       (old_v or {}).get("targets") or [], (new_v or {}).get("targets") or [], state)
+
+
+def _has_dicts(value: Any) -> bool:
+    return isinstance(value, list) and any(isinstance(v, dict) for v in value)
+
+
+def _title_is_item_list(schema_path: Sequence[Any], key: str) -> bool:
+    """True for a section's list of items (even an empty one), which is not a field to print."""
+    return len(schema_path) == 2 and ITEM_LISTS.get(str(schema_path[1]), ("",))[0] == key
+
+
+def _title(path: tuple) -> str | None:
+    sub = subschema(load_schema(), list(path))
+    return sub.get("title") if isinstance(sub, dict) else None
+
+
+def _field_order(schema_path: Sequence[Any], old: dict, new: dict) -> list[str]:
+    """Schema property order, then any unknown keys, without ids and nested item lists."""
+    sub = subschema(load_schema(), list(schema_path))
+    known = list((sub or {}).get("properties") or {})
+    present = set(old) | set(new)
+    extra = sorted(present - set(known))
+    return [k for k in known + extra if k in present and k not in _SKIP_FIELDS]
+
+
+def _set_language(doc: Document) -> None:
+    """en-GB as the proofing language (docDefaults), so Word and screen readers use British English."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), LANG)
+    lang.set(qn("w:eastAsia"), LANG)
+    doc.core_properties.language = LANG
+
+
+def _track_further_edits(doc: Document) -> None:
+    """Turns on Track Changes, so the family's or setting's own edits to the proposal are tracked too."""
+    settings = doc.settings.element
+    if settings.find(qn("w:trackRevisions")) is not None:
+        return
+    el = OxmlElement("w:trackRevisions")
+    for child in settings:
+        if isinstance(child.tag, str) and child.tag.split("}")[-1] in _AFTER_TRACK:
+            child.addprevious(el)
+            return
+    settings.append(el)
+
+
+def tracked_changes_document(changes: Iterable[Change], old_plan: dict, new_plan: dict, out: Path, *,
+                             author: str, date: str, title: str) -> Path:
+    """Writes `out`: the proposed plan with the differences from the plan in force as tracked changes by `author`
+    (the LA) on `date` (ISO date or datetime). Returns `out`."""
+    doc = new_docx()
+    _set_language(doc)
+    _track_further_edits(doc)
+    doc.core_properties.title = clean(title)[:255]
+    doc.core_properties.author = clean(author)[:255]
+    revs = _Revisions(author, date)
+    w = _Writer(doc, revs, list(changes), old_plan, new_plan)
+    w.heading(clean(title), 0)
+    revs.plain(doc.add_paragraph(), f"The changes proposed by {author} are shown as tracked changes, which Word "
+                                    "and LibreOffice list under Review and can accept or reject one by one.")
+    w.top()
+    for sec in SECTIONS:
+        w.section(sec)
+    buf = io.BytesIO()
+    doc.save(buf)
+    atomic_write(out, buf.getvalue(), mode=0o600)
+    return out
