@@ -1,0 +1,157 @@
+"""End to end: review -> decide amend -> propose -> respond -> issue; re-assessment and ceasing; ehcp diff."""
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from docx import Document
+
+from conftest import PLANS, git
+from ehcp_docs.documents.render import docx_text
+from test_review_cycle import PID, filled_form
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture
+def store(ehcp, store_path: Path):
+    assert ehcp("add", *sorted(PLANS.glob("*.yaml"))).exit_code == 0
+    return store_path
+
+
+def proposed_file(ehcp, tmp_path: Path) -> tuple[Path, str, str]:
+    plan = json.loads(ehcp("show", PID, "--json").stdout)
+    f1 = plan["sections"]["F"]["provision"][0]
+    old = f1["frequency"]
+    f1["frequency"] = "4 sessions a week in term time"
+    plan["sections"]["F"]["provision"].append({
+        "id": "F9", "area": "cognition-and-learning", "description": "Daily touch-typing practice with a typing programme.",
+        "delivered_by": "Teaching assistant", "frequency": "daily in term time", "duration": "15 minutes a session",
+        "group_size": "individual (1:1)", "location": "classroom", "funded_by": "the school's notional SEN budget",
+        "needs": [plan["sections"]["B"]["needs"][0]["id"]], "outcomes": [plan["sections"]["E"]["outcomes"][0]["id"]]})
+    f = tmp_path / "proposed.yaml"
+    f.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False))
+    return f, old, "4 sessions a week in term time"
+
+
+def runs(path: Path) -> tuple[list[str], list[str]]:
+    doc = Document(str(path))
+    struck, bold = [], []
+    for p in doc.paragraphs:
+        for r in p.runs:
+            if r.font.strike:
+                struck.append(r.text)
+            elif r.bold:
+                bold.append(r.text)
+    return struck, bold
+
+
+def test_full_amendment(ehcp, store: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    ehcp("review", "schedule", PID, "--meeting", "2026-11-10", "--date", "2026-10-20", "--out", out)
+    ehcp("review", "record", PID, "--file", filled_form(ehcp, tmp_path), "--date", "2026-11-10")
+    ehcp("review", "report", PID, "--date", "2026-11-17", "--out", out)
+    assert ehcp("review", "decide", PID, "--decision", "amend", "--date", "2026-11-24", "--out", out).exit_code == 0
+    proposal, old_words, new_words = proposed_file(ehcp, tmp_path)
+    evidence = tmp_path / "slt-advice.txt"
+    evidence.write_text("Therapist advice: increase sessions.")
+    r = ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-24", "--reason", "New advice",
+             "--item-reason", "F1=Therapist recommends more sessions", "--evidence", evidence, "--out", out)
+    assert r.exit_code == 0, r.stderr
+    assert "2 change(s) proposed" in r.stderr
+    d = json.loads(ehcp("deadlines", PID, "--today", "2026-11-25", "--json").stdout)
+    assert d["representations_due"] == "2026-12-08"   # notice + 14 (reg 22(2)(c))
+    assert d["final_plan_due"] == "2027-01-19"        # notice + 56 (reg 22(3))
+    assert d["amendment_notice_due"] is None          # served with the decision
+    folder = out / PID
+    struck, bold = runs(folder / "2026-11-24-schedule-of-amendments.docx")
+    assert old_words.split()[0] in " ".join(struck) and "4" in " ".join(bold)
+    schedule = docx_text(folder / "2026-11-24-schedule-of-amendments.docx")
+    assert "Therapist recommends more sessions" in schedule and "slt-advice.txt" in schedule
+    xml = zipfile.ZipFile(folder / "2026-11-24-proposed-plan-tracked.docx").read("word/document.xml").decode()
+    inserted = "".join(re.findall(r"<w:ins [^>]*>.*?</w:ins>", xml, re.S))
+    deleted = "".join(re.findall(r"<w:del [^>]*>.*?</w:del>", xml, re.S))
+    assert "4" in re.sub(r"<[^>]+>", "", inserted) and "touch-typing" in re.sub(r"<[^>]+>", "", inserted)
+    assert re.sub(r"<[^>]+>", "", deleted).strip() == old_words.split()[0]
+    notice = docx_text(folder / "2026-11-24-amendment-notice.docx")
+    assert "8 December 2026" in notice and "Local Offer" in notice
+    assert "Oliver Brennan-Hayes" in docx_text(folder / "2026-11-24-plan-in-force.docx")
+
+    # issuing before the 15 days without a response is refused; the family's response unlocks it
+    assert ehcp("amend", "issue", PID, "--date", "2026-12-01").exit_code == 1
+    assert ehcp("amend", "respond", PID, "--text", "We agree with the extra sessions.", "--date",
+                "2026-11-30").exit_code == 0
+    r = ehcp("amend", "issue", PID, "--date", "2026-12-01", "--out", out)
+    assert r.exit_code == 0, r.stderr
+    letter = docx_text(folder / "2026-12-01-amended-plan-letter.docx")
+    assert "The deadline to appeal is 1 February 2027" in letter   # 2 months after the letter
+    final = docx_text(folder / "2026-12-01-final-amended-plan.docx")
+    assert "(amended)" in final and new_words in final
+    before = json.loads(ehcp("show", PID, "--at", "2026-11-30", "--json").stdout)
+    assert before["sections"]["F"]["provision"][0]["frequency"] == old_words
+    now = json.loads(ehcp("show", PID, "--json").stdout)
+    assert now["sections"]["F"]["provision"][0]["frequency"] == new_words and now["issued"] == "2026-12-01"
+    d = json.loads(ehcp("deadlines", PID, "--today", "2026-12-02", "--json").stdout)
+    assert d["next_review_due"] == "2027-11-23"   # amendments do not move the review clock
+    events = git(store, "log", "-n", "3", "--format=%(trailers:key=EHCP-Event,valueonly)").split()
+    assert events == ["amended-plan-issued", "representations", "amendment-proposed"]
+
+
+def test_diff_json_between_revisions(ehcp, store: Path, tmp_path: Path):
+    proposal, old, new = proposed_file(ehcp, tmp_path)
+    ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-24", "--context", "outside-review",
+         "--out", tmp_path)
+    changes = json.loads(ehcp("diff", PID, "--json").stdout)
+    assert [(c["section"], c["item"], c["kind"]) for c in changes] == [("F", "F1", "changed"), ("F", "F9", "added")]
+    assert changes[0]["old"] == old and changes[0]["field"] == "how often"
+    assert set(changes[0]) == {"section", "item", "field", "kind", "old", "new", "description"}
+
+
+def test_withdraw_and_stale_proposal(ehcp, store: Path, tmp_path: Path):
+    proposal, _, _ = proposed_file(ehcp, tmp_path)
+    ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-24", "--out", tmp_path)
+    r = ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-25", "--out", tmp_path)
+    assert r.exit_code == 1 and "already has amendments served on 2026-11-24" in r.stderr
+    r = ehcp("amend", "withdraw", PID, "--reason", "The family's new evidence shows no change is needed.",
+             "--date", "2026-12-01", "--out", tmp_path)
+    assert r.exit_code == 0
+    text = docx_text(tmp_path / PID / "2026-12-01-amendment-withdrawn.docx")
+    assert "The deadline to appeal is 1 February 2027" in text and "no change is needed" in text
+    assert json.loads(ehcp("deadlines", PID, "--today", "2026-12-02", "--json").stdout)["final_plan_due"] is None
+
+
+def test_reassessment_refused_and_agreed(ehcp, store: Path, tmp_path: Path):
+    assert ehcp("reassess", "request", PID, "--by", "parent", "--date", "2026-11-02").exit_code == 0
+    assert json.loads(ehcp("deadlines", PID, "--today", "2026-11-03", "--json").stdout)[
+        "reassessment_decision_due"] == "2026-11-17"
+    r = ehcp("reassess", "decide", PID, "--decision", "refuse", "--date", "2026-11-10", "--out", tmp_path)
+    assert r.exit_code == 2  # a refusal needs reasons
+    r = ehcp("reassess", "decide", PID, "--decision", "refuse", "--reason", "An assessment was done in May.",
+             "--date", "2026-11-10", "--out", tmp_path)
+    assert r.exit_code == 0, r.stderr
+    letter = docx_text(tmp_path / PID / "2026-11-10-reassessment-decision.docx")
+    assert "We have decided not to carry out a re-assessment" in letter
+    assert "The deadline to appeal is 10 January 2027" in letter and "mediation" in letter.lower()
+    ehcp("reassess", "request", PID, "--by", "setting", "--date", "2026-11-20")
+    ehcp("reassess", "decide", PID, "--decision", "agree", "--date", "2026-11-27", "--out", tmp_path)
+    assert json.loads(ehcp("deadlines", PID, "--today", "2026-11-28", "--json").stdout)[
+        "reassessment_final_plan_due"] == "2027-03-05"   # 14 weeks (reg 27(2))
+
+
+def test_ceasing_drops_the_plan_from_due_lists(ehcp, store: Path, tmp_path: Path):
+    pid = "EHCP-0005"
+    assert ehcp("cease", "decide", pid, "--date", "2026-11-02").exit_code == 1  # must consult first
+    r = ehcp("cease", "propose", pid, "--reason", "4", "--details", "Rhys has started a paid job.", "--date",
+             "2026-10-01", "--out", tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert "Rhys has started a paid job." in docx_text(tmp_path / pid / "2026-10-01-cease-consultation.docx")
+    r = ehcp("cease", "decide", pid, "--date", "2026-11-02", "--out", tmp_path)
+    assert r.exit_code == 0
+    notice = docx_text(tmp_path / pid / "2026-11-02-cease-notice.docx")
+    assert "The deadline to appeal is 2 January 2027" in notice   # 2 months; outside the 25 Dec-1 Jan extension
+    rows = json.loads(ehcp("due", "--from", "2026-01-01", "--to", "2028-12-31", "--today", "2027-02-01",
+                           "--json").stdout)
+    assert pid not in [r["plan"] for r in rows]
+    assert len(json.loads(ehcp("log", pid, "--json").stdout)) == 3   # history kept
