@@ -1,0 +1,110 @@
+"""A live plan: two terms of progress, the family's update with a chart, the next meeting pre-filled;
+contributions in the invitation pack; concerns answered late show in overdue; requests."""
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import PLANS
+from ehcp_docs.documents.render import docx_text
+
+PID = "EHCP-0003"
+
+
+@pytest.fixture
+def store(ehcp, store_path: Path):
+    assert ehcp("add", *sorted(PLANS.glob("*.yaml"))).exit_code == 0
+    return store_path
+
+
+def progress_return(ehcp, tmp_path: Path, status: str, name: str) -> Path:
+    form = yaml.safe_load(ehcp("progress", "add", PID, "--form").stdout)
+    form["returned_by"] = {"name": "Mr J Wallace", "role": "SENCO"}
+    for row in form["progress"]:
+        row["status"], row["evidence"], row["next_steps"] = status, f"Evidence for {row['outcome']}", "Keep going."
+        for t in row["targets"]:
+            t["status"] = status
+    f = tmp_path / name
+    f.write_text(yaml.safe_dump(form, allow_unicode=True))
+    return f
+
+
+def test_two_terms_of_progress_make_an_update_with_a_chart(ehcp, store: Path, tmp_path: Path):
+    assert ehcp("progress", "add", PID, "--file", progress_return(ehcp, tmp_path, "not-started", "t1.yaml"),
+                "--date", "2026-07-15").exit_code == 0
+    assert ehcp("progress", "add", PID, "--file", progress_return(ehcp, tmp_path, "on-track", "t2.yaml"),
+                "--date", "2026-11-20").exit_code == 0
+    r = ehcp("progress", "report", PID, "--out", tmp_path)
+    assert r.exit_code == 0, r.stderr
+    doc = tmp_path / PID / "2026-11-20-progress-update.docx"
+    text = docx_text(doc)
+    plan = json.loads(ehcp("show", PID, "--json").stdout)
+    for o in plan["sections"]["E"]["outcomes"]:
+        assert o["id"] in text
+    assert "was not yet started, now on track" in text
+    xml = zipfile.ZipFile(doc).read("word/document.xml").decode()
+    assert 'descr="Chart of progress over 2 termly update(s).' in xml
+    assert any(n.startswith("word/media/") for n in zipfile.ZipFile(doc).namelist())
+    form = yaml.safe_load(ehcp("review", "record", PID, "--form").stdout)
+    assert {row["status"] for row in form["progress"]} == {"on-track"}   # starts from the latest return
+    assert form["progress"][0]["evidence"].startswith("Evidence for")
+
+
+def test_a_return_that_leaves_a_target_out_is_refused(ehcp, store: Path, tmp_path: Path):
+    f = progress_return(ehcp, tmp_path, "on-track", "r.yaml")
+    data = yaml.safe_load(f.read_text())
+    dropped = data["progress"][0]["targets"].pop()
+    f.write_text(yaml.safe_dump(data))
+    r = ehcp("progress", "add", PID, "--file", f, "--date", "2026-11-20")
+    assert r.exit_code == 1 and f"interim target {dropped['target']}" in r.stderr and "is missing" in r.stderr
+
+
+def test_contributions_reach_the_invitation_pack(ehcp, store: Path, tmp_path: Path):
+    r = ehcp("contribute", PID, "--from", "parent", "--text", "Please add swimming to Section H1.", "--date",
+             "2026-10-01")
+    assert r.exit_code == 0
+    number = int(r.stderr.split("contribution #")[1].split()[0])
+    rows = json.loads(ehcp("show", PID, "--contributions", "--json").stdout)
+    assert rows[0]["text"] == "Please add swimming to Section H1." and rows[0]["status"] == "open"
+    ehcp("review", "schedule", PID, "--meeting", "2026-12-10", "--date", "2026-11-20", "--out", tmp_path)
+    assert "Please add swimming to Section H1." in docx_text(tmp_path / PID / "2026-11-20-invitation.docx")
+    assert ehcp("contribution", "resolve", PID, str(number), "--not-taken-up").exit_code == 2  # needs a reason
+    assert ehcp("contribution", "resolve", PID, str(number), "--taken-up", "--reason", "Agreed at review").exit_code == 0
+    assert json.loads(ehcp("show", PID, "--contributions", "--json").stdout)[0]["status"] == "taken up"
+
+
+def test_concern_overdue_and_the_response_letter(ehcp, store: Path, tmp_path: Path):
+    r = ehcp("concern", "add", PID, "--from", "parent", "--text", "Physiotherapy has not happened since September.",
+             "--date", "2026-12-18")
+    assert r.exit_code == 0
+    assert "response due by 2027-01-20" in r.stderr   # 20 working days, skipping Christmas and New Year
+    report = json.loads(ehcp("overdue", "--today", "2027-01-25", "--json").stdout)
+    mine = next(p for p in report["plans"] if p["plan"] == PID)
+    assert ("concern_response", 5) in {(s["step"], s["days_late"]) for s in mine["overdue"]}
+    number = int(r.stderr.split("concern #")[1].split()[0])
+    r = ehcp("concern", "respond", PID, str(number), "--text", "Visits restart on 1 February.", "--outcome",
+             "early-review", "--date", "2027-01-25", "--out", tmp_path)
+    assert r.exit_code == 0 and "this response is late" in r.stderr
+    letter = docx_text(tmp_path / PID / f"2027-01-25-concern-response-{number}.docx")
+    assert "Visits restart on 1 February." in letter and "early review" in letter and "Ombudsman" in letter
+    report = json.loads(ehcp("overdue", "--today", "2027-01-26", "--json").stdout)
+    mine = next((p for p in report["plans"] if p["plan"] == PID), {"overdue": []})
+    assert "concern_response" not in {s["step"] for s in mine["overdue"]}
+
+
+def test_requests_need_reasons_when_refused(ehcp, store: Path):
+    r = ehcp("review", "request", PID, "--by", "setting", "--reason", "Needs have changed.", "--date", "2026-11-02")
+    number = r.stderr.split("#")[1].split()[0]
+    assert json.loads(ehcp("deadlines", PID, "--today", "2026-11-03", "--json").stdout)["review_focus"] is not None
+    assert ehcp("review", "request-decide", PID, number, "--decision", "refuse").exit_code == 2
+    assert ehcp("review", "request-decide", PID, number, "--decision", "refuse", "--reason", "Review due in January.",
+                "--date", "2026-11-10").exit_code == 0
+    r = ehcp("budget", "request", PID, "--by", "parent", "--details", "Direct payment for swimming", "--date",
+             "2026-11-02")
+    n = r.stderr.split("#")[1].split()[0]
+    assert ehcp("budget", "decide", PID, n, "--decision", "agree", "--date", "2026-11-20").exit_code == 0
+    events = [e["event"] for e in json.loads(ehcp("log", PID, "--json").stdout)]
+    assert events[:4] == ["personal-budget-decision", "personal-budget-request", "early-review-decision",
+                          "early-review-requested"]
