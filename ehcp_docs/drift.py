@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ehcp_docs import schoolyear, timescales
+from ehcp_docs import timescales
 from ehcp_docs.store import Store
 
 STEP_WORDS = {
@@ -54,45 +54,19 @@ def setting_name(plan: dict) -> str:
     return i.get("name") or i.get("type", "") or "(no setting named)"
 
 
-def _transfer_term(plan: dict, store: Store, opts: timescales.Options) -> schoolyear.Term | None:
-    """The term in which a phase-transfer review meeting must be held: by default the autumn before it."""
-    t = plan.get("transfer")
-    if not t:
-        return None
-    tdate = date.fromisoformat(t["date"])
-    year = tdate.year - 1 if opts.phase_transfer_meeting_term == "autumn" else tdate.year
-    name = f"{opts.phase_transfer_meeting_term}-{year}"
-    try:
-        return schoolyear.find_term(name, store.config.terms)
-    except Exception:  # noqa: BLE001 - no such configured term: fall back to the review date only
-        return None
-
-
 def due_rows(store: Store, start: date, end: date, today: date, setting: str | None = None) -> list[DueRow]:
-    """Plans whose review falls in [start, end], plus every review already overdue, overdue ones first."""
+    """Plans whose review falls in [start, end] (the rule is timescales.review_due_in), plus every review already
+    overdue, overdue ones first."""
     opts = options(store)
     rows = []
     for pid in store.plan_ids():
         plan = store.plan(pid)
         if setting and setting.lower() not in setting_name(plan).lower():
             continue
-        d = timescales.deadlines(plan, store.events(pid), today, opts)
-        if d.next_review_due is None:
-            continue  # ceased
-        due = d.next_review_due
-        overdue = any(s.name == "review" for s in d.overdue)
-        reason = "annual review"
-        in_period = start <= due <= end
-        term = _transfer_term(plan, store, opts)
-        transfer_due = d.pending("phase_transfer") or d.pending("phase_transfer_post16") or \
-            d.pending("phase_transfer_post16_other")
-        if transfer_due and term and term.start <= end and term.end >= start:
-            in_period, reason = True, "phase transfer"
-        if transfer_due:
-            due = min(due, transfer_due)
-        if in_period or overdue:
-            rows.append(DueRow(pid, plan["child"]["name"], setting_name(plan), due,
-                               due - timedelta(days=opts.meeting_lead_days), d.review_focus, overdue, reason))
+        r = timescales.review_due_in(plan, store.events(pid), start, end, today, opts, store.config.terms)
+        if r is not None:
+            rows.append(DueRow(pid, plan["child"]["name"], setting_name(plan), r.review_due,
+                               r.meeting_recommended_by, r.focus, r.overdue, r.reason))
     return sorted(rows, key=lambda r: (not r.overdue, r.review_due, r.plan))
 
 

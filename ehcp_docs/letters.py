@@ -356,7 +356,7 @@ def _amended_plan(store, plan, events, event, template, folder, rev) -> list[Pat
                appeal_deadline=long_date(event.get("appeal_deadline")))
     made.append(_render(store, template, ctx, _out(folder, pid, event["date"], "amended-plan-letter"),
                         f"Amended plan letter {pid}", rev, [plan["child"]["name"], ctx["appeal_deadline"]]))
-    return made
+    return made + _what_happens_next(store, plan, events, event, "what-happens-next", folder, rev)
 
 
 def _simple_letter(store, plan, events, event, template, folder, rev, extra: dict, expect: list[str]) -> list[Path]:

@@ -10,217 +10,72 @@ Why it is built this way:
 
 Project decisions (beyond those in ehcp-rules.md):
 - Events dated after `today` are ignored: the calendar is what was known on that day.
-- "representations" is the family's period, not an LA duty: it is reported but never overdue or late.
+- Step kinds: statutory (an LA duty), local (an LA standard: concerns, early review and personal budget
+  requests), guidance (the recommended meeting date, the under-5 interim review) and family (the 15 days for
+  representations). `overdue` and `late` count statutory and local steps only; guidance and the family's periods
+  are reported (JSON keys, steps table) but are never drift.
 - Early review and personal budget requests have no statutory time limit: the LA decides within
   `early_review_decision_days` / `personal_budget_decision_days` (28 days by default, so the answer can reach a
   review meeting). Concerns are answered by the `response_due` recorded with them, else within
   `concern_response_working_days` working days.
+- Invitations and advice are due 2 weeks before the meeting last scheduled; once the meeting is held without them
+  they are missed (no longer pending). The review report stays pending until recorded, even after the decision.
 - A phase transfer is done by a "maintain" review decision or an amended plan issued from 12 months before the
   transfer until it happens; done after the reg 18 deadline, it counts as done late. Not done by the transfer
-  date, it is closed as missed.
-- A step that ended without being done (a review decided without its report, amendments superseded by a new
-  notice, anything pending when the plan ceased) gets `done` = the day it ended and `closed_by` = that event, so
-  it shows as missed (late when that day is after the deadline) rather than pending forever.
+  date, it is closed as missed. A transfer dated on or before 15 February (31 March) has its deadline on the day
+  before the transfer.
+- A step that ended without being done (advice never circulated before the meeting, amendments superseded by a
+  new notice, anything pending when the plan ceased) gets `done` = the day it ended and `closed_by` = that event,
+  so it shows as missed (late when that day is after the deadline) rather than pending forever.
+- A ceased plan (a cease decision in effect) keeps nothing pending but answers to concerns.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
-from datetime import date, timedelta
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from ehcp_docs.errors import InvalidPlan, StoreError, UsageError
-from ehcp_docs.periods import (ONE_DAY, add_months, add_working_days, appeal_deadline, at_least_days_before,  # noqa: F401
-                               at_least_weeks_before, before_fixed, before_fixed_date, is_working_day, months_after,
-                               next_working_day, period_beginning_with, tribunal_extension, within_days,
-                               within_months_starting, within_12_months_starting, within_weeks)
+from ehcp_docs.errors import InvalidPlan, StoreError
+from ehcp_docs.journalview import Event as _Event, Journal as _Journal, plan_date as _plan_date, seq_of as _seq
+from ehcp_docs.journalview import to_date as _to_date
+# Re-exported so callers need only this module: the period arithmetic, the child's calendar and the rules.
+from ehcp_docs.periods import (ONE_DAY, add_months, add_working_days, appeal_deadline,  # noqa: F401
+                               at_least_days_before, at_least_weeks_before, before_fixed, before_fixed_date,
+                               is_working_day, months_after, next_working_day, period_beginning_with,
+                               tribunal_extension, within_days, within_months_starting, within_12_months_starting,
+                               within_weeks)
+from ehcp_docs.rulebook import (COUNTED, SEND_REGS_2014, TRANSFER_RULES, Options, Rule, RuleOptions,  # noqa: F401
+                                all_rules, register, rule, rule_or_first, step_key)
 from ehcp_docs.schoolyear import (Term, decision_maker, end_of_compulsory_school_age, find_term,  # noqa: F401
                                   is_under_five, meeting_term, nc_year, term_window, terms_for)
 
-SEND_REGS_2014 = date(2014, 9, 1)  # CFA 2014 Part 3 and the SEND Regulations 2014 came into force
-NEVER = 10 ** 12
+__all__ = [
+    # results and the main entry points
+    "Deadlines", "Step", "deadlines", "review_focus", "first_issued", "advice_return_due", "phase_transfer_due",
+    "transfer_of", "transfer_rule", "step_key", "ReviewDue", "review_due_in", "due_in_term", "phase_transfer_meeting_term",
+    # rules and options (rulebook)
+    "Rule", "RuleOptions", "Options", "rule", "rule_or_first", "register", "all_rules", "SEND_REGS_2014",
+    # period arithmetic (periods)
+    "ONE_DAY", "add_months", "months_after", "within_weeks", "within_days", "period_beginning_with",
+    "within_months_starting", "within_12_months_starting", "at_least_weeks_before", "at_least_days_before",
+    "before_fixed", "before_fixed_date", "is_working_day", "next_working_day", "add_working_days",
+    "tribunal_extension", "appeal_deadline",
+    # the child's calendar and terms (schoolyear)
+    "Term", "nc_year", "end_of_compulsory_school_age", "decision_maker", "is_under_five", "terms_for", "find_term",
+    "term_window", "meeting_term",
+]
+
+_DUE_LIST = ("ReviewDue", "review_due_in", "due_in_term", "phase_transfer_meeting_term")
 
 
-# ---- local options ---------------------------------------------------------------------------------------------
-_CHOICES = {"review_clock_from": ("decision", "meeting"), "phase_transfer_meeting_term": ("autumn", "spring", "summer")}
-_RANGES = {  # option: (lowest, highest, unit, why)
-    "under5_interval_months": (3, 6, "months", "CoP 9.178 suggests an interim review every 3 to 6 months"),
-    "meeting_lead_days": (28, 180, "days", "the decision may come 4 weeks after the meeting (reg 20) and must "
-                                           "still fall inside the 12 months"),
-    "advice_return_days_before_meeting": (14, 60, "days", "advice must be circulated at least 2 weeks before the "
-                                                          "meeting (reg 20(4))"),
-    "concern_response_working_days": (1, 60, "working days", "a local standard"),
-    "early_review_decision_days": (1, 90, "days", "a local standard"),
-    "personal_budget_decision_days": (1, 90, "days", "a local standard"),
-}
+def __getattr__(name: str) -> Any:
+    """The due-list helpers live in ehcp_docs.duelist (which builds on this module); reachable from here too."""
+    if name in _DUE_LIST:
+        from ehcp_docs import duelist
 
-
-@dataclass(frozen=True)
-class RuleOptions:
-    """What an LA may choose locally (ehcp.toml [rules]). The defaults are the project decisions in
-    ehcp-rules.md; the bounds keep every choice at least as strict as the law."""
-    review_clock_from: str = "decision"  # "the date of the review": the decision (default) or the meeting
-    under5_interval_months: int = 6  # interim review for under fives, CoP 9.178
-    meeting_lead_days: int = 28  # meeting_recommended_by = next review deadline - this
-    advice_return_days_before_meeting: int = 14  # the date invitees are asked to send advice back
-    concern_response_working_days: int = 20  # when a concern records no response date of its own
-    phase_transfer_meeting_term: str = "autumn"  # term of the phase-transfer review meeting, before the transfer
-    early_review_decision_days: int = 28  # deciding an early-review request (no statutory limit)
-    personal_budget_decision_days: int = 28  # deciding a personal budget request (no statutory limit)
-
-    def __post_init__(self) -> None:
-        problems = _option_problems(self)
-        if problems:
-            raise UsageError("ehcp.toml [rules]: some settings are not usable", messages=problems,
-                             hint="Fix the [rules] table in ehcp.toml (or remove a setting to use its default).")
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any] | None) -> RuleOptions:
-        """Options from ehcp.toml's [rules] table; every unknown or bad setting is reported at once."""
-        data = dict(data or {})
-        known = [f.name for f in fields(cls)]
-        unknown = sorted(set(data) - set(known))
-        if unknown:
-            raise UsageError(f"ehcp.toml [rules]: unknown setting {', '.join(map(str, unknown))}",
-                             hint=f"Known settings: {', '.join(known)}.")
-        return cls(**data)
-
-
-Options = RuleOptions  # the name other modules first used
-
-
-def _option_problems(o: RuleOptions) -> list[str]:
-    problems = []
-    for name, allowed in _CHOICES.items():
-        value = getattr(o, name)
-        if value not in allowed:
-            problems.append(f"{name} must be {' or '.join(repr(a) for a in allowed)}, not {value!r}")
-    for name, (lo, hi, unit, why) in _RANGES.items():
-        value = getattr(o, name)
-        if not isinstance(value, int) or isinstance(value, bool):
-            problems.append(f"{name} must be a whole number of {unit}, not {value!r}")
-        elif not lo <= value <= hi:
-            problems.append(f"{name} must be from {lo} to {hi} {unit} ({why}), not {value}")
-    return problems
-
-
-# ---- rules as data ---------------------------------------------------------------------------------------------
-Compute = Callable[[date, RuleOptions], date]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One deadline rule. `name` is the step it times ("decision"), or "step/variant" where one step has several
-    legal bases. `compute` turns the trigger date into the last on-time day. `kind` says whose step it is:
-    statutory (an LA duty), guidance, local (an LA standard) or family (a period the family has)."""
-    name: str
-    description: str
-    basis: str
-    compute: Compute
-    trigger: str  # what the rule counts from, in words
-    effective_from: date = SEND_REGS_2014
-    kind: str = "statutory"
-    counts_back: bool = False  # the deadline comes before its trigger (notice periods, phase transfers)
-
-    @property
-    def step(self) -> str:
-        return self.name.split("/")[0]
-
-    @property
-    def statutory(self) -> bool:
-        return self.kind == "statutory"
-
-    def due(self, trigger: date, options: RuleOptions | None = None) -> date:
-        return self.compute(trigger, options or RuleOptions())
-
-
-_REGISTRY: dict[str, list[Rule]] = {}
-
-
-def register(r: Rule) -> Rule:
-    """Adds a rule version; a later effective_from supersedes the earlier version from that day on."""
-    versions = [v for v in _REGISTRY.get(r.name, []) if v.effective_from != r.effective_from]
-    _REGISTRY[r.name] = sorted([*versions, r], key=lambda v: v.effective_from)
-    return r
-
-
-def rule(name: str, on: date) -> Rule:
-    """The version of a rule in force on a date. Dates before the first version get the first version: nothing
-    older than the 2014 framework is modelled."""
-    versions = _REGISTRY.get(name)
-    if not versions:
-        raise KeyError(f"no rule named {name!r}")
-    in_force = [v for v in versions if v.effective_from <= on]
-    return in_force[-1] if in_force else versions[0]
-
-
-def all_rules() -> list[Rule]:
-    return [v for versions in _REGISTRY.values() for v in versions]
-
-
-def _r(name: str, description: str, basis: str, trigger: str, compute: Compute, **kw: Any) -> None:
-    register(Rule(name, description, basis, compute, trigger, **kw))
-
-
-_r("review", "Conclude the review (decision notified) within 12 months of the plan's issue or the last review",
-   "CFA s.44(1); CoP 9.169", "the plan's first issue or the last review",
-   lambda t, o: within_12_months_starting(t))
-_r("meeting_recommended", "Hold the review meeting early enough for the decision to fall inside the 12 months",
-   "CoP 9.169 (project decision: the review deadline less meeting_lead_days)", "the review deadline",
-   lambda t, o: at_least_days_before(t, o.meeting_lead_days), kind="guidance", counts_back=True)
-_r("interim_review", "Interim review for a child under 5 (guidance: every 3 to 6 months)", "CoP 9.178",
-   "the start of the review window", lambda t, o: months_after(t, o.under5_interval_months), kind="guidance")
-_r("invitations", "Invite everyone to the review meeting, with at least 2 weeks' notice", "reg 20(3); reg 21(3)",
-   "the meeting date", lambda t, o: at_least_weeks_before(t, 2), counts_back=True)
-_r("advice_circulation", "Circulate the advice to everyone invited at least 2 weeks before the meeting",
-   "reg 20(4); reg 21(4); CoP 9.176", "the meeting date", lambda t, o: at_least_weeks_before(t, 2),
-   counts_back=True)
-_r("review_report", "Send the review report to everyone invited within 2 weeks of the meeting",
-   "reg 20(7),(8); reg 21(7); CoP 9.176", "the meeting date", lambda t, o: within_weeks(t, 2))
-_r("decision", "Decide to maintain, amend or cease, and notify, within 4 weeks of the meeting",
-   "reg 20; CoP 9.176", "the meeting date", lambda t, o: within_weeks(t, 4))
-_r("amendment_notice", "Serve the proposed amendments with the decision, within 4 weeks of the meeting",
-   "regs 20 and 22; R (L, M and P) v Devon CC [2022] EWHC 493 (Admin)", "the meeting date",
-   lambda t, o: within_weeks(t, 4))
-_r("representations", "The family's 15 days (beginning with the day of service) to comment and request a school",
-   "reg 22(2)(c)", "the day the amendment notice was served", lambda t, o: period_beginning_with(t, 15),
-   kind="family")
-_r("representations/draft-plan", "The family's 15 days (beginning with the day of service) to comment on the "
-   "draft plan and request a school", "reg 13(1) as applied on re-assessment (CFA s.44(3)); rules section 6",
-   "the day the draft plan was served", lambda t, o: period_beginning_with(t, 15), kind="family")
-_r("final_plan", "Issue the final amended plan, or notify the decision not to amend, within 8 weeks of the notice",
-   "reg 22(3),(4)", "the day the amendment notice was served", lambda t, o: within_weeks(t, 8))
-_r("phase_transfer", "Review and amend the plan to name the next school, before 15 February of the transfer year",
-   "reg 18(1)(b)", "the transfer date", lambda t, o: before_fixed(t.year, 2, 15), counts_back=True)
-_r("phase_transfer_post16", "Review and amend the plan to name the post-16 institution, before 31 March of the "
-   "transfer year", "reg 18(1)(a)", "the transfer date", lambda t, o: before_fixed(t.year, 3, 31), counts_back=True)
-_r("phase_transfer_post16_other", "Review and amend the plan at least 5 months before a move between post-16 "
-   "institutions", "reg 18(2)", "the transfer date", lambda t, o: months_after(t, -5), counts_back=True)
-_r("reassessment_decision", "Notify whether the LA will re-assess, within 15 days of receiving the request",
-   "CFA s.44(2); regs 24-27; CoP 9.186", "the day the request was received", lambda t, o: within_days(t, 15))
-_r("reassessment_final_plan", "Issue the final plan within 14 weeks of notifying the decision to re-assess",
-   "reg 27(2) (exemptions: reg 27(3))", "the decision to re-assess", lambda t, o: within_weeks(t, 14))
-_r("concern_response", "Answer a concern about the plan or its delivery",
-   "local standard (concern_response_working_days); rules section 10", "the day the concern was raised",
-   lambda t, o: add_working_days(t, o.concern_response_working_days), kind="local")
-_r("early_review_decision", "Decide a request for an early review (no statutory limit: local standard)",
-   "CoP 9.168 (project decision: early_review_decision_days)", "the day the request was made",
-   lambda t, o: within_days(t, o.early_review_decision_days), kind="local")
-_r("personal_budget_decision", "Decide a request for a personal budget (no statutory limit: local standard)",
-   "CFA s.49; CoP 9.95 (project decision: personal_budget_decision_days)", "the day the request was made",
-   lambda t, o: within_days(t, o.personal_budget_decision_days), kind="local")
-_r("appeal", "The last day for the family to appeal a decision to the Tribunal",
-   "Tribunal Procedure (HESC) Rules 2008 r.20; rules sections 3 and 8", "the date of the decision letter",
-   lambda t, o: appeal_deadline(t), kind="family")
-
-TRANSFER_RULES = {"secondary-to-post16": "phase_transfer_post16", "post16-to-post16": "phase_transfer_post16_other"}
-STEP_KEYS = {"review": "next_review_due", "meeting_recommended": "meeting_recommended_by",
-             "phase_transfer_post16": "phase_transfer_due", "phase_transfer_post16_other": "phase_transfer_due"}
-
-
-def step_key(name: str) -> str:
-    """The deadlines --json key of a step: "decision" -> "decision_due", "review" -> "next_review_due"."""
-    return STEP_KEYS.get(name, f"{name}_due")
+        return getattr(duelist, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---- steps and the result --------------------------------------------------------------------------------------
@@ -247,6 +102,11 @@ class Step:
         return self.kind == "statutory"
 
     @property
+    def counted(self) -> bool:
+        """Whether missing it is drift (LA duties and local standards; not guidance or the family's periods)."""
+        return self.kind in COUNTED
+
+    @property
     def pending(self) -> bool:
         return self.done is None
 
@@ -262,14 +122,17 @@ class Step:
         return ((self.done or as_of) - self.due).days
 
     def status(self, as_of: date) -> str:
+        """pending, overdue (past due, counted), past due (guidance), done, late, missed, or ended (family)."""
         if self.pending:
-            return "overdue" if self.due < as_of and self.kind != "family" else "pending"
+            if self.due >= as_of or self.kind == "family":
+                return "pending"
+            return "overdue" if self.counted else "past due"
         if self.missed:
             return "ended" if self.kind == "family" else "missed"
-        return "late" if self.done > self.due and self.kind != "family" else "done"
+        return "late" if self.done > self.due and self.counted else "done"
 
     def as_json(self, as_of: date) -> dict[str, Any]:
-        return {"step": self.key, "name": self.name, "due": self.due.isoformat(),
+        return {"step": self.name, "key": self.key, "due": self.due.isoformat(),
                 "done": self.done.isoformat() if self.done else None, "status": self.status(as_of),
                 "days_left": self.days_left(as_of), "basis": self.basis, "description": self.description,
                 "kind": self.kind, "closed_by": self.closed_by}
@@ -301,14 +164,15 @@ class Deadlines:
 
     @property
     def overdue(self) -> list[Step]:
-        """Pending steps past their deadline, the family's own periods excepted."""
-        return sorted((s for s in self.steps if s.pending and s.kind != "family" and s.due < self.as_of),
+        """Pending steps past their deadline: the LA's duties and its own standards. Guidance (the recommended
+        meeting date, interim reviews) and the family's periods are reported, never counted as overdue."""
+        return sorted((s for s in self.steps if s.pending and s.counted and s.due < self.as_of),
                       key=lambda s: (s.due, s.name))
 
     @property
     def late(self) -> list[Step]:
-        """Statutory steps done after their deadline, or missed: drift that has already happened."""
-        return [s for s in self.steps if s.done and s.statutory and s.done > s.due]
+        """Counted steps done after their deadline, or missed: drift that has already happened."""
+        return [s for s in self.steps if s.done and s.counted and s.done > s.due]
 
     def as_json(self) -> dict[str, Any]:
         iso = _iso
@@ -318,84 +182,25 @@ class Deadlines:
             "next_review_due": iso(self.next_review_due), "meeting_recommended_by": iso(self.meeting_recommended_by),
             "interim_review_due": iso(self.interim_review_due)}
         out.update({step_key(n): iso(self.pending(step_key(n))) for n in JSON_STEPS + EXTRA_STEPS})
-        out["overdue"] = [{"step": s.key, "due": iso(s.due), "days_late": s.days_late(self.as_of),
+        out["overdue"] = [{"step": s.name, "due": iso(s.due), "days_late": s.days_late(self.as_of), "key": s.key,
                            "basis": s.basis, "description": s.description} for s in self.overdue]
         out.update({"ceased": iso(self.ceased), "window_start": iso(self.window_start),
                     "steps": [s.as_json(self.as_of) for s in self.steps]})
         return out
 
 
+def advice_return_due(meeting: date, options: RuleOptions = RuleOptions()) -> date:
+    """The date invitees are asked to send their advice back (recorded as `advice_due` when a review is
+    scheduled): `advice_return_days_before_meeting` before the meeting, never later than the reg 20(4) circulation
+    date, which the option's lower bound of 14 days guarantees."""
+    return at_least_days_before(meeting, options.advice_return_days_before_meeting)
+
+
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-# ---- reading the journal ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Event:
-    seq: int
-    name: str
-    day: date
-    data: Mapping[str, Any]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        if key in self.data:
-            return self.data[key]
-        nested = self.data.get("data")
-        return nested.get(key, default) if isinstance(nested, Mapping) else default
-
-    def date_of(self, key: str) -> date | None:
-        value = self.get(key)
-        if value in (None, "", True, False):
-            return None
-        return _to_date(value, lambda: StoreError(
-            f"journal entry {self.seq} ({self.name}): {key} '{str(value)[:20]}' is not a date (YYYY-MM-DD)"))
-
-    def ref(self, key: str) -> int | None:
-        try:
-            return int(self.get(key))
-        except (TypeError, ValueError):
-            return None
-
-
-def _to_date(value: Any, error: Callable[[], Exception]) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise error() from None
-
-
-class _Journal:
-    """The plan's events up to `today`, in seq order, with the look-ups the rules need."""
-
-    def __init__(self, events: Iterable[Mapping[str, Any]], today: date):
-        parsed = [self._parse(e) for e in events]
-        self.events = sorted((e for e in parsed if e.day <= today), key=lambda e: e.seq)
-
-    @staticmethod
-    def _parse(e: Mapping[str, Any]) -> _Event:
-        seq, name = e.get("seq"), str(e.get("event", ""))
-        day = _to_date(e.get("date"), lambda: StoreError(
-            f"journal entry {seq} ({name}): date '{str(e.get('date'))[:20]}' is not a date (YYYY-MM-DD)"))
-        return _Event(int(seq or 0), name, day, e)
-
-    def all(self, *names: str, after: int = 0, before: int = NEVER) -> list[_Event]:
-        return [e for e in self.events if e.name in names and after < e.seq < before]
-
-    def first(self, *names: str, after: int = 0, before: int = NEVER,
-              where: Callable[[_Event], bool] | None = None) -> _Event | None:
-        return next((e for e in self.all(*names, after=after, before=before) if where is None or where(e)), None)
-
-    def last(self, *names: str, after: int = 0, before: int = NEVER) -> _Event | None:
-        found = self.all(*names, after=after, before=before)
-        return found[-1] if found else None
-
-
-def _seq(e: _Event | None, default: int = NEVER) -> int:
-    return e.seq if e else default
-
-
+# ---- building steps ------------------------------------------------------------------------------------------
 @dataclass
 class _Ctx:
     plan: Mapping[str, Any]
@@ -407,7 +212,7 @@ class _Ctx:
     def step(self, rule_name: str, trigger: date, *, done: _Event | date | None = None, ref: int | None = None,
              due: date | None = None, closed_by: _Event | None = None) -> Step:
         """A step timed by the rule in force on its trigger date. `closed_by` ends a step that was not done."""
-        r = rule(rule_name, trigger)
+        r = rule_or_first(rule_name, trigger)
         when = done.day if isinstance(done, _Event) else done
         end = None
         if when is None and closed_by is not None:
@@ -416,11 +221,277 @@ class _Ctx:
                     trigger, end)
 
 
-def _plan_date(plan: Mapping[str, Any], *path: str) -> date | None:
-    node: Any = plan
-    for key in path:
-        node = node.get(key) if isinstance(node, Mapping) else None
-    if node in (None, ""):
+# ---- the review cycle (CFA s.44; regs 19-21) ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Cycle:
+    """One 12-month review window: its start, its events, and the decision that concluded it (None: open)."""
+    start: date
+    events: list[_Event]
+    decision: _Event | None
+    prev_seq: int
+
+
+def first_issued(plan: Mapping[str, Any], events: Iterable[Mapping[str, Any]] = ()) -> date | None:
+    """When the plan was first made: `first_issued`, else the first "issued" event, else `issued`."""
+    found = _plan_date(plan, "first_issued")
+    if found:
+        return found
+    issued = [e for e in events if e.get("event") == "issued"]
+    if issued:
+        return _to_date(issued[0].get("date"), lambda: StoreError("journal: the issued event has a bad date"))
+    return _plan_date(plan, "issued")
+
+
+def _review_date(j: _Journal, decision: _Event, prev_seq: int, options: RuleOptions) -> date:
+    """"The date of the review" (rules 4.1): the decision, or, if the LA so chooses, that review's meeting."""
+    if options.review_clock_from == "meeting":
+        meeting = decision.date_of("meeting") or getattr(
+            j.last("review-meeting", after=prev_seq, before=decision.seq), "day", None)
+        return meeting or decision.day
+    return decision.day
+
+
+def _cycles(plan: Mapping[str, Any], j: _Journal, options: RuleOptions) -> list[_Cycle]:
+    """Every review window from the first issue to now. Only a review decision restarts the clock: amendments,
+    whether after a review, outside one or ordered by the Tribunal, never do (rules 4.1)."""
+    anchors = [first_issued(plan, [e.data for e in j.events]), _plan_date(plan, "last_reviewed")]
+    start = max((a for a in anchors if a), default=None)
+    if start is None:
+        return []
+    cycles, prev = [], 0
+    for dec in j.all("review-decision"):
+        if dec.day < start:  # already counted in the imported last_reviewed
+            prev = dec.seq
+            continue
+        cycles.append(_Cycle(start, j.between(prev, dec.seq), dec, prev))
+        start = max(start, _review_date(j, dec, prev, options))
+        prev = dec.seq
+    cycles.append(_Cycle(start, [e for e in j.between(prev) if prev or e.day >= start], None, prev))
+    return cycles
+
+
+def _in_cycle(cycle: _Cycle, name: str) -> list[_Event]:
+    return [e for e in cycle.events if e.name == name]
+
+
+def _cycle_steps(c: _Ctx, cycle: _Cycle) -> list[Step]:
+    """The steps of one review: the 12-month deadline, the meeting, notice, advice, report and decision."""
+    end = cycle.decision
+    review = c.step("review", cycle.start, done=end)
+    meetings = _in_cycle(cycle, "review-meeting")
+    first_meeting = meetings[0] if meetings else None
+    steps = [review, c.step("meeting_recommended", review.due, done=first_meeting, closed_by=end)]
+    if is_under_five(c.dob, cycle.start):
+        steps.append(c.step("interim_review", cycle.start, done=first_meeting, closed_by=end))
+    steps += _notice_steps(c, cycle, meetings[-1] if meetings else None)
+    if meetings:
+        m = meetings[-1]
+        report = next((e for e in cycle.events if e.name == "review-report" and e.seq > m.seq), None)
+        report = report or c.journal.first("review-report", after=m.seq)  # sent late, after the decision
+        next_meeting = c.journal.first("review-meeting", after=m.seq)
+        steps.append(c.step("review_report", m.day, done=report if report and report.seq < _seq(next_meeting)
+                            else None, ref=m.seq, closed_by=next_meeting))
+        steps.append(c.step("decision", m.day, done=end, ref=m.seq))
+    elif end and end.date_of("meeting"):
+        steps.append(c.step("decision", end.date_of("meeting"), done=end, ref=end.seq))
+    return steps
+
+
+def _notice_steps(c: _Ctx, cycle: _Cycle, meeting: _Event | None) -> list[Step]:
+    """Invitations and advice, both due 2 weeks before the meeting last scheduled (reschedules replace it). Once
+    the meeting has been held they can no longer be done before it: not recorded by then, they are missed."""
+    scheduled = [e for e in _in_cycle(cycle, "review-scheduled") if meeting is None or e.seq < meeting.seq]
+    if not scheduled or not scheduled[-1].date_of("meeting"):
+        return []
+    s = scheduled[-1]
+    when = s.date_of("meeting")
+    sent = s.date_of("invitations_sent") or (s.day if s.get("invitations_sent") is True else None)
+    circulated = next((e for e in cycle.events if e.name == "advice-circulated" and e.seq < _seq(meeting)), None)
+    close = meeting or cycle.decision
+    return [c.step("invitations", when, done=sent, ref=s.seq, closed_by=close),
+            c.step("advice_circulation", when, done=circulated, ref=s.seq, closed_by=close)]
+
+
+def _amendment_notice_steps(c: _Ctx, cycles: list[_Cycle]) -> list[Step]:
+    """After a decision to amend, the proposed amendments are due with it, within 4 weeks of the meeting (Devon)."""
+    steps = []
+    for i, cycle in enumerate(cycles):
+        dec = cycle.decision
+        if not dec or dec.get("decision") != "amend":
+            continue
+        meeting = next((e for e in reversed(cycle.events) if e.name == "review-meeting"), None)
+        meeting_day = dec.date_of("meeting") or (meeting.day if meeting else None)
+        next_dec = cycles[i + 1].decision if i + 1 < len(cycles) else None
+        served = c.journal.first("amendment-proposed", after=_seq(meeting, dec.seq), before=_seq(next_dec))
+        steps.append(c.step("amendment_notice", meeting_day or dec.day, done=served, ref=dec.seq,
+                            due=None if meeting_day else dec.day, closed_by=next_dec))
+    return steps
+
+
+# ---- amendments (reg 22) and re-assessment (CFA s.44(2); regs 24-27) ---------------------------------------------
+def _amendment_steps(c: _Ctx) -> list[Step]:
+    """Per notice served: the family's 15 days and the 8 weeks to the final plan. A new notice replaces one
+    still open; re-assessment drafts take their final-plan deadline from the 14-week rule instead."""
+    steps, j = [], c.journal
+    for p in j.all("amendment-proposed"):
+        newer = j.first("amendment-proposed", after=p.seq)
+        end = j.first("amended-plan-issued", "amendment-withdrawn", after=p.seq, before=_seq(newer))
+        reps = j.first("representations", after=p.seq, before=_seq(end or newer))
+        draft = p.get("context") == "reassessment"
+        steps.append(c.step("representations/draft-plan" if draft else "representations", p.day, done=reps,
+                            ref=p.seq, closed_by=end or newer))
+        if not draft:
+            steps.append(c.step("final_plan", p.day, done=end, ref=p.seq, closed_by=newer))
+    return steps
+
+
+def _reassessment_steps(c: _Ctx) -> list[Step]:
+    steps, j = [], c.journal
+    for req in j.all("reassessment-requested"):
+        steps.append(c.step("reassessment_decision", req.day, done=j.first("reassessment-decision", after=req.seq),
+                            ref=req.seq))
+    for dec in j.all("reassessment-decision"):
+        if dec.get("decision") == "agree":
+            steps.append(c.step("reassessment_final_plan", dec.day, done=_reassessment_end(j, dec), ref=dec.seq))
+    return steps
+
+
+def _reassessment_end(j: _Journal, dec: _Event) -> _Event | None:
+    """The final plan after re-assessment, or the draft's withdrawal (the decision not to issue one)."""
+    def ends(e: _Event) -> bool:
+        if e.name == "amended-plan-issued":
+            return e.get("context") in ("reassessment", None)
+        proposal = j.last("amendment-proposed", before=e.seq)
+        return proposal is not None and proposal.seq > dec.seq and proposal.get("context") == "reassessment"
+    return j.first("amended-plan-issued", "amendment-withdrawn", after=dec.seq, where=ends)
+
+
+# ---- phase transfer (reg 18) -----------------------------------------------------------------------------------
+def transfer_rule(kind: str, on: date) -> Rule:
+    """Which reg 18 deadline applies to a kind of transfer (rules 4.1)."""
+    return rule_or_first(TRANSFER_RULES.get(kind, "phase_transfer"), on)
+
+
+def transfer_of(plan: Mapping[str, Any]) -> tuple[date, str] | None:
+    t = plan.get("transfer")
+    if not isinstance(t, Mapping) or not t.get("date"):
         return None
-    return _to_date(node, lambda: InvalidPlan(f"plan {plan.get('id', '')}: {' '.join(path).replace('_', ' ')} "
-                                              f"'{str(node)[:20]}' is not a date (YYYY-MM-DD)"))
+    return _plan_date(plan, "transfer", "date"), str(t.get("kind", ""))  # type: ignore[return-value]
+
+
+def phase_transfer_due(plan: Mapping[str, Any], options: RuleOptions | None = None) -> date | None:
+    """The reg 18 deadline for the plan's recorded transfer (None when no transfer is recorded)."""
+    t = transfer_of(plan)
+    return transfer_rule(t[1], t[0]).due(t[0], options) if t else None
+
+
+def _phase_transfer_steps(c: _Ctx) -> list[Step]:
+    t = transfer_of(c.plan)
+    if not t:
+        return []
+    when, kind = t
+    r = transfer_rule(kind, when)
+    done = c.journal.first("review-decision", "amended-plan-issued", where=lambda e: (
+        months_after(when, -12) <= e.day < when
+        and (e.name == "amended-plan-issued" or e.get("decision") == "maintain")))
+    if done is None and when <= c.today:
+        return [Step(r.step, r.due(when, c.options), r.basis, r.description, when, r.kind, None, when, "transfer")]
+    return [c.step(r.name, when, done=done)]
+
+
+# ---- requests with answers -------------------------------------------------------------------------------------
+def _answers(j: _Journal, ask: str, answer: str, ref_key: str) -> dict[int, _Event]:
+    """Pairs each request with its answer: the answer naming its seq, else the oldest request still open."""
+    open_: list[_Event] = []
+    out: dict[int, _Event] = {}
+    for e in j.events:
+        if e.name == ask:
+            open_.append(e)
+        elif e.name == answer and open_:
+            ref = e.ref(ref_key)
+            target = next((o for o in open_ if o.seq == ref), None) if ref is not None else open_[0]
+            if target is not None:
+                out[target.seq] = e
+                open_.remove(target)
+    return out
+
+
+_REQUESTS = (("concern", "concern-response", "concern", "concern_response"),
+             ("early-review-requested", "early-review-decision", "request", "early_review_decision"),
+             ("personal-budget-request", "personal-budget-decision", "request", "personal_budget_decision"))
+
+
+def _request_steps(c: _Ctx) -> list[Step]:
+    steps = []
+    for ask, answer, ref_key, rule_name in _REQUESTS:
+        answers = _answers(c.journal, ask, answer, ref_key)
+        for e in c.journal.all(ask):
+            due = e.date_of("response_due") if ask == "concern" else None
+            steps.append(c.step(rule_name, e.day, done=answers.get(e.seq), ref=e.seq, due=due))
+    return steps
+
+
+# ---- ceasing (CFA s.45) ----------------------------------------------------------------------------------------
+def _ceased(j: _Journal, today: date) -> tuple[date, _Event] | None:
+    """The day the plan stopped being maintained, if a decision to cease has taken effect by today."""
+    dec = j.last("cease-decision")
+    if dec is None or dec.get("decision") != "cease":
+        return None
+    effective = dec.date_of("effective") or dec.day
+    return (effective, dec) if effective <= today else None
+
+
+def _close_at_cease(steps: list[Step], ceased: date) -> list[Step]:
+    """A ceased plan has nothing pending except answers owed to the family (concerns)."""
+    return [s if not s.pending or s.name == "concern_response"
+            else Step(s.name, s.due, s.basis, s.description, ceased, s.kind, s.ref, s.trigger, "cease-decision")
+            for s in steps]
+
+
+# ---- the whole calendar ----------------------------------------------------------------------------------------
+def review_focus(plan: Mapping[str, Any], on: date) -> list[str]:
+    """What the review held around `on` must cover: preparation for adulthood from Year 9 (reg 20(6)); the phase
+    transfer when it is within the next 12 months (reg 18); and whether the child is under five (CoP 9.178)."""
+    dob = _dob(plan)
+    focus = []
+    if nc_year(dob, on, plan.get("year_group")) >= 9:
+        focus.append("preparation-for-adulthood")
+    t = transfer_of(plan)
+    if t and on < t[0] <= months_after(on, 12):
+        focus.append("phase-transfer")
+    if is_under_five(dob, on):
+        focus.append("under-five")
+    return focus
+
+
+def _dob(plan: Mapping[str, Any]) -> date:
+    dob = _plan_date(plan, "child", "date_of_birth")
+    if dob is None:
+        raise InvalidPlan(f"plan {plan.get('id', '')}: the child's date of birth is missing")
+    return dob
+
+
+def deadlines(plan: Mapping[str, Any], events: Iterable[Mapping[str, Any]], today: date,
+              options: RuleOptions = RuleOptions()) -> Deadlines:
+    """Every step of the plan, done or pending, with its deadline and basis, as known on `today`."""
+    c = _Ctx(plan, _Journal(events, today), today, options, _dob(plan))
+    cycles = _cycles(plan, c.journal, options)
+    cease = _ceased(c.journal, today)
+    steps = [s for cy in cycles for s in _cycle_steps(c, cy)] + _amendment_notice_steps(c, cycles)
+    steps += _amendment_steps(c) + _reassessment_steps(c) + _phase_transfer_steps(c)
+    steps += _request_steps(c)
+    if cease:
+        steps = _close_at_cease(steps, cease[0])
+    steps.sort(key=lambda s: (s.due, s.name, s.ref or 0))
+    window = cycles[-1].start if cycles else None
+    live = window is not None and cease is None
+    current = [s for s in steps if s.trigger == window] if live else []
+    return Deadlines(
+        plan=plan.get("id"), as_of=today, decision_maker=decision_maker(plan, today),
+        nc_year=nc_year(c.dob, today, plan.get("year_group")),
+        review_focus=review_focus(plan, today) if cease is None else [],
+        next_review_due=within_12_months_starting(window) if live else None,
+        meeting_recommended_by=at_least_days_before(within_12_months_starting(window), options.meeting_lead_days)
+        if live else None,
+        interim_review_due=next((s.due for s in current if s.name == "interim_review"), None),
+        steps=steps, ceased=cease[0] if cease else None, window_start=window)

@@ -96,3 +96,30 @@ def test_sigkill_during_add_leaves_before_or_after(store_path: Path, tmp_path: P
             assert git(store_path, "ls-tree", "HEAD", f"plans/{pid}/events.jsonl").strip()
         assert git(store_path, "status", "--porcelain") == ""
     assert subprocess.run(["git", "-C", str(store_path), "fsck"], capture_output=True).returncode == 0
+
+
+def test_sigkill_during_amend_issue_leaves_before_or_after(store_path: Path, tmp_path: Path):
+    """Kill `ehcp amend issue` at random moments: the plan in force is wholly old or wholly new."""
+    import yaml
+
+    rng = random.Random(11)
+    env = dict(os.environ)
+    ehcp = [sys.executable, "-m", "ehcp_docs", "--store", str(store_path)]
+    for i in range(30):
+        pid = f"A-{i}"
+        subprocess.run(ehcp + ["add", str(_plan(tmp_path, pid))], env=env, check=True, capture_output=True)
+        proposal = tmp_path / f"{pid}-proposed.yaml"
+        proposal.write_text(_plan(tmp_path, pid).read_text().replace("once a week in term time", "twice a week"))
+        subprocess.run(ehcp + ["amend", "propose", pid, "--file", str(proposal), "--date", "2026-11-02",
+                               "--context", "outside-review", "--out", str(tmp_path / "out")],
+                       env=env, check=True, capture_output=True)
+        _kill_at_random(ehcp + ["amend", "issue", pid, "--date", "2026-11-20", "--out", str(tmp_path / "out")],
+                        env, rng.uniform(0.05, 1.2))
+        check = subprocess.run(ehcp + ["doctor"], env=env, capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+        plan = yaml.safe_load(git(store_path, "show", f"HEAD:plans/{pid}/plan.yaml"))
+        freq = plan["sections"]["F"]["provision"][0]["frequency"]
+        proposed_left = bool(git(store_path, "ls-tree", "HEAD", f"plans/{pid}/proposed.yaml").strip())
+        assert (freq, proposed_left) in {("once a week in term time", True), ("twice a week", False)}, f"kill {i}"
+        assert git(store_path, "status", "--porcelain") == ""
+    assert subprocess.run(["git", "-C", str(store_path), "fsck"], capture_output=True).returncode == 0

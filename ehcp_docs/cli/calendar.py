@@ -32,17 +32,14 @@ def deadlines(ctx: click.Context, plan_id: str, today: str | None, as_json: bool
         return
     output.data(f"{d.plan}  as of {d.as_of:%d %B %Y}  decision maker: {d.decision_maker}  "
                 f"year group: {d.nc_year}  focus: {termlists.focus_text(d.review_focus)}")
-    output.data(f"{'step':<58} {'deadline':<12} {'status':<16} basis")
-    rows = [s for s in d.steps if s.pending] + [s for s in d.steps if not s.pending][-6:]
-    if d.next_review_due:
-        output.data(f"{'Hold the review meeting by (recommended)':<58} {d.meeting_recommended_by} "
-                    f"{_left(d.meeting_recommended_by, d.as_of):<16} CoP 9.169")
-    if d.interim_review_due:
-        output.data(f"{'Interim review for a child under 5 (guidance)':<58} {d.interim_review_due} "
-                    f"{_left(d.interim_review_due, d.as_of):<16} CoP 9.178")
-    for s in rows:
-        status = _left(s.due, d.as_of) if s.pending else (f"done {s.done}" + (" LATE" if s.done > s.due else ""))
-        output.data(f"{s.description[:58]:<58} {s.due} {status:<16} {s.basis}")
+    output.data(f"{'step':<58} {'deadline':<10} {'status':<18} basis")
+    done = [s for s in d.steps if not s.pending]
+    for s in [s for s in d.steps if s.pending] + done[-6:]:
+        if s.pending:
+            status = _left(s.due, d.as_of) if s.status(d.as_of) != "past due" else "past (guidance)"
+        else:
+            status = f"{s.status(d.as_of)} {s.done}"
+        output.data(f"{s.description[:58]:<58} {s.due} {status:<18} {s.basis}")
 
 
 def _left(due: date, as_of: date) -> str:
