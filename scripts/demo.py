@@ -68,6 +68,25 @@ def main() -> None:
          "--reason", "Ollie is making good progress and the plan already names his secondary school.")
     ehcp("review", "status", "EHCP-0002")
 
+    print("\n== An amendment outside a review: EHCP-0004 gets more specialist teaching ==")
+    plan = yaml.safe_load(ehcp("show", "EHCP-0004", "--json", capture=True))
+    f1 = plan["sections"]["F"]["provision"][0]
+    f1["frequency"] = "3 sessions a week in term time"
+    f1["duration"] = "45 minutes a session, for the whole of Year 11"
+    proposal = STORE / "out" / "demo-proposed-EHCP-0004.yaml"
+    proposal.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    evidence = STORE / "out" / "demo-specialist-teacher-report.txt"
+    evidence.write_text("Kacper's reading age has risen by 8 months; three sessions a week are recommended.\n",
+                        encoding="utf-8")
+    ehcp("amend", "propose", "EHCP-0004", "--file", str(proposal), "--date", "2026-10-12",
+         "--context", "outside-review", "--reason", "New advice from the specialist dyslexia teacher.",
+         "--item-reason", "F1=The specialist teacher recommends three sessions a week before his exams.",
+         "--evidence", str(evidence))
+    ehcp("diff", "EHCP-0004")
+    ehcp("amend", "respond", "EHCP-0004", "--text", "Kacper and his mum agree with the extra sessions.",
+         "--date", "2026-10-20")
+    ehcp("amend", "issue", "EHCP-0004", "--date", "2026-10-23")
+
     print("\n== Next term's reviews ==")
     ehcp("due", "--term", f"spring-{date.today().year + (1 if date.today().month >= 9 else 0)}")
     print("\n== Drift report ==")
