@@ -88,6 +88,7 @@ def produce(store: Store, pid: str, kind: str, folder: Path, *, rev: str | None 
     """Makes the documents of one kind from the store as at `rev` (default HEAD)."""
     if kind not in KINDS:
         raise UsageError(f"unknown document kind {kind}", hint=f"Kinds: {', '.join(KINDS)}")
+    asked = rev
     rev = rev or store.head()
     plan = store.plan(pid, rev)
     events = store.events(pid, rev)
@@ -96,7 +97,7 @@ def produce(store: Store, pid: str, kind: str, folder: Path, *, rev: str | None 
         event = next((e for e in reversed(events) if e["event"] == event_name), None)
         if event is None:
             raise NotFound(f"plan {pid} has no {event_name.replace('-', ' ')} to make a {kind} from"
-                           + (f" at {rev[:10]}" if rev else ""))
+                           + (f" at {asked[:10]}" if asked else ""))
     maker = globals()[f"_{kind.replace('-', '_')}"]
     return maker(store, plan, events, event, template, folder, rev)
 

@@ -42,3 +42,10 @@ def error(message: str, details: list[str], hint: str | None) -> None:
 
 def is_tty() -> bool:
     return sys.stdout.isatty()
+
+
+def stderr_console():  # type: ignore[no-untyped-def]
+    """A rich console on stderr, so progress bars never mix with data on stdout."""
+    from rich.console import Console
+
+    return Console(stderr=True)

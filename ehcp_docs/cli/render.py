@@ -1,16 +1,21 @@
-"""`ehcp render`: the plan or any letter as a Word document, remade exactly as sent with --at."""
+"""`ehcp render`: the plan or any letter as a Word document, remade exactly as sent with --at; or, with --all,
+the same document for many plans in parallel."""
 from __future__ import annotations
+
+from datetime import date
 
 import click
 
 from ehcp_docs import letters
 from ehcp_docs.cli import output
-from ehcp_docs.cli.common import open_store, out_option, plan_id_argument
+from ehcp_docs.cli.common import open_store, out_option, today_option
 from ehcp_docs.documents import render as docrender
+from ehcp_docs.errors import CHECK_FAILED, UsageError
+from ehcp_docs.store import check_id
 
 
 @click.command()
-@plan_id_argument()
+@click.argument("plan_id", metavar="ID", required=False)
 @click.option("--doc", "kind", default="plan", show_default=True, type=click.Choice(sorted(letters.KINDS)),
               help="Which document.")
 @click.option("--at", metavar="DATE|REV", help="The plan in force on a date, or the store at a revision "
@@ -18,11 +23,21 @@ from ehcp_docs.documents import render as docrender
 @click.option("--layout", type=click.Choice(["classic", "areas"]), default="classic", show_default=True,
               help="Plan layout: sections A-K, or grouped by broad area of need.")
 @click.option("--pdf", is_flag=True, help="Also convert to PDF (needs LibreOffice).")
+@click.option("--all", "all_", is_flag=True, help="Render the document for every plan (or --due-in TERM).")
+@click.option("--due-in", "term", metavar="TERM", help="With --all: only plans whose review is due in TERM.")
+@click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes for --all (default: one per core).")
+@today_option()
 @out_option()
 @click.pass_context
-def render(ctx: click.Context, plan_id: str, kind: str, at: str | None, layout: str, pdf: bool,
-           out: str | None) -> None:
-    """Produce plan ID, or one of its letters, as a Word document."""
+def render(ctx: click.Context, plan_id: str | None, kind: str, at: str | None, layout: str, pdf: bool, all_: bool,
+           term: str | None, jobs: int | None, today: str | None, out: str | None) -> None:
+    """Produce plan ID, or one of its letters, as a Word document (or --all of them)."""
+    if bool(plan_id) == all_:
+        raise UsageError("give a plan ID, or --all (not both)")
+    if all_:
+        _render_all(ctx, kind, layout, term, jobs, today, out)
+        return
+    check_id(plan_id or "")
     with open_store(ctx) as store:
         folder = store.out_dir(out)
         if kind == "plan":
@@ -33,3 +48,30 @@ def render(ctx: click.Context, plan_id: str, kind: str, at: str | None, layout: 
     if pdf:
         made += [docrender.to_pdf(p, p.parent) for p in list(made)]
     output.made(made)
+
+
+def _render_all(ctx: click.Context, kind: str, layout: str, term: str | None, jobs: int | None,
+                today: str | None, out: str | None) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ehcp_docs import batch, drift, schoolyear
+
+    with open_store(ctx) as store:
+        if term:
+            t = schoolyear.find_term(term, store.config.terms)
+            day = date.fromisoformat(today) if today else date.today()
+            ids = [r.plan for r in drift.due_rows(store, t.start, t.end, day)]
+        else:
+            ids = store.plan_ids()
+        root, folder = store.root, store.out_dir(out)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=output.stderr_console(), transient=False) as bar:
+        task = bar.add_task(f"Rendering {kind}", total=len(ids))
+        result = batch.render_many(root, ids, kind, folder, jobs=jobs, layout=layout,
+                                   tick=lambda pid, ok: bar.advance(task))
+    for pid, err in sorted(result.failed):
+        output.warn(f"{pid}: {err}")
+    output.info(f"Made {len(result.made)} document(s) for {len(ids) - len(result.failed)} of {len(ids)} plan(s) "
+                f"in {folder}" + (f"; {len(result.failed)} failed (listed above)" if result.failed else ""))
+    if result.failed:
+        ctx.exit(CHECK_FAILED)
