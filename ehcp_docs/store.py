@@ -246,7 +246,8 @@ class Store:
 
     # ---- writing -------------------------------------------------------------------------------------------
     @contextmanager
-    def transaction(self, event: str, *, summary: str = "", subject: str | None = None) -> Iterator[Transaction]:
+    def transaction(self, event: str, *, summary: str = "", subject: str | None = None,
+                    when: str = "") -> Iterator[Transaction]:
         """Yields a Transaction to fill; on normal exit applies it as exactly one commit (or none if nothing
         changed). Any exception inside the block leaves the store exactly as it was."""
         who = self.git.identity(self.author_override)
@@ -261,7 +262,7 @@ class Store:
                 txn.commit = None  # type: ignore[attr-defined]
                 return
             self._check_clean(list(txn.writes))
-            dates = [txn.dates.get(p, "") for p in txn.plans]
+            dates = [txn.dates.get(p, "") for p in txn.plans] or [when]
             msg = commit_message(txn.plans[0] if txn.plans else "store", event, dates[0] if dates else "",
                                  txn.plans, summary=summary, subject=subject, dates=dates)
             txn.commit = self._apply(txn, msg, who)  # type: ignore[attr-defined]

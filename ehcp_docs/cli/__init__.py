@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "contribution": ("ehcp_docs.cli.live:contribution", "Resolve a contribution."),
     "concern": ("ehcp_docs.cli.live:concern", "Record and answer concerns about delivery."),
     "budget": ("ehcp_docs.cli.live:budget", "Personal budget requests and decisions."),
+    "template": ("ehcp_docs.cli.templates:template", "The LA's own copies of the document templates."),
     "doctor": ("ehcp_docs.cli.admin:doctor", "Check and repair the store."),
     "maintenance": ("ehcp_docs.cli.admin:maintenance", "Keep the store fast (commit-graph, gc)."),
     "export": ("ehcp_docs.cli.admin:export", "Export a plan, optionally redacted."),

@@ -407,3 +407,24 @@ def _run(cmd: list[str], timeout: int) -> None:
                           hint="Try again; if it keeps happening, close other LibreOffice windows.") from None
     except OSError as e:
         raise RenderError(f"LibreOffice could not be started ({e.strerror})", hint=INSTALL_HINT) from None
+
+
+def check_template(data: bytes, name: str) -> set[str]:
+    """Checks that an LA's replacement template is a Word document whose tags parse; returns the variables it
+    uses. Catches a broken template when it is installed, not when a letter is due."""
+    import zipfile
+
+    from jinja2 import TemplateError
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            if "word/document.xml" not in z.namelist():
+                raise RenderError(f"{name}: is not a Word document (.docx)")
+    except zipfile.BadZipFile:
+        raise RenderError(f"{name}: is not a Word document (.docx)") from None
+    try:
+        return set(DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(jinja_env()))
+    except TemplateError as e:
+        raise _template_error(e, name) from None
+    except Exception as e:  # noqa: BLE001 - any parse failure of an untrusted file is a clear refusal
+        raise RenderError(f"{name}: could not be read as a template ({type(e).__name__})") from None
