@@ -86,9 +86,11 @@ def _same_id(plan: dict, proposal: dict) -> None:
 
 
 def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: str, item_reasons: dict[str, str],
-            evidence: list[Path], context: str | None) -> tuple[Step, list[diffing.Change]]:
+            evidence: list[Path], context: str | None,
+            contributions: list[int] | None = None) -> tuple[Step, list[diffing.Change]]:
     plan = store.plan(pid)
     events = store.events(pid)
+    suggested = _contribution_lines(events, contributions or [])
     if pending_notice(events):
         notice = pending_notice(events)
         raise WorkflowError(f"plan {pid} already has amendments served on {notice['date']} and not yet issued",
@@ -132,9 +134,26 @@ def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: st
             saved.append(rel)
         ev = txn.add_event(pid, "amendment-proposed", when.isoformat(), {
             "context": ctx, "reason": reason, "reasons": item_reasons, "evidence": saved, "changes": len(changes),
+            "contributions": suggested,
             "representations_due": timescales.period_beginning_with(when, 15).isoformat(),
             "final_plan_due": timescales.within_weeks(when, 8).isoformat()}, by=txn.by)
     return Step(txn.commit, ev, warnings), changes
+
+
+def _contribution_lines(events: list[dict], numbers: list[int]) -> list[dict]:
+    """Contributions made between reviews that this proposal takes up: each becomes a line of the notice."""
+    from ehcp_docs import live
+
+    rows = {c["number"]: c for c in live.contributions(events)}
+    out = []
+    for n in numbers:
+        c = rows.get(n)
+        if c is None:
+            raise NotFound(f"there is no contribution number {n}", hint="`ehcp show ID --contributions` lists them")
+        if c["status"] == "not taken up":
+            raise WorkflowError(f"contribution {n} was marked as not taken up ({c['reason']})")
+        out.append({"number": n, "date": c["date"], "role": c["role"], "text": c["text"]})
+    return out
 
 
 def respond(store: Store, pid: str, text: str, when: date, school: str | None, meeting: bool,

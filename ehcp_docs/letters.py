@@ -312,7 +312,10 @@ def _amendment_notice(store, plan, events, event, template, folder, rev) -> list
                     f"Proposed amendments notice {pid}", rev, [plan["child"]["name"], ctx["representations_due"]])]
     doc = letterkit.base_document()
     letterkit.heading(doc, f"Schedule of proposed amendments: {plan['child']['name']} ({pid})", 1)
-    schedule.add_schedule(doc, changes, reasons=event.get("reasons") or {}, overall_reason=event.get("reason"),
+    taken_up = [f"suggested by the {c['role']} on {long_date(c['date'])}: {c['text']}"
+                for c in event.get("contributions") or []]
+    overall = "; ".join(x for x in [event.get("reason") or ""] + taken_up if x) or None
+    schedule.add_schedule(doc, changes, reasons=event.get("reasons") or {}, overall_reason=overall,
                           evidence=[Path(e).name for e in event.get("evidence") or []])
     doc.core_properties.title = f"Schedule of proposed amendments {pid}"
     doc.core_properties.author = store.config.la["name"]

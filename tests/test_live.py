@@ -108,3 +108,19 @@ def test_requests_need_reasons_when_refused(ehcp, store: Path):
     events = [e["event"] for e in json.loads(ehcp("log", PID, "--json").stdout)]
     assert events[:4] == ["personal-budget-decision", "personal-budget-request", "early-review-decision",
                           "early-review-requested"]
+
+
+def test_a_contribution_becomes_a_line_of_the_proposal(ehcp, store: Path, tmp_path: Path):
+    r = ehcp("contribute", PID, "--from", "setting", "--text", "Add weekly touch-typing practice.", "--date",
+             "2026-10-01")
+    number = r.stderr.split("contribution #")[1].split()[0]
+    ehcp("contribution", "resolve", PID, number, "--taken-up", "--reason", "Agreed with the SENCO")
+    plan = json.loads(ehcp("show", PID, "--json").stdout)
+    plan["sections"]["F"]["provision"][0]["frequency"] = "3 times a week in term time"
+    f = tmp_path / "p.yaml"
+    f.write_text(yaml.safe_dump(plan, allow_unicode=True))
+    r = ehcp("amend", "propose", PID, "--file", f, "--contribution", number, "--date", "2026-11-02",
+             "--context", "outside-review", "--out", tmp_path)
+    assert r.exit_code == 0, r.stderr
+    text = docx_text(tmp_path / PID / "2026-11-02-schedule-of-amendments.docx")
+    assert "suggested by the setting on 1 October 2026: Add weekly touch-typing practice." in text

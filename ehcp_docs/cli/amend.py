@@ -104,16 +104,19 @@ def _item_reasons(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--item-reason", "item_reasons", multiple=True, metavar="ITEM=REASON", help="Why one item changes.")
 @click.option("--evidence", multiple=True, type=click.Path(path_type=Path), help="Evidence to attach (repeatable).")
 @click.option("--context", type=click.Choice(amending.CONTEXTS), help="Default: worked out from the history.")
+@click.option("--contribution", "contributions", multiple=True, type=int, metavar="N",
+              help="A contribution made between reviews that this proposal takes up (repeatable).")
 @date_option("The day the notice is served (default: today).")
 @out_option()
 @click.pass_context
 def propose(ctx: click.Context, plan_id: str, file: Path | None, reason: str, item_reasons: tuple[str, ...],
-            evidence: tuple[Path, ...], context: str | None, when: str | None, out: str | None) -> None:
+            evidence: tuple[Path, ...], context: str | None, contributions: tuple[int, ...], when: str | None,
+            out: str | None) -> None:
     """Serve the proposed amendments notice (reg 22(2)): letter, schedule, plan in force, tracked-changes plan."""
     with open_store(ctx) as store:
         step, changes = amending.propose(store, plan_id, file, _day(when), reason=reason,
                                          item_reasons=_item_reasons(item_reasons), evidence=list(evidence),
-                                         context=context)
+                                         context=context, contributions=list(contributions))
         docs = _produce(store, plan_id, "amendment-notice", out, step.event)
     output.info(f"{len(changes)} change(s) proposed; representations due by {step.event['representations_due']}, "
                 f"final plan due by {step.event['final_plan_due']}")
