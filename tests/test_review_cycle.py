@@ -134,3 +134,15 @@ def test_late_steps_appear_in_overdue(ehcp, store: Path, tmp_path: Path):
     report = json.loads(ehcp("overdue", "--today", "2026-12-21", "--json").stdout)
     mine = next(p for p in report["plans"] if p["plan"] == PID)
     assert ("decision", 12) in {(s["step"], s["days_late"]) for s in mine["late"]}
+
+
+def test_rescheduling_keeps_the_old_event(ehcp, store: Path, tmp_path: Path):
+    ehcp("review", "schedule", PID, "--meeting", "2026-11-10", "--date", "2026-10-20", "--out", tmp_path)
+    r = ehcp("review", "schedule", PID, "--meeting", "2026-11-03", "--date", "2026-10-27", "--out", tmp_path)
+    assert "only 7 days' notice of the meeting" in r.stderr
+    log = json.loads(ehcp("log", PID, "--json").stdout)
+    assert [e["event"] for e in log[:2]] == ["review-scheduled", "review-scheduled"]
+    assert deadlines(ehcp, "2026-10-28")["advice_circulation_due"] == "2026-10-20"   # from the new date
+    journal = (store / "plans" / PID / "events.jsonl").read_text().splitlines()
+    last = json.loads(journal[-1])
+    assert last["short_notice"] is True and last["reschedules"] == json.loads(journal[-2])["seq"]
