@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ehcp_docs import diffing, fileio, timescales
+from ehcp_docs import diffing, fileio, quality, timescales
 from ehcp_docs.errors import InvalidPlan, NotFound, UsageError, WorkflowError
-from ehcp_docs.reviewing import _lint_warnings, current_cycle, latest
+from ehcp_docs.reviewing import current_cycle, latest
 from ehcp_docs.store import Store, blob_sha, safe_filename
 from ehcp_docs.validation import check_plan
 
@@ -117,7 +117,7 @@ def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: st
     ctx = context or _context(events)
     if ctx not in CONTEXTS:
         raise UsageError(f"context must be one of {', '.join(CONTEXTS)}")
-    warnings = _lint_warnings(proposal, when)
+    warnings = quality.warnings(proposal, when)
     decision = latest(events, "review-decision")
     if ctx == "review" and decision and decision.get("meeting"):
         due = date.fromisoformat(decision["meeting"]) + timedelta(days=28)

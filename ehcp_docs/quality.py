@@ -15,3 +15,12 @@ def lint_one(plan: dict, today: date) -> dict[str, Any]:
 
 def lint_store(store: Store, ids: list[str] | None, today: date) -> list[dict[str, Any]]:
     return [lint_one(store.plan(check_id(pid)), today) for pid in (ids or store.plan_ids())]
+
+
+def warnings(plan: dict, on: date) -> list[str]:
+    """Plan-quality findings as warnings for the caseworker when a review is scheduled or amendments are
+    proposed. Never blocking: a lint failure must not stop a statutory step."""
+    try:
+        return [f"plan quality: {f['message']}" for f in lint_one(plan, on)["findings"]]
+    except Exception:  # noqa: BLE001
+        return []

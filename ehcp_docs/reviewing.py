@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ehcp_docs import drift, fileio, records, schoolyear, timescales
+from ehcp_docs import drift, fileio, quality, records, schoolyear, timescales
 from ehcp_docs.errors import InvalidPlan, UsageError, WorkflowError
 from ehcp_docs.store import Store, safe_filename
 
@@ -74,7 +74,7 @@ def schedule(store: Store, pid: str, meeting: date, when: date, venue: str) -> O
     notice = (meeting - when).days
     if notice < 14:
         warnings.append(f"only {notice} days' notice of the meeting: the law asks for at least 2 weeks (reg 20(3))")
-    warnings += _lint_warnings(plan, meeting)
+    warnings += quality.warnings(plan, meeting)
     previous = latest(cycle, "review-scheduled")
     data: dict[str, Any] = {"meeting": meeting.isoformat(), "invitations_sent": when.isoformat(),
                             "advice_due": (meeting - timedelta(days=opts.advice_return_days_before_meeting)).isoformat(),
@@ -84,20 +84,6 @@ def schedule(store: Store, pid: str, meeting: date, when: date, venue: str) -> O
     with store.transaction("review-scheduled") as txn:
         event = txn.add_event(pid, "review-scheduled", when.isoformat(), data, by=txn.by)
     return Outcome(txn.commit, event, warnings)
-
-
-def _lint_warnings(plan: dict, on: date) -> list[str]:
-    """Plan-quality findings, shown as warnings when a review is scheduled (never blocking)."""
-    try:
-        from ehcp_docs import lint
-    except ImportError:
-        return []
-    try:
-        dob = date.fromisoformat(plan["child"]["date_of_birth"])
-        result = lint.lint_plan(plan, on, schoolyear.nc_year(dob, on, plan.get("year_group")))
-        return [f"plan quality: {f['message']}" for f in result.as_json()["findings"]]
-    except Exception:  # noqa: BLE001 - a lint failure must never block a statutory step
-        return []
 
 
 def expected_advice(scheduled: dict) -> list[str]:

@@ -146,3 +146,15 @@ def test_rescheduling_keeps_the_old_event(ehcp, store: Path, tmp_path: Path):
     journal = (store / "plans" / PID / "events.jsonl").read_text().splitlines()
     last = json.loads(journal[-1])
     assert last["short_notice"] is True and last["reschedules"] == json.loads(journal[-2])["seq"]
+
+
+def test_lint_warns_but_never_blocks_scheduling(ehcp, store_path: Path, tmp_path: Path):
+    from conftest import FIXTURES
+
+    assert ehcp("add", FIXTURES / "vague_plan.yaml").exit_code == 0
+    pid = yaml.safe_load((FIXTURES / "vague_plan.yaml").read_text())["id"]
+    r = ehcp("review", "schedule", pid, "--meeting", "2026-12-15", "--date", "2026-11-20", "--out", tmp_path)
+    assert r.exit_code == 0
+    assert "warning: plan quality: " in r.stderr
+    lint = json.loads(ehcp("lint", pid, "--json").stdout)
+    assert lint["score"] < 100 and ehcp("lint", pid).exit_code == 1
