@@ -3,15 +3,15 @@ regs 29-31). The proposal lives beside the plan in force (plans/<ID>/proposed.ya
 issued: the plan in force stays in force, and its provision must keep being delivered, until then."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from ehcp_docs import diffing, fileio, quality, timescales
+from ehcp_docs.events import Recorded
 from ehcp_docs.errors import InvalidPlan, NotFound, UsageError, WorkflowError
 from ehcp_docs.reviewing import current_cycle, latest
-from ehcp_docs.store import Store, blob_sha, safe_filename
+from ehcp_docs.store import Store, safe_filename
 from ehcp_docs.validation import check_plan
 
 CONTEXTS = ("review", "outside-review", "reassessment")
@@ -19,14 +19,6 @@ CEASE_REASONS = {1: "reached maximum age", 2: "needs met without a plan", 3: "mo
                  4: "moved on to paid employment", 5: "transferred to another local authority",
                  6: "no longer wishes to engage (18 or over)", 7: "moved outside England", 8: "deceased", 9: "other"}
 MAX_EVIDENCE = 20 * 1024 * 1024
-
-
-@dataclass
-class Step:
-    commit: str | None
-    event: dict
-    warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def pending_notice(events: list[dict]) -> dict | None:
@@ -53,7 +45,7 @@ def _context(events: list[dict]) -> str:
     return "outside-review" if cycle or decision is None or decision.get("decision") != "amend" else "review"
 
 
-def start(store: Store, pid: str, when: date) -> Step:
+def start(store: Store, pid: str, when: date) -> Recorded:
     plan = store.plan(pid)
     if store.proposal(pid) is not None:
         raise WorkflowError(f"plan {pid} already has a proposal in the store",
@@ -61,7 +53,7 @@ def start(store: Store, pid: str, when: date) -> Step:
     with store.transaction("amendment-started") as txn:
         txn.write(f"{store.plan_path(pid)}/proposed.yaml", fileio.dump_yaml(plan).encode("utf-8"))
         ev = txn.add_event(pid, "amendment-started", when.isoformat(), {}, by=txn.by)
-    return Step(txn.commit, ev, notes=[f"edit the draft with `ehcp amend edit {pid}`, then serve it with "
+    return Recorded(txn.commit, ev, notes=[f"edit the draft with `ehcp amend edit {pid}`, then serve it with "
                                        f"`ehcp amend propose {pid}`"])
 
 
@@ -87,7 +79,7 @@ def _same_id(plan: dict, proposal: dict) -> None:
 
 def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: str, item_reasons: dict[str, str],
             evidence: list[Path], context: str | None,
-            contributions: list[int] | None = None) -> tuple[Step, list[diffing.Change]]:
+            contributions: list[int] | None = None) -> tuple[Recorded, list[diffing.Change]]:
     plan = store.plan(pid)
     events = store.events(pid)
     suggested = _contribution_lines(events, contributions or [])
@@ -137,7 +129,7 @@ def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: st
             "contributions": suggested,
             "representations_due": timescales.period_beginning_with(when, 15).isoformat(),
             "final_plan_due": timescales.within_weeks(when, 8).isoformat()}, by=txn.by)
-    return Step(txn.commit, ev, warnings), changes
+    return Recorded(txn.commit, ev, warnings), changes
 
 
 def _contribution_lines(events: list[dict], numbers: list[int]) -> list[dict]:
@@ -157,7 +149,7 @@ def _contribution_lines(events: list[dict], numbers: list[int]) -> list[dict]:
 
 
 def respond(store: Store, pid: str, text: str, when: date, school: str | None, meeting: bool,
-            file: Path | None) -> Step:
+            file: Path | None) -> Recorded:
     store.plan(pid)
     notice = pending_notice(store.events(pid))
     if not notice:
@@ -180,10 +172,10 @@ def respond(store: Store, pid: str, text: str, when: date, school: str | None, m
         notes.append(f"the family asks for {school} to be named: consult the school before naming it (CFA s.39)")
     if meeting:
         notes.append("the family asks to meet an officer: arrange it before issuing the final plan")
-    return Step(txn.commit, ev, warnings, notes)
+    return Recorded(txn.commit, ev, warnings, notes)
 
 
-def issue(store: Store, pid: str, when: date) -> tuple[Step, list[diffing.Change]]:
+def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Change]]:
     plan = store.plan(pid)
     events = store.events(pid)
     notice = pending_notice(events)
@@ -215,10 +207,10 @@ def issue(store: Store, pid: str, when: date) -> tuple[Step, list[diffing.Change
             "context": notice.get("context", "outside-review"), "notice": notice["seq"], "plan_blob": blob,
             "amended": sorted(diffing.amended_items(changes)), "sections": diffing.changed_sections(changes),
             "appeal_deadline": timescales.appeal_deadline(when).isoformat()}, by=txn.by)
-    return Step(txn.commit, ev, warnings), changes
+    return Recorded(txn.commit, ev, warnings), changes
 
 
-def withdraw(store: Store, pid: str, reason: str, when: date) -> Step:
+def withdraw(store: Store, pid: str, reason: str, when: date) -> Recorded:
     store.plan(pid)
     events = store.events(pid)
     notice = pending_notice(events)
@@ -234,23 +226,23 @@ def withdraw(store: Store, pid: str, reason: str, when: date) -> Step:
         ev = txn.add_event(pid, "amendment-withdrawn", when.isoformat(), {
             "reason": reason, "notice": notice["seq"] if notice else None,
             "appeal_deadline": timescales.appeal_deadline(when).isoformat()}, by=txn.by)
-    return Step(txn.commit, ev, warnings)
+    return Recorded(txn.commit, ev, warnings)
 
 
 # ---- re-assessment ---------------------------------------------------------------------------------------
 REQUESTERS = ("parent", "young-person", "setting", "health", "la")
 
 
-def reassess_request(store: Store, pid: str, by: str, when: date) -> Step:
+def reassess_request(store: Store, pid: str, by: str, when: date) -> Recorded:
     if by not in REQUESTERS:
         raise UsageError(f"--by must be one of {', '.join(REQUESTERS)}")
     store.plan(pid)
     with store.transaction("reassessment-requested") as txn:
         ev = txn.add_event(pid, "reassessment-requested", when.isoformat(), {"by": by}, by=txn.by)
-    return Step(txn.commit, ev, notes=[f"decide by {timescales.within_days(when, 15)} (15 days)"])
+    return Recorded(txn.commit, ev, notes=[f"decide by {timescales.within_days(when, 15)} (15 days)"])
 
 
-def reassess_decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Step:
+def reassess_decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Recorded:
     store.plan(pid)
     events = store.events(pid)
     req = latest(events, "reassessment-requested")
@@ -269,21 +261,21 @@ def reassess_decide(store: Store, pid: str, decision: str, reason: str, when: da
         data["final_plan_due"] = timescales.within_weeks(when, 14).isoformat()
     with store.transaction("reassessment-decision") as txn:
         ev = txn.add_event(pid, "reassessment-decision", when.isoformat(), data, by=txn.by)
-    return Step(txn.commit, ev, warnings)
+    return Recorded(txn.commit, ev, warnings)
 
 
 # ---- ceasing ----------------------------------------------------------------------------------------------
-def cease_propose(store: Store, pid: str, code: int, reason: str, when: date) -> Step:
+def cease_propose(store: Store, pid: str, code: int, reason: str, when: date) -> Recorded:
     if code not in CEASE_REASONS:
         raise UsageError("--reason must be a DfE SEN2 code from 1 to 9")
     store.plan(pid)
     with store.transaction("cease-proposed") as txn:
         ev = txn.add_event(pid, "cease-proposed", when.isoformat(),
                            {"reason_code": code, "reason": reason or CEASE_REASONS[code]}, by=txn.by)
-    return Step(txn.commit, ev)
+    return Recorded(txn.commit, ev)
 
 
-def cease_decide(store: Store, pid: str, decision: str, when: date) -> Step:
+def cease_decide(store: Store, pid: str, decision: str, when: date) -> Recorded:
     store.plan(pid)
     proposed = latest(store.events(pid), "cease-proposed")
     if not proposed:
@@ -298,7 +290,7 @@ def cease_decide(store: Store, pid: str, decision: str, when: date) -> Step:
         ev = txn.add_event(pid, "cease-decision", when.isoformat(), data, by=txn.by)
     notes = [f"the plan stays in force until {appeal_end} (the end of the appeal period) or any appeal is decided"] \
         if decision == "cease" else []
-    return Step(txn.commit, ev, notes=notes)
+    return Recorded(txn.commit, ev, notes=notes)
 
 
 def diff_versions(store: Store, pid: str, a: str | None, b: str | None) -> tuple[list[diffing.Change], str, str]:

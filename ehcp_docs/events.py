@@ -35,6 +35,8 @@ Data fields each event's journal line carries (besides seq, event, date, recorde
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 EVENTS: dict[str, str] = {
     "init": "plan store created",
     "issued": "plan issued",
@@ -70,3 +72,13 @@ EVENTS: dict[str, str] = {
 
 def words(event: str) -> str:
     return EVENTS.get(event, event.replace("-", " "))
+
+
+@dataclass
+class Recorded:
+    """What a command recorded: its commit (None if nothing changed), the journal line, and what the caseworker
+    should be told (warnings: late or short steps; notes: what to do next)."""
+    commit: str | None
+    event: dict
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)

@@ -27,33 +27,68 @@ _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _STR_TAGS = {None, "!", "tag:yaml.org,2002:str"}
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff"
+                          r"\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+MAX_DIGITS = 18
 
 
 def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
-    """Reads a regular file no larger than `limit`, refusing links and devices, without reading more than needed."""
-    name = path.name
+    """Reads a regular file no larger than `limit`, refusing links and devices, without reading more than needed.
+    The file is opened with O_NOFOLLOW and O_NONBLOCK and checked again through its descriptor, so a link or a
+    FIFO swapped in after the first check can neither redirect the read nor hang it."""
+    import errno
+    import stat
+
+    name = printable(path.name)
     try:
         st = os.lstat(path)
     except FileNotFoundError:
         raise InputError(f"{what} {name}: not found") from None
     except OSError as e:
         raise InputError(f"{what} {name}: cannot be read ({e.strerror})") from None
-    import stat
-
     if stat.S_ISLNK(st.st_mode):
         raise InputError(f"{what} {name}: is a symbolic link; give the real file instead")
     if not stat.S_ISREG(st.st_mode):
         raise InputError(f"{what} {name}: is not a regular file")
-    if st.st_size > limit:
-        raise InputError(f"{what} {name}: is {st.st_size:,} bytes, over the limit of {limit:,} bytes")
-    with open(path, "rb") as fh:
-        data = fh.read(limit + 1)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise InputError(f"{what} {name}: is a symbolic link; give the real file instead") from None
+        raise InputError(f"{what} {name}: cannot be read ({e.strerror})") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{what} {name}: is not a regular file")
+        if st.st_size > limit:
+            raise InputError(f"{what} {name}: is {st.st_size:,} bytes, over the limit of {limit:,} bytes")
+        try:
+            data = fh.read(limit + 1)
+        except OSError as e:
+            raise InputError(f"{what} {name}: cannot be read ({e.strerror})") from None
     if len(data) > limit:
         raise InputError(f"{what} {name}: is over the limit of {limit:,} bytes")
     return data
 
 
+def printable(text: str) -> str:
+    """Text safe to print in a message: control, bidirectional-override and other invisible or unencodable
+    characters from a hostile file (a terminal escape in a key, a newline in an id) are shown as escapes."""
+    return _UNPRINTABLE.sub(_escape, str(text))
+
+
+def _escape(m: re.Match) -> str:
+    c = m.group()
+    return _ESCAPES.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+
 def decode(data: bytes, name: str) -> str:
+    name = printable(name)
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise InputError(f"{name}: is UTF-32 text; save it as UTF-8")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{name}: is UTF-16 text; save it as UTF-8")
     try:
@@ -76,6 +111,7 @@ def load_document(path: Path, *, what: str = "file") -> Any:
 
 
 def parse_text(text: str, name: str, *, json_only: bool = False) -> Any:
+    name = printable(name)
     if json_only or text.lstrip().startswith(("{", "[")) and name.lower().endswith(".json"):
         return _parse_json(text, name)
     return _parse_yaml(text, name)
@@ -86,15 +122,22 @@ def _parse_json(text: str, name: str) -> Any:
         out: dict = {}
         for k, v in items:
             if k in out:
-                raise InputError(f"{name}: the key '{k}' appears twice in one object")
+                raise InputError(f"{name}: the key '{printable(k[:60])}' appears twice in one object")
             out[k] = v
         return out
 
     def no_constant(c: str) -> Any:
         raise InputError(f"{name}: '{c}' is not a valid JSON value")
 
+    def whole(s: str) -> int:  # Python refuses over 4,300 digits with a ValueError; YAML keeps 18 at most
+        if len(s.lstrip("-")) > MAX_DIGITS:
+            raise InputError(f"{name}: a number with {len(s.lstrip('-')):,} digits is too long "
+                             f"(at most {MAX_DIGITS}); put it in quotes if it is text")
+        return int(s)
+
     try:
-        value = json.loads(text, object_pairs_hook=pairs, parse_constant=no_constant, parse_float=str)
+        value = json.loads(text, object_pairs_hook=pairs, parse_constant=no_constant, parse_float=str,
+                           parse_int=whole)
     except json.JSONDecodeError as e:
         raise InputError(f"{name}: is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from None
     except RecursionError:
@@ -104,12 +147,18 @@ def _parse_json(text: str, name: str) -> Any:
 
 
 def _check_depth(value: Any, name: str) -> None:
+    """Bounds the nesting, and refuses lone UTF-16 surrogates (`"\\ud800"`): JSON escapes can make them, but no
+    file, journal or document can hold them (UTF-8 encoding fails)."""
     stack = [(value, 0)]
     while stack:
         v, d = stack.pop()
         if d > MAX_DEPTH:
             raise InputError(f"{name}: is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(v, str) and _SURROGATE.search(v):
+            raise InputError(f"{name}: holds a broken character escape (a lone \\ud800-\\udfff surrogate); "
+                             "write the character itself instead")
         if isinstance(v, dict):
+            stack.extend((k, d + 1) for k in v)
             stack.extend((x, d + 1) for x in v.values())
         elif isinstance(v, list):
             stack.extend((x, d + 1) for x in v)
@@ -117,7 +166,7 @@ def _check_depth(value: Any, name: str) -> None:
 
 def _scalar(ev: yaml.ScalarEvent, name: str) -> Any:
     if ev.tag not in _STR_TAGS:
-        raise InputError(f"{name}: line {ev.start_mark.line + 1}: the tag '{ev.tag}' is not allowed")
+        raise InputError(f"{name}: line {ev.start_mark.line + 1}: the tag '{printable(ev.tag)}' is not allowed")
     v = ev.value
     if not ev.implicit[0] or ev.style or ev.tag is not None:  # quoted, block or tagged: always text
         return v
@@ -149,7 +198,8 @@ def _parse_yaml(text: str, name: str) -> Any:
                 continue
             if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if ev.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-                    raise InputError(f"{name}: line {ev.start_mark.line + 1}: the tag '{ev.tag}' is not allowed")
+                    raise InputError(f"{name}: line {ev.start_mark.line + 1}: the tag '{printable(ev.tag)}' "
+                                     "is not allowed")
                 if len(stack) >= MAX_DEPTH:
                     raise InputError(f"{name}: is nested more than {MAX_DEPTH} levels deep")
                 node: Any = {} if isinstance(ev, yaml.MappingStartEvent) else []
@@ -187,7 +237,7 @@ def _attach(stack: list, value: Any, ev: Any, name: str, root: Any, is_scalar: b
             raise InputError(f"{name}: line {ev.start_mark.line + 1}: a key must be plain text")
         k = "" if value is None else str(value) if not isinstance(value, bool) else str(value).lower()
         if k in container:
-            raise InputError(f"{name}: line {ev.start_mark.line + 1}: the key '{k}' appears twice")
+            raise InputError(f"{name}: line {ev.start_mark.line + 1}: the key '{printable(k[:60])}' appears twice")
         stack[-1] = (container, k)
     else:
         container[key] = value

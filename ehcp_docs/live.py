@@ -3,25 +3,18 @@ anyone involved, concerns about delivery, and requests (early review, personal b
 plan's journal; open items show in `deadlines` and `overdue`."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ehcp_docs import drift, fileio, records, timescales
+from ehcp_docs.events import Recorded
 from ehcp_docs.errors import InvalidPlan, NotFound, UsageError
 from ehcp_docs.store import Store
 
 ROLES = ("parent", "young-person", "setting", "health", "social-care", "la", "other")
 MAX_TEXT = 20000
 CONCERN_OUTCOMES = ("resolved", "early-review", "reassessment", "complaint", "mediation", "no-action")
-
-
-@dataclass(frozen=True)
-class Recorded:
-    commit: str | None
-    event: dict
-    warnings: list[str]
 
 
 def check_role(role: str) -> str:

@@ -3,28 +3,18 @@ Each step validates first, then records one event in one commit, then produces t
 Documents are made after the commit from the committed facts, so `ehcp render --doc KIND --at REV` remakes them."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from ehcp_docs import drift, fileio, quality, records, schoolyear, timescales
-from ehcp_docs.errors import InvalidPlan, UsageError, WorkflowError
+from ehcp_docs.events import Recorded
+from ehcp_docs.errors import UsageError, WorkflowError
 from ehcp_docs.store import Store, safe_filename
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 DECISIONS = ("maintain", "amend", "cease")
 FAMILY_ROLES = ("parent", "young-person")
-
-
-@dataclass
-class Outcome:
-    """What a workflow step did: its commit, the documents made, and warnings for the caseworker."""
-    commit: str | None
-    event: dict
-    warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    documents: list[Path] = field(default_factory=list)
 
 
 def current_cycle(events: list[dict]) -> list[dict]:
@@ -60,7 +50,7 @@ def invitees(store: Store, plan: dict, on: date) -> list[dict]:
     return out
 
 
-def schedule(store: Store, pid: str, meeting: date, when: date, venue: str) -> Outcome:
+def schedule(store: Store, pid: str, meeting: date, when: date, venue: str) -> Recorded:
     plan = store.plan(pid)
     if meeting < when:
         raise UsageError(f"the meeting date {meeting} is before the invitations ({when})")
@@ -83,14 +73,14 @@ def schedule(store: Store, pid: str, meeting: date, when: date, venue: str) -> O
         data["reschedules"] = previous["seq"]
     with store.transaction("review-scheduled") as txn:
         event = txn.add_event(pid, "review-scheduled", when.isoformat(), data, by=txn.by)
-    return Outcome(txn.commit, event, warnings)
+    return Recorded(txn.commit, event, warnings)
 
 
 def expected_advice(scheduled: dict) -> list[str]:
     return [i["role"] for i in scheduled["invitees"] if i["role"] not in FAMILY_ROLES + ("la-sen-officer",)]
 
 
-def advice(store: Store, pid: str, role: str, file: Path, when: date) -> Outcome:
+def advice(store: Store, pid: str, role: str, file: Path, when: date) -> Recorded:
     store.plan(pid)
     cycle = current_cycle(store.events(pid))
     scheduled = latest(cycle, "review-scheduled")
@@ -113,10 +103,10 @@ def advice(store: Store, pid: str, role: str, file: Path, when: date) -> Outcome
         txn.write(f"{store.plan_path(pid)}/{rel}", data)
         event = txn.add_event(pid, "advice-received", when.isoformat(),
                               {"role": role, "file": rel, "received": when.isoformat()}, by=txn.by)
-    return Outcome(txn.commit, event, warnings, notes)
+    return Recorded(txn.commit, event, warnings, notes)
 
 
-def circulate(store: Store, pid: str, when: date) -> Outcome:
+def circulate(store: Store, pid: str, when: date) -> Recorded:
     store.plan(pid)
     cycle = current_cycle(store.events(pid))
     scheduled = latest(cycle, "review-scheduled")
@@ -126,7 +116,7 @@ def circulate(store: Store, pid: str, when: date) -> Outcome:
     warnings = [] if when <= due else [f"advice circulated {(when - due).days} days late (due by {due}, reg 20(4))"]
     with store.transaction("advice-circulated") as txn:
         event = txn.add_event(pid, "advice-circulated", when.isoformat(), {}, by=txn.by)
-    return Outcome(txn.commit, event, warnings)
+    return Recorded(txn.commit, event, warnings)
 
 
 def meeting_form(store: Store, pid: str) -> dict:
@@ -135,7 +125,7 @@ def meeting_form(store: Store, pid: str) -> dict:
     return records.form(plan, "meeting", progress["return"] if progress else None)
 
 
-def record(store: Store, pid: str, file: Path, when: date) -> Outcome:
+def record(store: Store, pid: str, file: Path, when: date) -> Recorded:
     plan = store.plan(pid)
     events = store.events(pid)
     doc = fileio.load_document(file, what="meeting record")
@@ -153,10 +143,10 @@ def record(store: Store, pid: str, file: Path, when: date) -> Outcome:
                             hint="Record the decision first, or correct the record with `ehcp edit`.")
     with store.transaction("review-meeting") as txn:
         event = txn.add_event(pid, "review-meeting", when.isoformat(), {"record": doc}, by=txn.by)
-    return Outcome(txn.commit, event, warnings)
+    return Recorded(txn.commit, event, warnings)
 
 
-def report(store: Store, pid: str, when: date) -> Outcome:
+def report(store: Store, pid: str, when: date) -> Recorded:
     store.plan(pid)
     cycle = current_cycle(store.events(pid))
     meeting = latest(cycle, "review-meeting")
@@ -167,10 +157,10 @@ def report(store: Store, pid: str, when: date) -> Outcome:
     warnings = [] if when <= due else [f"the report is {(when - due).days} days late (due by {due}, reg 20(8))"]
     with store.transaction("review-report") as txn:
         event = txn.add_event(pid, "review-report", when.isoformat(), {"meeting": meeting["seq"]}, by=txn.by)
-    return Outcome(txn.commit, event, warnings)
+    return Recorded(txn.commit, event, warnings)
 
 
-def decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Outcome:
+def decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Recorded:
     if decision not in DECISIONS:
         raise UsageError(f"decision must be one of {', '.join(DECISIONS)}")
     store.plan(pid)
@@ -195,7 +185,7 @@ def decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Ou
             "appeal_deadline": timescales.appeal_deadline(when).isoformat()}
     with store.transaction("review-decision") as txn:
         event = txn.add_event(pid, "review-decision", when.isoformat(), data, by=txn.by)
-    return Outcome(txn.commit, event, warnings, notes)
+    return Recorded(txn.commit, event, warnings, notes)
 
 
 NEXT_COMMAND = {

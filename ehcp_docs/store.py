@@ -30,8 +30,8 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def check_id(pid: str) -> str:
-    if not isinstance(pid, str) or not ID_PATTERN.match(pid):
-        raise UsageError(f"'{str(pid)[:70]}' is not a valid plan id",
+    if not isinstance(pid, str) or not ID_PATTERN.fullmatch(pid):  # fullmatch: `$` would allow a final newline
+        raise UsageError(f"'{fileio.printable(str(pid)[:70])}' is not a valid plan id",
                          hint="Plan ids use letters, digits, - and _ only (for example EHCP-0001).")
     return pid
 

@@ -3,22 +3,26 @@ in caseworker terms. The validator is built once per process: jsonschema re-chec
 `validate()` call, which costs 30x more than reusing a validator."""
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 from referencing import Registry
 from referencing.exceptions import NoSuchResource
 
 from ehcp_docs import plan as planmod
 from ehcp_docs.errors import InvalidPlan
+from ehcp_docs.fileio import printable
 from ehcp_docs.resources import schema_path
 
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+MAX_ERRORS = 100  # schema errors reported per file (the CLI prints at most 200 lines)
+MAX_NAMES = 12  # unknown field names listed in one message
 
 
 def _no_remote(uri: str) -> Any:
@@ -32,9 +36,37 @@ def load_schema(name: str = "plan.schema.json") -> dict:
 
 
 @cache
+def _ecma_pattern(pattern: str) -> re.Pattern:
+    """JSON Schema patterns are ECMA-262 regexes, where `$` matches only at the very end. Python's `$` also
+    matches before a final newline, so jsonschema would let the id "EHCP-0001\\n" through `^...$`."""
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict) -> Any:
+    if validator.is_type(instance, "string") and not _ecma_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _unique_items(validator: Any, unique: bool, instance: Any, schema: dict) -> Any:
+    """Linear time: jsonschema compares unsortable items (a dict among strings) pairwise, so a hostile list of
+    4,000 items took 11 s. Items are plain JSON data here, so their canonical JSON text identifies them."""
+    if unique and validator.is_type(instance, "array"):
+        seen: set[str] = set()
+        for item in instance:
+            key = json.dumps(item, sort_keys=True, default=str)
+            if key in seen:
+                yield ValidationError("has non-unique elements")
+                return
+            seen.add(key)
+
+
+_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern, "uniqueItems": _unique_items})
+
+
+@cache
 def validator(name: str = "plan.schema.json") -> Draft202012Validator:
-    return Draft202012Validator(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER,
-                                registry=Registry(retrieve=_no_remote))
+    return _Validator(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER,
+                      registry=Registry(retrieve=_no_remote))
 
 
 def subschema(schema: dict, path: list[Any]) -> dict | None:
@@ -95,7 +127,9 @@ def _message(doc: Any, err: ValidationError, schema_name: str) -> tuple[list, st
     if v == "additionalProperties":
         extra = re.findall(r"'([^']+)'", err.message.split("(")[-1])
         place = planmod.where(doc, path) if path else "the file"
-        return path, f"{place}: unknown field{'s' if len(extra) > 1 else ''} {', '.join(extra)}"
+        shown = ", ".join(e[:60] for e in extra[:MAX_NAMES]) + (f" and {len(extra) - MAX_NAMES:,} more"
+                                                              if len(extra) > MAX_NAMES else "")
+        return path, f"{place}: unknown field{'s' if len(extra) > 1 else ''} {shown}"
     if v == "minLength":
         return path, f"{place}: is empty"
     if v == "maxLength":
@@ -126,7 +160,11 @@ def _show(value: Any) -> str:
 
 
 def schema_problems(doc: Any, schema_name: str = "plan.schema.json") -> list[str]:
-    errors = sorted(validator(schema_name).iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path])
+    """Every problem, up to MAX_ERRORS: a hostile file with 60,000 bad items would otherwise take 20 s and
+    600 MB to report (and uniqueItems over unsortable items is quadratic; the cap stops before it runs)."""
+    errors = list(itertools.islice(validator(schema_name).iter_errors(doc), MAX_ERRORS + 1))
+    more = len(errors) > MAX_ERRORS
+    errors = sorted(errors[:MAX_ERRORS], key=lambda e: [str(p) for p in e.absolute_path])
     seen: set[str] = set()
     out = []
     for e in errors:
@@ -134,6 +172,8 @@ def schema_problems(doc: Any, schema_name: str = "plan.schema.json") -> list[str
         if msg not in seen:
             seen.add(msg)
             out.append(msg)
+    if more:
+        out.append(f"and more problems after these {MAX_ERRORS}: fix these, then check the file again")
     return out
 
 
@@ -148,6 +188,9 @@ def text_problems(doc: Any, path: tuple = ()) -> list[str]:
         elif isinstance(v, list):
             stack.extend((x, p + (i,)) for i, x in enumerate(v))
         elif isinstance(v, str) and _CTRL.search(v):
+            if len(out) == MAX_ERRORS:
+                out.append("and more text with control characters after these")
+                break
             out.append(f"{planmod.where(doc, list(p))}: contains a control character that cannot be printed")
     return out
 
@@ -192,17 +235,17 @@ def check_plan(plan: Any, source: str) -> dict:
     problems = plan_problems(plan)
     if problems:
         pid = plan.get("id") if isinstance(plan, dict) and isinstance(plan.get("id"), str) else None
-        label = source if not pid or pid in source else f"{source} (plan {pid})"
-        raise InvalidPlan(f"{label}: {len(problems)} problem{'s' if len(problems) > 1 else ''}",
-                          messages=[f"{label}: {p}" for p in problems])
+        label = source if not pid or pid in source else f"{source} (plan {pid[:70]})"
+        raise InvalidPlan(printable(f"{label}: {len(problems)} problem{'s' if len(problems) > 1 else ''}"),
+                          messages=[printable(f"{label}: {p}") for p in problems])
     return plan
 
 
 def check_document(doc: Any, schema_name: str, source: str) -> Any:
     problems = schema_problems(doc, schema_name) + text_problems(doc)
     if problems:
-        raise InvalidPlan(f"{source}: {len(problems)} problem{'s' if len(problems) > 1 else ''}",
-                          messages=[f"{source}: {p}" for p in problems])
+        raise InvalidPlan(printable(f"{source}: {len(problems)} problem{'s' if len(problems) > 1 else ''}"),
+                          messages=[printable(f"{source}: {p}") for p in problems])
     return doc
 
 

@@ -5,7 +5,7 @@ import click
 
 from ehcp_docs import fileio, sharing, upkeep
 from ehcp_docs.cli import output
-from ehcp_docs.cli.common import json_option, open_store, out_option, plan_id_argument, today_option
+from ehcp_docs.cli.common import as_day, json_option, open_store, out_option, plan_id_argument, today_option
 from ehcp_docs.errors import CHECK_FAILED, UsageError
 
 
@@ -75,12 +75,10 @@ def sync(ctx: click.Context, remote: str) -> None:
 @click.pass_context
 def purge(ctx: click.Context, plan_id: str, confirm: bool, today: str | None) -> None:
     """Erase plan ID and its whole history after its retention period (rewrites the store's history)."""
-    from ehcp_docs.cli.common import today as as_date
-
     if not confirm:
         raise UsageError("purging erases the plan and its history for good; add --confirm to go ahead")
     with open_store(ctx) as store:
         who = store.git.identity(store.author_override)[0]
-        rewritten = sharing.purge(store, plan_id, as_date(today), who)
+        rewritten = sharing.purge(store, plan_id, as_day(today), who)
     output.info(f"Purged {plan_id}: {rewritten} commit(s) that held only this plan were removed and the rest "
                 "rewritten. Every clone of this store still holds the old history: re-clone them.")

@@ -1,28 +1,14 @@
 """Amendments (reg 22), re-assessment and ceasing, and `ehcp diff`."""
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
 
 from ehcp_docs import amending, fileio, intake, letters, live
 from ehcp_docs.cli import output
-from ehcp_docs.cli.common import date_option, json_option, open_store, out_option, parse_date, plan_id_argument
+from ehcp_docs.cli.common import as_day, date_option, json_option, open_store, out_option, plan_id_argument
 from ehcp_docs.errors import UsageError
-
-
-def _day(value: str | None) -> date:
-    return date.fromisoformat(parse_date(value))
-
-
-def _done(step: amending.Step, what: str, docs: list[Path]) -> None:
-    for w in step.warnings:
-        output.warn(w)
-    for n in step.notes:
-        output.info(n)
-    output.made(docs)
-    output.info(f"Recorded: {what}" + (f" (commit {step.commit[:10]})" if step.commit else ""))
 
 
 def _produce(store, pid: str, kind: str, out: str | None, event: dict) -> list[Path]:
@@ -61,8 +47,8 @@ def amend() -> None:
 def start(ctx: click.Context, plan_id: str, when: str | None) -> None:
     """Put an editable copy of the plan in force into the store as a draft proposal."""
     with open_store(ctx) as store:
-        step = amending.start(store, plan_id, _day(when))
-    _done(step, f"draft proposal for {plan_id}", [])
+        step = amending.start(store, plan_id, as_day(when))
+    output.recorded(step, f"draft proposal for {plan_id}", [])
 
 
 @amend.command("edit")
@@ -114,13 +100,13 @@ def propose(ctx: click.Context, plan_id: str, file: Path | None, reason: str, it
             out: str | None) -> None:
     """Serve the proposed amendments notice (reg 22(2)): letter, schedule, plan in force, tracked-changes plan."""
     with open_store(ctx) as store:
-        step, changes = amending.propose(store, plan_id, file, _day(when), reason=reason,
+        step, changes = amending.propose(store, plan_id, file, as_day(when), reason=reason,
                                          item_reasons=_item_reasons(item_reasons), evidence=list(evidence),
                                          context=context, contributions=list(contributions))
         docs = _produce(store, plan_id, "amendment-notice", out, step.event)
     output.info(f"{len(changes)} change(s) proposed; representations due by {step.event['representations_due']}, "
                 f"final plan due by {step.event['final_plan_due']}")
-    _done(step, f"proposed amendments for {plan_id}", docs)
+    output.recorded(step, f"proposed amendments for {plan_id}", docs)
 
 
 @amend.command()
@@ -136,8 +122,8 @@ def respond(ctx: click.Context, plan_id: str, file: Path | None, text: str | Non
     """Record the family's representations on the proposed amendments."""
     body = live.read_text(text, file, "representations")
     with open_store(ctx) as store:
-        step = amending.respond(store, plan_id, body, _day(when), school_request, meeting_request, file)
-    _done(step, f"representations for {plan_id}", [])
+        step = amending.respond(store, plan_id, body, as_day(when), school_request, meeting_request, file)
+    output.recorded(step, f"representations for {plan_id}", [])
 
 
 @amend.command()
@@ -148,9 +134,9 @@ def respond(ctx: click.Context, plan_id: str, file: Path | None, text: str | Non
 def issue(ctx: click.Context, plan_id: str, when: str | None, out: str | None) -> None:
     """Issue the final amended plan (it becomes the plan in force) with its covering letter and appeal rights."""
     with open_store(ctx) as store:
-        step, _ = amending.issue(store, plan_id, _day(when))
+        step, _ = amending.issue(store, plan_id, as_day(when))
         docs = _produce(store, plan_id, "amended-plan", out, step.event)
-    _done(step, f"final amended plan for {plan_id}", docs)
+    output.recorded(step, f"final amended plan for {plan_id}", docs)
 
 
 @amend.command()
@@ -162,9 +148,9 @@ def issue(ctx: click.Context, plan_id: str, when: str | None, out: str | None) -
 def withdraw(ctx: click.Context, plan_id: str, reason: str, when: str | None, out: str | None) -> None:
     """Decide not to amend after all (reg 22(4)): letter with reasons and appeal rights."""
     with open_store(ctx) as store:
-        step = amending.withdraw(store, plan_id, reason, _day(when))
+        step = amending.withdraw(store, plan_id, reason, as_day(when))
         docs = _produce(store, plan_id, "amendment-withdrawn", out, step.event)
-    _done(step, f"proposal withdrawn for {plan_id}", docs)
+    output.recorded(step, f"proposal withdrawn for {plan_id}", docs)
 
 
 @click.group()
@@ -180,8 +166,8 @@ def reassess() -> None:
 def reassess_request(ctx: click.Context, plan_id: str, by: str, when: str | None) -> None:
     """Record a request for re-assessment; starts the 15-day decision clock."""
     with open_store(ctx) as store:
-        step = amending.reassess_request(store, plan_id, by, _day(when))
-    _done(step, f"re-assessment request for {plan_id}", [])
+        step = amending.reassess_request(store, plan_id, by, as_day(when))
+    output.recorded(step, f"re-assessment request for {plan_id}", [])
 
 
 @reassess.command("decide")
@@ -195,9 +181,9 @@ def reassess_decide(ctx: click.Context, plan_id: str, decision: str, reason: str
                     out: str | None) -> None:
     """Decide the request: a refusal carries appeal rights; agreeing starts the 14-week clock."""
     with open_store(ctx) as store:
-        step = amending.reassess_decide(store, plan_id, decision, reason, _day(when))
+        step = amending.reassess_decide(store, plan_id, decision, reason, as_day(when))
         docs = _produce(store, plan_id, "reassessment-decision", out, step.event)
-    _done(step, f"re-assessment decision ({decision}) for {plan_id}", docs)
+    output.recorded(step, f"re-assessment decision ({decision}) for {plan_id}", docs)
 
 
 @click.group()
@@ -217,9 +203,9 @@ def cease() -> None:
 def cease_propose(ctx: click.Context, plan_id: str, code: int, details: str, when: str | None, out: str | None) -> None:
     """Tell the family that ceasing is being considered and ask for their views and the head teacher's."""
     with open_store(ctx) as store:
-        step = amending.cease_propose(store, plan_id, code, details, _day(when))
+        step = amending.cease_propose(store, plan_id, code, details, as_day(when))
         docs = _produce(store, plan_id, "cease-consultation", out, step.event)
-    _done(step, f"ceasing proposed for {plan_id}", docs)
+    output.recorded(step, f"ceasing proposed for {plan_id}", docs)
 
 
 @cease.command("decide")
@@ -231,6 +217,6 @@ def cease_propose(ctx: click.Context, plan_id: str, code: int, details: str, whe
 def cease_decide(ctx: click.Context, plan_id: str, decision: str, when: str | None, out: str | None) -> None:
     """Decide: the cease notice carries appeal rights; the plan ends when the appeal period ends."""
     with open_store(ctx) as store:
-        step = amending.cease_decide(store, plan_id, decision, _day(when))
+        step = amending.cease_decide(store, plan_id, decision, as_day(when))
         docs = _produce(store, plan_id, "cease-notice", out, step.event)
-    _done(step, f"ceasing decision ({decision}) for {plan_id}", docs)
+    output.recorded(step, f"ceasing decision ({decision}) for {plan_id}", docs)

@@ -10,7 +10,7 @@ import click
 
 from ehcp_docs import drift, schoolyear, termlists
 from ehcp_docs.cli import output
-from ehcp_docs.cli.common import json_option, open_store, out_option, plan_id_argument, today_option
+from ehcp_docs.cli.common import as_day, json_option, open_store, out_option, plan_id_argument, today_option
 from ehcp_docs.errors import UsageError
 
 FOCUS = termlists.FOCUS_WORDS
@@ -23,10 +23,8 @@ FOCUS = termlists.FOCUS_WORDS
 @click.pass_context
 def deadlines(ctx: click.Context, plan_id: str, today: str | None, as_json: bool) -> None:
     """Every statutory deadline for plan ID: each step, its last on-time day, days left or late, legal basis."""
-    from ehcp_docs.cli.common import today as as_date
-
     with open_store(ctx) as store:
-        d = drift.plan_deadlines(store, plan_id, as_date(today))
+        d = drift.plan_deadlines(store, plan_id, as_day(today))
     if as_json:
         output.as_json(d.as_json())
         return
@@ -75,12 +73,10 @@ def _period(store, term: str | None, start: str | None, end: str | None) -> tupl
 def due(ctx: click.Context, term: str | None, start: str | None, end: str | None, today: str | None,
         setting: str | None, fmt: str, out: str | None, as_json: bool) -> None:
     """Plans whose review falls in a term or period, sorted by due date; overdue reviews always first."""
-    from ehcp_docs.cli.common import today as as_date
-
     fmt = "json" if as_json else fmt
     with open_store(ctx) as store:
         a, b, label = _period(store, term, start, end)
-        rows = drift.due_rows(store, a, b, as_date(today), setting)
+        rows = drift.due_rows(store, a, b, as_day(today), setting)
         if fmt == "xlsx":
             path = Path(out) if out and out.endswith(".xlsx") else store.out_dir(out) / f"due-{a}-{b}.xlsx"
             termlists.write_xlsx(rows, path, f"Reviews due {label}")
@@ -122,10 +118,9 @@ def _iso(v: str | None) -> str | None:
 @click.pass_context
 def lists(ctx: click.Context, term: str, today: str | None, out: str | None) -> None:
     """The statutory termly lists: one per setting (XLSX and a covering letter), one for health, one for social care."""
-    from ehcp_docs.cli.common import today as as_date
     from ehcp_docs import termletters
 
-    now = as_date(today)
+    now = as_day(today)
     with open_store(ctx) as store:
         t = schoolyear.find_term(term, store.config.terms)
         rows = drift.due_rows(store, t.start, t.end, now)
@@ -147,10 +142,8 @@ def lists(ctx: click.Context, term: str, today: str | None, out: str | None) -> 
 @click.pass_context
 def overdue(ctx: click.Context, today: str | None, as_json: bool) -> None:
     """The drift report: every overdue step across the store, and steps done late in the last year."""
-    from ehcp_docs.cli.common import today as as_date
-
     with open_store(ctx) as store:
-        report = drift.overdue_report(store, as_date(today))
+        report = drift.overdue_report(store, as_day(today))
     if as_json:
         output.as_json(report.as_json())
         return

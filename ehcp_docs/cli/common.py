@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from ehcp_docs import permissions
+from ehcp_docs.cli import output
 from ehcp_docs.errors import UsageError
 from ehcp_docs.store import Store, check_id
 
@@ -62,11 +64,15 @@ def open_store(ctx: click.Context) -> Iterator[Store]:
     obj: dict[str, Any] = ctx.obj or {}
     store = Store.open(obj.get("store"))
     store.author_override = obj.get("author")
+    loose = permissions.warning(store.root)
+    if loose:
+        output.warn(loose)
     try:
         yield store
     finally:
         store.close()
 
 
-def today(value: str | None) -> Date:
+def as_day(value: str | None) -> Date:
+    """An option's date (already checked by its callback), or today when it was not given."""
     return Date.fromisoformat(value) if value else Date.today()

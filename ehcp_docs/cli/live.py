@@ -8,20 +8,9 @@ import click
 
 from ehcp_docs import fileio, letters, live
 from ehcp_docs.cli import output
-from ehcp_docs.cli.common import (date_option, json_option, open_store, out_option, parse_date, plan_id_argument,
+from ehcp_docs.cli.common import (as_day, date_option, json_option, open_store, out_option, parse_date, plan_id_argument,
                                   today_option)
 from ehcp_docs.errors import CHECK_FAILED, UsageError
-
-
-def _day(value: str | None) -> date:
-    return date.fromisoformat(parse_date(value))
-
-
-def _done(result: live.Recorded, what: str, docs: list[Path] | None = None) -> None:
-    for w in result.warnings:
-        output.warn(w)
-    output.made(docs or [])
-    output.info(f"Recorded: {what}" + (f" (commit {result.commit[:10]})" if result.commit else ""))
 
 
 @click.group()
@@ -46,8 +35,8 @@ def progress_add(ctx: click.Context, plan_id: str, file: Path | None, form: bool
             return
         if file is None:
             raise UsageError("give --file RETURN.yaml, or --form to get a return to fill in")
-        result = live.add_progress(store, plan_id, file, _day(when))
-    _done(result, f"progress return for {plan_id}")
+        result = live.add_progress(store, plan_id, file, as_day(when))
+    output.recorded(result, f"progress return for {plan_id}")
 
 
 @progress.command("report")
@@ -78,7 +67,7 @@ def lint(ctx: click.Context, plan_ids: tuple[str, ...], all_: bool, today: str |
     if bool(plan_ids) == all_:
         raise UsageError("give plan ids, or --all (not both)")
     with open_store(ctx) as store:
-        results = quality.lint_store(store, list(plan_ids) if plan_ids else None, _day(today))
+        results = quality.lint_store(store, list(plan_ids) if plan_ids else None, as_day(today))
     if as_json:
         output.as_json(results if all_ or len(results) != 1 else results[0])
     else:
@@ -102,8 +91,8 @@ def contribute(ctx: click.Context, plan_id: str, role: str, text: str | None, fi
     """Record a suggested change or addition to the plan, from anyone involved, between reviews."""
     body = live.read_text(text, file, "contribution")
     with open_store(ctx) as store:
-        result = live.contribute(store, plan_id, role, body, _day(when))
-    _done(result, f"contribution #{result.event['seq']} for {plan_id}")
+        result = live.contribute(store, plan_id, role, body, as_day(when))
+    output.recorded(result, f"contribution #{result.event['seq']} for {plan_id}")
 
 
 @click.group()
@@ -122,8 +111,8 @@ def contribution_resolve(ctx: click.Context, plan_id: str, number: int, taken_up
                          when: str | None) -> None:
     """Mark contribution NUMBER as taken up (it then feeds the next proposal) or not, with a reason."""
     with open_store(ctx) as store:
-        result = live.resolve_contribution(store, plan_id, number, taken_up, reason, _day(when))
-    _done(result, f"contribution #{number} {'taken up' if taken_up else 'not taken up'}")
+        result = live.resolve_contribution(store, plan_id, number, taken_up, reason, as_day(when))
+    output.recorded(result, f"contribution #{number} {'taken up' if taken_up else 'not taken up'}")
 
 
 @click.group()
@@ -143,8 +132,8 @@ def concern_add(ctx: click.Context, plan_id: str, role: str, text: str | None, f
     """Record a concern; the LA's response is due within the configured number of working days."""
     body = live.read_text(text, file, "concern")
     with open_store(ctx) as store:
-        result = live.add_concern(store, plan_id, role, body, _day(when))
-    _done(result, f"concern #{result.event['seq']} for {plan_id}, response due by {result.event['response_due']}")
+        result = live.add_concern(store, plan_id, role, body, as_day(when))
+    output.recorded(result, f"concern #{result.event['seq']} for {plan_id}, response due by {result.event['response_due']}")
 
 
 @concern.command("respond")
@@ -160,9 +149,9 @@ def concern_respond(ctx: click.Context, plan_id: str, number: int, text: str, ou
     """Answer concern NUMBER; writes the letter naming the family's next steps."""
     body = live.read_text(text, None, "response")
     with open_store(ctx) as store:
-        result = live.respond_concern(store, plan_id, number, body, outcome, _day(when))
+        result = live.respond_concern(store, plan_id, number, body, outcome, as_day(when))
         docs = letters.produce(store, plan_id, "concern-response", store.out_dir(out), event=result.event)
-    _done(result, f"response to concern #{number}", docs)
+    output.recorded(result, f"response to concern #{number}", docs)
 
 
 @click.group()
@@ -179,8 +168,8 @@ def budget() -> None:
 def budget_request(ctx: click.Context, plan_id: str, by: str, details: str, when: str | None) -> None:
     """Record a request for a personal budget."""
     with open_store(ctx) as store:
-        result = live.request(store, plan_id, "personal-budget", by, details, _day(when))
-    _done(result, f"personal budget request #{result.event['seq']} for {plan_id}")
+        result = live.request(store, plan_id, "personal-budget", by, details, as_day(when))
+    output.recorded(result, f"personal budget request #{result.event['seq']} for {plan_id}")
 
 
 @budget.command("decide")
@@ -193,5 +182,5 @@ def budget_request(ctx: click.Context, plan_id: str, by: str, details: str, when
 def budget_decide(ctx: click.Context, plan_id: str, number: int, decision: str, reason: str, when: str | None) -> None:
     """Record the decision on personal budget request NUMBER."""
     with open_store(ctx) as store:
-        result = live.decide_request(store, plan_id, "personal-budget", number, decision, reason, _day(when))
-    _done(result, f"personal budget request #{number}: {decision}")
+        result = live.decide_request(store, plan_id, "personal-budget", number, decision, reason, as_day(when))
+    output.recorded(result, f"personal budget request #{number}: {decision}")

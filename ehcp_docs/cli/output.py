@@ -49,3 +49,13 @@ def stderr_console():  # type: ignore[no-untyped-def]
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+def recorded(result, what: str, docs: list | None = None) -> None:  # type: ignore[no-untyped-def]
+    """The report every recording command ends with: warnings, notes, documents made, then what was recorded."""
+    for w in result.warnings:
+        warn(w)
+    for n in result.notes:
+        info(n)
+    made(docs or [])
+    info(f"Recorded: {what}" + (f" (commit {result.commit[:10]})" if result.commit else ""))

@@ -8,7 +8,7 @@ import click
 
 from ehcp_docs import fileio, letters, reviewing
 from ehcp_docs.cli import output
-from ehcp_docs.cli.common import (date_option, json_option, open_store, out_option, parse_date, plan_id_argument,
+from ehcp_docs.cli.common import (as_day, date_option, json_option, open_store, out_option, parse_date, plan_id_argument,
                                   today_option)
 from ehcp_docs.errors import UsageError
 
@@ -16,15 +16,6 @@ from ehcp_docs.errors import UsageError
 @click.group()
 def review() -> None:
     """Run the annual review (regulations 19-21): schedule, advice, circulate, record, report, decide, status."""
-
-
-def _report(result: reviewing.Outcome, docs: list[Path], what: str) -> None:
-    for w in result.warnings:
-        output.warn(w)
-    for n in result.notes:
-        output.info(n)
-    output.made(docs)
-    output.info(f"Recorded: {what}" + (f" (commit {result.commit[:10]})" if result.commit else ""))
 
 
 def _docs(store, pid: str, kinds: list[str], out: str | None, event: dict) -> list[Path]:
@@ -46,9 +37,9 @@ def schedule(ctx: click.Context, plan_id: str, meeting: str, venue: str, when: s
     """Schedule the review meeting: invitation to the family, advice requests to professionals."""
     m = date.fromisoformat(parse_date(meeting, "meeting date"))
     with open_store(ctx) as store:
-        result = reviewing.schedule(store, plan_id, m, date.fromisoformat(parse_date(when)), venue)
+        result = reviewing.schedule(store, plan_id, m, as_day(when), venue)
         docs = _docs(store, plan_id, ["invitation", "advice-request"], out, result.event)
-    _report(result, docs, f"review meeting for {plan_id} on {m}")
+    output.recorded(result, f"review meeting for {plan_id} on {m}", docs)
 
 
 @review.command()
@@ -60,8 +51,8 @@ def schedule(ctx: click.Context, plan_id: str, meeting: str, venue: str, when: s
 def advice(ctx: click.Context, plan_id: str, role: str, file: Path, when: str | None) -> None:
     """Record advice received for the review and keep the file as evidence."""
     with open_store(ctx) as store:
-        result = reviewing.advice(store, plan_id, role, file, date.fromisoformat(parse_date(when)))
-    _report(result, [], f"advice from {role} for {plan_id}")
+        result = reviewing.advice(store, plan_id, role, file, as_day(when))
+    output.recorded(result, f"advice from {role} for {plan_id}", [])
 
 
 @review.command()
@@ -71,8 +62,8 @@ def advice(ctx: click.Context, plan_id: str, role: str, file: Path, when: str | 
 def circulate(ctx: click.Context, plan_id: str, when: str | None) -> None:
     """Record that the advice was circulated to everyone invited (due 2 weeks before the meeting)."""
     with open_store(ctx) as store:
-        result = reviewing.circulate(store, plan_id, date.fromisoformat(parse_date(when)))
-    _report(result, [], f"advice circulated for {plan_id}")
+        result = reviewing.circulate(store, plan_id, as_day(when))
+    output.recorded(result, f"advice circulated for {plan_id}", [])
 
 
 @review.command()
@@ -91,8 +82,8 @@ def record(ctx: click.Context, plan_id: str, file: Path | None, form: bool, when
             return
         if file is None:
             raise UsageError("give --file MEETING.yaml, or --form to get a form to fill in")
-        result = reviewing.record(store, plan_id, file, date.fromisoformat(parse_date(when)))
-    _report(result, [], f"review meeting for {plan_id}")
+        result = reviewing.record(store, plan_id, file, as_day(when))
+    output.recorded(result, f"review meeting for {plan_id}", [])
 
 
 @review.command()
@@ -103,9 +94,9 @@ def record(ctx: click.Context, plan_id: str, file: Path | None, form: bool, when
 def report(ctx: click.Context, plan_id: str, when: str | None, out: str | None) -> None:
     """Produce the review report for everyone invited (due within 2 weeks of the meeting)."""
     with open_store(ctx) as store:
-        result = reviewing.report(store, plan_id, date.fromisoformat(parse_date(when)))
+        result = reviewing.report(store, plan_id, as_day(when))
         docs = _docs(store, plan_id, ["review-report"], out, result.event)
-    _report(result, docs, f"review report for {plan_id}")
+    output.recorded(result, f"review report for {plan_id}", docs)
 
 
 @review.command()
@@ -118,9 +109,9 @@ def report(ctx: click.Context, plan_id: str, when: str | None, out: str | None) 
 def decide(ctx: click.Context, plan_id: str, decision: str, reason: str, when: str | None, out: str | None) -> None:
     """Record the LA's decision (maintain, amend or cease) and write the decision letter with appeal rights."""
     with open_store(ctx) as store:
-        result = reviewing.decide(store, plan_id, decision, reason, date.fromisoformat(parse_date(when)))
+        result = reviewing.decide(store, plan_id, decision, reason, as_day(when))
         docs = _docs(store, plan_id, ["decision"], out, result.event)
-    _report(result, docs, f"decision '{decision}' for {plan_id}")
+    output.recorded(result, f"decision '{decision}' for {plan_id}", docs)
 
 
 @review.command()
@@ -131,7 +122,7 @@ def decide(ctx: click.Context, plan_id: str, decision: str, reason: str, when: s
 def status(ctx: click.Context, plan_id: str, today: str | None, as_json: bool) -> None:
     """Where the review stands: steps done and whether on time, the next step, its deadline, the next command."""
     with open_store(ctx) as store:
-        s = reviewing.status(store, plan_id, date.fromisoformat(parse_date(today)))
+        s = reviewing.status(store, plan_id, as_day(today))
     if as_json:
         output.as_json(s)
         return
@@ -159,7 +150,7 @@ def request(ctx: click.Context, plan_id: str, by: str, reason: str, when: str | 
     from ehcp_docs import live
 
     with open_store(ctx) as store:
-        result = live.request(store, plan_id, "early-review", by, reason, date.fromisoformat(parse_date(when)))
+        result = live.request(store, plan_id, "early-review", by, reason, as_day(when))
     output.info(f"Recorded: early review request #{result.event['seq']} for {plan_id}")
 
 
@@ -177,5 +168,5 @@ def request_decide(ctx: click.Context, plan_id: str, number: int, decision: str,
 
     with open_store(ctx) as store:
         live.decide_request(store, plan_id, "early-review", number, decision, reason,
-                            date.fromisoformat(parse_date(when)))
+                            as_day(when))
     output.info(f"Recorded: early review request #{number}: {decision}")
