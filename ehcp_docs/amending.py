@@ -11,7 +11,7 @@ from ehcp_docs import diffing, fileio, quality, timescales
 from ehcp_docs.events import Recorded
 from ehcp_docs.errors import InvalidPlan, NotFound, UsageError, WorkflowError
 from ehcp_docs.reviewing import current_cycle, latest
-from ehcp_docs.store import Store, safe_filename
+from ehcp_docs.store import Store, evidence_name
 from ehcp_docs.validation import check_plan
 
 CONTEXTS = ("review", "outside-review", "reassessment")
@@ -57,18 +57,22 @@ def start(store: Store, pid: str, when: date) -> Recorded:
                                        f"`ehcp amend propose {pid}`"])
 
 
-def edit_draft(store: Store, pid: str, text: str, seen: str | None) -> str | None:
+def edit_draft(store: Store, pid: str, text: str, seen: str | None, source: str | None = None) -> str | None:
+    """Replaces the draft proposal; JSON input (by its file name) is stored as YAML like every plan file."""
     plan = store.plan(pid)
     events = store.events(pid)
     if pending_notice(events):
         raise WorkflowError(f"the proposal for plan {pid} has been served; it cannot be changed now",
                             hint="Withdraw it and serve a new notice if the proposal must change.")
-    proposal = fileio.parse_text(text, f"proposed plan {pid}")
-    check_plan(proposal, f"proposed plan {pid}")
+    name = source or f"proposed plan {pid}"
+    is_json = name.lower().endswith(".json")
+    proposal = fileio.parse_text(text, name, json_only=is_json)
+    check_plan(proposal, name)
     _same_id(plan, proposal)
+    data = (fileio.dump_yaml(proposal) if is_json else text).encode("utf-8")
     with store.transaction("amendment-started", summary="draft proposal edited") as txn:
         txn.expect_unchanged(pid, seen)
-        txn.write(f"{store.plan_path(pid)}/proposed.yaml", text.encode("utf-8"))
+        txn.write(f"{store.plan_path(pid)}/proposed.yaml", data)
     return txn.commit
 
 
@@ -118,14 +122,16 @@ def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: st
                             f"{(when - due).days} days late")
     with store.transaction("amendment-proposed") as txn:
         txn.write(f"{store.plan_path(pid)}/proposed.yaml", data)
-        saved = []
-        for f in evidence:
+        saved, names = [], []
+        for n, f in enumerate(evidence, 1):
             blob = fileio.read_bytes(f, limit=MAX_EVIDENCE, what="evidence file")
-            rel = f"evidence/{when.isoformat()}-{safe_filename(f.name)}"
+            rel = evidence_name(when.isoformat(), "amendment-evidence", f.name, n)
+            names.append(fileio.printable(f.name)[:120])
             txn.write(f"{store.plan_path(pid)}/{rel}", blob)
             saved.append(rel)
         ev = txn.add_event(pid, "amendment-proposed", when.isoformat(), {
-            "context": ctx, "reason": reason, "reasons": item_reasons, "evidence": saved, "changes": len(changes),
+            "context": ctx, "reason": reason, "reasons": item_reasons, "evidence": saved, "evidence_names": names,
+            "changes": len(changes),
             "contributions": suggested,
             "representations_due": timescales.period_beginning_with(when, 15).isoformat(),
             "final_plan_due": timescales.within_weeks(when, 8).isoformat()}, by=txn.by)
@@ -163,7 +169,7 @@ def respond(store: Store, pid: str, text: str, when: date, school: str | None, m
     with store.transaction("representations") as txn:
         if file is not None:
             blob = fileio.read_bytes(file, limit=MAX_EVIDENCE, what="representations file")
-            rel = f"evidence/{when.isoformat()}-representations-{safe_filename(file.name)}"
+            rel = evidence_name(when.isoformat(), "representations", file.name, notice["seq"])
             txn.write(f"{store.plan_path(pid)}/{rel}", blob)
             data["file"] = rel
         ev = txn.add_event(pid, "representations", when.isoformat(), data, by=txn.by)

@@ -12,6 +12,7 @@ import errno
 import fcntl
 import os
 import re
+import shlex
 import tempfile
 import time
 from collections.abc import Iterator
@@ -223,6 +224,7 @@ class GitStore:
             fh.write(message)
             msg = fh.name
         try:
+            self._refuse_filters(spec)
             self.git.add("-A", "--ignore-errors", f"--pathspec-from-file={spec}", "--pathspec-file-nul")
             env = {"GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1],
                    "GIT_COMMITTER_NAME": author[0], "GIT_COMMITTER_EMAIL": author[1]}
@@ -238,6 +240,18 @@ class GitStore:
         if expect_head and (not parent or parent[0].hexsha != expect_head):
             raise StoreError("the store's history moved unexpectedly while committing", hint="Run `ehcp doctor`.")
         return new
+
+    def _refuse_filters(self, spec: str) -> None:
+        """`git add` runs any clean filter that the store's attributes name: a program chosen by whoever wrote
+        the store's configuration. ehcp never writes attributes, so a filter on its files is refused."""
+        with open(spec, "rb") as fh:
+            out = self.git.check_attr("-z", "--stdin", "filter", istream=fh)
+        fields = out.split("\0")
+        for i in range(0, len(fields) - 2, 3):
+            if fields[i + 2] not in ("unspecified", "unset", ""):
+                raise StoreError(f"the store's git attributes set a filter ({fields[i + 2][:40]}) on {fields[i][:80]}; "
+                                 "ehcp will not run programs named by the store's configuration",
+                                 hint="Remove the filter from .gitattributes or .git/info/attributes.")
 
     def restore(self, paths: list[str]) -> None:
         """Puts paths back as HEAD has them (removing files HEAD lacks): undoes a half-done write."""
@@ -340,7 +354,8 @@ def erase_path(gs: GitStore, path: str) -> int:
     before = int(gs.git.rev_list("--count", "HEAD"))
     try:
         gs.git.execute(["git", "-c", "core.hooksPath=/dev/null", "filter-branch", "-f", "--index-filter",
-                        f"git rm -r -q --cached --ignore-unmatch -- {path}", "--prune-empty", "--", "main"],
+                        f"git rm -r -q --cached --ignore-unmatch -- {shlex.quote(path)}", "--prune-empty", "--",
+                        "main"],
                        env=env)
     except GitCommandError as e:
         raise StoreError(f"history could not be rewritten ({(e.stderr or '').strip()[:300]})") from None

@@ -89,13 +89,14 @@ def validate_store(store: Store) -> list[Checked]:
 
 
 def correct_plan(store: Store, pid: str, text: str, when: str, seen_commit: str | None,
-                 note: str = "") -> str | None:
+                 note: str = "", source: str | None = None) -> str | None:
     """Records a correction. `seen_commit` is the plan's latest commit when the caseworker started editing;
     if someone else has changed the plan since, the correction is refused rather than overwriting theirs."""
     if not store.has_plan(pid):
         raise NotFound(f"there is no plan {pid} in this store")
-    plan = fileio.parse_text(text, f"plan {pid}")
-    check_plan(plan, f"plan {pid}")
+    source = source or f"plan {pid}"
+    plan = fileio.parse_text(text, source)
+    check_plan(plan, source)
     if plan.get("id") != pid:
         raise InvalidPlan(f"plan {pid}: the id cannot be changed by a correction (it now says {plan.get('id')})")
     with store.transaction("correction") as txn:

@@ -316,7 +316,7 @@ def _amendment_notice(store, plan, events, event, template, folder, rev) -> list
                 for c in event.get("contributions") or []]
     overall = "; ".join(x for x in [event.get("reason") or ""] + taken_up if x) or None
     schedule.add_schedule(doc, changes, reasons=event.get("reasons") or {}, overall_reason=overall,
-                          evidence=[Path(e).name for e in event.get("evidence") or []])
+                          evidence=event.get("evidence_names") or [Path(e).name for e in event.get("evidence") or []])
     doc.core_properties.title = f"Schedule of proposed amendments {pid}"
     doc.core_properties.author = store.config.la["name"]
     doc.core_properties.language = "en-GB"

@@ -115,6 +115,8 @@ def where(plan: Any, path: Sequence[Any], field_title: str | None = None) -> str
             if not isinstance(lst, list) or idx >= len(lst):
                 break
             item = lst[idx]
+            if not isinstance(item, dict):  # a list of references (needs it meets), not of items
+                break
             noun = _noun(sec, str(path[i]))
             if len(parts) > 1:  # a nested item (interim target): its own id is enough to find it
                 parts.pop()

@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ehcp_docs import plan as planmod
-from ehcp_docs.errors import InvalidPlan
-from ehcp_docs.validation import check_document
+from ehcp_docs.validation import check_document, problems_error
 
 STATUSES = ("achieved", "on-track", "not-on-track", "not-started")
 STATUS_WORDS = {"achieved": "achieved", "on-track": "on track", "not-on-track": "not on track",
@@ -59,8 +58,7 @@ def check(record: Any, plan: dict, kind: str, source: str, *, nc_year: int | Non
     if isinstance(record, dict):
         problems += _status_problems(record)
     if problems:
-        raise InvalidPlan(f"{source}: {len(problems)} problem{'s' if len(problems) > 1 else ''}",
-                          messages=[f"{source}: {p}" for p in problems])
+        raise problems_error(source, problems)
     check_document(record, schema, source)
     problems += _coverage(record, plan)
     if record.get("plan") != plan["id"]:
@@ -74,8 +72,7 @@ def check(record: Any, plan: dict, kind: str, source: str, *, nc_year: int | Non
         if ref not in planmod.SECTIONS and planmod.find_item(plan, ref) is None:
             problems.append(f"recommended amendment refers to {ref}, which is not in the plan")
     if problems:
-        raise InvalidPlan(f"{source}: {len(problems)} problem{'s' if len(problems) > 1 else ''}",
-                          messages=[f"{source}: {p}" for p in problems])
+        raise problems_error(source, problems)
     return _warnings(record, kind)
 
 

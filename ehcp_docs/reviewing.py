@@ -10,7 +10,8 @@ from typing import Any
 from ehcp_docs import drift, fileio, quality, records, schoolyear, timescales
 from ehcp_docs.events import Recorded
 from ehcp_docs.errors import UsageError, WorkflowError
-from ehcp_docs.store import Store, safe_filename
+from ehcp_docs.fileio import printable
+from ehcp_docs.store import Store, evidence_name
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 DECISIONS = ("maintain", "amend", "cease")
@@ -87,8 +88,7 @@ def advice(store: Store, pid: str, role: str, file: Path, when: date) -> Recorde
     if not scheduled:
         raise WorkflowError(f"plan {pid}: no review is scheduled", hint=f"ehcp review schedule {pid} --meeting D")
     data = fileio.read_bytes(file, limit=MAX_EVIDENCE_BYTES, what="advice file")
-    role_slug = safe_filename(role)[:30]
-    rel = f"evidence/{when.isoformat()}-advice-{role_slug}-{safe_filename(file.name)}"
+    rel = evidence_name(when.isoformat(), f"advice-{role[:30]}", file.name, len(cycle) + 1)
     received = {e["role"] for e in cycle if e["event"] == "advice-received"} | {role}
     missing = [r for r in expected_advice(scheduled) if r not in received]
     meeting = date.fromisoformat(scheduled["meeting"])
@@ -102,7 +102,8 @@ def advice(store: Store, pid: str, role: str, file: Path, when: date) -> Recorde
     with store.transaction("advice-received") as txn:
         txn.write(f"{store.plan_path(pid)}/{rel}", data)
         event = txn.add_event(pid, "advice-received", when.isoformat(),
-                              {"role": role, "file": rel, "received": when.isoformat()}, by=txn.by)
+                              {"role": role, "file": rel, "received": when.isoformat(),
+                               "original_name": printable(file.name)[:120]}, by=txn.by)
     return Recorded(txn.commit, event, warnings, notes)
 
 

@@ -45,6 +45,13 @@ def safe_filename(name: str, limit: int = 80) -> str:
     return base[:limit]
 
 
+def evidence_name(when: str, kind: str, original: str, n: int) -> str:
+    """A stored evidence file's name: date, kind and number, keeping only the extension of the name it came with
+    (a file named after the child would otherwise put the name into `git log --stat`)."""
+    ext = Path(safe_filename(original)).suffix.lower()
+    return f"evidence/{when}-{safe_filename(kind)}-{n}{ext if len(ext) <= 9 else ''}"
+
+
 def blob_sha(data: bytes) -> str:
     """git's object id for a blob, computed without git, so journal lines can name the plan version they made."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()

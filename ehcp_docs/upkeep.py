@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ehcp_docs import intake
+from ehcp_docs import intake, permissions
 from ehcp_docs.store import Store
 
 
@@ -15,15 +13,6 @@ class Report:
     repaired: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
-
-
-def loose_permissions(root: Path) -> list[str]:
-    """Special-category data: the store must be readable by its owner only."""
-    out = []
-    for p in (root, root / "plans", root / ".git"):
-        if p.exists() and stat.S_IMODE(os.stat(p).st_mode) & 0o077:
-            out.append(f"{p.relative_to(root.parent)} can be read by other users of this computer")
-    return out
 
 
 def doctor(store: Store, repair: bool = True) -> Report:
@@ -53,13 +42,13 @@ def doctor(store: Store, repair: bool = True) -> Report:
     if dirty:
         report.problems.append(f"{len(dirty)} file(s) under plans/ have changes that are not committed "
                                f"(for example {dirty[0]}): commit them with git or discard them")
-    loose = loose_permissions(store.root)
+    loose = permissions.looser_than_private(store.root)
     if loose and repair:
-        for p in (store.root, store.root / "plans", store.root / ".git"):
-            os.chmod(p, 0o700)
-        report.repaired += [f"{x}: now private" for x in loose]
+        for rel in loose:
+            os.chmod(store.root / rel, 0o700)
+        report.repaired += [f"{x}: now private to its owner" for x in loose]
     else:
-        report.problems += loose
+        report.problems += [f"{x} can be read by other users of this computer" for x in loose]
     return report
 
 

@@ -230,22 +230,28 @@ def plan_problems(plan: Any) -> list[str]:
     return problems
 
 
+def problems_error(label: str, problems: list[str]) -> InvalidPlan:
+    """One error listing every problem, each prefixed with the file or plan it came from."""
+    capped = bool(problems) and problems[-1].startswith("and more problems")
+    n = len(problems) - capped
+    count = f"more than {n} problems" if capped else f"{n} problem{'s' if n != 1 else ''}"
+    return InvalidPlan(printable(f"{label}: {count}"), messages=[printable(f"{label}: {p}") for p in problems])
+
+
 def check_plan(plan: Any, source: str) -> dict:
     """Raises InvalidPlan listing every problem, each prefixed with the file or plan it came from."""
     problems = plan_problems(plan)
     if problems:
         pid = plan.get("id") if isinstance(plan, dict) and isinstance(plan.get("id"), str) else None
         label = source if not pid or pid in source else f"{source} (plan {pid[:70]})"
-        raise InvalidPlan(printable(f"{label}: {len(problems)} problem{'s' if len(problems) > 1 else ''}"),
-                          messages=[printable(f"{label}: {p}") for p in problems])
+        raise problems_error(label, problems)
     return plan
 
 
 def check_document(doc: Any, schema_name: str, source: str) -> Any:
     problems = schema_problems(doc, schema_name) + text_problems(doc)
     if problems:
-        raise InvalidPlan(printable(f"{source}: {len(problems)} problem{'s' if len(problems) > 1 else ''}"),
-                          messages=[printable(f"{source}: {p}") for p in problems])
+        raise problems_error(source, problems)
     return doc
 
 

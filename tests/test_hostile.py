@@ -489,8 +489,9 @@ def test_evidence_name_with_an_option_needs_no_special_handling(ehcp, reviewing:
     (in_tmp / "--output=x.pdf").write_bytes(b"advice")
     r = ehcp("review", "advice", PID, "--from", "setting", "--file", "--output=x.pdf", "--date", "2026-10-22")
     assert r.exit_code == 0, r.stderr
-    rel = json.loads(git(reviewing, "show", f"HEAD:plans/{PID}/events.jsonl").splitlines()[-1])["file"]
-    assert rel == "evidence/2026-10-22-advice-setting-output-x.pdf"
+    last = json.loads(git(reviewing, "show", f"HEAD:plans/{PID}/events.jsonl").splitlines()[-1])
+    assert re.fullmatch(r"evidence/2026-10-22-advice-setting-\d+\.pdf", last["file"])  # the name is not kept
+    assert last["original_name"] == "--output=x.pdf"
     assert sorted(p.name for p in in_tmp.iterdir()) == ["--output=x.pdf"]
 
 

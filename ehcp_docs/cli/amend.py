@@ -69,7 +69,7 @@ def edit_draft(ctx: click.Context, plan_id: str, file: Path | None) -> None:
             if text is None:
                 output.info("No change.")
                 return
-        commit = amending.edit_draft(store, plan_id, text, seen)
+        commit = amending.edit_draft(store, plan_id, text, seen, source=file.name if file else None)
     output.info(f"Draft proposal for {plan_id} saved" + (f" (commit {commit[:10]})" if commit else " (no change)"))
 
 

@@ -136,7 +136,7 @@ def edit(ctx: click.Context, plan_id: str, file: Path | None, note: str, when: s
             text = fileio.decode(fileio.read_bytes(file, what="plan file"), file.name)
             if file.suffix.lower() == ".json":
                 text = fileio.dump_yaml(fileio.parse_text(text, file.name, json_only=True))
-            commit = intake.correct_plan(store, plan_id, text, when, seen, note)
+            commit = intake.correct_plan(store, plan_id, text, when, seen, note, source=file.name)
         else:
             commit = _edit_loop(store, plan_id, current.decode("utf-8"), when, seen, note)
     output.info(f"Recorded a correction to {plan_id} (commit {commit[:10]})" if commit

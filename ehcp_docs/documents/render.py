@@ -188,11 +188,34 @@ def _picture_bytes(path: Path) -> bytes:
 # Rendering
 # ------------------------------------------------------------------------------------------------------------
 
+MAX_RESULT = 100_000  # characters or items one template expression may build (ranges: jinja's own limit)
+
+
+class _BoundedSandbox(SandboxedEnvironment):
+    """The sandbox stops templates reaching Python internals but not from building a huge value
+    (`{{ 'x' * 10**10 }}` exhausts memory): repetition and powers are bounded here."""
+
+    intercepted_binops = frozenset({"*", "**", "//", "%"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and (abs(_num(right)) > 64 or abs(_num(left)) > 10 ** 6):
+            raise SecurityError("a power that large is not allowed in a template")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * max(n, 0) > MAX_RESULT:
+                    raise SecurityError("a repetition that large is not allowed in a template")
+        return super().call_binop(context, operator, left, right)
+
+
+def _num(value: Any) -> float:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+
+
 def jinja_env() -> SandboxedEnvironment:
-    """Sandboxed (templates may come from the LA's store, so they are untrusted code), autoescaped (the only
-    thing that stops `&` and `<` in values from destroying text) and strict (a missing value is an error,
-    never an empty gap in a letter)."""
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    """Sandboxed (templates may come from the LA's store, so they are untrusted code) with bounded
+    arithmetic, autoescaped (the only thing that stops `&` and `<` in values from destroying text) and strict
+    (a missing value is an error, never an empty gap in a letter)."""
+    return _BoundedSandbox(autoescape=True, undefined=StrictUndefined)
 
 
 def render_document(template: Path, context: Mapping[str, Any], out: Path, *, title: str, author: str,
@@ -240,6 +263,9 @@ def _render(tpl: DocxTemplate, ctx: dict, name: str) -> None:
         tpl.render(ctx, jinja_env(), autoescape=True)
     except TemplateError as e:
         raise _template_error(e, name) from None
+    except (OverflowError, MemoryError, RecursionError, ArithmeticError) as e:
+        raise RenderError(f"template {name}: a calculation in the template failed ({type(e).__name__})",
+                          hint="Templates may only print values and use if/for.") from None
     except etree.LxmlError as e:
         raise RenderError(f"template {name}: produced a damaged document ({e})",
                           hint="Check the template's tags; a tag may be split across a table or paragraph.") from None
