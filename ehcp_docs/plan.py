@@ -63,8 +63,30 @@ def short(text: Any, limit: int = 48) -> str:
     return cut + "…"
 
 
-def item_label(item: dict) -> str:
-    return short(item.get("description") or item.get("title") or "")
+def child_names(plan: Any) -> list[str]:
+    """The words of the child's name and known-as name, longest first."""
+    child = plan.get("child") if isinstance(plan, dict) else None
+    if not isinstance(child, dict):
+        return []
+    words = {w.strip("()\"'") for k in ("name", "known_as") for w in re.split(r"[\s,]+", str(child.get(k) or ""))}
+    return sorted((w for w in words if len(w) > 1 and w[:1].isupper()), key=len, reverse=True)
+
+
+def anonymise(text: str, plan: Any) -> str:
+    """Replaces the child's names in a label with "the child": messages and logs name plans by their id, so an
+    error pasted into a support ticket carries no special-category data."""
+    names = child_names(plan)
+    if not names or not text:
+        return text
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")(?:\s+(?:" + "|".join(map(re.escape, names))
+                         + r"))*\b('s)?")
+    return pattern.sub(lambda m: "the child" + (m.group(2) or ""), text)
+
+
+def item_label(item: dict, plan: Any = None) -> str:
+    """A short label from the item's own wording; with the plan given, without the child's names."""
+    text = str(item.get("description") or item.get("title") or "")
+    return short(anonymise(text, plan) if plan is not None else text)
 
 
 def items(plan: dict) -> Iterator[Item]:
@@ -92,8 +114,8 @@ def find_item(plan: dict, item_id: str) -> Item | None:
     return next((i for i in items(plan) if i.id == item_id), None)
 
 
-def name_item(it: Item) -> str:
-    label = item_label(it.data)
+def name_item(it: Item, plan: Any = None) -> str:
+    label = item_label(it.data, plan)
     return f"{it.kind} {it.id}" + (f" ({label})" if label else "")
 
 
@@ -121,7 +143,7 @@ def where(plan: Any, path: Sequence[Any], field_title: str | None = None) -> str
             if len(parts) > 1:  # a nested item (interim target): its own id is enough to find it
                 parts.pop()
             if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]:
-                label = item_label(item)
+                label = item_label(item, plan)
                 parts.append(f"{noun} {item['id']}" + (f" ({label})" if label else ""))
             else:
                 parts.append(f"{noun} number {idx + 1}")

@@ -94,14 +94,14 @@ def _coverage(record: dict, plan: dict) -> list[str]:
     out = []
     rows = {r["outcome"]: r for r in record["progress"]}
     for o in planmod.outcomes(plan):
-        label = planmod.short(o["description"])
+        label = planmod.item_label(o, plan)
         if o["id"] not in rows:
             out.append(f"outcome {o['id']} ({label}) is missing: every outcome must be accounted for")
             continue
         reported = {t["target"] for t in rows[o["id"]].get("targets", [])}
         for t in o.get("targets") or []:
             if t["id"] not in reported:
-                out.append(f"interim target {t['id']} ({planmod.short(t['description'])}) of outcome {o['id']} "
+                out.append(f"interim target {t['id']} ({planmod.item_label(t, plan)}) of outcome {o['id']} "
                            "is missing")
     known = {o["id"] for o in planmod.outcomes(plan)}
     out += [f"outcome {oid} is not in the plan" for oid in rows if oid not in known]

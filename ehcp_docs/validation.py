@@ -204,7 +204,7 @@ def reference_problems(plan: dict) -> list[str]:
             continue
         if it.id in seen:
             first = seen[it.id]
-            out.append(f"Section {it.section}, {planmod.name_item(it)}: the id {it.id} is already used by "
+            out.append(f"Section {it.section}, {planmod.name_item(it, plan)}: the id {it.id} is already used by "
                        f"Section {first.section}, {first.kind} {first.id}; every item needs its own id")
         else:
             seen[it.id] = it
@@ -214,7 +214,7 @@ def reference_problems(plan: dict) -> list[str]:
         for field, valid, noun in (("needs", needs, "need"), ("outcomes", outcome_ids, "outcome")):
             for ref in it.data.get(field) or [] if it.kind in ("provision", "budget item") else []:
                 if isinstance(ref, str) and ref not in valid:
-                    out.append(f"Section {it.section}, {planmod.name_item(it)}: refers to {noun} {ref}, "
+                    out.append(f"Section {it.section}, {planmod.name_item(it, plan)}: refers to {noun} {ref}, "
                                f"which is not in the plan")
     return out
 

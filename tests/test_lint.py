@@ -100,7 +100,7 @@ def test_messages_are_in_caseworker_terms(vague):
         "Section F, provision F1 (Access to speech and language therapy as…), how often: 'as required' is vague — "
         "say exactly how often, e.g. '3 sessions a week in term time'")
     assert by[("need-without-provision", "B3")].startswith(
-        "Section B, need B3 (Sam becomes anxious and withdrawn at…): no provision in Section F meets this need")
+        "Section B, need B3 (the child becomes anxious and withdrawn at…): no provision in Section F meets this need")
     assert by[("target-ongoing", "E1.1")].startswith("Section E, interim target E1.1 (Ongoing): 'Ongoing.' is not")
     assert by[("no-pfa-outcome", None)].startswith("Section E: no outcome is marked as preparing for adulthood, "
                                                    "but the child or young person is in Year 10")
@@ -168,7 +168,7 @@ def test_missing_provision_detail(clean, field, rule, how):
 def test_missing_frequency_message(clean):
     del clean["sections"]["G"]["provision"][0]["frequency"]
     [f] = lint.lint_plan(clean, TODAY, 6).findings
-    assert f.message == ("Section G, provision G1 (Occupational therapy review of Ollie's sensory…): no "
+    assert f.message == ("Section G, provision G1 (Occupational therapy review of the child's…): no "
                          "frequency — say how often, e.g. '3 sessions a week in term time'")
 
 

@@ -104,7 +104,7 @@ def test_meeting_record_missing_an_outcome_is_refused(ehcp, store: Path, tmp_pat
     before = snapshot(store)
     r = ehcp("review", "record", PID, "--file", filled_form(ehcp, tmp_path, drop="E2"), "--date", "2026-11-10")
     assert r.exit_code == 1
-    assert "meeting-E2.yaml: outcome E2 (By July 2027 Ollie will answer inference…) is missing: every outcome must be accounted for" in r.stderr
+    assert "meeting-E2.yaml: outcome E2 (By July 2027 the child will answer inference…) is missing: every outcome must be accounted for" in r.stderr
     assert snapshot(store) == before
 
 

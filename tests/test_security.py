@@ -416,10 +416,9 @@ def test_invalid_plan_messages_name_the_file_and_plan_id_only(ehcp, one_plan: Pa
         assert not leaked, (leaked, text)
 
 
-def test_item_labels_may_quote_plan_text_but_headlines_never_do(ehcp, one_plan: Path, tmp_path: Path):
-    """The accepted trade-off: a detail line names the item by its label ("outcome E1 (By July 2027 Ollie
-    will…)") so the caseworker can find it on their own screen; the headline, the part of an error most likely
-    to be pasted into a ticket, names only the file and the plan id."""
+def test_item_labels_in_messages_leave_out_the_childs_name(ehcp, one_plan: Path, tmp_path: Path):
+    """A detail line names the item by its label so the caseworker can find it, but with the child's names
+    replaced ("outcome E1 (By July 2027 the child will…)"); the headline names only the file and the plan id."""
     assert ehcp("add", PLANS / "EHCP-0002.yaml").exit_code == 0
     f = _broken(tmp_path, "        measured_by: Class teacher and SENCO", "        measured_by: ''")
     for argv in (["add", f], ["edit", "EHCP-0002", "--file", f]):
@@ -427,7 +426,8 @@ def test_item_labels_may_quote_plan_text_but_headlines_never_do(ehcp, one_plan: 
         assert r.exit_code == 1, r.stderr
         headline, *details = r.stderr.splitlines()
         assert headline in ("error: 1 problem found; nothing was added", f"error: {f.name}: 1 problem")
-        assert "outcome E1 (By July 2027 Ollie will" in details[0]
+        assert "outcome E1 (By July 2027 the child will" in details[0]
+        assert not any(name in r.stderr for name in ("Ollie", "Oliver", "Brennan-Hayes"))
 
 
 def test_workflow_errors_name_the_plan_id_only(ehcp, store_path: Path, tmp_path: Path):
