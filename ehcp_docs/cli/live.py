@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ehcp_docs import fileio, letters, live
+from ehcp_docs import letters, live
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import (as_day, date_option, json_option, open_store, out_option, parse_date, plan_id_argument,
                                   today_option)
@@ -31,7 +31,7 @@ def progress_add(ctx: click.Context, plan_id: str, file: Path | None, form: bool
     with open_store(ctx) as store:
         if form:
             doc = live.progress_form(store, plan_id)
-            output.as_json(doc) if as_json else output.data(fileio.dump_yaml(doc).rstrip())
+            output.form(doc, as_json)
             return
         if file is None:
             raise UsageError("give --file RETURN.yaml, or --form to get a return to fill in")

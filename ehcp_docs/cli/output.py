@@ -17,6 +17,16 @@ def as_json(value: Any) -> None:
     click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
+def form(doc: Any, json_mode: bool) -> None:
+    """A fill-in form (meeting record, progress return): YAML for people to edit, or JSON for scripts."""
+    if json_mode:
+        as_json(doc)
+    else:
+        from ehcp_docs.fileio import dump_yaml
+
+        data(dump_yaml(doc).rstrip())
+
+
 def info(text: str) -> None:
     click.echo(text, err=True)
 

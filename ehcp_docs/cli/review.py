@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ehcp_docs import fileio, letters, reviewing
+from ehcp_docs import letters, reviewing
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import (as_day, date_option, json_option, open_store, out_option, parse_date, plan_id_argument,
                                   today_option)
@@ -78,7 +78,7 @@ def record(ctx: click.Context, plan_id: str, file: Path | None, form: bool, when
     with open_store(ctx) as store:
         if form:
             doc = reviewing.meeting_form(store, plan_id)
-            output.as_json(doc) if as_json else output.data(fileio.dump_yaml(doc).rstrip())
+            output.form(doc, as_json)
             return
         if file is None:
             raise UsageError("give --file MEETING.yaml, or --form to get a form to fill in")
