@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ehcp_docs import diffing, fileio, quality, timescales
+from ehcp_docs import events as eventsmod
 from ehcp_docs.events import Recorded
 from ehcp_docs.errors import InvalidPlan, NotFound, UsageError, WorkflowError
 from ehcp_docs.reviewing import current_cycle, latest
@@ -120,7 +121,8 @@ def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: st
         if when > due:
             warnings.append(f"the amendments should have been served with the decision, by {due} (Devon case): "
                             f"{(when - due).days} days late")
-    with store.transaction("amendment-proposed") as txn:
+    event_name = eventsmod.amendment_event("amendment-proposed", ctx)
+    with store.transaction(event_name) as txn:
         txn.write(f"{store.plan_path(pid)}/proposed.yaml", data)
         saved, names = [], []
         for n, f in enumerate(evidence, 1):
@@ -129,7 +131,7 @@ def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: st
             names.append(fileio.printable(f.name)[:120])
             txn.write(f"{store.plan_path(pid)}/{rel}", blob)
             saved.append(rel)
-        ev = txn.add_event(pid, "amendment-proposed", when.isoformat(), {
+        ev = txn.add_event(pid, event_name, when.isoformat(), {
             "context": ctx, "reason": reason, "reasons": item_reasons, "evidence": saved, "evidence_names": names,
             "changes": len(changes),
             "contributions": suggested,
@@ -206,10 +208,11 @@ def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Ch
     proposal = dict(proposal, issued=when.isoformat())
     check_plan(proposal, f"proposed plan {pid}")
     changes = diffing.for_notice(diffing.diff_plans(plan, proposal))
-    with store.transaction("amended-plan-issued") as txn:
+    event_name = eventsmod.amendment_event("amended-plan-issued", notice.get("context", "outside-review"))
+    with store.transaction(event_name) as txn:
         blob = txn.write_plan(pid, proposal)
         txn.remove(f"{store.plan_path(pid)}/proposed.yaml")
-        ev = txn.add_event(pid, "amended-plan-issued", when.isoformat(), {
+        ev = txn.add_event(pid, event_name, when.isoformat(), {
             "context": notice.get("context", "outside-review"), "notice": notice["seq"], "plan_blob": blob,
             "amended": sorted(diffing.amended_items(changes)), "sections": diffing.changed_sections(changes),
             "appeal_deadline": timescales.appeal_deadline(when).isoformat()}, by=txn.by)

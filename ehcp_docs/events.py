@@ -49,8 +49,10 @@ EVENTS: dict[str, str] = {
     "review-decision": "review decision made",
     "amendment-started": "amendment draft started",
     "amendment-proposed": "proposed amendments served",
+    "amendment-proposed-outside-review": "proposed amendments served (outside a review)",
     "representations": "representations recorded",
     "amended-plan-issued": "final amended plan issued",
+    "amended-plan-issued-outside-review": "final amended plan issued (outside a review)",
     "amendment-withdrawn": "proposed amendments withdrawn",
     "reassessment-requested": "re-assessment requested",
     "reassessment-decision": "re-assessment decision made",
@@ -68,6 +70,24 @@ EVENTS: dict[str, str] = {
     "template-override": "LA template changed",
     "purged": "plan purged after its retention period",
 }
+
+
+OUTSIDE_REVIEW = "-outside-review"
+
+
+def amendment_event(base: str, context: str) -> str:
+    """Amendments outside a review follow the same procedure (reg 22) but are recorded under their own event
+    name, so the audit trail tells them apart at a glance."""
+    return base + OUTSIDE_REVIEW if context == "outside-review" else base
+
+
+def normalise(record: dict) -> dict:
+    """A journal line as the calendar and workflows read it: one event name per procedure step, the variant
+    kept in `context`."""
+    name = record.get("event", "")
+    if isinstance(name, str) and name.endswith(OUTSIDE_REVIEW) and name[: -len(OUTSIDE_REVIEW)] in EVENTS:
+        return {**record, "event": name[: -len(OUTSIDE_REVIEW)], "recorded_as": name, "context": "outside-review"}
+    return record
 
 
 def words(event: str) -> str:

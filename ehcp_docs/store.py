@@ -52,6 +52,11 @@ def evidence_name(when: str, kind: str, original: str, n: int) -> str:
     return f"evidence/{when}-{safe_filename(kind)}-{n}{ext if len(ext) <= 9 else ''}"
 
 
+def journal_records(data: bytes) -> list[dict]:
+    """Parses events.jsonl: one JSON object per line, normalised (see events.normalise). Raises ValueError."""
+    return [eventsmod.normalise(json.loads(line)) for line in data.decode("utf-8").splitlines() if line.strip()]
+
+
 def blob_sha(data: bytes) -> str:
     """git's object id for a blob, computed without git, so journal lines can name the plan version they made."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
@@ -102,7 +107,7 @@ class Transaction:
         """Appends one journal line to the plan (seq numbers continue from the store's copy)."""
         if event not in eventsmod.EVENTS:
             raise ValueError(f"unknown event {event}")
-        lines = self.journal.setdefault(pid, list(self.store.events(pid)) if self.store.has_plan(pid) else [])
+        lines = self.journal.setdefault(pid, self.store.raw_events(pid) if self.store.has_plan(pid) else [])
         seq = (lines[-1]["seq"] + 1) if lines else 1
         record = {"seq": seq, "event": event, "date": date, "recorded": Date.today().isoformat(), "by": by,
                   **(data or {})}
@@ -112,7 +117,7 @@ class Transaction:
         self.dates.setdefault(pid, date)
         body = "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in lines)
         self.write(f"{self.store.plan_path(pid)}/events.jsonl", body.encode("utf-8"))
-        return record
+        return eventsmod.normalise(record)
 
     def expect_unchanged(self, pid: str, seen_commit: str | None) -> None:
         """Optimistic concurrency: refuse if the plan's folder changed since the caller read it."""
@@ -222,9 +227,14 @@ class Store:
         if not data:
             return []
         try:
-            return [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+            return journal_records(data)
         except (ValueError, UnicodeDecodeError):
             raise StoreError(f"plan {pid}: its journal (events.jsonl) is damaged", hint="Run `ehcp doctor`.") from None
+
+    def raw_events(self, pid: str) -> list[dict]:
+        """The journal exactly as written (event names not normalised): what a new line is appended to."""
+        data = self.read_file(f"{self.plan_path(pid)}/events.jsonl")
+        return [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()] if data else []
 
     def plan_at(self, pid: str, at: str) -> tuple[dict, str]:
         """The plan in force on a date (the latest version whose event date is on or before it), or at a

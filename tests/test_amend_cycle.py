@@ -155,3 +155,18 @@ def test_ceasing_drops_the_plan_from_due_lists(ehcp, store: Path, tmp_path: Path
                            "--json").stdout)
     assert pid not in [r["plan"] for r in rows]
     assert len(json.loads(ehcp("log", pid, "--json").stdout)) == 3   # history kept
+
+
+def test_amendments_outside_a_review_have_their_own_event_names(ehcp, store: Path, tmp_path: Path):
+    proposal, _, _ = proposed_file(ehcp, tmp_path)
+    ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-02", "--context", "outside-review",
+         "--out", tmp_path)
+    d = json.loads(ehcp("deadlines", PID, "--today", "2026-11-03", "--json").stdout)
+    assert (d["representations_due"], d["final_plan_due"]) == ("2026-11-16", "2026-12-28")
+    ehcp("amend", "respond", PID, "--text", "Agreed.", "--date", "2026-11-05")
+    assert ehcp("amend", "issue", PID, "--date", "2026-11-06", "--out", tmp_path).exit_code == 0
+    events = git(store, "log", "-n", "3", "--format=%(trailers:key=EHCP-Event,valueonly)").split()
+    assert events == ["amended-plan-issued-outside-review", "representations", "amendment-proposed-outside-review"]
+    assert json.loads(ehcp("show", PID, "--at", "2026-11-06", "--json").stdout)["issued"] == "2026-11-06"
+    r = ehcp("render", PID, "--doc", "amendment-notice", "--at", "HEAD~2", "--out", tmp_path / "again")
+    assert r.exit_code == 0, r.stderr

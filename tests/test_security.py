@@ -382,7 +382,7 @@ def test_no_personal_data_in_commits_log_or_messages_after_a_full_review(ehcp, s
             assert word not in log, f"{word!r} is in the store's history"
             assert word not in shown, f"{word!r} was printed: {shown[shown.index(word) - 200:][:300]}"
     subjects = git(store_path, "log", "--format=%s").splitlines()
-    assert all(re.fullmatch(r"(EHCP-\d{4}: [a-z -]+|Plan store created|\d+ plans: [a-z -]+ \(.*\))", s)
+    assert all(re.fullmatch(r"(EHCP-\d{4}: [a-z ()-]+|Plan store created|\d+ plans: [a-z -]+ \(.*\))", s)
                for s in subjects), subjects
 
 
