@@ -54,20 +54,51 @@ def setting_name(plan: dict) -> str:
     return i.get("name") or i.get("type", "") or "(no setting named)"
 
 
-def due_rows(store: Store, start: date, end: date, today: date, setting: str | None = None) -> list[DueRow]:
+def due_rows(store: Store, start: date, end: date, today: date, setting: str | None = None, *,
+             use_index: bool | None = None) -> list[DueRow]:
     """Plans whose review falls in [start, end] (the rule is timescales.review_due_in), plus every review already
-    overdue, overdue ones first."""
+    overdue, overdue ones first. Read through the calendar index (ehcp_docs.index): the same rows, from cached
+    results for plans unchanged since the same question was last asked (`use_index=False` or EHCP_INDEX=0: none)."""
     opts = options(store)
+    facts = _indexed(store, "due", [today, start, end, store.config.rules, store.config.terms], use_index,
+                     lambda plan, events: _due_facts(plan, events, start, end, today, opts, store.config.terms))
     rows = []
-    for pid in store.plan_ids():
-        plan = store.plan(pid)
-        if setting and setting.lower() not in setting_name(plan).lower():
+    for pid, f in (facts if facts is not None else ((p, None) for p in store.plan_ids())):
+        if f is None:  # not in the index: computed from the plan itself
+            plan = store.plan(pid)
+            if setting and setting.lower() not in setting_name(plan).lower():
+                continue
+            r = timescales.review_due_in(plan, store.events(pid), start, end, today, opts, store.config.terms)
+            if r is not None:
+                rows.append(DueRow(pid, plan["child"]["name"], setting_name(plan), r.review_due,
+                                   r.meeting_recommended_by, r.focus, r.overdue, r.reason))
             continue
-        r = timescales.review_due_in(plan, store.events(pid), start, end, today, opts, store.config.terms)
-        if r is not None:
-            rows.append(DueRow(pid, plan["child"]["name"], setting_name(plan), r.review_due,
-                               r.meeting_recommended_by, r.focus, r.overdue, r.reason))
+        if setting and setting.lower() not in f["setting"].lower():
+            continue
+        if f["row"] is not None:
+            name, review_due, meet_by, focus, overdue, reason = f["row"]
+            rows.append(DueRow(pid, name, f["setting"], date.fromisoformat(review_due), date.fromisoformat(meet_by),
+                               focus, overdue, reason))
     return sorted(rows, key=lambda r: (not r.overdue, r.review_due, r.plan))
+
+
+def _due_facts(plan: dict, events: list, start: date, end: date, today: date, opts: timescales.Options,
+               terms: Any) -> dict[str, Any]:
+    """One plan's line of the due list as JSON data for the index (exactly what due_rows makes of it)."""
+    r = timescales.review_due_in(plan, events, start, end, today, opts, terms)
+    row = None if r is None else [plan["child"]["name"], r.review_due.isoformat(),
+                                  r.meeting_recommended_by.isoformat(), list(r.focus), r.overdue, r.reason]
+    return {"setting": setting_name(plan), "row": row}
+
+
+def _indexed(store: Store, kind: str, params: list, use_index: bool | None,
+             compute: Any) -> list[tuple[str, Any]] | None:
+    """(plan id, facts or None) for every plan, from the calendar index; None: compute every plan directly."""
+    from ehcp_docs import index
+
+    if not index.enabled(use_index):
+        return None
+    return index.calendar(store, kind, params, compute)
 
 
 @dataclass
@@ -80,20 +111,33 @@ class DriftReport:
         return {"as_of": self.as_of.isoformat(), "plans": self.plans, "summary": self.summary}
 
 
-def overdue_report(store: Store, today: date, lookback_days: int = 365) -> DriftReport:
-    """Every plan with a pending step past its deadline, and the steps done late in the last year."""
+def overdue_report(store: Store, today: date, lookback_days: int = 365, *,
+                   use_index: bool | None = None) -> DriftReport:
+    """Every plan with a pending step past its deadline, and the steps done late in the last year. Read through
+    the calendar index like due_rows."""
     opts = options(store)
     plans, counts = [], Counter()
     since = today - timedelta(days=lookback_days)
-    for pid in store.plan_ids():
-        d = timescales.deadlines(store.plan(pid), store.events(pid), today, opts)
-        pending = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
-                    "status": "pending"} for s in d.overdue]
-        late = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
-                 "status": "done-late", "done": s.done.isoformat()} for s in d.late if s.done >= since]
+    facts = _indexed(store, "overdue", [today, store.config.rules], use_index,
+                     lambda plan, events: _overdue_facts(plan, events, today, opts))
+    for pid, f in (facts if facts is not None else ((p, None) for p in store.plan_ids())):
+        if f is None:
+            f = _overdue_facts(store.plan(pid), store.events(pid), today, opts)
+        pending = f["pending"]
+        late = [s for s in f["late"] if date.fromisoformat(s["done"]) >= since]
         for s in pending + late:
             counts[s["step"]] += 1
         if pending or late:
             plans.append({"plan": pid, "overdue": pending, "late": late})
     summary = {STEP_WORDS.get(k, k): v for k, v in sorted(counts.items())}
     return DriftReport(today, plans, summary)
+
+
+def _overdue_facts(plan: dict, events: list, today: date, opts: timescales.Options) -> dict[str, Any]:
+    """One plan's pending steps past their deadline and every step done late (overdue_report keeps the recent)."""
+    d = timescales.deadlines(plan, events, today, opts)
+    pending = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
+                "status": "pending"} for s in d.overdue]
+    late = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
+             "status": "done-late", "done": s.done.isoformat()} for s in d.late]
+    return {"pending": pending, "late": late}
