@@ -118,13 +118,12 @@ def overdue_report(store: Store, today: date, lookback_days: int = 365, *,
     opts = options(store)
     plans, counts = [], Counter()
     since = today - timedelta(days=lookback_days)
-    facts = _indexed(store, "overdue", [today, store.config.rules], use_index,
-                     lambda plan, events: _overdue_facts(plan, events, today, opts))
+    facts = _indexed(store, "overdue", [today, lookback_days, store.config.rules], use_index,
+                     lambda plan, events: _overdue_facts(plan, events, today, opts, since))
     for pid, f in (facts if facts is not None else ((p, None) for p in store.plan_ids())):
         if f is None:
-            f = _overdue_facts(store.plan(pid), store.events(pid), today, opts)
-        pending = f["pending"]
-        late = [s for s in f["late"] if date.fromisoformat(s["done"]) >= since]
+            f = _overdue_facts(store.plan(pid), store.events(pid), today, opts, since)
+        pending, late = f["pending"], f["late"]
         for s in pending + late:
             counts[s["step"]] += 1
         if pending or late:
@@ -133,11 +132,11 @@ def overdue_report(store: Store, today: date, lookback_days: int = 365, *,
     return DriftReport(today, plans, summary)
 
 
-def _overdue_facts(plan: dict, events: list, today: date, opts: timescales.Options) -> dict[str, Any]:
-    """One plan's pending steps past their deadline and every step done late (overdue_report keeps the recent)."""
+def _overdue_facts(plan: dict, events: list, today: date, opts: timescales.Options, since: date) -> dict[str, Any]:
+    """One plan's pending steps past their deadline and the steps done late since `since` (JSON for the index)."""
     d = timescales.deadlines(plan, events, today, opts)
     pending = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
                 "status": "pending"} for s in d.overdue]
     late = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
-             "status": "done-late", "done": s.done.isoformat()} for s in d.late]
+             "status": "done-late", "done": s.done.isoformat()} for s in d.late if s.done >= since]
     return {"pending": pending, "late": late}

@@ -38,7 +38,7 @@ import os
 import sys
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ FORMAT = 1
 DIRNAME = "ehcp-index"
 FILENAME = "calendar.sqlite3"
 KEEP_SNAPSHOTS = 8
+CHUNK = 500  # plans read and computed at a time
 BUSY_TIMEOUT = 2.0
 # Modules whose code decides the calendar facts: a change to any of them makes every snapshot a miss.
 CALENDAR_MODULES = ("ehcp_docs.timescales", "ehcp_docs.rulebook", "ehcp_docs.periods", "ehcp_docs.schoolyear",
@@ -328,52 +329,54 @@ class Calendar:
         dirs = sorted((name, oid) for name, (mode, oid) in parse_tree(plans[1]).items()
                       if mode == "40000" and ID_PATTERN.match(name))
         old_trees, old_facts = previous if previous is not None else ({}, {})
+        need = [(pid, tree) for pid, tree in dirs if old_trees.get(pid) != tree or old_facts.get(pid) is None]
+        computed: dict[str, Any] = {}
+        for i in range(0, len(need), CHUNK):  # in chunks, so memory stays flat on a big store
+            chunk = need[i:i + CHUNK]
+            inputs = self._inputs(db, dict(chunk))
+            new_inputs: list[tuple[str, str, bytes]] = []
+            for pid, tree in chunk:
+                got = inputs.get(pid)
+                if got is not None:
+                    summary, events = got
+                    self.stats["from_inputs"] += 1
+                else:
+                    read = self._read(pid, tree)
+                    if read is None:  # no plan.yaml here: not a plan (as Store.plan_ids)
+                        continue
+                    if read is False:  # cannot be summarised: the caller reads it the plain way
+                        computed[pid] = None
+                        self.stats["irregular"] += 1
+                        continue
+                    summary, events = read
+                    new_inputs.append((pid, tree, _pack(f"{pid}:{tree}", [summary, events])))
+                    self.stats["from_git"] += 1
+                try:
+                    computed[pid] = self.compute(summary, events)
+                except Exception:  # noqa: BLE001 - the plain path raises it, in its place
+                    computed[pid] = None
+                    self.stats["irregular"] += 1
+            if db is not None and new_inputs:
+                self._save_inputs(db, new_inputs)
         trees: dict[str, str] = {}
         facts: dict[str, Any] = {}
-        need = {pid: tree for pid, tree in dirs if old_trees.get(pid) != tree or old_facts.get(pid) is None}
-        inputs = self._inputs(db, need)
-        new_inputs: list[tuple[str, str, bytes]] = []
         for pid, tree in dirs:
-            if pid not in need:
+            if pid in computed:
+                trees[pid], facts[pid] = tree, computed[pid]
+            elif old_trees.get(pid) == tree and old_facts.get(pid) is not None:
                 trees[pid], facts[pid] = tree, old_facts[pid]
                 self.stats["reused"] += 1
-                continue
-            got = inputs.get(pid)
-            if got is not None:
-                summary, events = got
-                self.stats["from_inputs"] += 1
-            else:
-                read = self._read(pid, tree)
-                if read is None:  # no plan.yaml here: not a plan (as Store.plan_ids)
-                    continue
-                if read is False:  # cannot be summarised: the caller reads it the plain way
-                    trees[pid], facts[pid] = tree, None
-                    self.stats["irregular"] += 1
-                    continue
-                summary, events = read
-                new_inputs.append((pid, tree, _pack(f"{pid}:{tree}", [summary, events])))
-                self.stats["from_git"] += 1
-            trees[pid] = tree
-            try:
-                facts[pid] = self.compute(summary, events)
-            except Exception:  # noqa: BLE001 - the plain path raises it, in its place
-                facts[pid] = None
-                self.stats["irregular"] += 1
         if db is not None:
-            self._write(db, plans_tree, trees, facts, new_inputs, len(dirs))
+            self._write(db, plans_tree, trees, facts, len(dirs))
         return list(facts.items())
 
     def _inputs(self, db: Any, need: dict[str, str]) -> dict[str, tuple]:
-        """Level-1 rows (summary, pruned events) for the plans whose facts must be computed."""
+        """Level-1 rows (summary, pruned events) for these plans, when stored for their current folder."""
         if db is None or not need:
             return {}
-        rows = []
-        if len(need) > 500:
-            rows = db.execute("SELECT pid, tree, data FROM inputs").fetchall()
-        else:
-            items = list(need)
-            rows = db.execute(f"SELECT pid, tree, data FROM inputs WHERE pid IN ({','.join('?' * len(items))})",
-                              items).fetchall()
+        items = list(need)
+        rows = db.execute(f"SELECT pid, tree, data FROM inputs WHERE pid IN ({','.join('?' * len(items))})",
+                          items).fetchall()
         out = {}
         for pid, tree, data in rows:
             if need.get(pid) != tree:
@@ -384,6 +387,19 @@ class Calendar:
                 continue
             out[pid] = (summary, events)
         return out
+
+    def _save_inputs(self, db: Any, rows: list[tuple[str, str, bytes]]) -> None:
+        import sqlite3
+
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO inputs VALUES(?, ?, ?)", rows)
+            db.execute("COMMIT")
+        except sqlite3.OperationalError:  # busy or read-only: not saved this time
+            try:
+                db.execute("ROLLBACK")
+            except Exception:  # noqa: BLE001
+                pass
 
     def _read(self, pid: str, tree: str) -> tuple[dict, list] | None | bool:
         """Reads one plan folder by its tree id: (summary, pruned events); None when it holds no plan.yaml;
@@ -418,15 +434,12 @@ class Calendar:
         except Exception:  # noqa: BLE001 - a busy or read-only cache is not an error
             pass
 
-    def _write(self, db: Any, plans_tree: str, trees: dict, facts: dict,
-               new_inputs: list[tuple[str, str, bytes]], n_dirs: int) -> None:
+    def _write(self, db: Any, plans_tree: str, trees: dict, facts: dict, n_dirs: int) -> None:
         import sqlite3
 
         ctx = self.context
         try:
             db.execute("BEGIN IMMEDIATE")
-            if new_inputs:
-                db.executemany("INSERT OR REPLACE INTO inputs VALUES(?, ?, ?)", new_inputs)
             if db.execute("SELECT count(*) FROM inputs").fetchone()[0] > n_dirs:  # plans gone (purged)
                 db.execute("CREATE TEMP TABLE IF NOT EXISTS live(pid TEXT PRIMARY KEY)")
                 db.execute("DELETE FROM live")
@@ -514,7 +527,7 @@ def _meta(db: Any, key: str) -> str | None:
 
 
 def _log_update(store: Any, db: Any, head: str) -> bool:
-    """Brings the touches table up to HEAD; False when it cannot (merges in the new part of the history)."""
+    """Brings the touches table up to HEAD; False when it cannot (merges in the history, or busy)."""
     import sqlite3
 
     seen = _meta(db, "log_head")
@@ -523,30 +536,46 @@ def _log_update(store: Any, db: Any, head: str) -> bool:
     if _meta(db, "log_blocked") == head:
         return False
     since = seen if seen and _is_ancestor(store, seen, head) else None
-    pos = int(_meta(db, "log_pos") or 0) if since else 0
-    commits = _walk(store, f"{since}..{head}" if since else head)
-    if commits is None:
+    top = int(_meta(db, "log_pos") or 0) if since else 0
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        if since is None:  # the whole history, streamed: positions count down from 0 (newest) to -N (oldest)
+            db.execute("DELETE FROM touches")
+            rows: list[tuple[str, int, str]] = []
+            unnamed: list[tuple[str, int]] = []
+            for i, (sha, plans) in enumerate(_walk(store, head)):
+                if plans is None:
+                    unnamed.append((sha, -i))
+                else:
+                    rows += [(p, -i, sha) for p in plans]
+                if len(rows) >= 50000:
+                    db.executemany("INSERT INTO touches VALUES(?, ?, ?)", rows)
+                    rows = []
+        else:  # the new commits only (few): positions above the highest so far
+            new = list(_walk(store, f"{since}..{head}"))
+            rows, unnamed = [], []
+            for i, (sha, plans) in enumerate(new):
+                pos = top + len(new) - i
+                if plans is None:
+                    unnamed.append((sha, pos))
+                else:
+                    rows += [(p, pos, sha) for p in plans]
+            top += len(new)
+        if unnamed:
+            changed = _changed_plans(store, [sha for sha, _ in unnamed])
+            rows += [(p, pos, sha) for sha, pos in unnamed for p in sorted(changed.get(sha, ()))]
+        db.executemany("INSERT INTO touches VALUES(?, ?, ?)", rows)
+        db.execute("INSERT OR REPLACE INTO meta VALUES('log_head', ?)", (head,))
+        db.execute("INSERT OR REPLACE INTO meta VALUES('log_pos', ?)", (str(top),))
+        db.execute("COMMIT")
+        return True
+    except _Merge:
+        db.execute("ROLLBACK")
         try:
             db.execute("INSERT OR REPLACE INTO meta VALUES('log_blocked', ?)", (head,))
         except sqlite3.OperationalError:
             pass
         return False
-    commits.reverse()  # oldest first
-    unnamed = [sha for sha, plans in commits if plans is None]
-    changed = _changed_plans(store, unnamed) if unnamed else {}
-    rows = []
-    for sha, plans in commits:
-        pos += 1
-        for p in (plans if plans is not None else changed.get(sha, ())):
-            rows.append((p, pos, sha))
-    try:
-        db.execute("BEGIN IMMEDIATE")
-        if since is None:
-            db.execute("DELETE FROM touches")
-        db.executemany("INSERT INTO touches VALUES(?, ?, ?)", rows)
-        db.execute("INSERT OR REPLACE INTO meta VALUES('log_head', ?)", (head,))
-        db.execute("INSERT OR REPLACE INTO meta VALUES('log_pos', ?)", (str(pos),))
-        db.execute("COMMIT")
     except sqlite3.OperationalError as e:
         try:
             db.execute("ROLLBACK")
@@ -555,7 +584,16 @@ def _log_update(store: Any, db: Any, head: str) -> bool:
         if not _busy(e):
             raise
         return False  # another command is writing it: answer the plain way this time
-    return True
+    except BaseException:
+        try:
+            db.execute("ROLLBACK")
+        except Exception:  # noqa: BLE001
+            pass
+        raise
+
+
+class _Merge(Exception):
+    pass
 
 
 def _is_ancestor(store: Any, old: str, new: str) -> bool:
@@ -566,10 +604,9 @@ def _is_ancestor(store: Any, old: str, new: str) -> bool:
         return False
 
 
-def _walk(store: Any, rng: str) -> list[tuple[str, list[str] | None]] | None:
+def _walk(store: Any, rng: str) -> Iterator[tuple[str, list[str] | None]]:
     """(commit, plans named in its EHCP-Plan trailers, or None when it names none or was not made by ehcp) for
-    every commit in the range, newest first; None if any is a merge."""
-    out: list[tuple[str, list[str] | None]] = []
+    every commit in the range, newest first. Raises _Merge at a merge commit."""
     proc = store.git.git.log(f"--format={LOG_FORMAT}", "--end-of-options", rng, as_process=True)
     stream = proc.proc.stdout
     buf = b""
@@ -586,15 +623,18 @@ def _walk(store: Any, rng: str) -> list[tuple[str, list[str] | None]] | None:
                     continue
                 sha, parents, events, plans = rec.decode("utf-8", "replace").split("\x1f")
                 if len(parents.split()) > 1:
-                    return None
+                    raise _Merge()
                 named = [p for p in plans.strip().split(",") if p and ID_PATTERN.match(p)]
-                out.append((sha, named if named and events.strip() else None))
+                yield sha, (named if named and events.strip() else None)
             if not chunk:
                 break
     finally:
         stream.close()
-        proc.wait()
-    return out
+        try:
+            proc.proc.kill()
+        except Exception:  # noqa: BLE001 - already finished
+            pass
+        proc.proc.wait()
 
 
 def _changed_plans(store: Any, shas: list[str]) -> dict[str, set[str]]:

@@ -5,13 +5,15 @@ from pathlib import Path
 
 import click
 
-from ehcp_docs import amending, fileio, intake, letters, live
+from ehcp_docs import amending, fileio, intake
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, date_option, json_option, open_store, out_option, plan_id_argument
 from ehcp_docs.errors import UsageError
 
 
 def _produce(store, pid: str, kind: str, out: str | None, event: dict) -> list[Path]:
+    from ehcp_docs import letters  # imported here: `ehcp diff` needs no document machinery (start-up)
+
     return letters.produce(store, pid, kind, store.out_dir(out), event=event)
 
 
@@ -120,6 +122,8 @@ def propose(ctx: click.Context, plan_id: str, file: Path | None, reason: str, it
 def respond(ctx: click.Context, plan_id: str, file: Path | None, text: str | None, school_request: str | None,
             meeting_request: bool, when: str | None) -> None:
     """Record the family's representations on the proposed amendments."""
+    from ehcp_docs import live
+
     body = live.read_text(text, file, "representations")
     with open_store(ctx) as store:
         step = amending.respond(store, plan_id, body, as_day(when), school_request, meeting_request, file)
