@@ -27,8 +27,6 @@ from dataclasses import dataclass, field as dc_field
 from functools import cache
 from typing import Any, Literal
 
-from deepdiff import DeepDiff
-
 from ehcp_docs.errors import InvalidPlan
 from ehcp_docs.plan import ITEM_LISTS, SECTIONS, item_label
 from ehcp_docs.validation import load_schema, subschema
@@ -299,8 +297,27 @@ def _item_units(sec: str, rest: list, old: _Side, new: _Side) -> Iterator[_Unit]
     yield (sec, None, iid, tuple(rest[:1]) or None)
 
 
+@cache
+def _deepdiff_class() -> Any:
+    """DeepDiff, imported without numpy. deepdiff imports numpy when it is installed (it is, for matplotlib's
+    charts) only to compare numpy arrays, which plans never hold; that import is 70 ms of the 300 ms `ehcp diff`
+    may take. Hiding numpy while deepdiff loads makes deepdiff take its own no-numpy path. If numpy is already
+    loaded (a chart was drawn first), it is simply used."""
+    import sys
+
+    if "numpy" in sys.modules:
+        from deepdiff import DeepDiff
+        return DeepDiff
+    sys.modules["numpy"] = None  # type: ignore[assignment]  # `import numpy` now raises ImportError
+    try:
+        from deepdiff import DeepDiff
+    finally:
+        del sys.modules["numpy"]
+    return DeepDiff
+
+
 def _deepdiff_paths(old: _Side, new: _Side) -> Iterator[list]:
-    dd = DeepDiff(old.keyed, new.keyed, view="tree", threshold_to_diff_deeper=0, verbose_level=0)
+    dd = _deepdiff_class()(old.keyed, new.keyed, view="tree", threshold_to_diff_deeper=0, verbose_level=0)
     for levels in dd.tree.values():
         for level in levels:
             p = level.path(output_format="list")

@@ -13,17 +13,20 @@ import fcntl
 import os
 import re
 import shlex
+import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import git
-from git.exc import GitCommandError
+from typing import TYPE_CHECKING, Any
 
 from ehcp_docs.errors import Conflict, NotFound, StoreError
+
+if TYPE_CHECKING:
+    import git
 
 SAFE_OPTIONS = ["core.hooksPath=/dev/null", "core.fsmonitor=false", "commit.gpgSign=false",
                 "tag.gpgSign=false", "core.quotePath=false", "log.showSignature=false",
@@ -51,8 +54,103 @@ def _git(repo: git.Repo) -> git.Git:
     return g
 
 
+def _gitpython() -> Any:
+    """GitPython, imported on first use: it takes 60 ms to import, and reading commands (show, diff, log,
+    deadlines, render, due) need only `git cat-file` and plain git commands, which are run here directly."""
+    import git
+
+    return git
+
+
+class GitCommandError(Exception):
+    """A git command run by GitStore.run failed (`_errors()` also names GitPython's, for `except`)."""
+
+    def __init__(self, args: list[str], status: int, stderr: str = "", stdout: str = ""):
+        super().__init__(f"git {' '.join(args[:3])} failed ({status})")
+        self.status, self.stderr, self.stdout = status, stderr, stdout
+
+
+def _errors() -> tuple[type[BaseException], ...]:
+    """What a failed git command raises: ours (GitStore.run) or GitPython's, when GitPython is loaded."""
+    import sys
+
+    git_exc = sys.modules.get("git.exc")
+    return (GitCommandError, git_exc.GitCommandError) if git_exc is not None else (GitCommandError,)
+
+
+_ENV = {"LC_ALL": "C", "LANGUAGE": "C", "GIT_TERMINAL_PROMPT": "0"}
+
+
+class _CatFile:
+    """One persistent `git cat-file --batch` (objects) and one `--batch-check` (ids and types), started on
+    first use. Object names come from us (ids, HEAD, `rev:path` with validated paths); a name holding a newline
+    would break the protocol, so it is refused."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.lock = threading.Lock()
+
+    def _proc(self, mode: str) -> subprocess.Popen:
+        proc = self.procs.get(mode)
+        if proc is None or proc.poll() is not None:
+            proc = subprocess.Popen(["git", *_c_options(), "cat-file", mode], cwd=self.root,
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                    env={**os.environ, **_ENV})
+            self.procs[mode] = proc
+        return proc
+
+    def _ask(self, mode: str, name: str) -> tuple[str, str, int, Any] | None:
+        if not name or "\n" in name or "\r" in name or "\0" in name:
+            return None
+        with self.lock:
+            proc = self._proc(mode)
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
+            proc.stdin.flush()
+            header = proc.stdout.readline()
+            if not header:
+                self.close()
+                raise StoreError("git stopped answering while the store was being read", hint="Run the command again.")
+            parts = header.split()
+            if len(parts) != 3:  # "<name> missing" or "<name> ambiguous"
+                return None
+            sha, kind, size = parts[0].decode(), parts[1].decode(), int(parts[2])
+            data = None
+            if mode == "--batch":
+                data = proc.stdout.read(size)
+                proc.stdout.read(1)  # the newline after the contents
+            return sha, kind, size, data
+
+    def object(self, name: str) -> tuple[str, str, bytes] | None:
+        got = self._ask("--batch", name)
+        return None if got is None else (got[0], got[1], got[3])
+
+    def header(self, name: str) -> tuple[str, str, int] | None:
+        got = self._ask("--batch-check", name)
+        return None if got is None else (got[0], got[1], got[2])
+
+    def close(self) -> None:
+        for proc in self.procs.values():
+            try:
+                if proc.stdin:
+                    proc.stdin.close()
+                proc.wait(timeout=5)
+            except Exception:  # noqa: BLE001 - already gone
+                proc.kill()
+            finally:
+                if proc.stdout:
+                    proc.stdout.close()
+        self.procs = {}
+
+
+def _c_options() -> list[str]:
+    return [x for opt in SAFE_OPTIONS for x in ("-c", opt)]
+
+
 def init_repo(root: Path) -> None:
     """Creates an empty repository on branch main, private to its owner."""
+    git = _gitpython()
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(root, 0o700)
     repo = git.Repo.init(root, initial_branch="main")
@@ -72,16 +170,46 @@ class GitStore:
 
     def __init__(self, root: Path):
         self.root = root
-        try:
-            self.repo = git.Repo(root)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise StoreError(f"{root} is not a plan store (it is not a git repository)",
-                             hint="Create one with `ehcp init DIR`.") from None
-        self.git = _git(self.repo)
-        self.gitdir = Path(self.repo.git_dir)
+        self._repo: git.Repo | None = None
+        self._git: git.Git | None = None
+        dotgit = root / ".git"
+        if dotgit.is_dir() and (dotgit / "HEAD").is_file() and (dotgit / "objects").is_dir():
+            self.gitdir = dotgit
+        else:  # not a plain repository (missing, or a .git file): GitPython finds out, or says what is wrong
+            self.gitdir = Path(self.repo.git_dir)
+        self.cat = _CatFile(root)
+
+    @property
+    def repo(self) -> git.Repo:
+        if self._repo is None:
+            git = _gitpython()
+            try:
+                self._repo = git.Repo(self.root)
+            except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+                raise StoreError(f"{self.root} is not a plan store (it is not a git repository)",
+                                 hint="Create one with `ehcp init DIR`.") from None
+        return self._repo
+
+    @property
+    def git(self) -> git.Git:
+        if self._git is None:
+            self._git = _git(self.repo)
+        return self._git
+
+    def run(self, *args: str, stdin: bytes | None = None) -> str:
+        """Runs one git command (with the safe options) and returns its output, without GitPython."""
+        proc = subprocess.run(["git", *_c_options(), *args], cwd=self.root, input=stdin, capture_output=True,
+                              env={**os.environ, **_ENV})
+        if proc.returncode != 0:
+            raise GitCommandError(list(args), proc.returncode, proc.stderr.decode("utf-8", "replace"),
+                                  proc.stdout.decode("utf-8", "replace"))
+        out = proc.stdout.decode("utf-8", "replace")
+        return out[:-1] if out.endswith("\n") else out
 
     def close(self) -> None:
-        self.repo.close()
+        self.cat.close()
+        if self._repo is not None:
+            self._repo.close()
 
     def __enter__(self) -> "GitStore":
         return self
@@ -117,31 +245,43 @@ class GitStore:
 
     # ---- reading -------------------------------------------------------------------------------------------
     def head(self) -> str | None:
-        try:
-            return self.repo.head.commit.hexsha
-        except ValueError:
-            return None
+        """HEAD's commit id, or None in a store with no commits yet (asked of cat-file, which reads the ref
+        afresh on every question, so a commit made meanwhile is seen)."""
+        got = self.cat.header("HEAD")
+        return got[0] if got and got[1] == "commit" else None
 
     def resolve(self, rev: str) -> str:
         """A commit id for a caseworker-supplied revision, refusing anything that looks like an option."""
         if not (_SHA.match(rev) or _REF.match(rev)) or rev.startswith("-"):
             raise NotFound(f"'{rev[:60]}' is not a revision of this store")
         try:
-            return self.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").strip()
-        except GitCommandError:
+            return self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").strip()
+        except _errors():
             raise NotFound(f"'{rev[:60]}' is not a revision of this store") from None
+
+    def object(self, name: str) -> tuple[str, str, bytes] | None:
+        """(id, type, bytes) of any object (`<id>`, `<rev>:<path>`), or None when there is none."""
+        return self.cat.object(name)
+
+    def object_header(self, name: str) -> tuple[str, str, int] | None:
+        """(id, type, size) of an object without reading it, or None when there is none."""
+        return self.cat.header(name)
 
     def read(self, rev: str, path: str) -> bytes | None:
         """A file's bytes at a commit, through git's persistent cat-file process (fast)."""
-        try:
-            _, kind, _, data = self.git.get_object_data(f"{rev}:{path}")
-        except (GitCommandError, ValueError):
+        got = self.cat.object(f"{rev}:{path}")
+        return got[2] if got and got[1] == "blob" else None
+
+    def read_blob(self, blob: str) -> bytes | None:
+        """A blob's bytes by its id (no tree walk), through the persistent cat-file process."""
+        if not _SHA.match(blob):
             return None
-        return data if kind == b"blob" or kind == "blob" else None
+        got = self.cat.object(blob)
+        return got[2] if got and got[1] == "blob" else None
 
     def blob_ids(self, rev: str, prefix: str) -> dict[str, str]:
         """path -> blob id for every file under prefix at rev: cheap change detection for caches."""
-        out = self.git.ls_tree("-r", "-z", "--full-tree", "--end-of-options", rev, "--", prefix)
+        out = self.run("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev, "--", prefix)
         ids = {}
         for entry in out.split("\0"):
             if entry:
@@ -161,8 +301,8 @@ class GitStore:
         if path:
             args += ["--", path]
         try:
-            out = self.git.log(*args)
-        except GitCommandError as e:
+            out = self.run("log", *args)
+        except _errors() as e:
             if self.head() is None:
                 return []
             raise StoreError(f"cannot read the store's history ({e.stderr.strip()[:200]})") from None
@@ -208,7 +348,7 @@ class GitStore:
     def _config(self, key: str) -> str | None:
         try:
             return self.git.config("--get", key).strip() or None
-        except GitCommandError:
+        except _errors():
             return None
 
     def commit(self, paths: list[str], message: str, author: tuple[str, str], expect_head: str | None) -> str:
@@ -230,7 +370,7 @@ class GitStore:
                    "GIT_COMMITTER_NAME": author[0], "GIT_COMMITTER_EMAIL": author[1]}
             self.git.commit("-q", "--no-verify", "--no-gpg-sign", f"--file={msg}", "--cleanup=verbatim",
                             f"--pathspec-from-file={spec}", "--pathspec-file-nul", env=env)
-        except GitCommandError as e:
+        except _errors() as e:
             raise StoreError(f"git could not record the change ({(e.stderr or '').strip()[:300]})") from None
         finally:
             os.unlink(spec)
@@ -262,7 +402,7 @@ class GitStore:
             else:
                 try:
                     self.git.rm("--cached", "-q", "--ignore-unmatch", "--", p)
-                except GitCommandError:
+                except _errors():
                     pass
                 fp = self.root / p
                 if fp.is_file() or fp.is_symlink():
@@ -284,14 +424,14 @@ class GitStore:
         try:
             out = self.git.fsck("--no-progress", "--no-dangling")
             return True, out
-        except GitCommandError as e:
+        except _errors() as e:
             return False, (e.stderr or e.stdout or "").strip()
 
     def write_commit_graph(self) -> None:
         """Changed-path Bloom filters make path-limited `git log` about 10x faster on big stores."""
         try:
             self.git.commit_graph("write", "--reachable", "--changed-paths")
-        except GitCommandError:
+        except _errors():
             pass
 
 
@@ -323,7 +463,7 @@ def sync(gs: GitStore, remote: str, branch: str = "main") -> SyncResult:
                        hint=f"Add the team's shared repository with `git -C {gs.root} remote add {remote} URL`.")
     try:
         gs.git.fetch("--quiet", "--no-recurse-submodules", remote, branch)
-    except GitCommandError as e:
+    except _errors() as e:
         raise StoreError(f"could not reach {remote} ({(e.stderr or '').strip()[:200]})") from None
     theirs = f"refs/remotes/{remote}/{branch}"
     ahead = int(gs.git.rev_list("--count", f"{theirs}..HEAD"))
@@ -331,7 +471,7 @@ def sync(gs: GitStore, remote: str, branch: str = "main") -> SyncResult:
     if behind:
         try:
             gs.git.rebase("--quiet", "--no-autostash", theirs)
-        except GitCommandError:
+        except _errors():
             paths = tuple(p for p in gs.git.diff("--name-only", "--diff-filter=U").splitlines() if p)
             gs.git.rebase("--abort")
             last = gs.log(paths[0] if paths else None, rev=theirs, max_count=1)
@@ -341,7 +481,7 @@ def sync(gs: GitStore, remote: str, branch: str = "main") -> SyncResult:
         try:
             gs.git.push("--quiet", remote, f"HEAD:refs/heads/{branch}")
             pushed = ahead
-        except GitCommandError as e:
+        except _errors() as e:
             raise StoreError(f"could not push to {remote} ({(e.stderr or '').strip()[:200]})",
                              hint="Someone may have pushed meanwhile: run `ehcp sync` again.") from None
     return SyncResult(behind, pushed)
@@ -357,7 +497,7 @@ def erase_path(gs: GitStore, path: str) -> int:
                         f"git rm -r -q --cached --ignore-unmatch -- {shlex.quote(path)}", "--prune-empty", "--",
                         "main"],
                        env=env)
-    except GitCommandError as e:
+    except _errors() as e:
         raise StoreError(f"history could not be rewritten ({(e.stderr or '').strip()[:300]})") from None
     for ref in gs.git.for_each_ref("--format=%(refname)", "refs/original/").splitlines():
         gs.git.update_ref("-d", ref)

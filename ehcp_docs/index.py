@@ -170,10 +170,10 @@ def parse_tree(data: bytes) -> dict[str, tuple[str, str]]:
 def _object(store: Any, ref: str) -> tuple[str, bytes] | None:
     """(type, bytes) of an object through the store's persistent cat-file; None when there is none."""
     try:
-        _, kind, _, data = store.git.git.get_object_data(ref)
+        got = store.git.object(ref)
     except Exception:  # noqa: BLE001 - missing object or bad ref
         return None
-    return (kind.decode() if isinstance(kind, bytes) else kind), data
+    return None if got is None else (got[1], got[2])
 
 
 # ---- the cache file ---------------------------------------------------------------------------------------------
@@ -184,6 +184,7 @@ CREATE TABLE snapshots(context TEXT PRIMARY KEY, plans_tree TEXT NOT NULL, used 
                                      trees BLOB NOT NULL, facts BLOB NOT NULL);
 CREATE TABLE touches(pid TEXT NOT NULL, pos INTEGER NOT NULL, sha TEXT NOT NULL);
 CREATE INDEX touches_pid ON touches(pid, pos);
+CREATE TABLE checked(key TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 
 
@@ -223,7 +224,7 @@ class Cache:
                     row = None
                 if row is None or row[0] != want:  # new, or written by other code: start afresh
                     db.execute("BEGIN IMMEDIATE")
-                    for table in ("meta", "inputs", "snapshots", "touches"):
+                    for table in ("meta", "inputs", "snapshots", "touches", "checked"):
                         db.execute(f"DROP TABLE IF EXISTS {table}")
                     for statement in SCHEMA.split(";"):
                         if statement.strip():
@@ -460,13 +461,10 @@ class Calendar:
 
 def _object_id(store: Any, ref: str) -> str | None:
     try:
-        oid, kind, _ = store.git.git.get_object_header(ref)
+        got = store.git.object_header(ref)
     except Exception:  # noqa: BLE001
         return None
-    kind = kind.decode() if isinstance(kind, bytes) else kind
-    if kind != "tree":
-        return None
-    return oid.decode() if isinstance(oid, bytes) else oid
+    return got[0] if got is not None and got[1] == "tree" else None
 
 
 def calendar(store: Any, kind: str, params: Any, compute: Compute) -> list[tuple[str, Any]] | None:
@@ -481,12 +479,66 @@ def clear(store: Any) -> None:
     Cache(store.git.gitdir).discard()
 
 
+# ---- each committed plan file's problems (for `validate --all`, bulkcheck) --------------------------------------
+def checked_get(store: Any, keys: list[str]) -> dict[str, list[str]]:
+    """The stored problems for each key (bulkcheck.cache_key) that has them; a damaged row is a miss."""
+    import sqlite3
+
+    cache = Cache(store.git.gitdir)
+    found: dict[str, list[str]] = {}
+    try:
+        db = cache.open()
+        if db is None:
+            return {}
+        for i in range(0, len(keys), 900):  # SQLite's limit on parameters
+            part = keys[i:i + 900]
+            for key, data in db.execute(f"SELECT key, data FROM checked WHERE key IN ({','.join('?' * len(part))})",
+                                        part):
+                try:
+                    value = _unpack(key, data)
+                except _Bad:
+                    continue
+                if isinstance(value, list) and all(isinstance(x, str) for x in value):
+                    found[key] = value
+        return found
+    except sqlite3.DatabaseError:
+        return {}
+    finally:
+        cache.close()
+
+
+def checked_put(store: Any, results: dict[str, list[str]], keep: set[str]) -> None:
+    """Stores new results and forgets every key not in `keep` (files no longer at HEAD, or checked by older
+    code), so the table holds one row per committed plan file. Never raises: an unsaved result is a later miss."""
+    cache = Cache(store.git.gitdir)
+    try:
+        db = cache.open()
+        if db is None:
+            return
+        stale = [r[0] for r in db.execute("SELECT key FROM checked") if r[0] not in keep]
+        if not results and not stale:
+            return
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany("DELETE FROM checked WHERE key=?", [(k,) for k in stale])
+        db.executemany("INSERT OR REPLACE INTO checked VALUES(?, ?)",
+                       [(k, _pack(k, v)) for k, v in results.items()])
+        db.execute("COMMIT")
+    except Exception:  # noqa: BLE001 - busy, read-only or damaged: not saved this time
+        try:
+            if cache.db is not None:
+                cache.db.execute("ROLLBACK")
+        except Exception:  # noqa: BLE001
+            pass
+    finally:
+        cache.close()
+
+
 # ---- each plan's commits (for `ehcp log`) ----------------------------------------------------------------------
 LOG_FORMAT = "%H%x1f%P%x1f%(trailers:key=EHCP-Event,valueonly,separator=%x2C)%x1f" \
              "%(trailers:key=EHCP-Plan,valueonly,separator=%x2C)%x1e"
 
 
-def plan_log(store: Any, pid: str) -> list | None:
+def plan_log(store: Any, pid: str, max_count: int | None = None) -> list | None:
     """The commits that changed plans/<pid>/, newest first, as `store.git.log(f"plans/{pid}")` gives them
     (gitstore.CommitInfo), without walking the whole history: the index keeps, for every plan, the commits that
     touched it, brought up to date from the last commit it has seen (a path-limited `git log` must test every
@@ -510,7 +562,7 @@ def plan_log(store: Any, pid: str) -> list | None:
         if not _log_update(store, db, head):
             return None
         shas = [r[0] for r in db.execute("SELECT sha FROM touches WHERE pid=? ORDER BY pos DESC", (pid,))]
-        return _commit_infos(store, shas)
+        return _commit_infos(store, shas[:max_count] if max_count else shas)
     except sqlite3.DatabaseError as e:
         if not _busy(e):
             cache.discard()
@@ -519,6 +571,11 @@ def plan_log(store: Any, pid: str) -> list | None:
         return None
     finally:
         cache.close()
+
+
+def warm_log(store: Any) -> bool:
+    """Brings the log index up to HEAD now (for `ehcp maintenance`), so the first `ehcp log` need not."""
+    return plan_log(store, "-") is not None
 
 
 def _meta(db: Any, key: str) -> str | None:
@@ -598,7 +655,7 @@ class _Merge(Exception):
 
 def _is_ancestor(store: Any, old: str, new: str) -> bool:
     try:
-        store.git.git.merge_base("--is-ancestor", "--end-of-options", old, new)
+        store.git.run("merge-base", "--is-ancestor", "--end-of-options", old, new)
         return True
     except Exception:  # noqa: BLE001 - not an ancestor (exit 1) or unknown (history rewritten, purged)
         return False
@@ -675,7 +732,7 @@ def _commit_infos(store: Any, shas: list[str]) -> list:
     fmt = FIELD.join(["%H", "%an", "%cI", "%s", "%(trailers:key=EHCP-Event,valueonly,separator=%x2C)",
                       "%(trailers:key=EHCP-Date,valueonly,separator=%x2C)",
                       "%(trailers:key=EHCP-Plan,valueonly,separator=%x2C)"]) + RECORD
-    out = store.git.git.log(f"--format={fmt}", "--no-walk=unsorted", "--end-of-options", *shas)
+    out = store.git.run("log", f"--format={fmt}", "--no-walk=unsorted", "--end-of-options", *shas)
     result = {}
     for rec in out.split(RECORD):
         rec = rec.strip("\n")

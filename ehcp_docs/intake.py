@@ -1,12 +1,13 @@
 """Bringing plans into the store and correcting them: validate everything first, then one commit."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ehcp_docs import fileio
-from ehcp_docs.errors import EhcpError, InvalidPlan, NotFound, UsageError
-from ehcp_docs.store import Store, invalid_batch, load_plan_file
+from ehcp_docs.errors import InvalidPlan, NotFound, StoreError, UsageError
+from ehcp_docs.store import Store, invalid_batch
 from ehcp_docs.validation import check_plan
 
 
@@ -18,13 +19,14 @@ class Added:
 
 def read_plans(files: list[Path]) -> list[tuple[dict, bytes, str]]:
     """Loads and validates every file, collecting every problem before refusing any of them."""
+    from ehcp_docs import bulkcheck
+
     loaded, problems = [], []
-    for f in files:
-        try:
-            plan, data = load_plan_file(f)
+    for f, (plan, data, found) in zip(files, bulkcheck.load_files(files)):
+        if plan is None or data is None:
+            problems += found
+        else:
             loaded.append((plan, data, f.name))
-        except EhcpError as e:
-            problems += e.messages or [e.message]
     seen: dict[str, str] = {}
     for plan, _, name in loaded:
         pid = plan["id"]
@@ -61,31 +63,37 @@ class Checked:
 
 
 def validate_files(files: list[Path]) -> list[Checked]:
-    out = []
-    for f in files:
-        try:
-            load_plan_file(f)
-            out.append(Checked(f.name, []))
-        except EhcpError as e:
-            out.append(Checked(f.name, e.messages or [e.message]))
-    return out
+    from ehcp_docs import bulkcheck
+
+    return [Checked(f.name, found) for f, (_, _, found) in zip(files, bulkcheck.load_files(files))]
 
 
-def validate_store(store: Store) -> list[Checked]:
-    out = []
-    for pid in store.plan_ids():
-        for name, reader in (("plan.yaml", store.plan), ("proposed.yaml", store.proposal)):
-            try:
-                doc = reader(pid)
-                if doc is not None:
-                    check_plan(doc, f"plans/{pid}/{name}")
-                    if doc.get("id") != pid:
-                        raise InvalidPlan("", messages=[f"plans/{pid}/{name}: its id is {doc.get('id')}, "
-                                                        f"not {pid}"])
-                    out.append(Checked(f"plans/{pid}/{name}", []))
-            except EhcpError as e:
-                out.append(Checked(f"plans/{pid}/{name}", e.messages or [e.message]))
-    return out
+def validate_store(store: Store, jobs: int | None = None) -> list[Checked]:
+    """Every committed plan and proposal, checked as `validate FILE` checks a file. Results are reused for files
+    unchanged since they were last checked, and the rest are checked in parallel (bulkcheck explains why)."""
+    from ehcp_docs import bulkcheck, index
+
+    head = store.git.head()
+    if head is None:
+        return []
+    todo = bulkcheck.targets(store.git.blob_ids(head, "plans/"))
+    keys = [bulkcheck.cache_key(path, blob) for path, blob in todo]
+    use_index = index.enabled()
+    known = index.checked_get(store, keys) if use_index else {}
+    missing = [i for i, key in enumerate(keys) if key not in known]
+
+    def blobs() -> Iterator[tuple[str, bytes]]:
+        for i in missing:
+            path, blob = todo[i]
+            data = store.git.read_blob(blob)
+            if data is None:
+                raise StoreError(f"{path} cannot be read from the store", hint="Run `ehcp doctor`.")
+            yield path, data
+
+    fresh = dict(zip((keys[i] for i in missing), bulkcheck.check_all(blobs(), len(missing), jobs)))
+    if use_index:
+        index.checked_put(store, fresh, keep=set(keys))
+    return [Checked(path, fresh[key] if key in fresh else known[key]) for (path, _), key in zip(todo, keys)]
 
 
 def correct_plan(store: Store, pid: str, text: str, when: str, seen_commit: str | None,
@@ -110,5 +118,5 @@ def correct_plan(store: Store, pid: str, text: str, when: str, seen_commit: str 
 
 
 def latest_commit(store: Store, pid: str) -> str | None:
-    log = store.git.log(f"plans/{pid}", max_count=1)
+    log = store.plan_history(pid, max_count=1)
     return log[0].commit if log else None

@@ -123,7 +123,7 @@ class Transaction:
         """Optimistic concurrency: refuse if the plan's folder changed since the caller read it."""
         if seen_commit is None:
             return
-        latest = self.store.git.log(self.store.plan_path(pid), max_count=1)
+        latest = self.store.plan_history(pid, max_count=1)
         if latest and latest[0].commit != seen_commit:
             c = latest[0]
             raise Conflict(f"plan {pid} changed since you opened it (commit {c.commit[:10]} by {c.author}, "
@@ -172,6 +172,19 @@ class Store:
     # ---- paths ---------------------------------------------------------------------------------------------
     def plan_path(self, pid: str) -> str:
         return f"plans/{check_id(pid)}"
+
+    def plan_history(self, pid: str, max_count: int | None = None) -> list[gitstore.CommitInfo]:
+        """The commits that changed the plan's folder, newest first. Read from the index when it can answer: a
+        path-limited `git log` tests every commit in the store (26 s at 20,000 plans x 5 years); otherwise git's
+        own answer, which is always the same list (tests/test_index.py)."""
+        path = self.plan_path(pid)
+        from ehcp_docs import index
+
+        if index.enabled():
+            found = index.plan_log(self, pid, max_count=max_count)
+            if found is not None:
+                return found
+        return self.git.log(path, max_count=max_count)
 
     def check_inside(self, relpath: str) -> None:
         p = Path(relpath)
@@ -255,10 +268,9 @@ class Store:
         return self._load(self._blob(blob), f"plan {pid}")
 
     def _blob(self, sha: str) -> bytes:
-        try:
-            _, _, _, data = self.git.git.get_object_data(sha)
-        except Exception:
-            raise StoreError(f"a plan version ({sha[:10]}) is missing from the store", hint="Run `ehcp doctor`.")
+        data = self.git.read_blob(sha) if isinstance(sha, str) else None
+        if data is None:
+            raise StoreError(f"a plan version ({str(sha)[:10]}) is missing from the store", hint="Run `ehcp doctor`.")
         return data
 
     # ---- writing -------------------------------------------------------------------------------------------

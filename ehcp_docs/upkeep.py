@@ -53,9 +53,14 @@ def doctor(store: Store, repair: bool = True) -> Report:
 
 
 def maintenance(store: Store) -> list[str]:
-    """Commit-graph with changed-path Bloom filters keeps `ehcp log` fast as history grows."""
+    """Commit-graph with changed-path Bloom filters, packed refs and the index of each plan's commits keep
+    `ehcp log` and `git log` fast as history grows; run after a bulk import or by a nightly job."""
     store.git.write_commit_graph()
     done = ["commit-graph with changed-path Bloom filters written"]
     store.git.git.pack_refs("--all")
     done.append("references packed")
+    from ehcp_docs import index
+
+    if index.enabled() and index.warm_log(store):
+        done.append("index of each plan's commits brought up to date")
     return done

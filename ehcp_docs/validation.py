@@ -8,17 +8,16 @@ import json
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError
-from referencing import Registry
-from referencing.exceptions import NoSuchResource
+from typing import TYPE_CHECKING, Any
 
 from ehcp_docs import plan as planmod
 from ehcp_docs.errors import InvalidPlan
 from ehcp_docs.fileio import printable
 from ehcp_docs.resources import schema_path
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_ERRORS = 100  # schema errors reported per file (the CLI prints at most 200 lines)
@@ -27,6 +26,8 @@ MAX_NAMES = 12  # unknown field names listed in one message
 
 def _no_remote(uri: str) -> Any:
     """Refuses to fetch any $ref over the network: schemas are local files only."""
+    from referencing.exceptions import NoSuchResource
+
     raise NoSuchResource(ref=uri)
 
 
@@ -44,6 +45,8 @@ def _ecma_pattern(pattern: str) -> re.Pattern:
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: dict) -> Any:
     if validator.is_type(instance, "string") and not _ecma_pattern(pattern).search(instance):
+        from jsonschema.exceptions import ValidationError
+
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
@@ -55,18 +58,23 @@ def _unique_items(validator: Any, unique: bool, instance: Any, schema: dict) -> 
         for item in instance:
             key = json.dumps(item, sort_keys=True, default=str)
             if key in seen:
+                from jsonschema.exceptions import ValidationError
+
                 yield ValidationError("has non-unique elements")
                 return
             seen.add(key)
 
 
-_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern, "uniqueItems": _unique_items})
-
-
 @cache
 def validator(name: str = "plan.schema.json") -> Draft202012Validator:
-    return _Validator(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER,
-                      registry=Registry(retrieve=_no_remote))
+    """Built once per process. jsonschema is imported here, not at the top: it costs 70 ms, and most commands
+    (`diff`, `show`, `log`, `due`) read committed plans without checking them."""
+    from jsonschema import Draft202012Validator, validators
+    from referencing import Registry
+
+    extended = validators.extend(Draft202012Validator, {"pattern": _pattern, "uniqueItems": _unique_items})
+    return extended(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER,
+                    registry=Registry(retrieve=_no_remote))
 
 
 def subschema(schema: dict, path: list[Any]) -> dict | None:

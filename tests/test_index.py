@@ -375,6 +375,37 @@ def test_plan_log_equals_git_log(synthetic: Path, tmp_path: Path, ehcp_at):
     assert all_logs_equal(path) == 40
 
 
+def test_ehcp_log_reads_the_index_and_equals_git_log(synthetic: Path, tmp_path: Path, ehcp_at):
+    """`ehcp log` (and `ehcp maintenance`, which builds the index ahead) answer as a path-limited git log does,
+    including a plain git commit made after the index was built."""
+    path = tmp_path / "copy"
+    git(tmp_path, "clone", "-q", str(synthetic), str(path))
+    run = ehcp_at(path)
+    done = run("maintenance")
+    assert done.exit_code == 0 and "index of each plan's commits brought up to date" in done.output
+    db = sqlite3.connect(path / ".git" / index.DIRNAME / index.FILENAME)
+    try:
+        head = git(path, "rev-parse", "HEAD").strip()
+        assert db.execute("SELECT value FROM meta WHERE key='log_head'").fetchone()[0] == head
+    finally:
+        db.close()
+    hand_commit(path, "plans/EHCP-00007/plan.yaml", lambda t: t + "\n")
+
+    def expected(pid: str) -> list[dict]:
+        store = Store.open(str(path))
+        try:
+            return [{"commit": c.commit, "date": c.date, "event": ",".join(c.events), "author": c.author,
+                     "summary": c.subject} for c in store.git.log(store.plan_path(pid))]
+        finally:
+            store.close()
+
+    for pid in ("EHCP-00007", "EHCP-00008"):
+        got = run("log", pid, "--json")
+        assert got.exit_code == 0
+        assert json.loads(got.stdout) == expected(pid)
+    assert json.loads(run("log", "EHCP-00007", "--json").stdout)[0]["summary"] == "hand edit"
+
+
 @pytest.fixture
 def ehcp_at():
     from click.testing import CliRunner

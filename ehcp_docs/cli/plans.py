@@ -109,7 +109,7 @@ def log(ctx: click.Context, plan_id: str, as_json: bool) -> None:
         if not store.has_plan(plan_id):
             store.plan(plan_id)  # raises the not-found message
         rows = [{"commit": c.commit, "date": c.date, "event": ",".join(c.events), "author": c.author,
-                 "summary": c.subject} for c in store.git.log(store.plan_path(plan_id))]
+                 "summary": c.subject} for c in store.plan_history(plan_id)]
     if as_json:
         output.as_json(rows)
         return
