@@ -206,6 +206,11 @@ class GitStore:
         out = proc.stdout.decode("utf-8", "replace")
         return out[:-1] if out.endswith("\n") else out
 
+    def popen(self, *args: str) -> subprocess.Popen:
+        """One git command whose output is read as a stream (a whole history); the caller waits for it."""
+        return subprocess.Popen(["git", *_c_options(), *args], cwd=self.root, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, env={**os.environ, **_ENV})
+
     def close(self) -> None:
         self.cat.close()
         if self._repo is not None:

@@ -664,8 +664,8 @@ def _is_ancestor(store: Any, old: str, new: str) -> bool:
 def _walk(store: Any, rng: str) -> Iterator[tuple[str, list[str] | None]]:
     """(commit, plans named in its EHCP-Plan trailers, or None when it names none or was not made by ehcp) for
     every commit in the range, newest first. Raises _Merge at a merge commit."""
-    proc = store.git.git.log(f"--format={LOG_FORMAT}", "--end-of-options", rng, as_process=True)
-    stream = proc.proc.stdout
+    proc = store.git.popen("log", f"--format={LOG_FORMAT}", "--end-of-options", rng)
+    stream = proc.stdout
     buf = b""
     try:
         while True:
@@ -688,22 +688,17 @@ def _walk(store: Any, rng: str) -> Iterator[tuple[str, list[str] | None]]:
     finally:
         stream.close()
         try:
-            proc.proc.kill()
+            proc.kill()
         except Exception:  # noqa: BLE001 - already finished
             pass
-        proc.proc.wait()
+        proc.wait()
 
 
 def _changed_plans(store: Any, shas: list[str]) -> dict[str, set[str]]:
     """git's own list of plan folders each commit changed (one `git diff-tree --stdin` for all of them)."""
-    import tempfile
-
     out: dict[str, set[str]] = {sha: set() for sha in shas}
-    with tempfile.TemporaryFile() as fh:
-        fh.write("".join(f"{sha}\n" for sha in shas).encode())
-        fh.seek(0)
-        text = store.git.git.execute(["git", *_safe_options(), "diff-tree", "--stdin", "-r", "--root",
-                                      "--name-only", "-z", "--", "plans/"], istream=fh)
+    text = store.git.run("diff-tree", "--stdin", "-r", "--root", "--name-only", "-z", "--", "plans/",
+                         stdin="".join(f"{sha}\n" for sha in shas).encode())
     current = None
     for item in text.split("\0"):
         item = item.strip("\n")
@@ -715,12 +710,6 @@ def _changed_plans(store: Any, shas: list[str]) -> dict[str, set[str]]:
             if len(parts) >= 2 and ID_PATTERN.match(parts[1]):
                 current.add(parts[1])
     return out
-
-
-def _safe_options() -> list[str]:
-    from ehcp_docs.gitstore import SAFE_OPTIONS
-
-    return [x for opt in SAFE_OPTIONS for x in ("-c", opt)]
 
 
 def _commit_infos(store: Any, shas: list[str]) -> list:

@@ -167,3 +167,37 @@ def test_store_found_by_env_and_upward_search(store_path: Path, monkeypatch: pyt
     s = Store.open()
     assert s.root == store_path.resolve()
     s.close()
+
+
+# ---- reading through one persistent cat-file, without GitPython ------------------------------------------------
+def test_head_follows_commits_made_meanwhile_by_plain_git(store: Store, store_path: Path):
+    intake.add_plans(store, [FIXTURES / "minimal_plan.yaml"])
+    before = store.git.head()
+    assert store.read_file("plans/TEST-0001/plan.yaml") is not None  # the cat-file process is running now
+    (store_path / "notes.txt").write_text("a note")
+    git(store_path, "add", "notes.txt")
+    git(store_path, "commit", "-q", "-m", "plain git")
+    assert store.git.head() == head(store_path) != before
+    assert store.read_file("notes.txt") == b"a note"
+
+
+def test_object_names_that_would_break_the_protocol_are_refused(store: Store):
+    intake.add_plans(store, [FIXTURES / "minimal_plan.yaml"])
+    rev = store.git.head()
+    assert store.git.read(rev, "plans/TEST-0001/plan.yaml\nHEAD") is None
+    assert store.git.read(rev, "plans/no-such/plan.yaml") is None
+    assert store.git.read_blob("HEAD") is None  # only ids
+    assert store.git.read(rev, "plans/TEST-0001/plan.yaml").startswith(b"id: TEST-0001")
+    with pytest.raises(StoreError, match="a plan version"):
+        store.plan_version("TEST-0001", "0" * 40)
+
+
+def test_reading_commands_do_not_load_gitpython(store: Store, store_path: Path):
+    """GitPython costs 60 ms of start-up; show, diff, log, deadlines and render only read."""
+    intake.add_plans(store, [FIXTURES / "minimal_plan.yaml"])
+    code = ("import sys; from ehcp_docs.store import Store; s = Store.open(sys.argv[1]); "
+            "s.plan('TEST-0001'); s.events('TEST-0001'); s.plan_history('TEST-0001'); s.plan_ids(); "
+            "s.close(); print('git' in sys.modules)")
+    out = subprocess.run([os.sys.executable, "-c", code, str(store_path)], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
