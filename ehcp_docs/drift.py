@@ -20,6 +20,11 @@ STEP_WORDS = {
     "reassessment_decision": "re-assessment decisions later than 15 days",
     "reassessment_final_plan": "re-assessment plans later than 14 weeks",
     "concern_response": "concerns answered late", "personal_budget_decision": "personal budget decisions late",
+    "early_review_decision": "early review requests decided late",
+    "interim_review": "under-5 interim reviews later than the guidance",
+    "meeting_recommended": "review meetings held later than recommended",
+    "representations": "family's 15 days for representations passed",
+    "appeal": "appeal deadlines passed",
 }
 
 

@@ -169,3 +169,15 @@ def test_recording_a_step_removes_it_from_overdue(meeting, later):
     events.append(ev(2, "review-report", today.isoformat()))
     after = {o["step"] for o in ts.deadlines(p, events, today).as_json()["overdue"]}
     assert "review_report" not in after
+
+
+def test_every_rule_has_words_for_the_drift_summary():
+    """`ehcp overdue` summarises by step in plain English: no rule may show up as its internal name."""
+    import re
+
+    from ehcp_docs import drift, rulebook
+
+    names = set(re.findall(r'_r\("([a-z_0-9]+)"', open(rulebook.__file__, encoding="utf-8").read()))
+    assert len(names) > 15
+    assert names <= set(drift.STEP_WORDS)
+    assert all(" " in words for words in drift.STEP_WORDS.values())

@@ -106,3 +106,15 @@ def test_python_m_runs_the_cli():
 
     p = subprocess.run([sys.executable, "-m", "ehcp_docs", "--help"], capture_output=True, text=True)
     assert p.returncode == 0 and "Usage: ehcp" in p.stdout
+
+
+def test_adding_many_plans_names_the_first_few(ehcp, tmp_path: Path):
+    files = []
+    for i in range(1, 15):
+        f = tmp_path / f"TEST-{i:04d}.yaml"
+        f.write_text(PLAN.read_text(encoding="utf-8").replace("id: TEST-0001", f"id: TEST-{i:04d}"), encoding="utf-8")
+        files.append(f)
+    r = ehcp("add", *files)
+    assert r.exit_code == 0
+    assert r.stderr.startswith("Added 14 plans: TEST-0001, TEST-0002, TEST-0003, TEST-0004, TEST-0005, TEST-0006, "
+                               "TEST-0007, TEST-0008, TEST-0009, TEST-0010 and 4 more (commit ")

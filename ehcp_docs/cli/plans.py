@@ -30,7 +30,10 @@ def add(ctx: click.Context, files: tuple[Path, ...]) -> None:
     """Add new plans from FILES (YAML or JSON) in one commit. Nothing is added unless every file is valid."""
     with open_store(ctx) as store:
         added = intake.add_plans(store, list(files))
-    output.info(f"Added {len(added.plans)} plan{'s' if len(added.plans) != 1 else ''}: {', '.join(added.plans)}"
+    ids = added.plans
+    # a whole LA's import is thousands of plans: name the first few, not a line of 200,000 characters
+    named = ", ".join(ids) if len(ids) <= 12 else f"{', '.join(ids[:10])} and {len(ids) - 10:,} more"
+    output.info(f"Added {len(ids):,} plan{'s' if len(ids) != 1 else ''}: {named}"
                 + (f" (commit {added.commit[:10]})" if added.commit else ""))
 
 
