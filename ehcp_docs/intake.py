@@ -18,7 +18,8 @@ class Added:
 
 
 def read_plans(files: list[Path]) -> list[tuple[dict, bytes, str]]:
-    """Loads and validates every file, collecting every problem before refusing any of them."""
+    """Loads and validates every file, collecting every problem before refusing any of them. Returns, for each
+    file, the plan's id and issue date ({"id", "issued"}), the bytes to store, and the file's name."""
     from ehcp_docs import bulkcheck
 
     loaded, problems = [], []

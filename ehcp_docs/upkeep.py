@@ -8,11 +8,15 @@ from ehcp_docs import intake, permissions
 from ehcp_docs.store import Store
 
 
+LOOSE_ADVICE = 10_000  # loose objects (about 3 commands' worth per plan for 1,000 plans) before doctor advises
+
+
 @dataclass
 class Report:
     repaired: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)
 
 
 def doctor(store: Store, repair: bool = True) -> Report:
@@ -42,6 +46,10 @@ def doctor(store: Store, repair: bool = True) -> Report:
     if dirty:
         report.problems.append(f"{len(dirty)} file(s) under plans/ have changes that are not committed "
                                f"(for example {dirty[0]}): commit them with git or discard them")
+    unpacked = store.git.loose_objects()
+    if unpacked >= LOOSE_ADVICE:
+        report.advice.append(f"{unpacked:,} git objects are stored one file each, which slows every command: "
+                             "run `ehcp maintenance` (nightly on a busy store)")
     loose = permissions.looser_than_private(store.root)
     if loose and repair:
         for rel in loose:
@@ -53,10 +61,14 @@ def doctor(store: Store, repair: bool = True) -> Report:
 
 
 def maintenance(store: Store) -> list[str]:
-    """Commit-graph with changed-path Bloom filters, packed refs and the index of each plan's commits keep
-    `ehcp log` and `git log` fast as history grows; run after a bulk import or by a nightly job."""
+    """Packed objects, a commit-graph with changed-path Bloom filters, packed refs and the index of each plan's
+    commits keep every command fast as history grows; run after a bulk import or by a nightly job. ehcp turns
+    git's automatic gc off (a gc started by git in the background must never run beside a command holding the
+    store lock), so without this every commit leaves its objects as separate files."""
+    packed = store.git.pack_loose()
+    done = [f"{packed:,} objects packed"] if packed else ["no loose objects to pack"]
     store.git.write_commit_graph()
-    done = ["commit-graph with changed-path Bloom filters written"]
+    done.append("commit-graph with changed-path Bloom filters written")
     store.git.git.pack_refs("--all")
     done.append("references packed")
     from ehcp_docs import index

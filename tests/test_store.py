@@ -201,3 +201,44 @@ def test_reading_commands_do_not_load_gitpython(store: Store, store_path: Path):
     out = subprocess.run([os.sys.executable, "-c", code, str(store_path)], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("warm_up_file_exists", [False, True])
+def test_a_prewarmed_reader_answers_the_right_questions(store_path: Path, warm_up_file_exists: bool):
+    """The CLI starts git reading before the store is opened; its answer to the warm-up question must be
+    consumed, even when a file of that name exists, so every later answer belongs to its own question."""
+    from ehcp_docs import gitstore
+
+    s = Store.open(str(store_path))
+    intake.add_plans(s, [FIXTURES / "minimal_plan.yaml"])
+    s.close()
+    if warm_up_file_exists:
+        (store_path / "plans" / ".ehcp-warm-up").write_text("x" * 5000)
+        git(store_path, "add", "plans/.ehcp-warm-up")
+        git(store_path, "commit", "-q", "-m", "a file named like the warm-up question")
+    gitstore.prewarm(store_path)
+    assert os.path.realpath(store_path) in gitstore._PREWARMED
+    s = Store.open(str(store_path))
+    try:
+        assert os.path.realpath(store_path) not in gitstore._PREWARMED  # adopted
+        assert s.git.head() == head(store_path)
+        assert s.plan("TEST-0001")["id"] == "TEST-0001"
+        assert s.read_file("plans/TEST-0001/events.jsonl").startswith(b"{")
+    finally:
+        s.close()
+
+
+def test_a_commit_holds_only_its_own_files_even_beside_changes_staged_by_hand(store: Store, store_path: Path):
+    (store_path / "notes.txt").write_text("staged by hand, not for ehcp to commit")
+    git(store_path, "add", "notes.txt")
+    intake.add_plans(store, [FIXTURES / "minimal_plan.yaml"])
+    changed = git(store_path, "show", "--name-only", "--format=", "HEAD").split()
+    assert changed == ["plans/TEST-0001/events.jsonl", "plans/TEST-0001/plan.yaml"]
+    assert git(store_path, "diff", "--cached", "--name-only").split() == ["notes.txt"]  # still staged
+
+
+def test_a_commit_with_nothing_else_staged_holds_exactly_its_files(store: Store, store_path: Path):
+    intake.add_plans(store, [FIXTURES / "minimal_plan.yaml"])
+    changed = git(store_path, "show", "--name-only", "--format=", "HEAD").split()
+    assert changed == ["plans/TEST-0001/events.jsonl", "plans/TEST-0001/plan.yaml"]
+    assert git(store_path, "status", "--porcelain").strip() == ""

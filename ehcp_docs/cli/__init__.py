@@ -39,7 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "budget": ("ehcp_docs.cli.live:budget", "Personal budget requests and decisions."),
     "template": ("ehcp_docs.cli.templates:template", "The LA's own copies of the document templates."),
     "doctor": ("ehcp_docs.cli.admin:doctor", "Check and repair the store."),
-    "maintenance": ("ehcp_docs.cli.admin:maintenance", "Keep the store fast (commit-graph, gc)."),
+    "maintenance": ("ehcp_docs.cli.admin:maintenance", "Keep the store fast (pack objects, commit-graph, index)."),
     "export": ("ehcp_docs.cli.admin:export", "Export a plan, optionally redacted."),
     "sync": ("ehcp_docs.cli.admin:sync", "Share the store with the team (pull --rebase, push)."),
     "purge": ("ehcp_docs.cli.admin:purge", "Remove a plan and its history after retention."),
@@ -64,6 +64,7 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         """The one place an EhcpError becomes a message and an exit code (also under CliRunner)."""
+        _prewarm(ctx)
         try:
             return super().invoke(ctx)
         except EhcpError as e:
@@ -75,6 +76,20 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(n, COMMANDS[n][1]) for n in self.list_commands(ctx)])
+
+
+def _prewarm(ctx: click.Context) -> None:
+    """Lets git start reading the store on the other core while the command's modules are imported."""
+    import os
+
+    path = ctx.params.get("store_path") or os.environ.get("EHCP_STORE")
+    words = [*getattr(ctx, "_protected_args", []), *ctx.args]  # click 8.2 keeps the command name apart
+    if path and words and words[0] in COMMANDS and words[0] not in ("init", "add"):
+        from pathlib import Path
+
+        from ehcp_docs import gitstore
+
+        gitstore.prewarm(Path(path))
 
 
 _AUTHOR = re.compile(r"^\s*([^<>]+?)\s*<([^<>\s]+@[^<>\s]+)>\s*$")

@@ -18,12 +18,15 @@ def doctor(ctx: click.Context, no_repair: bool, as_json: bool) -> None:
     with open_store(ctx) as store:
         report = upkeep.doctor(store, repair=not no_repair)
     if as_json:
-        output.as_json({"repaired": report.repaired, "problems": report.problems, "checked": report.checked})
+        output.as_json({"repaired": report.repaired, "problems": report.problems, "checked": report.checked,
+                        "advice": report.advice})
     else:
         for r in report.repaired:
             output.data(f"repaired: {r}")
         for p in report.problems:
             output.data(f"problem: {p}")
+        for a in report.advice:
+            output.data(f"advice: {a}")
         output.info(f"Checked: {', '.join(report.checked)}. {len(report.problems)} problem(s), "
                     f"{len(report.repaired)} repair(s).")
     if report.problems:
@@ -33,7 +36,7 @@ def doctor(ctx: click.Context, no_repair: bool, as_json: bool) -> None:
 @click.command()
 @click.pass_context
 def maintenance(ctx: click.Context) -> None:
-    """Keep a large store fast: refresh the commit-graph and pack references."""
+    """Keep a large store fast: pack new objects, refresh the commit-graph, pack references, build the index."""
     with open_store(ctx) as store:
         for line in upkeep.maintenance(store):
             output.info(line)
