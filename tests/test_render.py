@@ -503,3 +503,15 @@ def test_pdf_failure_is_reported(tmp_path, monkeypatch):
     docx.write_bytes(b"x")
     with pytest.raises(RenderError, match="did not produce a PDF"):
         render.to_pdf(docx, tmp_path / "out")
+
+
+def test_the_quick_read_back_gives_the_same_text_as_python_docx(rendered):
+    """render_document proves the expected text is in what it saved with saved_text (zip + lxml); it must
+    read exactly what python-docx reads, for every bundled template and for a rendered plan."""
+    _, path = rendered
+    docs = [path.read_bytes()] + [p.read_bytes() for p in sorted((Path(render.__file__).parents[2] /
+                                                                    "templates").glob("*.docx"))]
+    assert len(docs) > 10
+    for data in docs:
+        assert render.saved_text(data) == render.docx_text(data)
+    assert f"Section F: {SECTION_TITLES['F']}" in render.saved_text(docs[0])

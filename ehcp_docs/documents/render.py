@@ -481,6 +481,35 @@ def docx_text(path: Path | bytes) -> str:
     return "\n".join(lines)
 
 
+_CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def saved_text(data: bytes) -> str:
+    """docx_text of a document just saved, read from its zip with lxml alone: the same text (a test compares
+    them on every template), in 1 ms instead of the 8 ms python-docx takes to load every part. Every render
+    reads its result back this way before writing it."""
+    import posixpath
+    import zipfile
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        types = etree.fromstring(z.read("[Content_Types].xml"), parser)
+        main = next((o.get("PartName", "").lstrip("/") for o in types.iter(f"{_CT_NS}Override")
+                     if o.get("ContentType", "").endswith(".document.main+xml")), "word/document.xml")
+        lines = [_para_text(p) for p in etree.fromstring(z.read(main), parser).iter(qn("w:p"))]
+        folder, name = posixpath.split(main)
+        rels_name = posixpath.join(folder, "_rels", f"{name}.rels")
+        if rels_name in z.namelist():
+            for rel in etree.fromstring(z.read(rels_name), parser).iter(f"{_REL_NS}Relationship"):
+                if rel.get("Type") in (RT.HEADER, RT.FOOTER) and rel.get("TargetMode") != "External":
+                    target = rel.get("Target", "")
+                    part = target.lstrip("/") if target.startswith("/") else \
+                        posixpath.normpath(posixpath.join(folder, target))
+                    lines += [_para_text(p) for p in etree.fromstring(z.read(part), parser).iter(qn("w:p"))]
+    return "\n".join(lines)
+
+
 _T, _TAB, _BR, _CR, _R = (qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:r"))
 
 
@@ -500,7 +529,7 @@ def check_expected(doc: Path | bytes, expect: Iterable[str], name: str = "docume
     wanted = [s for s in wanted if s]
     if not wanted:
         return
-    text = docx_text(doc)
+    text = saved_text(doc) if isinstance(doc, bytes) else docx_text(doc)
     missing = [s for s in wanted if s not in text]
     if missing:
         raise RenderError(f"template {name}: {len(missing)} passage{'s' if len(missing) > 1 else ''} of the "
