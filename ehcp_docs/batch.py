@@ -1,16 +1,26 @@
-"""Many documents at once (a term's letters, every plan): rendered in a process pool, one store handle per
-worker process (GitPython is not thread-safe), a failure in one document reported without stopping the rest."""
+"""Many documents at once (a term's letters, every plan, the termly lists of every setting): each job runs in a
+process pool, with one store handle per worker process (GitPython is not thread-safe), and a failure in one job is
+reported by name without stopping the rest.
+
+A job is `(name, work, args)`: `work(store, *args)` returns the files it made. `work` must be a module-level
+function, so it can be sent to a worker process; `name` is what a caseworker reads when it fails (a plan id, a
+setting's name)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ehcp_docs.errors import EhcpError
 
 _STORE = None
+
+Work = Callable[..., list[Path]]
+Job = tuple[str, Work, tuple]
+Tick = Callable[[str, bool], None]
 
 
 @dataclass
@@ -28,43 +38,55 @@ def _worker_store(root: str):  # type: ignore[no-untyped-def]
     return _STORE
 
 
-def render_one(root: str, pid: str, kind: str, folder: str, layout: str = "classic") -> tuple[str, list[str], str]:
-    """Runs in a worker: returns (plan id, files made, error message or "")."""
-    from ehcp_docs import letters
-
+def run_one(root: str, name: str, work: Work, args: tuple) -> tuple[str, list[str], str]:
+    """Runs in a worker: returns (name, files made, error message or "")."""
     try:
-        store = _worker_store(root)
-        if kind == "plan":
-            made = [letters.render_plan(store, pid, Path(folder), layout=layout)]
-        else:
-            made = letters.produce(store, pid, kind, Path(folder))
-        return pid, [str(p) for p in made], ""
+        made = work(_worker_store(root), *args)
+        return name, [str(p) for p in made], ""
     except EhcpError as e:
-        return pid, [], e.message
+        return name, [], e.message
+    except OSError as e:  # a full disk, a folder that cannot be written, a file open elsewhere
+        target = e.filename2 or e.filename  # os.replace names the temporary file first, the document second
+        where = f" {Path(os.fsdecode(target)).name}" if target else ""
+        return name, [], f"could not write{where}: {e.strerror or type(e).__name__}"
     except Exception as e:  # noqa: BLE001 - one broken document must not stop the batch
-        return pid, [], f"unexpected error: {type(e).__name__}: {str(e)[:200]}"
+        return name, [], f"unexpected error: {type(e).__name__}: {str(e)[:200]}"
 
 
-def render_many(root: Path, ids: list[str], kind: str, folder: Path, *, jobs: int | None = None,
-                layout: str = "classic", tick: Callable[[str, bool], None] | None = None) -> BatchResult:
+def run_many(root: Path, jobs: Sequence[Job], *, workers: int | None = None, tick: Tick | None = None) -> BatchResult:
+    """Every job, in `workers` processes (default one per core; 1 runs them here, in order)."""
     result = BatchResult()
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(ids) or 1))
-    if jobs == 1:
-        outcomes = (render_one(str(root), pid, kind, str(folder), layout) for pid in ids)
-        for pid, made, err in outcomes:
-            _collect(result, pid, made, err, tick)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    if workers == 1:
+        for name, work, args in jobs:
+            _collect(result, *run_one(str(root), name, work, args), tick)
         return result
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(render_one, str(root), pid, kind, str(folder), layout) for pid in ids]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(run_one, str(root), name, work, args) for name, work, args in jobs]
         for fut in as_completed(futures):
             _collect(result, *fut.result(), tick)
     return result
 
 
-def _collect(result: BatchResult, pid: str, made: list[str], err: str,
-             tick: Callable[[str, bool], None] | None) -> None:
+def plan_document(store: Any, pid: str, kind: str, folder: str, layout: str = "classic") -> list[Path]:
+    """One plan's document of one kind (the plan itself, or one of its letters)."""
+    from ehcp_docs import letters
+
+    if kind == "plan":
+        return [letters.render_plan(store, pid, Path(folder), layout=layout)]
+    return letters.produce(store, pid, kind, Path(folder))
+
+
+def render_many(root: Path, ids: list[str], kind: str, folder: Path, *, jobs: int | None = None,
+                layout: str = "classic", tick: Tick | None = None) -> BatchResult:
+    """The same document for many plans (`ehcp render --all`)."""
+    work = [(pid, plan_document, (pid, kind, str(folder), layout)) for pid in ids]
+    return run_many(root, work, workers=jobs, tick=tick)
+
+
+def _collect(result: BatchResult, name: str, made: list[str], err: str, tick: Tick | None) -> None:
     if err:
-        result.failed.append((pid, err))
+        result.failed.append((name, err))
     result.made += [Path(p) for p in made]
     if tick:
-        tick(pid, not err)
+        tick(name, not err)

@@ -1,36 +1,61 @@
 """Writes the termly lists: per setting an XLSX and a covering letter to the head teacher, and whole-term XLSX
-lists for health (ICB) and social care."""
+lists for health (ICB) and social care. A large LA sends hundreds of settings' lists in one go, so each setting is
+one batch job (ehcp_docs.batch): they are written in parallel, and one that fails is named without stopping the
+others."""
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-from ehcp_docs import termlists
+from ehcp_docs import batch, termlists
 from ehcp_docs.documents import render
 from ehcp_docs.documents.plan_context import long_date
 from ehcp_docs.drift import DueRow
 from ehcp_docs.schoolyear import Term
 from ehcp_docs.store import Store
 
+HEALTH = "the health (ICB) list"
+SOCIAL_CARE = "the social care list"
 
-def write_lists(store: Store, term: Term, rows: list[DueRow], folder: Path, today: date) -> list[Path]:
-    made: list[Path] = []
+
+def list_jobs(term: Term, rows: list[DueRow], folder: Path, today: date) -> list[batch.Job]:
+    """One job per setting, then the health and social care lists (CoP 9.170-9.172)."""
+    jobs: list[batch.Job] = [(setting, setting_list, (term, setting, group, str(folder), today))
+                             for setting, group in termlists.group_by_setting(rows).items()]
+    jobs.append((HEALTH, whole_term_list, (rows, str(folder / "health-icb.xlsx"), f"Health: reviews {term.name}")))
+    jobs.append((SOCIAL_CARE, whole_term_list, (rows, str(folder / "social-care.xlsx"),
+                                                f"Social care: reviews {term.name}")))
+    return jobs
+
+
+def write_lists(root: Path, term: Term, rows: list[DueRow], folder: Path, today: date, *,
+                jobs: int | None = None, tick: batch.Tick | None = None) -> batch.BatchResult:
+    """Every list of the term, for the store at `root` (each worker process opens it for itself)."""
+    result = batch.run_many(root, list_jobs(term, rows, folder, today), workers=jobs, tick=tick)
+    result.made.sort()
+    return result
+
+
+def setting_list(store: Store, term: Term, setting: str, group: list[DueRow], folder: str,
+                 today: date) -> list[Path]:
+    """One setting's XLSX list and the covering letter to its head teacher."""
+    slug = termlists.slug(setting)
+    where = Path(folder)
+    sheet = termlists.write_xlsx(group, where / f"setting-{slug}.xlsx", f"{setting}: reviews {term.name}")
     la = store.config.la
-    for setting, group in termlists.group_by_setting(rows).items():
-        slug = termlists.slug(setting)
-        made.append(termlists.write_xlsx(group, folder / f"setting-{slug}.xlsx", f"{setting}: reviews {term.name}"))
-        ctx = {"la": la, "caseworker": store.config.caseworker, "letter_date": long_date(today.isoformat()),
-               "reference": f"Termly list {term.name}", "addressee": {"name": f"The head teacher, {setting}",
-                                                                     "address": ""},
-               "term_name": term.season + " " + term.name.split("-")[1],
-               "rows": [{"plan": r.plan, "name": r.name, "review_due": long_date(r.review_due.isoformat()),
-                         "meeting_by": long_date(r.meeting_recommended_by.isoformat()),
-                         "focus": termlists.focus_text(r.focus) + (" (OVERDUE)" if r.overdue else "")}
-                        for r in group]}
-        out = folder / f"setting-{slug}-letter.docx"
-        made.append(render.render_document(render.find_template("termly-list-letter", store.root), ctx, out,
-                                           title=f"Termly review list {term.name}", author=la["name"],
-                                           expect=[r.plan for r in group]))
-    made.append(termlists.write_xlsx(rows, folder / "health-icb.xlsx", f"Health: reviews {term.name}"))
-    made.append(termlists.write_xlsx(rows, folder / "social-care.xlsx", f"Social care: reviews {term.name}"))
-    return made
+    ctx = {"la": la, "caseworker": store.config.caseworker, "letter_date": long_date(today.isoformat()),
+           "reference": f"Termly list {term.name}", "addressee": {"name": f"The head teacher, {setting}",
+                                                                 "address": ""},
+           "term_name": term.season + " " + term.name.split("-")[1],
+           "rows": [{"plan": r.plan, "name": r.name, "review_due": long_date(r.review_due.isoformat()),
+                     "meeting_by": long_date(r.meeting_recommended_by.isoformat()),
+                     "focus": termlists.focus_text(r.focus) + (" (OVERDUE)" if r.overdue else "")}
+                    for r in group]}
+    letter = render.render_document(render.find_template("termly-list-letter", store.root), ctx,
+                                    where / f"setting-{slug}-letter.docx", title=f"Termly review list {term.name}",
+                                    author=la["name"], expect=[r.plan for r in group])
+    return [sheet, letter]
+
+
+def whole_term_list(store: Store, rows: list[DueRow], path: str, title: str) -> list[Path]:
+    return [termlists.write_xlsx(rows, Path(path), title)]

@@ -1,4 +1,5 @@
 """Batch rendering: many documents in parallel, failures reported without stopping the others."""
+import re
 from pathlib import Path
 
 from conftest import PLANS
@@ -35,3 +36,55 @@ def test_due_in_term_limits_the_batch(ehcp, tmp_path: Path):
     assert f"for {len(rows)} of {len(rows)} plan(s)" in r.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted(row["plan"] for row in rows)
     assert ehcp("render").exit_code == 2
+
+
+# ---- the termly lists: one job per setting ---------------------------------------------------------------------
+def _lists(ehcp, out: Path, *extra: str):
+    return ehcp("lists", "--term", "spring-2027", "--today", "2026-11-28", "--out", out, *extra)
+
+
+def test_lists_in_parallel_equal_lists_one_at_a_time(ehcp, tmp_path: Path):
+    assert ehcp("add", *sorted(PLANS.glob("*.yaml"))).exit_code == 0
+    texts = []
+    for jobs in ("1", "2"):
+        r = _lists(ehcp, tmp_path / jobs, "--jobs", jobs)
+        assert r.exit_code == 0, r.stderr
+        assert "6 reviews in spring-2027; lists for 6 setting(s), health and social care. Send by" in r.stderr
+        folder = tmp_path / jobs / "lists-spring-2027"
+        names = sorted(p.name for p in folder.iterdir())
+        assert len([n for n in names if n.endswith("-letter.docx")]) == 6
+        assert {"health-icb.xlsx", "social-care.xlsx"} <= set(names)
+        texts.append({n: docx_text(folder / n) for n in names if n.endswith(".docx")})
+    assert texts[0] == texts[1]
+    # files are reported in name order whatever order the workers finished in
+    wrote = [line for line in r.stderr.splitlines() if line.startswith("Wrote ")]
+    assert wrote == sorted(wrote) and len(wrote) == 6 * 2 + 2
+
+
+def test_one_setting_that_fails_does_not_stop_the_other_lists(ehcp, tmp_path: Path):
+    assert ehcp("add", *sorted(PLANS.glob("*.yaml"))).exit_code == 0
+    folder = tmp_path / "lists-spring-2027"
+    blocked = folder / "setting-examplemouth-community-college-letter.docx"
+    blocked.mkdir(parents=True)  # something in the way of one letter (as a file open elsewhere would be)
+    r = _lists(ehcp, tmp_path, "--jobs", "2")
+    assert r.exit_code == 1
+    assert ("warning: Examplemouth Community College: could not write setting-examplemouth-community-college-"
+            "letter.docx: Is a directory") in r.stderr
+    assert ("6 reviews in spring-2027; lists for 5 of 6 setting(s), health and social care; 1 could not be "
+            "written (listed above).") in r.stderr
+    assert "Traceback" not in r.stderr
+    letters = [p for p in folder.glob("setting-*-letter.docx") if p.is_file()]
+    assert len(letters) == 5
+    listed = [re.findall(r"EHCP-\d{4}", docx_text(p)) for p in letters]
+    assert all(listed) and sorted(set(sum(listed, []))) == ["EHCP-0001", "EHCP-0002", "EHCP-0004", "EHCP-0005",
+                                                            "EHCP-0006"]  # all but EHCP-0003's college
+    assert (folder / "health-icb.xlsx").is_file() and (folder / "social-care.xlsx").is_file()
+
+
+def test_a_whole_term_list_that_fails_is_named(ehcp, tmp_path: Path):
+    assert ehcp("add", *sorted(PLANS.glob("*.yaml"))).exit_code == 0
+    (tmp_path / "lists-spring-2027" / "health-icb.xlsx").mkdir(parents=True)
+    r = _lists(ehcp, tmp_path, "--jobs", "1")
+    assert r.exit_code == 1
+    assert "warning: the health (ICB) list: could not write health-icb.xlsx: Is a directory" in r.stderr
+    assert ("lists for 6 setting(s) and social care; 1 could not be written (listed above)." in r.stderr)

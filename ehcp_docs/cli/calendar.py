@@ -11,7 +11,7 @@ import click
 from ehcp_docs import drift, schoolyear, termlists
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, json_option, open_store, out_option, plan_id_argument, today_option
-from ehcp_docs.errors import UsageError
+from ehcp_docs.errors import CHECK_FAILED, UsageError
 
 FOCUS = termlists.FOCUS_WORDS
 
@@ -113,10 +113,11 @@ def _iso(v: str | None) -> str | None:
 
 @click.command()
 @click.option("--term", required=True, help="The coming term, e.g. spring-2027.")
+@click.option("--jobs", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
 @today_option()
 @out_option()
 @click.pass_context
-def lists(ctx: click.Context, term: str, today: str | None, out: str | None) -> None:
+def lists(ctx: click.Context, term: str, jobs: int | None, today: str | None, out: str | None) -> None:
     """The statutory termly lists: one per setting (XLSX and a covering letter), one for health, one for social care."""
     from ehcp_docs import termletters
 
@@ -125,15 +126,32 @@ def lists(ctx: click.Context, term: str, today: str | None, out: str | None) -> 
         t = schoolyear.find_term(term, store.config.terms)
         rows = drift.due_rows(store, t.start, t.end, now)
         folder = store.out_dir(out) / f"lists-{t.name}"
-        made = termletters.write_lists(store, t, rows, folder, now)
+        root, settings = store.root, len(termlists.group_by_setting(rows))
+    with output.progress(f"Writing the {t.name} lists", settings + 2) as tick:
+        result = termletters.write_lists(root, t, rows, folder, now, jobs=jobs, tick=tick)
+    output.made(result.made)
+    output.failures(result.failed)
     send_by = termlists.send_by(t.start)
-    output.made(made)
-    output.info(f"{len(rows)} reviews in {t.name}; lists for {len(termlists.group_by_setting(rows))} setting(s), "
-                f"health and social care. Send by {send_by:%d %B %Y} (2 weeks before the term starts).")
+    output.info(f"{len(rows)} reviews in {t.name}; {_lists_written(settings, dict(result.failed))}. "
+                f"Send by {send_by:%d %B %Y} (2 weeks before the term starts).")
     if now > send_by:
         output.warn(f"the send-by date {send_by} has passed: send the lists today")
     if t.typical:
         output.warn("no term dates in ehcp.toml: using typical English term dates")
+    if result.failed:
+        ctx.exit(CHECK_FAILED)
+
+
+def _lists_written(settings: int, failed: dict[str, str]) -> str:
+    """'lists for 12 setting(s), health and social care', saying which were not written when some failed."""
+    from ehcp_docs import termletters
+
+    whole = {"health": termletters.HEALTH, "social care": termletters.SOCIAL_CARE}
+    lost = len(set(failed) - set(whole.values()))
+    words = [f"lists for {settings - lost} of {settings} setting(s)" if lost else f"lists for {settings} setting(s)"]
+    words += [what for what, name in whole.items() if name not in failed]
+    text = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+    return text + (f"; {len(failed)} could not be written (listed above)" if failed else "")
 
 
 @click.command()

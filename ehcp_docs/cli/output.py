@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -59,6 +61,23 @@ def stderr_console():  # type: ignore[no-untyped-def]
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+@contextmanager
+def progress(description: str, total: int) -> Iterator[Callable[[str, bool], None]]:
+    """A progress bar on stderr for a batch (ehcp_docs.batch); yields the tick to call as each job ends."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=stderr_console(), transient=False) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda name, ok: bar.advance(task)
+
+
+def failures(failed: list[tuple[str, str]]) -> None:
+    """What went wrong in a batch, one line per job, in name order (jobs finish in any order)."""
+    for name, err in sorted(failed):
+        warn(f"{name}: {err}")
 
 
 def recorded(result, what: str, docs: list | None = None) -> None:  # type: ignore[no-untyped-def]

@@ -2,13 +2,11 @@
 the same document for many plans in parallel."""
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
 from ehcp_docs import letters
 from ehcp_docs.cli import output
-from ehcp_docs.cli.common import open_store, out_option, today_option
+from ehcp_docs.cli.common import as_day, open_store, out_option, today_option
 from ehcp_docs.documents import render as docrender
 from ehcp_docs.errors import CHECK_FAILED, UsageError
 from ehcp_docs.store import check_id
@@ -52,25 +50,18 @@ def render(ctx: click.Context, plan_id: str | None, kind: str, at: str | None, l
 
 def _render_all(ctx: click.Context, kind: str, layout: str, term: str | None, jobs: int | None,
                 today: str | None, out: str | None) -> None:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from ehcp_docs import batch, drift, schoolyear
 
     with open_store(ctx) as store:
         if term:
             t = schoolyear.find_term(term, store.config.terms)
-            day = date.fromisoformat(today) if today else date.today()
-            ids = [r.plan for r in drift.due_rows(store, t.start, t.end, day)]
+            ids = [r.plan for r in drift.due_rows(store, t.start, t.end, as_day(today))]
         else:
             ids = store.plan_ids()
         root, folder = store.root, store.out_dir(out)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=output.stderr_console(), transient=False) as bar:
-        task = bar.add_task(f"Rendering {kind}", total=len(ids))
-        result = batch.render_many(root, ids, kind, folder, jobs=jobs, layout=layout,
-                                   tick=lambda pid, ok: bar.advance(task))
-    for pid, err in sorted(result.failed):
-        output.warn(f"{pid}: {err}")
+    with output.progress(f"Rendering {kind}", len(ids)) as tick:
+        result = batch.render_many(root, ids, kind, folder, jobs=jobs, layout=layout, tick=tick)
+    output.failures(result.failed)
     output.info(f"Made {len(result.made)} document(s) for {len(ids) - len(result.failed)} of {len(ids)} plan(s) "
                 f"in {folder}" + (f"; {len(result.failed)} failed (listed above)" if result.failed else ""))
     if result.failed:
