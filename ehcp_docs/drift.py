@@ -3,12 +3,16 @@ drift report. Reads plans and journals from the store; the rules themselves are 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from ehcp_docs import timescales
+from ehcp_docs.errors import EhcpError
 from ehcp_docs.store import Store
+
+T = TypeVar("T")
 
 STEP_WORDS = {
     "review": "reviews concluded later than 12 months", "decision": "decisions later than 4 weeks",
@@ -33,7 +37,27 @@ def options(store: Store) -> timescales.Options:
 
 
 def plan_deadlines(store: Store, pid: str, today: date) -> timescales.Deadlines:
-    return timescales.deadlines(store.plan(pid), store.events(pid), today, options(store))
+    plan = store.plan(pid)
+    return readable(pid, plan, lambda: timescales.deadlines(plan, store.events(pid), today, options(store)))
+
+
+def readable(pid: str, plan: dict, compute: Callable[[], T]) -> T:
+    """Runs a calendar computation on a committed plan. A plan committed by hand may hold anything (a field of
+    the wrong kind, a section missing); the calendar then says what is wrong with it, in the validator's words,
+    instead of failing with a traceback. The index leaves such plans to this path, so both give the same error."""
+    try:
+        return compute()
+    except EhcpError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError):
+        from ehcp_docs import validation
+
+        problems = validation.plan_problems(plan) or ["its journal (events.jsonl) holds a step the calendar "
+                                                      "cannot read"]
+        error = validation.problems_error(f"plan {pid}", problems)
+        error.message += ": its deadlines cannot be worked out until it is corrected"
+        error.hint = f"Correct it with `ehcp edit {pid}` (`ehcp validate --all` lists every plan's problems)."
+        raise error from None
 
 
 @dataclass(frozen=True)
@@ -71,13 +95,10 @@ def due_rows(store: Store, start: date, end: date, today: date, setting: str | N
     for pid, f in (facts if facts is not None else ((p, None) for p in store.plan_ids())):
         if f is None:  # not in the index: computed from the plan itself
             plan = store.plan(pid)
-            if setting and setting.lower() not in setting_name(plan).lower():
+            if setting and setting.lower() not in readable(pid, plan, lambda: setting_name(plan)).lower():
                 continue
-            r = timescales.review_due_in(plan, store.events(pid), start, end, today, opts, store.config.terms)
-            if r is not None:
-                rows.append(DueRow(pid, plan["child"]["name"], setting_name(plan), r.review_due,
-                                   r.meeting_recommended_by, r.focus, r.overdue, r.reason))
-            continue
+            f = readable(pid, plan, lambda: _due_facts(plan, store.events(pid), start, end, today, opts,
+                                                       store.config.terms))
         if setting and setting.lower() not in f["setting"].lower():
             continue
         if f["row"] is not None:
@@ -127,7 +148,8 @@ def overdue_report(store: Store, today: date, lookback_days: int = 365, *,
                      lambda plan, events: _overdue_facts(plan, events, today, opts, since))
     for pid, f in (facts if facts is not None else ((p, None) for p in store.plan_ids())):
         if f is None:
-            f = _overdue_facts(store.plan(pid), store.events(pid), today, opts, since)
+            plan = store.plan(pid)
+            f = readable(pid, plan, lambda: _overdue_facts(plan, store.events(pid), today, opts, since))
         pending, late = f["pending"], f["late"]
         for s in pending + late:
             counts[s["step"]] += 1
@@ -145,3 +167,23 @@ def _overdue_facts(plan: dict, events: list, today: date, opts: timescales.Optio
     late = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
              "status": "done-late", "done": s.done.isoformat()} for s in d.late if s.done >= since]
     return {"pending": pending, "late": late}
+
+
+def prepare_days(store: Store, today: date, days: int = 2) -> list[str]:
+    """Works out, ahead of the caseworkers, what the first `due`, `lists` and `overdue` of each of the next `days`
+    days would otherwise compute for every plan: the due lists of the term in progress and of the next term, and
+    the drift report (each is cached in the index for its day; on 20,000 plans a new day's first answer takes
+    seconds, every later one a fraction of a second). For `ehcp maintenance`, run nightly."""
+    from ehcp_docs import index, schoolyear
+
+    if not index.enabled():
+        return []
+    done = []
+    for day in (today + timedelta(days=i) for i in range(days)):
+        terms = {t.name: t for t in (schoolyear.meeting_term(day, store.config.terms),
+                                     schoolyear.next_term(store.config.terms, day))}
+        for t in terms.values():
+            due_rows(store, t.start, t.end, day)
+        overdue_report(store, day)
+        done.append(f"{day}: due lists for {' and '.join(terms)}, and the drift report")
+    return done

@@ -39,6 +39,7 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ DIRNAME = "ehcp-index"
 FILENAME = "calendar.sqlite3"
 KEEP_SNAPSHOTS = 8
 CHUNK = 500  # plans read and computed at a time
+VERIFY_MAX = 2000  # a walk of the history this short asks git which plans each commit changed (see _touched)
 BUSY_TIMEOUT = 2.0
 # Modules whose code decides the calendar facts: a change to any of them makes every snapshot a miss.
 CALENDAR_MODULES = ("ehcp_docs.timescales", "ehcp_docs.rulebook", "ehcp_docs.periods", "ehcp_docs.schoolyear",
@@ -598,30 +600,21 @@ def _log_update(store: Any, db: Any, head: str) -> bool:
         db.execute("BEGIN IMMEDIATE")
         if since is None:  # the whole history, streamed: positions count down from 0 (newest) to -N (oldest)
             db.execute("DELETE FROM touches")
-            rows: list[tuple[str, int, str]] = []
-            unnamed: list[tuple[str, int]] = []
-            for i, (sha, plans) in enumerate(_walk(store, head)):
-                if plans is None:
-                    unnamed.append((sha, -i))
-                else:
-                    rows += [(p, -i, sha) for p in plans]
-                if len(rows) >= 50000:
-                    db.executemany("INSERT INTO touches VALUES(?, ?, ?)", rows)
-                    rows = []
+            walk = _walk(store, head)
+            first = list(islice(walk, VERIFY_MAX + 1))
+            verify = len(first) <= VERIFY_MAX
+            done = 0
+            for part in chain([first], _batches(walk, 20000)):
+                db.executemany("INSERT INTO touches VALUES(?, ?, ?)",
+                               [(p, -(done + i), sha) for i, (sha, plans) in enumerate(_touched(store, part, verify))
+                                for p in plans])
+                done += len(part)
         else:  # the new commits only (few): positions above the highest so far
             new = list(_walk(store, f"{since}..{head}"))
-            rows, unnamed = [], []
-            for i, (sha, plans) in enumerate(new):
-                pos = top + len(new) - i
-                if plans is None:
-                    unnamed.append((sha, pos))
-                else:
-                    rows += [(p, pos, sha) for p in plans]
+            touched = _touched(store, new, len(new) <= VERIFY_MAX)
+            db.executemany("INSERT INTO touches VALUES(?, ?, ?)",
+                           [(p, top + len(new) - i, sha) for i, (sha, plans) in enumerate(touched) for p in plans])
             top += len(new)
-        if unnamed:
-            changed = _changed_plans(store, [sha for sha, _ in unnamed])
-            rows += [(p, pos, sha) for sha, pos in unnamed for p in sorted(changed.get(sha, ()))]
-        db.executemany("INSERT INTO touches VALUES(?, ?, ?)", rows)
         db.execute("INSERT OR REPLACE INTO meta VALUES('log_head', ?)", (head,))
         db.execute("INSERT OR REPLACE INTO meta VALUES('log_pos', ?)", (str(top),))
         db.execute("COMMIT")
@@ -692,6 +685,23 @@ def _walk(store: Any, rng: str) -> Iterator[tuple[str, list[str] | None]]:
         except Exception:  # noqa: BLE001 - already finished
             pass
         proc.wait()
+
+
+def _touched(store: Any, walked: list[tuple[str, list[str] | None]], verify: bool) -> list[tuple[str, list[str]]]:
+    """(commit, the plans it changed) for each walked commit. git itself is asked for every commit that names no
+    plan, and, when `verify`, for all of them: then even a commit whose trailers do not match its changes (an
+    ehcp commit amended by hand, a message copied onto another change) is indexed exactly as `git log` sees it.
+    Only the one long walk of a big store's whole history takes the trailers on trust: comparing each of 700,000
+    commits' 0.7 MB `plans` trees would take most of an hour (DESIGN.md: one EHCP-Plan trailer per plan a
+    commit changes)."""
+    ask = [sha for sha, plans in walked if verify or plans is None]
+    changed = _changed_plans(store, ask) if ask else {}
+    return [(sha, sorted(changed[sha]) if sha in changed else plans or []) for sha, plans in walked]
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    while part := list(islice(items, size)):
+        yield part
 
 
 def _changed_plans(store: Any, shas: list[str]) -> dict[str, set[str]]:

@@ -224,16 +224,25 @@ class Store:
     def _load(self, data: bytes, source: str) -> Any:
         return fileio.parse_text(fileio.decode(data, source), source)
 
+    def _load_plan(self, data: bytes, pid: str, what: str = "plan") -> dict:
+        """A committed plan file, which must at least be a set of fields: one committed by hand with plain git
+        may be any YAML at all, and every command after it must say so rather than fail on it."""
+        doc = self._load(data, f"{what} {pid}")
+        if not isinstance(doc, dict):
+            raise InvalidPlan(f"{what} {pid}: the file does not hold a plan (expected a set of fields such as id, "
+                              "child and sections)", hint=f"Correct it with `ehcp edit {pid}`.")
+        return doc
+
     def plan(self, pid: str, rev: str | None = None) -> dict:
         data = self.read_file(f"{self.plan_path(pid)}/plan.yaml", rev)
         if data is None:
             raise NotFound(f"there is no plan {pid} in this store" + (f" at {rev[:10]}" if rev else ""),
                            hint="`ehcp due --from ... --to ...` lists the plans; `ehcp add FILE` adds one.")
-        return self._load(data, f"plan {pid}")
+        return self._load_plan(data, pid)
 
     def proposal(self, pid: str, rev: str | None = None) -> dict | None:
         data = self.read_file(f"{self.plan_path(pid)}/proposed.yaml", rev)
-        return None if data is None else self._load(data, f"proposed plan {pid}")
+        return None if data is None else self._load_plan(data, pid, "proposed plan")
 
     def events(self, pid: str, rev: str | None = None) -> list[dict]:
         data = self.read_file(f"{self.plan_path(pid)}/events.jsonl", rev)
@@ -259,13 +268,13 @@ class Store:
                 raise NotFound(f"plan {pid} was not yet in force on {at}")
             best = max(versions, key=lambda e: (e["date"], e["seq"]))
             data = self._blob(best["plan_blob"])
-            return self._load(data, f"plan {pid}"), f"version from the {best['event']} event of {best['date']}"
+            return self._load_plan(data, pid), f"version from the {best['event']} event of {best['date']}"
         rev = self.git.resolve(at)
         return self.plan(pid, rev), f"version at commit {rev[:10]}"
 
     def plan_version(self, pid: str, blob: str) -> dict:
         """A plan version named by its blob id (as journal lines record it)."""
-        return self._load(self._blob(blob), f"plan {pid}")
+        return self._load_plan(self._blob(blob), pid)
 
     def _blob(self, sha: str) -> bytes:
         data = self.git.read_blob(sha) if isinstance(sha, str) else None

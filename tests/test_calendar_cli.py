@@ -53,3 +53,35 @@ def test_deadlines_table_and_bad_input(ehcp):
     assert "57 days LATE" in r.stdout and "CFA s.44(1)" in r.stdout
     assert ehcp("due", "--today", "2026-12-01").exit_code == 2
     assert ehcp("due", "--term", "winter-2027").exit_code == 2
+
+
+def _hand_commit(store: Path, pid: str, text: str) -> None:
+    """A plan file replaced by hand and committed with plain git, past every check ehcp makes."""
+    from conftest import git
+
+    (store / "plans" / pid / "plan.yaml").write_text(text, encoding="utf-8")
+    git(store, "commit", "-q", "-am", "hand edit")
+
+
+def test_a_plan_committed_as_a_list_is_named_not_a_traceback(ehcp, store_path: Path):
+    add_samples(ehcp)
+    _hand_commit(store_path, "EHCP-0002", "- a\n- list\n")
+    for args in (("due", "--term", "spring-2027", "--today", "2026-11-28"), ("deadlines", "EHCP-0002"),
+                 ("overdue",), ("show", "EHCP-0002")):
+        r = ehcp(*args)
+        assert r.exit_code == 1, args
+        assert r.stderr == ("error: plan EHCP-0002: the file does not hold a plan (expected a set of fields such as "
+                            "id, child and sections)\nhint: Correct it with `ehcp edit EHCP-0002`.\n"), args
+
+
+def test_a_plan_with_a_field_of_the_wrong_kind_gets_the_validators_words(ehcp, store_path: Path):
+    add_samples(ehcp)
+    text = (PLANS / "EHCP-0002.yaml").read_text(encoding="utf-8")
+    _hand_commit(store_path, "EHCP-0002", text.replace("\n  I:\n", "\n  I: [a, list]\n  Iold:\n"))
+    r = ehcp("due", "--term", "spring-2027", "--today", "2026-11-28")
+    assert r.exit_code == 1 and "Traceback" not in r.stderr
+    assert r.stderr.splitlines()[0] == ("error: plan EHCP-0002: 2 problems: its deadlines cannot be worked out "
+                                        "until it is corrected")
+    assert "  - plan EHCP-0002: Section I, Section I: placement: should be a set of fields, not a list" in r.stderr
+    # the drift report does not read Section I, so it still answers
+    assert ehcp("overdue", "--today", "2026-11-28").exit_code == 0
