@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date
 
 from ehcp_docs import intake, permissions
+from ehcp_docs.errors import EhcpError
 from ehcp_docs.store import Store
 
 
@@ -60,9 +62,10 @@ def doctor(store: Store, repair: bool = True) -> Report:
     return report
 
 
-def maintenance(store: Store) -> list[str]:
-    """Packed objects, a commit-graph with changed-path Bloom filters, packed refs and the index of each plan's
-    commits keep every command fast as history grows; run after a bulk import or by a nightly job. ehcp turns
+def maintenance(store: Store, today: date | None = None) -> list[str]:
+    """Packed objects, a commit-graph with changed-path Bloom filters, packed refs, the index of each plan's
+    commits and the calendar for today and tomorrow keep every command fast as history grows; run after a bulk
+    import or by a nightly job. ehcp turns
     git's automatic gc off (a gc started by git in the background must never run beside a command holding the
     store lock), so without this every commit leaves its objects as separate files."""
     packed = store.git.pack_loose()
@@ -75,4 +78,10 @@ def maintenance(store: Store) -> list[str]:
 
     if index.enabled() and index.warm_log(store):
         done.append("index of each plan's commits brought up to date")
+    from ehcp_docs import drift
+
+    try:
+        done += [f"calendar ready for {what}" for what in drift.prepare_days(store, today or date.today())]
+    except EhcpError as e:  # a plan that needs correcting: every other step is done, and the message says why
+        done.append(f"calendar not prepared ahead: {e.message}")
     return done

@@ -48,3 +48,47 @@ def test_doctor_advises_maintenance_when_many_objects_are_loose(ehcp, store_path
     assert json.loads(ehcp("doctor", "--json").stdout)["advice"] == []
     text = ehcp("doctor")
     assert "advice:" not in text.output
+
+
+def test_maintenance_prepares_the_calendar_for_today_and_tomorrow(ehcp, store_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch):
+    from ehcp_docs import drift
+
+    assert ehcp("add", *sorted(PLANS.glob("*.yaml"))).exit_code == 0
+    want = {day: json.loads(ehcp("due", "--term", "spring-2027", "--today", day, "--json").stdout)
+            for day in ("2026-11-28", "2026-11-29")}
+    want_overdue = json.loads(ehcp("overdue", "--today", "2026-11-29", "--json").stdout)
+    from ehcp_docs import index
+    from ehcp_docs.store import Store
+
+    s = Store.open(str(store_path))
+    index.clear(s)
+    s.close()
+    done = ehcp("maintenance", "--today", "2026-11-28")
+    assert done.exit_code == 0, done.output
+    assert ("calendar ready for 2026-11-28: due lists for autumn-2026 and spring-2027, and the drift report"
+            in done.stderr)
+    assert "calendar ready for 2026-11-29: due lists for autumn-2026 and spring-2027" in done.stderr
+
+    def computed(*args, **kwargs):  # every answer below must come from what maintenance prepared
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(drift, "_due_facts", computed)
+    monkeypatch.setattr(drift, "_overdue_facts", computed)
+    for day, rows in want.items():
+        assert json.loads(ehcp("due", "--term", "spring-2027", "--today", day, "--json").stdout) == rows
+    assert json.loads(ehcp("overdue", "--today", "2026-11-29", "--json").stdout) == want_overdue
+    # a day nobody prepared is computed as usual
+    with pytest.raises(AssertionError, match="computed again"):
+        ehcp("due", "--term", "spring-2027", "--today", "2026-11-30")
+
+
+def test_maintenance_still_finishes_when_a_plan_needs_correcting(ehcp, store_path: Path):
+    assert ehcp("add", *sorted(PLANS.glob("*.yaml"))).exit_code == 0
+    (store_path / "plans" / "EHCP-0003" / "plan.yaml").write_text("- not a plan\n", encoding="utf-8")
+    git(store_path, "commit", "-q", "-am", "hand edit")
+    done = ehcp("maintenance", "--today", "2026-11-28")
+    assert done.exit_code == 0
+    assert "commit-graph with changed-path Bloom filters written" in done.stderr
+    assert ("calendar not prepared ahead: plan EHCP-0003: the file does not hold a plan (expected a set of fields "
+            "such as id, child and sections)") in done.stderr

@@ -34,11 +34,13 @@ def doctor(ctx: click.Context, no_repair: bool, as_json: bool) -> None:
 
 
 @click.command()
+@today_option()
 @click.pass_context
-def maintenance(ctx: click.Context) -> None:
-    """Keep a large store fast: pack new objects, refresh the commit-graph, pack references, build the index."""
+def maintenance(ctx: click.Context, today: str | None) -> None:
+    """Keep a large store fast: pack new objects, refresh the commit-graph, pack references, build the index, and
+    work out the calendar for --today and the day after (run it nightly)."""
     with open_store(ctx) as store:
-        for line in upkeep.maintenance(store):
+        for line in upkeep.maintenance(store, as_day(today)):
             output.info(line)
 
 
