@@ -53,9 +53,10 @@ KEEP_SNAPSHOTS = 8
 CHUNK = 500  # plans read and computed at a time
 VERIFY_MAX = 2000  # a walk of the history this short asks git which plans each commit changed (see _touched)
 BUSY_TIMEOUT = 2.0
-# Modules whose code decides the calendar facts: a change to any of them makes every snapshot a miss.
-CALENDAR_MODULES = ("ehcp_docs.timescales", "ehcp_docs.rulebook", "ehcp_docs.periods", "ehcp_docs.schoolyear",
-                    "ehcp_docs.drift", "ehcp_docs.events", "ehcp_docs.index", "ehcp_docs.store", "ehcp_docs.fileio")
+# The code that decides the calendar facts is every module at the top of the package (timescales, duelist,
+# journalview, rulebook, periods, drift, ...; not cli/ or documents/): a change to any of them makes every snapshot
+# a miss. All of them, rather than a list to keep up, so that no module the calendar comes to use is left out.
+PACKAGE = Path(__file__).resolve().parent
 # Libraries whose data feeds the calendar (bank holidays, month arithmetic, Easter).
 CALENDAR_LIBRARIES = ("holidays", "dateutil")
 
@@ -102,13 +103,11 @@ def code_fingerprint() -> str:
     """A hash of the calendar's own code and of the libraries it takes dates from."""
     global _FINGERPRINT
     if _FINGERPRINT is None:
-        import importlib
         import importlib.util
 
         h = hashlib.sha1(f"{FORMAT}:{sys.version_info[:2]}".encode())
-        for name in CALENDAR_MODULES:
-            module = importlib.import_module(name)
-            h.update(Path(module.__file__).read_bytes())
+        for source in sorted(PACKAGE.glob("*.py")):
+            h.update(source.name.encode() + b"\0" + source.read_bytes())
         for name in CALENDAR_LIBRARIES:
             spec = importlib.util.find_spec(name)
             origin = Path(spec.origin) if spec and spec.origin else None

@@ -431,3 +431,20 @@ def test_plan_log_falls_back_with_merges(ehcp, store_path: Path):
         assert index.plan_log(store, "EHCP-0001") is None  # the caller runs git log itself
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("module", ["duelist.py", "journalview.py", "timescales.py", "periods.py", "drift.py"])
+def test_a_change_to_any_calendar_module_empties_the_snapshots(tmp_path: Path, monkeypatch, module: str):
+    """Cached due lists are keyed by the calendar's code: after an upgrade that changes any module the
+    calendar uses (the due-list rule in duelist.py, the journal reader in journalview.py...), none is reused."""
+    import shutil
+
+    copy = tmp_path / "ehcp_docs"
+    shutil.copytree(index.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(index, "PACKAGE", copy)
+    monkeypatch.setattr(index, "_FINGERPRINT", None)
+    before = index.code_fingerprint()
+    with open(copy / module, "a", encoding="utf-8") as f:
+        f.write("\n# a new version\n")
+    monkeypatch.setattr(index, "_FINGERPRINT", None)
+    assert index.code_fingerprint() != before

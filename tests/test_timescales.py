@@ -837,3 +837,12 @@ def test_any_journal_gives_a_complete_consistent_calendar(journal, after, option
         assert (s.due <= s.trigger) if r.counts_back else (s.due >= s.trigger), s
     if j["next_review_due"]:
         assert D(j["next_review_due"]) == ts.within_12_months_starting(d.window_start)
+
+
+@given(st.dates(date(1990, 1, 1), date(2090, 12, 31)), st.integers(-400, 400))
+def test_months_after_is_dateutils_calendar_months(x: date, n: int):
+    """periods.months_after does its own arithmetic (and is cached) for speed: it must stay exactly dateutil's
+    relativedelta(months=n), clamped to the end of a short month."""
+    from ehcp_docs.periods import months_after
+
+    assert months_after(x, n) == x + relativedelta(months=n)
