@@ -52,8 +52,8 @@ def readable(pid: str, plan: dict, compute: Callable[[], T]) -> T:
     except (KeyError, TypeError, AttributeError, ValueError, IndexError):
         from ehcp_docs import validation
 
-        problems = validation.plan_problems(plan) or ["its journal (events.jsonl) holds a step the calendar "
-                                                      "cannot read"]
+        problems = validation.plan_problems(plan) or ["the plan passes its checks, so its journal (events.jsonl) "
+                                                      "is the likely cause: it holds a step the calendar cannot read"]
         error = validation.problems_error(f"plan {pid}", problems)
         error.message += ": its deadlines cannot be worked out until it is corrected"
         error.hint = f"Correct it with `ehcp edit {pid}` (`ehcp validate --all` lists every plan's problems)."

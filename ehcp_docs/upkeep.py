@@ -65,9 +65,9 @@ def doctor(store: Store, repair: bool = True) -> Report:
 def maintenance(store: Store, today: date | None = None) -> list[str]:
     """Packed objects, a commit-graph with changed-path Bloom filters, packed refs, the index of each plan's
     commits and the calendar for today and tomorrow keep every command fast as history grows; run after a bulk
-    import or by a nightly job. ehcp turns
-    git's automatic gc off (a gc started by git in the background must never run beside a command holding the
-    store lock), so without this every commit leaves its objects as separate files."""
+    import or by a nightly job. ehcp turns git's automatic gc off (a gc started by git in the background must
+    never run beside a command holding the store lock), so without this every commit leaves its objects as
+    separate files."""
     packed = store.git.pack_loose()
     done = [f"{packed:,} objects packed"] if packed else ["no loose objects to pack"]
     store.git.write_commit_graph()
