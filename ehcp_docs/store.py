@@ -26,6 +26,7 @@ from ehcp_docs.plan import ID_PATTERN
 CONFIG_NAME = "ehcp.toml"
 GITIGNORE = "out/\n.ehcp-cache/\n"
 MARKER = "ehcp-txn.json"
+EXACT_CHECK_MAX = 200  # files a command writes, above which the clean check asks about the whole tree once
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -306,8 +307,14 @@ class Store:
             txn.commit = self._apply(txn, msg, who)  # type: ignore[attr-defined]
 
     def _check_clean(self, paths: list[str]) -> None:
-        dirty = set(self.git.dirty_paths("plans")) | set(self.git.dirty_paths("templates") if
-                                                          (self.root / "templates").exists() else [])
+        """Refuses to overwrite a file with changes not committed. A command writes a few files of one plan: git
+        looks at those alone. An import of thousands of plans asks about the whole tree once instead (thousands
+        of pathspecs make git match every file against each of them)."""
+        if len(paths) <= EXACT_CHECK_MAX:
+            dirty = set(self.git.dirty_paths(exactly=paths))
+        else:
+            dirty = set(self.git.dirty_paths("plans")) | set(self.git.dirty_paths("templates") if
+                                                              (self.root / "templates").exists() else [])
         clash = sorted(p for p in paths if p in dirty)
         if clash:
             raise Conflict(f"{clash[0]} has changes that are not committed",

@@ -242,3 +242,62 @@ def test_a_commit_with_nothing_else_staged_holds_exactly_its_files(store: Store,
     changed = git(store_path, "show", "--name-only", "--format=", "HEAD").split()
     assert changed == ["plans/TEST-0001/events.jsonl", "plans/TEST-0001/plan.yaml"]
     assert git(store_path, "status", "--porcelain").strip() == ""
+
+
+# ---- never overwriting changes that are not committed -----------------------------------------------------------
+@pytest.fixture(params=["exact", "whole tree"])
+def clean_check(request, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways the check looks: at the files a command writes, or (a bulk import) at the whole tree."""
+    import ehcp_docs.store as storemod
+
+    if request.param == "whole tree":
+        monkeypatch.setattr(storemod, "EXACT_CHECK_MAX", 0)
+    return request.param
+
+
+def _samples(ehcp) -> None:
+    from conftest import sample_files
+
+    assert ehcp("add", *sample_files()).exit_code == 0
+
+
+def test_an_uncommitted_edit_of_the_plan_is_never_overwritten(ehcp, store_path: Path, tmp_path: Path,
+                                                              clean_check: str):
+    _samples(ehcp)
+    plan = store_path / "plans" / "EHCP-0002" / "plan.yaml"
+    correction = tmp_path / "corrected.yaml"
+    correction.write_text(plan.read_text(encoding="utf-8").replace("Ollie", "Olly"), encoding="utf-8")
+    plan.write_text(plan.read_text(encoding="utf-8") + "# typed in by hand\n", encoding="utf-8")
+    before = snapshot(store_path)
+    r = ehcp("edit", "EHCP-0002", "--file", correction, "--date", "2026-12-01")
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[-2:] == [
+        "error: plans/EHCP-0002/plan.yaml has changes that are not committed",
+        "hint: Commit them with git or discard them (`git checkout -- FILE`), then retry."]
+    assert snapshot(store_path) == before
+    assert plan.read_text(encoding="utf-8").endswith("# typed in by hand\n")
+
+
+def test_an_untracked_file_in_the_way_is_never_overwritten(ehcp, store_path: Path, tmp_path: Path,
+                                                           clean_check: str):
+    _samples(ehcp)
+    journal = store_path / "plans" / "EHCP-0001" / "events.jsonl"
+    git(store_path, "rm", "-q", "--cached", "--", "plans/EHCP-0001/events.jsonl")
+    git(store_path, "commit", "-q", "-m", "journal untracked by hand")
+    before = snapshot(store_path)
+    r = ehcp("review", "schedule", "EHCP-0001", "--meeting", "2027-01-20", "--date", "2026-12-01")
+    assert r.exit_code == 1
+    assert "error: plans/EHCP-0001/events.jsonl has changes that are not committed" in r.stderr
+    assert snapshot(store_path) == before and journal.is_file()
+
+
+def test_uncommitted_edits_elsewhere_do_not_stop_this_plan(ehcp, store_path: Path, clean_check: str):
+    _samples(ehcp)
+    other = store_path / "plans" / "EHCP-0003" / "plan.yaml"
+    other.write_text(other.read_text(encoding="utf-8") + "# someone else's edit\n", encoding="utf-8")
+    (store_path / "plans" / "EHCP-0004" / "notes.txt").write_text("untracked", encoding="utf-8")
+    r = ehcp("review", "schedule", "EHCP-0002", "--meeting", "2027-01-20", "--date", "2026-12-01")
+    assert r.exit_code == 0, r.stderr
+    assert git(store_path, "show", "--name-only", "--format=", "HEAD").split() == ["plans/EHCP-0002/events.jsonl"]
+    status = git(store_path, "status", "--porcelain", "--untracked-files=all").splitlines()
+    assert status == [" M plans/EHCP-0003/plan.yaml", "?? plans/EHCP-0004/notes.txt"]
