@@ -334,6 +334,27 @@ def bench(store: Path, info: dict, runs: int, *, full: bool = True, batch: bool 
                             "raw_label": "per 1,000 documents", "raw_s": t / max(letters + sheets, 1) * 1000,
                             "ratio": None, "note": ""}
             print(f"bench:   {ops['lists']['label']:<46} {t:8.3f} s", flush=True)
+        # a recording command (one commit), each run taken back with `git reset --hard` so the store stays as built;
+        # raw: `git commit -a` of one changed file of the same plan
+        journal = store / "plans" / pid / "events.jsonl"
+        rec, raw_rec = [], []
+        for i in range(runs + 1):  # the first run warms up
+            t, m = run(E + ["contribute", pid, "--from", "parent", "--text", "We would like more time outdoors.",
+                            "--date", today])
+            git_out(store, "reset", "-q", "--hard", "HEAD~1")
+            rec += [(t, m)] if i else []
+        for _ in range(runs):
+            with open(journal, "a", encoding="utf-8") as f:
+                f.write("\n")
+            t0 = time.perf_counter()
+            subprocess.run(["git", "-C", s, "commit", "-q", "-a", "-m", "raw"], check=True, env=ENV)
+            raw_rec.append(time.perf_counter() - t0)
+            git_out(store, "reset", "-q", "--hard", "HEAD~1")
+        t, rt = statistics.median(x[0] for x in rec), statistics.median(raw_rec)
+        ops["record"] = {"label": "ehcp contribute ID (a recording command: one commit)", "s": t, "runs": len(rec),
+                         "peak_mb": max(x[1] for x in rec) / 1024, "raw_label": "git commit -a of one changed file",
+                         "raw_s": rt, "ratio": t / rt, "note": ""}
+        print(f"bench:   {ops['record']['label']:<46} {t:8.3f} s   raw {rt:8.3f} s  x{t / rt:.2f}", flush=True)
         if full:
             # `ehcp add` of every plan in one commit, into a new store; raw: git add + commit of the same files
             files = tmp_p / "files"
@@ -388,7 +409,7 @@ def machine() -> dict:
 
 ORDER = ["help", "deadlines", "log", "log_plain", "show_at", "diff", "due_warm", "due_new_day", "maintenance",
          "due_prepared", "due_plain", "due_cold", "overdue_warm", "validate", "validate_cold", "render", "batch",
-         "lists", "add"]
+         "lists", "record", "add"]
 PER_1000 = {"batch", "lists"}  # compared across sizes by their seconds per 1,000 documents
 SHORT = {"due_warm": "ehcp due --term, warm index", "due_new_day": "ehcp due --term, first run of a day",
          "due_plain": "ehcp due --term, no index", "due_cold": "ehcp due --term, index rebuilt from nothing",
@@ -396,7 +417,8 @@ SHORT = {"due_warm": "ehcp due --term, warm index", "due_new_day": "ehcp due --t
          "validate": "ehcp validate --all, unchanged files", "validate_cold": "ehcp validate --all, nothing cached",
          "render": "ehcp render ID", "diff": "ehcp diff ID", "overdue_warm": "ehcp overdue, warm index",
          "maintenance": "ehcp maintenance (nightly)", "due_prepared": "ehcp due --term, first run after maintenance",
-         "batch": "ehcp render --all, per 1,000 letters", "lists": "ehcp lists, per 1,000 documents"}
+         "batch": "ehcp render --all, per 1,000 letters", "lists": "ehcp lists, per 1,000 documents",
+         "record": "ehcp contribute ID (one commit)"}
 TARGET_OF = {"help": "< 0.2 s", "deadlines": "< 0.3 s", "log": "< 0.3 s", "show_at": "< 0.3 s", "diff": "< 0.3 s",
              "due_warm": "< 1 s", "due_prepared": "< 1 s", "validate": "< 30 s", "validate_cold": "< 30 s", "render": "< 1.5x bare", "batch": "< 60 s per 1,000"}
 
