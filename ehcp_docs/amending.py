@@ -47,7 +47,7 @@ def _context(events: list[dict]) -> str:
 
 
 def start(store: Store, pid: str, when: date) -> Recorded:
-    plan = store.plan(pid)
+    plan = store.checked_plan(pid)
     if store.proposal(pid) is not None:
         raise WorkflowError(f"plan {pid} already has a proposal in the store",
                             hint=f"Change it with `ehcp amend edit {pid}`, or withdraw it.")
@@ -60,7 +60,7 @@ def start(store: Store, pid: str, when: date) -> Recorded:
 
 def edit_draft(store: Store, pid: str, text: str, seen: str | None, source: str | None = None) -> str | None:
     """Replaces the draft proposal; JSON input (by its file name) is stored as YAML like every plan file."""
-    plan = store.plan(pid)
+    plan = store.checked_plan(pid)
     events = store.events(pid)
     if pending_notice(events):
         raise WorkflowError(f"the proposal for plan {pid} has been served; it cannot be changed now",
@@ -85,7 +85,7 @@ def _same_id(plan: dict, proposal: dict) -> None:
 def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: str, item_reasons: dict[str, str],
             evidence: list[Path], context: str | None,
             contributions: list[int] | None = None) -> tuple[Recorded, list[diffing.Change]]:
-    plan = store.plan(pid)
+    plan = store.checked_plan(pid)
     events = store.events(pid)
     suggested = _contribution_lines(events, contributions or [])
     if pending_notice(events):
@@ -158,7 +158,7 @@ def _contribution_lines(events: list[dict], numbers: list[int]) -> list[dict]:
 
 def respond(store: Store, pid: str, text: str, when: date, school: str | None, meeting: bool,
             file: Path | None) -> Recorded:
-    store.plan(pid)
+    store.checked_plan(pid)
     notice = pending_notice(store.events(pid))
     if not notice:
         raise WorkflowError(f"plan {pid} has no amendment notice waiting for representations")
@@ -184,7 +184,7 @@ def respond(store: Store, pid: str, text: str, when: date, school: str | None, m
 
 
 def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Change]]:
-    plan = store.plan(pid)
+    plan = store.checked_plan(pid)
     events = store.events(pid)
     notice = pending_notice(events)
     proposal = store.proposal(pid)
@@ -220,7 +220,7 @@ def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Ch
 
 
 def withdraw(store: Store, pid: str, reason: str, when: date) -> Recorded:
-    store.plan(pid)
+    store.checked_plan(pid)
     events = store.events(pid)
     notice = pending_notice(events)
     if not notice and store.proposal(pid) is None:
@@ -245,14 +245,14 @@ REQUESTERS = ("parent", "young-person", "setting", "health", "la")
 def reassess_request(store: Store, pid: str, by: str, when: date) -> Recorded:
     if by not in REQUESTERS:
         raise UsageError(f"--by must be one of {', '.join(REQUESTERS)}")
-    store.plan(pid)
+    store.checked_plan(pid)
     with store.transaction("reassessment-requested") as txn:
         ev = txn.add_event(pid, "reassessment-requested", when.isoformat(), {"by": by}, by=txn.by)
     return Recorded(txn.commit, ev, notes=[f"decide by {timescales.within_days(when, 15)} (15 days)"])
 
 
 def reassess_decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Recorded:
-    store.plan(pid)
+    store.checked_plan(pid)
     events = store.events(pid)
     req = latest(events, "reassessment-requested")
     if not req or any(e["event"] == "reassessment-decision" and e["seq"] > req["seq"] for e in events):
@@ -277,7 +277,7 @@ def reassess_decide(store: Store, pid: str, decision: str, reason: str, when: da
 def cease_propose(store: Store, pid: str, code: int, reason: str, when: date) -> Recorded:
     if code not in CEASE_REASONS:
         raise UsageError("--reason must be a DfE SEN2 code from 1 to 9")
-    store.plan(pid)
+    store.checked_plan(pid)
     with store.transaction("cease-proposed") as txn:
         ev = txn.add_event(pid, "cease-proposed", when.isoformat(),
                            {"reason_code": code, "reason": reason or CEASE_REASONS[code]}, by=txn.by)
@@ -285,7 +285,7 @@ def cease_propose(store: Store, pid: str, code: int, reason: str, when: date) ->
 
 
 def cease_decide(store: Store, pid: str, decision: str, when: date) -> Recorded:
-    store.plan(pid)
+    store.checked_plan(pid)
     proposed = latest(store.events(pid), "cease-proposed")
     if not proposed:
         raise WorkflowError(f"plan {pid}: the family and the setting must be consulted before ceasing",

@@ -36,15 +36,15 @@ def fingerprint() -> str:
     """A hash of the checking code, the bundled schemas and the libraries the checks use."""
     global _FINGERPRINT
     if _FINGERPRINT is None:
-        import importlib
         import importlib.metadata as md
+        import importlib.util
         import sys
 
         from ehcp_docs.resources import schema_path
 
         h = hashlib.sha1(f"check:1:{sys.version_info[:2]}".encode())
-        for name in CHECK_MODULES:
-            h.update(Path(importlib.import_module(name).__file__).read_bytes())
+        for name in CHECK_MODULES:  # found, not imported: a cached answer must not cost the import of jsonschema
+            h.update(Path(importlib.util.find_spec(name).origin).read_bytes())
         folder = schema_path("plan.schema.json").parent
         for f in sorted(folder.glob("*.json")):
             h.update(f.name.encode() + b"\0" + f.read_bytes())
@@ -89,6 +89,26 @@ def check_blob(path: str, data: bytes) -> list[str]:
         return []
     except EhcpError as e:
         return list(e.messages or [e.message])
+
+
+def committed_problems(store: Any, pid: str) -> list[str]:
+    """Every problem of the plan in force, as `ehcp validate` words them: from the index when `validate --all`
+    or an earlier command checked the same file (keyed by its blob id), so the commands that work on one plan
+    pay for the check once per version of it."""
+    from ehcp_docs import index
+
+    path = f"plans/{pid}/plan.yaml"
+    found = store.git.object_header(f"HEAD:{path}")
+    if found is None:
+        return []  # no such plan: the caller's own read says so
+    key = cache_key(path, found[0])
+    cached = index.checked_get(store, [key]) if index.enabled() else {}
+    if key in cached:
+        return cached[key]
+    problems = check_blob(path, store.read_file(path) or b"")
+    if index.enabled():
+        index.checked_add(store, {key: problems})
+    return problems
 
 
 def _check_chunk(items: list[tuple[str, bytes]]) -> list[list[str]]:

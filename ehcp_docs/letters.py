@@ -90,7 +90,7 @@ def produce(store: Store, pid: str, kind: str, folder: Path, *, rev: str | None 
         raise UsageError(f"unknown document kind {kind}", hint=f"Kinds: {', '.join(KINDS)}")
     asked = rev
     rev = rev or store.head()
-    plan = store.plan(pid, rev)
+    plan = store.plan(pid, rev) if asked else store.checked_plan(pid)  # remade as sent, or from the plan in force
     events = store.events(pid, rev)
     template, event_name = KINDS[kind]
     if event_name and event is None:
@@ -124,7 +124,7 @@ def render_plan(store: Store, pid: str, folder: Path, *, at: str | None = None, 
     if at:
         plan, _ = store.plan_at(pid, at)
     else:
-        plan = store.plan(pid)
+        plan = store.checked_plan(pid)
     rev = store.head()
     return _plan(store, plan, store.events(pid), None, "plan", folder, rev, layout)[0]
 

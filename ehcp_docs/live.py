@@ -39,7 +39,7 @@ def read_text(text: str | None, file: Path | None, what: str) -> str:
 
 
 def _record(store: Store, pid: str, event: str, when: date, data: dict, warnings: list[str] | None = None) -> Recorded:
-    store.plan(pid)
+    store.checked_plan(pid)
     with store.transaction(event) as txn:
         ev = txn.add_event(pid, event, when.isoformat(), data, by=txn.by)
     return Recorded(txn.commit, ev, warnings or [])
@@ -55,7 +55,7 @@ def _find(store: Store, pid: str, seq: int, event: str, noun: str) -> dict:
 # ---- progress ----------------------------------------------------------------------------------------------
 def progress_form(store: Store, pid: str) -> dict:
     latest = latest_progress(store.events(pid))
-    return records.form(store.plan(pid), "progress", latest["return"] if latest else None)
+    return records.form(store.checked_plan(pid), "progress", latest["return"] if latest else None)
 
 
 def latest_progress(events: list[dict]) -> dict | None:
@@ -63,7 +63,7 @@ def latest_progress(events: list[dict]) -> dict | None:
 
 
 def add_progress(store: Store, pid: str, file: Path, when: date) -> Recorded:
-    plan = store.plan(pid)
+    plan = store.checked_plan(pid)
     doc = fileio.load_document(file, what="progress return")
     warnings = records.check(doc, plan, "progress", file.name)
     return _record(store, pid, "progress-update", when, {"return": doc}, warnings)

@@ -52,7 +52,7 @@ def invitees(store: Store, plan: dict, on: date) -> list[dict]:
 
 
 def schedule(store: Store, pid: str, meeting: date, when: date, venue: str) -> Recorded:
-    plan = store.plan(pid)
+    plan = store.checked_plan(pid)
     if meeting < when:
         raise UsageError(f"the meeting date {meeting} is before the invitations ({when})")
     opts = drift.options(store)
@@ -82,7 +82,7 @@ def expected_advice(scheduled: dict) -> list[str]:
 
 
 def advice(store: Store, pid: str, role: str, file: Path, when: date) -> Recorded:
-    store.plan(pid)
+    store.checked_plan(pid)
     cycle = current_cycle(store.events(pid))
     scheduled = latest(cycle, "review-scheduled")
     if not scheduled:
@@ -108,7 +108,7 @@ def advice(store: Store, pid: str, role: str, file: Path, when: date) -> Recorde
 
 
 def circulate(store: Store, pid: str, when: date) -> Recorded:
-    store.plan(pid)
+    store.checked_plan(pid)
     cycle = current_cycle(store.events(pid))
     scheduled = latest(cycle, "review-scheduled")
     if not scheduled:
@@ -121,13 +121,13 @@ def circulate(store: Store, pid: str, when: date) -> Recorded:
 
 
 def meeting_form(store: Store, pid: str) -> dict:
-    plan = store.plan(pid)
+    plan = store.checked_plan(pid)
     progress = latest(store.events(pid), "progress-update")
     return records.form(plan, "meeting", progress["return"] if progress else None)
 
 
 def record(store: Store, pid: str, file: Path, when: date) -> Recorded:
-    plan = store.plan(pid)
+    plan = store.checked_plan(pid)
     events = store.events(pid)
     doc = fileio.load_document(file, what="meeting record")
     dob = date.fromisoformat(plan["child"]["date_of_birth"])
@@ -148,7 +148,7 @@ def record(store: Store, pid: str, file: Path, when: date) -> Recorded:
 
 
 def report(store: Store, pid: str, when: date) -> Recorded:
-    store.plan(pid)
+    store.checked_plan(pid)
     cycle = current_cycle(store.events(pid))
     meeting = latest(cycle, "review-meeting")
     if not meeting:
@@ -164,7 +164,7 @@ def report(store: Store, pid: str, when: date) -> Recorded:
 def decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Recorded:
     if decision not in DECISIONS:
         raise UsageError(f"decision must be one of {', '.join(DECISIONS)}")
-    store.plan(pid)
+    store.checked_plan(pid)
     cycle = current_cycle(store.events(pid))
     meeting = latest(cycle, "review-meeting")
     if not meeting:
@@ -202,7 +202,7 @@ NEXT_COMMAND = {
 
 def status(store: Store, pid: str, today: date) -> dict[str, Any]:
     """Where the review stands: steps done (on time or not), the next step, its deadline, what to run next."""
-    plan = store.plan(pid)
+    plan = store.checked_plan(pid)
     events = store.events(pid)
     d = timescales.deadlines(plan, events, today, drift.options(store))
     cycle = current_cycle(events)

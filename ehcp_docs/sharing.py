@@ -99,7 +99,7 @@ def sync(store: Store, remote: str = "origin") -> gitstore.SyncResult:
 def purge(store: Store, pid: str, today: Date, by: str) -> int:
     """Erases a plan and its whole history once its retention period is over; leaves a tombstone that records
     only the plan id, the date and who did it."""
-    plan = store.plan(pid)
+    plan = store.checked_plan(pid)
     dob = Date.fromisoformat(plan["child"]["date_of_birth"])
     ends = dob.replace(year=dob.year + RETENTION_YEARS_FROM_BIRTH) if not (dob.month == 2 and dob.day == 29) \
         else Date(dob.year + RETENTION_YEARS_FROM_BIRTH, 3, 1)

@@ -241,6 +241,22 @@ class Store:
                            hint="`ehcp due --from ... --to ...` lists the plans; `ehcp add FILE` adds one.")
         return self._load_plan(data, pid)
 
+    def checked_plan(self, pid: str) -> dict:
+        """The plan in force, refused with every problem in caseworker terms when it does not pass its checks. A
+        plan file committed by hand with plain git has skipped the checks `add` and `edit` make, and a step recorded
+        on it, or a letter made from it, would fail half-way or print nonsense. (`show` and `edit` read it plainly:
+        `edit` is how it is put right.)"""
+        plan = self.plan(pid)
+        from ehcp_docs import bulkcheck, validation
+
+        problems = bulkcheck.committed_problems(self, pid)
+        if problems:
+            error = validation.problems_error(f"plan {pid}", [p.split(": ", 1)[-1] if p.startswith("plans/") else p
+                                                              for p in problems])
+            error.hint = f"Correct it with `ehcp edit {pid}`; `ehcp validate --all` lists every plan's problems."
+            raise error
+        return plan
+
     def proposal(self, pid: str, rev: str | None = None) -> dict | None:
         data = self.read_file(f"{self.plan_path(pid)}/proposed.yaml", rev)
         return None if data is None else self._load_plan(data, pid, "proposed plan")
@@ -252,12 +268,20 @@ class Store:
         try:
             return journal_records(data)
         except (ValueError, UnicodeDecodeError):
-            raise StoreError(f"plan {pid}: its journal (events.jsonl) is damaged", hint="Run `ehcp doctor`.") from None
+            raise self._damaged_journal(pid) from None
+
+    @staticmethod
+    def _damaged_journal(pid: str) -> StoreError:
+        return StoreError(f"plan {pid}: its journal (events.jsonl) is damaged", hint="Run `ehcp doctor`.")
 
     def raw_events(self, pid: str) -> list[dict]:
-        """The journal exactly as written (event names not normalised): what a new line is appended to."""
+        """The journal exactly as written (event names not normalised): what a new line is appended to. A damaged
+        journal is refused, as `events` refuses it, rather than appended to."""
         data = self.read_file(f"{self.plan_path(pid)}/events.jsonl")
-        return [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()] if data else []
+        try:
+            return [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()] if data else []
+        except (ValueError, UnicodeDecodeError):
+            raise self._damaged_journal(pid) from None
 
     def plan_at(self, pid: str, at: str) -> tuple[dict, str]:
         """The plan in force on a date (the latest version whose event date is on or before it), or at a

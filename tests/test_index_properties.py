@@ -172,7 +172,8 @@ class IndexMachine(RuleBasedStateMachine):
 
     @rule()
     def last_commit_reverted(self) -> None:
-        if self.commits() > 2:
+        """(git refuses to revert over changes not committed, as a technician would find: then nothing happens.)"""
+        if self.commits() > 2 and not self.git("status", "--porcelain", "--untracked-files=no").strip():
             self.git("revert", "--no-edit", "HEAD")
 
     @rule()

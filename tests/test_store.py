@@ -301,3 +301,58 @@ def test_uncommitted_edits_elsewhere_do_not_stop_this_plan(ehcp, store_path: Pat
     assert git(store_path, "show", "--name-only", "--format=", "HEAD").split() == ["plans/EHCP-0002/events.jsonl"]
     status = git(store_path, "status", "--porcelain", "--untracked-files=all").splitlines()
     assert status == [" M plans/EHCP-0003/plan.yaml", "?? plans/EHCP-0004/notes.txt"]
+
+
+def test_a_damaged_journal_is_refused_not_appended_to(ehcp, store_path: Path, tmp_path: Path):
+    """A journal line committed by hand that is not JSON: every recording command says so, and writes nothing."""
+    from conftest import sample_files
+
+    assert ehcp("add", *sample_files()).exit_code == 0
+    journal = store_path / "plans" / "EHCP-0002" / "events.jsonl"
+    journal.write_text(journal.read_text(encoding="utf-8") + "{not json\n", encoding="utf-8")
+    git(store_path, "commit", "-q", "-am", "typed in by hand")
+    correction = tmp_path / "corrected.yaml"
+    correction.write_text((store_path / "plans/EHCP-0002/plan.yaml").read_text(encoding="utf-8")
+                          .replace("Ollie", "Olly"), encoding="utf-8")
+    before = snapshot(store_path)
+    for args in (("edit", "EHCP-0002", "--file", correction, "--note", "x"),
+                 ("review", "schedule", "EHCP-0002", "--meeting", "2027-01-20", "--date", "2026-12-01"),
+                 ("contribute", "EHCP-0002", "--from", "parent", "--text", "More time outdoors.")):
+        r = ehcp(*args)
+        assert (r.exit_code, r.stderr) == (1, "error: plan EHCP-0002: its journal (events.jsonl) is damaged\n"
+                                              "hint: Run `ehcp doctor`.\n"), args
+    assert snapshot(store_path) == before
+
+
+def test_a_plan_broken_by_hand_stops_its_steps_and_letters_with_the_validators_words(ehcp, store_path: Path,
+                                                                                     tmp_path: Path, monkeypatch):
+    from conftest import sample_files
+    from ehcp_docs import bulkcheck
+
+    assert ehcp("add", *sample_files()).exit_code == 0
+    plan = store_path / "plans" / "EHCP-0002" / "plan.yaml"
+    good = plan.read_text(encoding="utf-8")
+    plan.write_text(good.replace("date_of_birth: '2015-11-04'", "date_of_birth: 'not a date'"), encoding="utf-8")
+    git(store_path, "commit", "-q", "-am", "typed in by hand")
+    before = snapshot(store_path)
+    want = ["error: plan EHCP-0002: 1 problem",
+            "  - plan EHCP-0002: child's details: date of birth: 'not a date' is not a real date (write it as "
+            "YYYY-MM-DD, e.g. 2027-01-10)",
+            "hint: Correct it with `ehcp edit EHCP-0002`; `ehcp validate --all` lists every plan's problems."]
+    r = ehcp("review", "schedule", "EHCP-0002", "--meeting", "2027-01-20", "--date", "2026-12-01")
+    assert (r.exit_code, r.stderr.splitlines()) == (1, want)
+    checks = []
+    monkeypatch.setattr(bulkcheck, "check_blob", lambda *a: checks.append(a) or ["checked again"])
+    r = ehcp("render", "EHCP-0002", "--out", tmp_path / "one")
+    assert (r.exit_code, r.stderr.splitlines()) == (1, want)  # the same version: answered from the index
+    assert checks == []
+    monkeypatch.undo()
+    r = ehcp("render", "--all", "--jobs", "1", "--out", tmp_path / "all")
+    assert r.exit_code == 1 and "warning: EHCP-0002: plan EHCP-0002: 1 problem" in r.stderr
+    assert "Made 5 document(s) for 5 of 6 plan(s)" in r.stderr
+    assert snapshot(store_path) == before
+    assert ehcp("show", "EHCP-0002").exit_code == 0  # still readable, to be put right
+    fixed = tmp_path / "fixed.yaml"
+    fixed.write_text(good, encoding="utf-8")
+    assert ehcp("edit", "EHCP-0002", "--file", fixed, "--date", "2026-12-01").exit_code == 0
+    assert ehcp("review", "schedule", "EHCP-0002", "--meeting", "2027-01-20", "--date", "2026-12-01").exit_code == 0
