@@ -76,6 +76,14 @@ class IndexMachine(RuleBasedStateMachine):
         if self.git("status", "--porcelain", "--", *paths).strip():
             self.git("commit", "-q", "-m", message, "--", *paths)
 
+    @staticmethod
+    def parsed(f: Path) -> object:
+        """The plan file as YAML, or None when an earlier step broke it on purpose."""
+        try:
+            return yaml.safe_load(f.read_text(encoding="utf-8"))
+        except yaml.YAMLError:
+            return None
+
     def plan_file(self, pid: str) -> Path:
         return self.path / "plans" / pid / "plan.yaml"
 
@@ -102,7 +110,7 @@ class IndexMachine(RuleBasedStateMachine):
     def plan_date_edited_by_hand(self, pid: str, field: str, day: date) -> None:
         f = self.plan_file(pid)
         if f.is_file():
-            plan = yaml.safe_load(f.read_text(encoding="utf-8"))
+            plan = self.parsed(f)
             if isinstance(plan, dict):
                 (plan["child"] if field == "date_of_birth" else plan)[field] = day.isoformat()
                 f.write_text(yaml.safe_dump(plan, sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -112,7 +120,7 @@ class IndexMachine(RuleBasedStateMachine):
     def setting_edited_by_hand(self, pid: str, name: str, drop_transfer: bool) -> None:
         f = self.plan_file(pid)
         if f.is_file():
-            plan = yaml.safe_load(f.read_text(encoding="utf-8"))
+            plan = self.parsed(f)
             if isinstance(plan, dict):
                 plan["sections"]["I"]["name"] = name
                 if drop_transfer:
@@ -152,8 +160,8 @@ class IndexMachine(RuleBasedStateMachine):
 
     @rule(pid=st.sampled_from(IDS))
     def plan_removed_with_git_rm(self, pid: str) -> None:
-        if (self.path / "plans" / pid).is_dir():
-            self.git("rm", "-r", "-q", "--", f"plans/{pid}")
+        self.git("rm", "-r", "-q", "-f", "--ignore-unmatch", "--", f"plans/{pid}")
+        if self.git("diff", "--cached", "--name-only").strip():
             self.git("commit", "-q", "-m", "removed by hand")
 
     @rule(pid=st.sampled_from(["EHCP-0901", "EHCP-0902"]), sample=st.sampled_from(SAMPLES), with_journal=st.booleans())
