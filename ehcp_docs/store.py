@@ -246,10 +246,14 @@ class Store:
         plan file committed by hand with plain git has skipped the checks `add` and `edit` make, and a step recorded
         on it, or a letter made from it, would fail half-way or print nonsense. (`show` and `edit` read it plainly:
         `edit` is how it is put right.)"""
-        plan = self.plan(pid)
+        path = f"{self.plan_path(pid)}/plan.yaml"
+        data = self.read_file(path)
+        if data is None:
+            return self.plan(pid)  # the not-found message
+        plan = self._load_plan(data, pid)
         from ehcp_docs import bulkcheck, validation
 
-        problems = bulkcheck.committed_problems(self, pid)
+        problems = bulkcheck.committed_problems(self, path, data)
         if problems:
             error = validation.problems_error(f"plan {pid}", [p.split(": ", 1)[-1] if p.startswith("plans/") else p
                                                               for p in problems])
