@@ -16,7 +16,7 @@ from typing import Any
 
 from ehcp_docs.errors import EhcpError
 
-_STORE = None
+_STORES: dict[str, Any] = {}  # in a worker process: the store it opened, by its root
 
 Work = Callable[..., list[Path]]
 Job = tuple[str, Work, tuple]
@@ -29,19 +29,23 @@ class BatchResult:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _worker_store(root: str):  # type: ignore[no-untyped-def]
-    global _STORE
-    if _STORE is None:
+def _worker_store(root: str) -> Any:
+    store = _STORES.get(root)
+    if store is None:
         from ehcp_docs.store import Store
 
-        _STORE = Store.open(root)
-    return _STORE
+        store = _STORES[root] = Store.open(root)
+    return store
 
 
 def run_one(root: str, name: str, work: Work, args: tuple) -> tuple[str, list[str], str]:
-    """Runs in a worker: returns (name, files made, error message or "")."""
+    """Runs in a worker process: returns (name, files made, error message or "")."""
+    return _run(_worker_store(root), name, work, args)
+
+
+def _run(store: Any, name: str, work: Work, args: tuple) -> tuple[str, list[str], str]:
     try:
-        made = work(_worker_store(root), *args)
+        made = work(store, *args)
         return name, [str(p) for p in made], ""
     except EhcpError as e:
         return name, [], e.message
@@ -57,9 +61,15 @@ def run_many(root: Path, jobs: Sequence[Job], *, workers: int | None = None, tic
     """Every job, in `workers` processes (default one per core; 1 runs them here, in order)."""
     result = BatchResult()
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
-    if workers == 1:
-        for name, work, args in jobs:
-            _collect(result, *run_one(str(root), name, work, args), tick)
+    if workers == 1:  # here, in order, with a store of its own (closed after)
+        from ehcp_docs.store import Store
+
+        store = Store.open(str(root))
+        try:
+            for name, work, args in jobs:
+                _collect(result, *_run(store, name, work, args), tick)
+        finally:
+            store.close()
         return result
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(run_one, str(root), name, work, args) for name, work, args in jobs]

@@ -88,3 +88,17 @@ def test_a_whole_term_list_that_fails_is_named(ehcp, tmp_path: Path):
     assert r.exit_code == 1
     assert "warning: the health (ICB) list: could not write health-icb.xlsx: Is a directory" in r.stderr
     assert ("lists for 6 setting(s) and social care; 1 could not be written (listed above)." in r.stderr)
+
+
+def test_each_batch_reads_its_own_store(tmp_path: Path):
+    """Batches run one after another in one process (--jobs 1, or a script) each read the store they were given."""
+    from ehcp_docs import batch, intake
+    from ehcp_docs.store import Store
+
+    for name, sample in (("a", "EHCP-0001"), ("b", "EHCP-0002")):
+        s = Store.create(tmp_path / name)
+        intake.add_plans(s, [PLANS / f"{sample}.yaml"])
+        s.close()
+    for name, pid in (("a", "EHCP-0001"), ("b", "EHCP-0002")):
+        result = batch.render_many(tmp_path / name, [pid], "plan", tmp_path / "out" / name, jobs=1)
+        assert result.failed == [] and [p.parent.name for p in result.made] == [pid]
