@@ -104,7 +104,7 @@ def committed_problems(store: Any, path: str, data: bytes) -> list[str]:
         return cached[key]
     problems = check_blob(path, data)
     if index.enabled():
-        index.checked_add(store, {key: problems})
+        index.checked_put(store, {key: problems}, keep=None)  # one plan: keep every other result
     return problems
 
 

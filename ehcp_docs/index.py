@@ -508,34 +508,16 @@ def checked_get(store: Any, keys: list[str]) -> dict[str, list[str]]:
         cache.close()
 
 
-def checked_add(store: Any, results: dict[str, list[str]]) -> None:
-    """Stores new results, keeping every other (one plan checked by a command; `validate --all` prunes)."""
-    cache = Cache(store.git.gitdir)
-    try:
-        db = cache.open()
-        if db is not None:
-            db.execute("BEGIN IMMEDIATE")
-            db.executemany("INSERT OR REPLACE INTO checked VALUES(?, ?)", [(k, _pack(k, v)) for k, v in results.items()])
-            db.execute("COMMIT")
-    except Exception:  # noqa: BLE001 - busy, read-only or damaged: not saved this time
-        try:
-            if cache.db is not None:
-                cache.db.execute("ROLLBACK")
-        except Exception:  # noqa: BLE001
-            pass
-    finally:
-        cache.close()
-
-
-def checked_put(store: Any, results: dict[str, list[str]], keep: set[str]) -> None:
+def checked_put(store: Any, results: dict[str, list[str]], keep: set[str] | None) -> None:
     """Stores new results and forgets every key not in `keep` (files no longer at HEAD, or checked by older
-    code), so the table holds one row per committed plan file. Never raises: an unsaved result is a later miss."""
+    code), so the table holds one row per committed plan file; `keep=None` (one plan checked by a command) forgets
+    nothing. Never raises: an unsaved result is a later miss."""
     cache = Cache(store.git.gitdir)
     try:
         db = cache.open()
         if db is None:
             return
-        stale = [r[0] for r in db.execute("SELECT key FROM checked") if r[0] not in keep]
+        stale = [] if keep is None else [r[0] for r in db.execute("SELECT key FROM checked") if r[0] not in keep]
         if not results and not stale:
             return
         db.execute("BEGIN IMMEDIATE")
