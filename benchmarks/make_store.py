@@ -50,10 +50,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ehcp_docs import fileio, records  # noqa: E402
-from ehcp_docs import store as storemod  # noqa: E402
-from ehcp_docs.periods import months_after, within_12_months_starting  # noqa: E402
-from ehcp_docs.schoolyear import birthday, cohort_year, end_of_compulsory_school_age, nc_year  # noqa: E402
+from ehcp_docs import fileio  # noqa: E402
+from ehcp_docs.model import records  # noqa: E402
+from ehcp_docs.store import core as storemod  # noqa: E402
+from ehcp_docs.statutory.dates import months_after, within_12_months_starting  # noqa: E402
+from ehcp_docs.statutory.child import birthday, cohort_year, end_of_compulsory_school_age, nc_year  # noqa: E402
 
 SAMPLES = ROOT / "plans"
 MIGRATION = ("Data Migration", "send.migration@exampleshire.example.org")
@@ -406,7 +407,7 @@ def _new_id(used: set[str], prefix: str) -> str:
 
 def vary_items(plan: dict, rng: random.Random) -> None:
     """2-8 outcomes and extra provision: copies of the template's items under new ids, links kept valid."""
-    from ehcp_docs import plan as planmod
+    from ehcp_docs.model import plan as planmod
 
     used = {it.id for it in planmod.items(plan)}
     sec = plan["sections"]
@@ -855,7 +856,7 @@ def build(out: Path, n_plans: int, years: int, seed: int, end: date, log=print) 
         plans.append(plan)
         lives.append(life)
     # 1-2: init and ONE add of every plan, through the store API (as `ehcp init` and `ehcp add`)
-    from ehcp_docs import intake
+    from ehcp_docs.casework import intake
 
     with frozen_day(start, 8):
         store = storemod.Store.create(out, author=MIGRATION)

@@ -161,10 +161,10 @@ tpl.save(sys.argv[3])
 
 def render_context(store_path: Path, pid: str, tmp: Path) -> tuple[Path, Path]:
     """The template and the exact (cleaned) context `ehcp render` uses for plan ID, pickled for the bare render."""
-    from ehcp_docs import letters
+    from ehcp_docs.documents import letters
     from ehcp_docs.documents import render as docrender
     from ehcp_docs.documents.plan_context import plan_context
-    from ehcp_docs.store import Store
+    from ehcp_docs.store.core import Store
 
     store = Store.open(str(store_path))
     try:

@@ -4,7 +4,7 @@ review-invitation, advice-request, review-report, decision, what-happens-next. P
 (rules section 8); every decision letter carries "Your rights if you disagree"."""
 from pathlib import Path
 
-from ehcp_docs.documents import letterkit as k
+from ehcp_docs.documents import template_blocks as k
 
 OUT = Path(__file__).resolve().parent.parent / "templates"
 

@@ -21,9 +21,9 @@ sys.path.insert(0, str(ROOT))
 
 from docx.document import Document  # noqa: E402
 
-from ehcp_docs.documents import letterkit as lk  # noqa: E402
+from ehcp_docs.documents import template_blocks as lk  # noqa: E402
 from ehcp_docs.fileio import atomic_write  # noqa: E402
-from ehcp_docs.plan import SECTION_TITLES  # noqa: E402
+from ehcp_docs.model.plan import SECTION_TITLES  # noqa: E402
 
 OUT = ROOT / "templates"
 PROVISION_HEADERS = ["ID", "Provision", "Who delivers it and their expertise", "How often", "How long",

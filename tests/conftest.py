@@ -32,7 +32,7 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
-    from ehcp_docs.store import Store
+    from ehcp_docs.store.core import Store
 
     s = Store.create(tmp_path / "store")
     s.close()

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from conftest import PLANS, git
-from ehcp_docs import bulkcheck, index, intake
+from ehcp_docs.store import checks
+from ehcp_docs.store import index
+from ehcp_docs.casework import intake
 from ehcp_docs.errors import EhcpError
-from ehcp_docs.store import Store
-from ehcp_docs.validation import check_plan
+from ehcp_docs.store.core import Store
+from ehcp_docs.model.validation import check_plan
 
 
 def reference(path: Path) -> list[tuple[str, list[str]]]:
@@ -93,8 +95,8 @@ def test_problems_are_those_of_each_file_checked_alone(damaged: Path):
 
 def test_index_off_and_pool_give_the_same_answer(damaged: Path, monkeypatch: pytest.MonkeyPatch):
     ref = reference(damaged)
-    monkeypatch.setattr(bulkcheck, "POOL_THRESHOLD", 1)
-    monkeypatch.setattr(bulkcheck, "CHUNK", 2)
+    monkeypatch.setattr(checks, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(checks, "CHUNK", 2)
     assert checked(damaged, jobs=2) == ref  # four chunks over two worker processes
     monkeypatch.setenv("EHCP_INDEX", "0")
     assert checked(damaged, jobs=1) == ref
@@ -102,8 +104,8 @@ def test_index_off_and_pool_give_the_same_answer(damaged: Path, monkeypatch: pyt
 
 def test_warm_run_checks_nothing_and_a_hand_edit_is_rechecked(damaged: Path, monkeypatch: pytest.MonkeyPatch):
     calls: list[str] = []
-    real = bulkcheck.check_blob
-    monkeypatch.setattr(bulkcheck, "check_blob", lambda path, data: calls.append(path) or real(path, data))
+    real = checks.check_blob
+    monkeypatch.setattr(checks, "check_blob", lambda path, data: calls.append(path) or real(path, data))
     first = checked(damaged)
     assert len(calls) == 7
     calls.clear()
@@ -116,7 +118,7 @@ def test_warm_run_checks_nothing_and_a_hand_edit_is_rechecked(damaged: Path, mon
     assert "plans/EHCP-0004/proposed.yaml" not in dict(after)
     assert after == reference(damaged)
     calls.clear()
-    monkeypatch.setattr(bulkcheck, "_FINGERPRINT", "new checking code")
+    monkeypatch.setattr(checks, "_FINGERPRINT", "new checking code")
     assert checked(damaged) == after and len(calls) == 6  # new code: nothing reused
 
 
@@ -162,8 +164,8 @@ def test_files_are_read_the_same_in_a_pool(ehcp, tmp_path: Path, monkeypatch: py
                    .replace("        frequency: daily, 5 days a week\n", "", 1), encoding="utf-8")
     files.insert(2, bad)
     alone = ehcp("validate", *files, "--json")
-    monkeypatch.setattr(bulkcheck, "POOL_THRESHOLD", 1)
-    monkeypatch.setattr(bulkcheck, "CHUNK", 2)
+    monkeypatch.setattr(checks, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(checks, "CHUNK", 2)
     pooled = ehcp("validate", *files, "--json")
     assert alone.exit_code == pooled.exit_code == 1
     assert json.loads(pooled.stdout) == json.loads(alone.stdout)

@@ -4,7 +4,8 @@ from datetime import date
 import pytest
 from hypothesis import given, strategies as st
 
-from ehcp_docs import schoolyear, timescales as ts
+from ehcp_docs import statutory
+from ehcp_docs import statutory as ts
 
 D = date.fromisoformat
 
@@ -47,19 +48,19 @@ def test_date_rules(basis, fn, args, expected):
     ("2013-01-01", "2026-07-20", 8),   # before 1 September the old school year applies
 ])
 def test_nc_year_birthday_rule(dob, on, year):
-    assert schoolyear.nc_year(D(dob), D(on)) == year
+    assert statutory.nc_year(D(dob), D(on)) == year
 
 
 def test_recorded_year_group_wins():
-    assert schoolyear.nc_year(D("2012-10-05"), D("2026-09-01"), override=8) == 8
+    assert statutory.nc_year(D("2012-10-05"), D("2026-09-01"), override=8) == 8
 
 
 def test_young_person_decides_after_last_friday_in_june_of_year_11():
     dob = D("2010-04-22")  # Year 11 in 2025/26
-    assert schoolyear.end_of_compulsory_school_age(dob) == D("2026-06-26")
-    assert schoolyear.decision_maker(dob, D("2026-06-26")) == "parent"
-    assert schoolyear.decision_maker(dob, D("2026-06-27")) == "young-person"
-    assert schoolyear.decision_maker(dob, D("2026-06-27"), lacks_capacity=True) == "parent"
+    assert statutory.end_of_compulsory_school_age(dob) == D("2026-06-26")
+    assert statutory.decision_maker(dob, D("2026-06-26")) == "parent"
+    assert statutory.decision_maker(dob, D("2026-06-27")) == "young-person"
+    assert statutory.decision_maker(dob, D("2026-06-27"), lacks_capacity=True) == "parent"
 
 
 def plan(**kw):
@@ -175,9 +176,10 @@ def test_every_rule_has_words_for_the_drift_summary():
     """`ehcp overdue` summarises by step in plain English: no rule may show up as its internal name."""
     import re
 
-    from ehcp_docs import drift, rulebook
+    from ehcp_docs.casework import caseload
+    from ehcp_docs.statutory import rules
 
-    names = set(re.findall(r'_r\("([a-z_0-9]+)"', open(rulebook.__file__, encoding="utf-8").read()))
+    names = set(re.findall(r'_r\("([a-z_0-9]+)"', open(rules.__file__, encoding="utf-8").read()))
     assert len(names) > 15
-    assert names <= set(drift.STEP_WORDS)
-    assert all(" " in words for words in drift.STEP_WORDS.values())
+    assert names <= set(caseload.STEP_WORDS)
+    assert all(" " in words for words in caseload.STEP_WORDS.values())

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, git
-from ehcp_docs import intake
+from ehcp_docs.casework import intake
 from ehcp_docs.errors import Conflict
-from ehcp_docs.store import Store
+from ehcp_docs.store.core import Store
 
 PLAN = FIXTURES / "minimal_plan.yaml"
 

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ehcp_docs.diffing import (Change, amended_items, changed_sections, changes_by_section, diff_plans, for_notice,
+from ehcp_docs.model.diffing import (Change, amended_items, changed_sections, changes_by_section, diff_plans, for_notice,
                                merged_order, word_diff)
 from ehcp_docs.errors import InvalidPlan
 from ehcp_docs.fileio import load_document
-from ehcp_docs.plan import ITEM_LISTS
-from ehcp_docs.validation import plan_problems
+from ehcp_docs.model.plan import ITEM_LISTS
+from ehcp_docs.model.validation import plan_problems
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "diff_base.yaml"
 _BASE = load_document(FIXTURE)

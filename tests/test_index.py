@@ -14,34 +14,36 @@ import pytest
 import yaml
 
 from conftest import PLANS, ROOT, git
-from ehcp_docs import drift, index, schoolyear, timescales
+from ehcp_docs.casework import caseload
+from ehcp_docs.store import index
+from ehcp_docs import statutory
 from ehcp_docs.errors import EhcpError
-from ehcp_docs.store import Store
+from ehcp_docs.store.core import Store
 
 TERMS = ("autumn-2026", "spring-2027", "summer-2027")
 
 
 # ---- the due list and drift report as they were computed before the index (the reference) ----------------------
 def reference_due(store: Store, start: date, end: date, today: date, setting: str | None = None) -> list:
-    opts = drift.options(store)
+    opts = caseload.options(store)
     rows = []
     for pid in store.plan_ids():
         plan = store.plan(pid)
-        if setting and setting.lower() not in drift.setting_name(plan).lower():
+        if setting and setting.lower() not in caseload.setting_name(plan).lower():
             continue
-        r = timescales.review_due_in(plan, store.events(pid), start, end, today, opts, store.config.terms)
+        r = statutory.review_due_in(plan, store.events(pid), start, end, today, opts, store.config.terms)
         if r is not None:
-            rows.append(drift.DueRow(pid, plan["child"]["name"], drift.setting_name(plan), r.review_due,
+            rows.append(caseload.DueRow(pid, plan["child"]["name"], caseload.setting_name(plan), r.review_due,
                                      r.meeting_recommended_by, r.focus, r.overdue, r.reason))
     return sorted(rows, key=lambda r: (not r.overdue, r.review_due, r.plan))
 
 
 def reference_overdue(store: Store, today: date, lookback_days: int = 365) -> dict:
-    opts = drift.options(store)
+    opts = caseload.options(store)
     plans, counts = [], Counter()
     since = today - timedelta(days=lookback_days)
     for pid in store.plan_ids():
-        d = timescales.deadlines(store.plan(pid), store.events(pid), today, opts)
+        d = statutory.deadlines(store.plan(pid), store.events(pid), today, opts)
         pending = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
                     "status": "pending"} for s in d.overdue]
         late = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
@@ -50,7 +52,7 @@ def reference_overdue(store: Store, today: date, lookback_days: int = 365) -> di
             counts[s["step"]] += 1
         if pending or late:
             plans.append({"plan": pid, "overdue": pending, "late": late})
-    summary = {drift.STEP_WORDS.get(k, k): v for k, v in sorted(counts.items())}
+    summary = {caseload.STEP_WORDS.get(k, k): v for k, v in sorted(counts.items())}
     return {"as_of": today.isoformat(), "plans": plans, "summary": summary}
 
 
@@ -62,16 +64,16 @@ def check_same(path: Path, todays: tuple[str, ...] = ("2026-11-28",), terms: tup
         rows = []
         for day in map(date.fromisoformat, todays):
             for name in terms:
-                t = schoolyear.find_term(name, store.config.terms)
+                t = statutory.find_term(name, store.config.terms)
                 ref = reference_due(store, t.start, t.end, day, setting)
-                assert drift.due_rows(store, t.start, t.end, day, setting, use_index=False) == ref
-                assert drift.due_rows(store, t.start, t.end, day, setting, use_index=True) == ref  # (re)built
-                rows = drift.due_rows(store, t.start, t.end, day, setting, use_index=True)  # from the snapshot
+                assert caseload.due_rows(store, t.start, t.end, day, setting, use_index=False) == ref
+                assert caseload.due_rows(store, t.start, t.end, day, setting, use_index=True) == ref  # (re)built
+                rows = caseload.due_rows(store, t.start, t.end, day, setting, use_index=True)  # from the snapshot
                 assert rows == ref
             ref = reference_overdue(store, day)
             for _ in range(2):
-                assert drift.overdue_report(store, day, use_index=True).as_json() == ref
-            assert drift.overdue_report(store, day, use_index=False).as_json() == ref
+                assert caseload.overdue_report(store, day, use_index=True).as_json() == ref
+            assert caseload.overdue_report(store, day, use_index=False).as_json() == ref
         return rows
     finally:
         store.close()
@@ -82,8 +84,8 @@ def check_deadlines(ehcp, path: Path, today: str = "2026-11-28") -> None:
     store = Store.open(str(path))
     try:
         for pid in store.plan_ids():
-            want = timescales.deadlines(store.plan(pid), store.events(pid), date.fromisoformat(today),
-                                        drift.options(store)).as_json()
+            want = statutory.deadlines(store.plan(pid), store.events(pid), date.fromisoformat(today),
+                                        caseload.options(store)).as_json()
             r = ehcp("deadlines", pid, "--today", today, "--json")
             assert r.exit_code == 0, r.stderr
             assert json.loads(r.stdout) == json.loads(json.dumps(want))
@@ -174,15 +176,15 @@ def test_index_equals_plain_after_commands_and_hand_edits(ehcp, store_path: Path
                 lambda t: t.replace("date_of_birth: '2023-01-19'", "date_of_birth: 'not a date'"))
     store = Store.open(str(store_path))
     try:
-        t = schoolyear.find_term("spring-2027", store.config.terms)
+        t = statutory.find_term("spring-2027", store.config.terms)
         errors = []
         for use in (False, True, True):
             with pytest.raises(EhcpError) as e:
-                drift.due_rows(store, t.start, t.end, date(2026, 11, 28), use_index=use)
+                caseload.due_rows(store, t.start, t.end, date(2026, 11, 28), use_index=use)
             errors.append((type(e.value), e.value.message))
         assert errors[0] == errors[1] == errors[2]
         # ...unless a setting filter leaves the broken plan out, as it always did
-        assert drift.due_rows(store, t.start, t.end, date(2026, 11, 28), "college", use_index=True) == \
+        assert caseload.due_rows(store, t.start, t.end, date(2026, 11, 28), "college", use_index=True) == \
             reference_due(store, t.start, t.end, date(2026, 11, 28), "college")
     finally:
         store.close()
@@ -195,7 +197,7 @@ def test_index_equals_plain_after_commands_and_hand_edits(ehcp, store_path: Path
         outcomes = []
         for use in (False, True):
             with pytest.raises(EhcpError) as e:
-                drift.overdue_report(store, date(2026, 11, 28), use_index=use)
+                caseload.overdue_report(store, date(2026, 11, 28), use_index=use)
             outcomes.append((type(e.value), e.value.message))
         assert outcomes[0] == outcomes[1]
     finally:
@@ -235,26 +237,26 @@ def test_summaries_keep_everything_the_calendar_reads(synthetic: Path):
     """The pruned inputs give the same calendar as the whole plan and journal, for every plan and several days."""
     store = Store.open(str(synthetic))
     try:
-        opts = drift.options(store)
+        opts = caseload.options(store)
         for pid in store.plan_ids():
             plan, events = store.plan(pid), store.events(pid)
             summary = index.summarise(plan)
             pruned = [index.prune_event(e) for e in events]
             for day in (date(2025, 6, 1), date(2026, 11, 2), date(2027, 9, 1)):
-                assert timescales.deadlines(summary, pruned, day, opts).as_json() == \
-                    timescales.deadlines(plan, events, day, opts).as_json()
+                assert statutory.deadlines(summary, pruned, day, opts).as_json() == \
+                    statutory.deadlines(plan, events, day, opts).as_json()
     finally:
         store.close()
 
 
 # ---- the cache itself --------------------------------------------------------------------------------------------
-def counting(store: Store, today: date, t: schoolyear.Term) -> tuple[index.Calendar, list]:
+def counting(store: Store, today: date, t: statutory.Term) -> tuple[index.Calendar, list]:
     calls: list[str] = []
-    opts = drift.options(store)
+    opts = caseload.options(store)
 
     def compute(plan, events):
         calls.append(plan["id"])
-        return drift._due_facts(plan, events, t.start, t.end, today, opts, store.config.terms)
+        return caseload._due_facts(plan, events, t.start, t.end, today, opts, store.config.terms)
 
     cal = index.Calendar(store, index.context_key("test", [today, t.start, t.end]), compute)
     return cal, calls
@@ -265,7 +267,7 @@ def test_only_changed_plans_are_recomputed(ehcp, store_path: Path):
     store = Store.open(str(store_path))
     try:
         day = date(2026, 11, 28)
-        t = schoolyear.find_term("spring-2027", store.config.terms)
+        t = statutory.find_term("spring-2027", store.config.terms)
         cal, calls = counting(store, day, t)
         first = cal.facts()
         assert len(calls) == 6 and cal.stats["from_git"] == 6
@@ -433,10 +435,10 @@ def test_plan_log_falls_back_with_merges(ehcp, store_path: Path):
         store.close()
 
 
-@pytest.mark.parametrize("module", ["duelist.py", "journalview.py", "timescales.py", "periods.py", "drift.py"])
+@pytest.mark.parametrize("module", ["statutory/due_lists.py", "statutory/journal.py", "statutory/plan_deadlines.py", "statutory/dates.py", "casework/caseload.py"])
 def test_a_change_to_any_calendar_module_empties_the_snapshots(tmp_path: Path, monkeypatch, module: str):
     """Cached due lists are keyed by the calendar's code: after an upgrade that changes any module the
-    calendar uses (the due-list rule in duelist.py, the journal reader in journalview.py...), none is reused."""
+    calendar uses (the due-list rule in statutory/due_lists.py, the journal reader in statutory/journal.py...), none is reused."""
     import shutil
 
     copy = tmp_path / "ehcp_docs"

@@ -20,10 +20,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from conftest import PLANS, git
-from ehcp_docs import drift, index, schoolyear
+from ehcp_docs.casework import caseload
+from ehcp_docs.store import index
+from ehcp_docs import statutory
 from ehcp_docs.cli import cli
 from ehcp_docs.errors import EhcpError
-from ehcp_docs.store import Store
+from ehcp_docs.store.core import Store
 
 SAMPLES = sorted(p.stem for p in PLANS.glob("*.yaml"))
 IDS = SAMPLES + ["EHCP-0901", "EHCP-0902"]  # the samples, and plans a technician may add by hand
@@ -226,11 +228,11 @@ class IndexMachine(RuleBasedStateMachine):
     def assert_same(self, today: date, term: str, pid: str) -> None:
         store = Store.open(str(self.path))
         try:
-            t = schoolyear.find_term(term, store.config.terms)
-            due = [outcome(lambda: drift.due_rows(store, t.start, t.end, today, use_index=u)) for u in
+            t = statutory.find_term(term, store.config.terms)
+            due = [outcome(lambda: caseload.due_rows(store, t.start, t.end, today, use_index=u)) for u in
                    (False, True, True)]
             assert due[0] == due[1] == due[2]
-            over = [outcome(lambda: drift.overdue_report(store, today, use_index=u).as_json()) for u in
+            over = [outcome(lambda: caseload.overdue_report(store, today, use_index=u).as_json()) for u in
                     (False, True, True)]
             assert over[0] == over[1] == over[2]
             for p in store.plan_ids():

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from ehcp_docs import fileio, lint, validation
+from ehcp_docs import fileio
+from ehcp_docs.model import lint
+from ehcp_docs.model import validation
 
 HERE = Path(__file__).resolve().parent
 VAGUE = HERE / "fixtures" / "vague_plan.yaml"
@@ -426,6 +428,6 @@ def test_wrong_types_and_missing_ids_do_not_crash(clean):
 
 
 def test_lint_is_pure():
-    code = ("import sys, ehcp_docs.lint; bad = {'click', 'git', 'docxtpl', 'deepdiff'} & set(sys.modules); "
+    code = ("import sys, ehcp_docs.model.lint; bad = {'click', 'git', 'docxtpl', 'deepdiff'} & set(sys.modules); "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -16,6 +16,6 @@ def test_wheel_carries_schema_and_templates(tmp_path: Path):
         assert f"ehcp_docs/_data/schema/{schema.name}" in names
     for template in ROOT.glob("templates/*.docx"):
         assert f"ehcp_docs/_data/templates/{template.name}" in names
-    assert "ehcp_docs/lint_phrases.json" in names
+    assert "ehcp_docs/model/lint_phrases.json" in names
     entry = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "ehcp = ehcp_docs.cli:main" in entry

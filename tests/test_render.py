@@ -18,14 +18,14 @@ from docx.oxml.ns import qn
 from markupsafe import Markup
 
 from ehcp_docs.config import DEFAULT_TOML, parse
-from ehcp_docs.documents import letterkit as lk
+from ehcp_docs.documents import template_blocks as lk
 from ehcp_docs.documents import render
 from ehcp_docs.documents.plan_context import (TEMPLATE_FOR_LAYOUT, expected_strings, join_words, long_date,
                                               plan_context)
 from ehcp_docs.errors import RenderError
 from ehcp_docs.fileio import load_document
-from ehcp_docs.plan import SECTION_TITLES, SECTIONS
-from ehcp_docs.validation import check_plan
+from ehcp_docs.model.plan import SECTION_TITLES, SECTIONS
+from ehcp_docs.model.validation import check_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "render_plan.yaml"

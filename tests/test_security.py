@@ -17,7 +17,7 @@ import yaml
 from click.testing import CliRunner
 
 from conftest import FIXTURES, PLANS, git, head, snapshot
-from ehcp_docs import permissions
+from ehcp_docs.store import permissions
 from ehcp_docs.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, git, head, snapshot
-from ehcp_docs import intake
+from ehcp_docs.casework import intake
 from ehcp_docs.errors import Conflict, InvalidPlan, NotFound, StoreError, UsageError
-from ehcp_docs.store import Store, blob_sha, check_id, commit_message, safe_filename
+from ehcp_docs.store.core import Store, blob_sha, check_id, commit_message, safe_filename
 
 
 @pytest.fixture
@@ -207,7 +207,7 @@ def test_reading_commands_do_not_load_gitpython(store: Store, store_path: Path):
 def test_a_prewarmed_reader_answers_the_right_questions(store_path: Path, warm_up_file_exists: bool):
     """The CLI starts git reading before the store is opened; its answer to the warm-up question must be
     consumed, even when a file of that name exists, so every later answer belongs to its own question."""
-    from ehcp_docs import gitstore
+    from ehcp_docs.store import gitstore
 
     s = Store.open(str(store_path))
     intake.add_plans(s, [FIXTURES / "minimal_plan.yaml"])
@@ -248,7 +248,7 @@ def test_a_commit_with_nothing_else_staged_holds_exactly_its_files(store: Store,
 @pytest.fixture(params=["exact", "whole tree"])
 def clean_check(request, monkeypatch: pytest.MonkeyPatch) -> str:
     """Both ways the check looks: at the files a command writes, or (a bulk import) at the whole tree."""
-    import ehcp_docs.store as storemod
+    import ehcp_docs.store.core as storemod
 
     if request.param == "whole tree":
         monkeypatch.setattr(storemod, "EXACT_CHECK_MAX", 0)
@@ -327,7 +327,7 @@ def test_a_damaged_journal_is_refused_not_appended_to(ehcp, store_path: Path, tm
 def test_a_plan_broken_by_hand_stops_its_steps_and_letters_with_the_validators_words(ehcp, store_path: Path,
                                                                                      tmp_path: Path, monkeypatch):
     from conftest import sample_files
-    from ehcp_docs import bulkcheck
+    from ehcp_docs.store import checks as checks_module
 
     assert ehcp("add", *sample_files()).exit_code == 0
     plan = store_path / "plans" / "EHCP-0002" / "plan.yaml"
@@ -342,7 +342,7 @@ def test_a_plan_broken_by_hand_stops_its_steps_and_letters_with_the_validators_w
     r = ehcp("review", "schedule", "EHCP-0002", "--meeting", "2027-01-20", "--date", "2026-12-01")
     assert (r.exit_code, r.stderr.splitlines()) == (1, want)
     checks = []
-    monkeypatch.setattr(bulkcheck, "check_blob", lambda *a: checks.append(a) or ["checked again"])
+    monkeypatch.setattr(checks_module, "check_blob", lambda *a: checks.append(a) or ["checked again"])
     r = ehcp("render", "EHCP-0002", "--out", tmp_path / "one")
     assert (r.exit_code, r.stderr.splitlines()) == (1, want)  # the same version: answered from the index
     assert checks == []

@@ -7,9 +7,10 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, git
-from ehcp_docs import intake, sharing
+from ehcp_docs.casework import intake
+from ehcp_docs.casework import sharing
 from ehcp_docs.errors import Conflict, WorkflowError
-from ehcp_docs.store import Store
+from ehcp_docs.store.core import Store
 
 PLAN = FIXTURES / "minimal_plan.yaml"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ehcp_docs.documents import letterkit as lk
+from ehcp_docs.documents import template_blocks as lk
 from ehcp_docs.documents import render
 
 

@@ -11,7 +11,9 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings, strategies as st
 
-from ehcp_docs import rulebook, schoolyear, timescales as ts
+from ehcp_docs import statutory
+from ehcp_docs import statutory as ts
+from ehcp_docs.statutory import rules
 from ehcp_docs.errors import UsageError
 
 D = date.fromisoformat
@@ -144,11 +146,11 @@ def test_working_day_is_monday_to_friday_and_not_an_english_bank_holiday():
     ("rules 3.1 Year 11", "2010-04-22", "2026-01-10", 11),
 ])
 def test_nc_year_birthday_rule(basis, dob, on, year):
-    assert schoolyear.nc_year(D(dob), D(on)) == year, basis
+    assert statutory.nc_year(D(dob), D(on)) == year, basis
 
 
 def test_recorded_year_group_wins():  # rules 3.1: a child taught out of their chronological year
-    assert schoolyear.nc_year(D("2012-10-05"), D("2026-09-01"), override=8) == 8
+    assert statutory.nc_year(D("2012-10-05"), D("2026-09-01"), override=8) == 8
     assert due_json(plan(dob="2012-10-05", year_group=8), [], "2026-10-01")["nc_year"] == 8
 
 
@@ -159,7 +161,7 @@ def test_recorded_year_group_wins():  # rules 3.1: a child taught out of their c
     ("rules 3.1: born 1 September, Year 11 in 2026/27", "2010-09-01", "2027-06-25"),
 ])
 def test_end_of_compulsory_school_age(basis, dob, end):
-    assert schoolyear.end_of_compulsory_school_age(D(dob)) == D(end), basis
+    assert statutory.end_of_compulsory_school_age(D(dob)) == D(end), basis
 
 
 @pytest.mark.parametrize("basis,on,lacks_capacity,who", [
@@ -171,8 +173,8 @@ def test_end_of_compulsory_school_age(basis, dob, end):
 def test_decision_maker(basis, on, lacks_capacity, who):
     p = plan(dob="2010-04-22")
     p["child"]["lacks_capacity"] = lacks_capacity
-    assert schoolyear.decision_maker(p, D(on)) == who, basis
-    assert schoolyear.decision_maker(D("2010-04-22"), D(on), lacks_capacity=lacks_capacity) == who, basis
+    assert statutory.decision_maker(p, D(on)) == who, basis
+    assert statutory.decision_maker(D("2010-04-22"), D(on), lacks_capacity=lacks_capacity) == who, basis
     assert due_json(p, [], on)["decision_maker"] == who, basis
 
 
@@ -183,7 +185,7 @@ def test_decision_maker(basis, on, lacks_capacity, who):
     ("rules 3.1 decision: born 29 February, 5 on 1 March", "2020-02-29", "2025-03-01", False),
 ])
 def test_under_five(basis, dob, on, under):
-    assert schoolyear.is_under_five(D(dob), D(on)) is under, basis
+    assert statutory.is_under_five(D(dob), D(on)) is under, basis
 
 
 # ---- rules as data, and the LA's options -------------------------------------------------------------------------
@@ -215,7 +217,7 @@ def test_rules_cite_their_basis(name, basis):
 def test_rule_versions_by_effective_date(monkeypatch):
     """A change in the law is a new version: steps triggered before it keep the old deadline."""
     old = ts.rule("decision", D("2026-01-01"))
-    monkeypatch.setitem(rulebook._REGISTRY, "decision", list(rulebook._REGISTRY["decision"]))
+    monkeypatch.setitem(rules._REGISTRY, "decision", list(rules._REGISTRY["decision"]))
     ts.register(ts.Rule("decision", "Decide within 3 weeks of the meeting (hypothetical future rule)",
                         "hypothetical amending regulations 2030", lambda t, o: ts.within_weeks(t, 3),
                         "the meeting date", effective_from=D("2030-01-01")))
@@ -235,9 +237,15 @@ def test_calendar_modules_are_pure():
     import ast
     import inspect
 
-    from ehcp_docs import duelist, journalview, periods
+    import importlib
+    import pkgutil
 
-    for module in (ts, rulebook, schoolyear, periods, journalview, duelist):
+    from ehcp_docs import statutory
+
+    modules = [statutory] + [importlib.import_module(f"ehcp_docs.statutory.{m.name}")
+                             for m in pkgutil.iter_modules(statutory.__path__)]
+    assert len(modules) >= 8
+    for module in modules:
         tree = ast.parse(inspect.getsource(module))
         imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         imported |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
@@ -655,27 +663,27 @@ def test_bad_dates_are_reported_not_crashed():
     ("autumn-2029", "2029-09-03", "2029-12-20"),  # 1 Sep 2029 is a Saturday
 ])
 def test_typical_term_dates(name, start, end):
-    t = schoolyear.find_term(name, None)
+    t = statutory.find_term(name, None)
     assert (t.start, t.end, t.typical) == (D(start), D(end), True)
 
 
 def test_configured_terms_win_and_are_checked():
     own = [{"name": "spring-2027", "start": "2027-01-06", "end": "2027-03-26"}]
-    assert schoolyear.find_term("spring-2027", own) == schoolyear.Term("spring-2027", D("2027-01-06"), D("2027-03-26"))
-    assert [t.name for t in schoolyear.terms_for(2027, own)] == ["spring-2027", "summer-2027", "autumn-2027"]
-    assert [t.typical for t in schoolyear.terms_for(2027, own)] == [False, True, True]
+    assert statutory.find_term("spring-2027", own) == statutory.Term("spring-2027", D("2027-01-06"), D("2027-03-26"))
+    assert [t.name for t in statutory.terms_for(2027, own)] == ["spring-2027", "summer-2027", "autumn-2027"]
+    assert [t.typical for t in statutory.terms_for(2027, own)] == [False, True, True]
     with pytest.raises(UsageError):
-        schoolyear.find_term("winter-2027", None)
+        statutory.find_term("winter-2027", None)
     with pytest.raises(UsageError):
-        schoolyear.terms_for(2027, [{"name": "spring-2027", "start": "2027-03-26", "end": "2027-01-06"}])
+        statutory.terms_for(2027, [{"name": "spring-2027", "start": "2027-03-26", "end": "2027-01-06"}])
 
 
 def test_term_window_and_meeting_term_put_holidays_with_the_term_before():
-    autumn = schoolyear.find_term("autumn-2026")
-    assert schoolyear.term_window(autumn) == (D("2026-09-01"), D("2027-01-04"))
-    assert schoolyear.meeting_term(D("2026-12-28")).name == "autumn-2026"
-    assert schoolyear.meeting_term(D("2026-08-15")).name == "summer-2026"
-    assert schoolyear.meeting_term(D("2027-01-05")).name == "spring-2027"
+    autumn = statutory.find_term("autumn-2026")
+    assert statutory.term_window(autumn) == (D("2026-09-01"), D("2027-01-04"))
+    assert statutory.meeting_term(D("2026-12-28")).name == "autumn-2026"
+    assert statutory.meeting_term(D("2026-08-15")).name == "summer-2026"
+    assert statutory.meeting_term(D("2027-01-05")).name == "spring-2027"
 
 
 @pytest.mark.parametrize("basis,kind,transfer,option,term", [
@@ -710,7 +718,7 @@ def test_phase_transfer_meeting_term(basis, kind, transfer, option, term):
      False, False, False),
 ])
 def test_due_in_term(basis, plan_kw, events, term, today, listed, phase, overdue):
-    row = ts.due_in_term(plan(**plan_kw), events, schoolyear.find_term(term), D(today))
+    row = ts.due_in_term(plan(**plan_kw), events, statutory.find_term(term), D(today))
     assert (row is not None) is listed, basis
     if row:
         assert (row.phase_transfer, row.overdue) == (phase, overdue), basis
@@ -841,8 +849,8 @@ def test_any_journal_gives_a_complete_consistent_calendar(journal, after, option
 
 @given(st.dates(date(1990, 1, 1), date(2090, 12, 31)), st.integers(-400, 400))
 def test_months_after_is_dateutils_calendar_months(x: date, n: int):
-    """periods.months_after does its own arithmetic (and is cached) for speed: it must stay exactly dateutil's
+    """statutory.months_after does its own arithmetic (and is cached) for speed: it must stay exactly dateutil's
     relativedelta(months=n), clamped to the end of a short month."""
-    from ehcp_docs.periods import months_after
+    from ehcp_docs.statutory.dates import months_after
 
     assert months_after(x, n) == x + relativedelta(months=n)

@@ -13,7 +13,7 @@ import docx
 import pytest
 from lxml import etree
 
-from ehcp_docs.diffing import diff_plans
+from ehcp_docs.model.diffing import diff_plans
 from ehcp_docs.documents.schedule import LEGEND, add_schedule
 from ehcp_docs.documents.tracked import tracked_changes_document
 from ehcp_docs.fileio import load_document

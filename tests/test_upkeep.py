@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PLANS, git, head
-from ehcp_docs import upkeep
+from ehcp_docs.casework import upkeep
 
 
 def loose_objects(store: Path) -> int:
@@ -52,14 +52,14 @@ def test_doctor_advises_maintenance_when_many_objects_are_loose(ehcp, store_path
 
 def test_maintenance_prepares_the_calendar_for_today_and_tomorrow(ehcp, store_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch):
-    from ehcp_docs import drift
+    from ehcp_docs.casework import caseload
 
     assert ehcp("add", *sorted(PLANS.glob("*.yaml"))).exit_code == 0
     want = {day: json.loads(ehcp("due", "--term", "spring-2027", "--today", day, "--json").stdout)
             for day in ("2026-11-28", "2026-11-29")}
     want_overdue = json.loads(ehcp("overdue", "--today", "2026-11-29", "--json").stdout)
-    from ehcp_docs import index
-    from ehcp_docs.store import Store
+    from ehcp_docs.store import index
+    from ehcp_docs.store.core import Store
 
     s = Store.open(str(store_path))
     index.clear(s)
@@ -73,8 +73,8 @@ def test_maintenance_prepares_the_calendar_for_today_and_tomorrow(ehcp, store_pa
     def computed(*args, **kwargs):  # every answer below must come from what maintenance prepared
         raise AssertionError("computed again")
 
-    monkeypatch.setattr(drift, "_due_facts", computed)
-    monkeypatch.setattr(drift, "_overdue_facts", computed)
+    monkeypatch.setattr(caseload, "_due_facts", computed)
+    monkeypatch.setattr(caseload, "_overdue_facts", computed)
     for day, rows in want.items():
         assert json.loads(ehcp("due", "--term", "spring-2027", "--today", day, "--json").stdout) == rows
     assert json.loads(ehcp("overdue", "--today", "2026-11-29", "--json").stdout) == want_overdue

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ehcp_docs import fileio, validation
+from ehcp_docs import fileio
+from ehcp_docs.model import validation
 from ehcp_docs.errors import InvalidPlan
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal_plan.yaml"

@@ -87,7 +87,7 @@ def _prewarm(ctx: click.Context) -> None:
     if path and words and words[0] in COMMANDS and words[0] not in ("init", "add"):
         from pathlib import Path
 
-        from ehcp_docs import gitstore
+        from ehcp_docs.store import gitstore
 
         gitstore.prewarm(Path(path))
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import click
 
-from ehcp_docs import fileio, sharing, upkeep
+from ehcp_docs import fileio
+from ehcp_docs.casework import sharing
+from ehcp_docs.casework import upkeep
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, json_option, open_store, out_option, plan_id_argument, today_option
 from ehcp_docs.errors import CHECK_FAILED, UsageError

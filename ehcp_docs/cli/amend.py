@@ -5,14 +5,16 @@ from pathlib import Path
 
 import click
 
-from ehcp_docs import amending, fileio, intake
+from ehcp_docs import fileio
+from ehcp_docs.casework import amendment
+from ehcp_docs.casework import intake
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, date_option, json_option, open_store, out_option, plan_id_argument
 from ehcp_docs.errors import UsageError
 
 
 def _produce(store, pid: str, kind: str, out: str | None, event: dict) -> list[Path]:
-    from ehcp_docs import letters  # imported here: `ehcp diff` needs no document machinery (start-up)
+    from ehcp_docs.documents import letters  # imported here: `ehcp diff` needs no document machinery (start-up
 
     return letters.produce(store, pid, kind, store.out_dir(out), event=event)
 
@@ -27,7 +29,7 @@ def diff(ctx: click.Context, plan_id: str, a: str | None, b: str | None, as_json
     """What changed in plan ID between A and B (revisions or dates). By default: the plan in force against the
     pending proposal, or else the last two versions."""
     with open_store(ctx) as store:
-        changes, la, lb = amending.diff_versions(store, plan_id, a, b)
+        changes, la, lb = amendment.diff_versions(store, plan_id, a, b)
     if as_json:
         output.as_json([c.as_json() for c in changes])
         return
@@ -49,7 +51,7 @@ def amend() -> None:
 def start(ctx: click.Context, plan_id: str, when: str | None) -> None:
     """Put an editable copy of the plan in force into the store as a draft proposal."""
     with open_store(ctx) as store:
-        step = amending.start(store, plan_id, as_day(when))
+        step = amendment.start(store, plan_id, as_day(when))
     output.recorded(step, f"draft proposal for {plan_id}", [])
 
 
@@ -71,7 +73,7 @@ def edit_draft(ctx: click.Context, plan_id: str, file: Path | None) -> None:
             if text is None:
                 output.info("No change.")
                 return
-        commit = amending.edit_draft(store, plan_id, text, seen, source=file.name if file else None)
+        commit = amendment.edit_draft(store, plan_id, text, seen, source=file.name if file else None)
     output.info(f"Draft proposal for {plan_id} saved" + (f" (commit {commit[:10]})" if commit else " (no change)"))
 
 
@@ -91,7 +93,7 @@ def _item_reasons(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--reason", default="", help="Why the plan is being amended (overall).")
 @click.option("--item-reason", "item_reasons", multiple=True, metavar="ITEM=REASON", help="Why one item changes.")
 @click.option("--evidence", multiple=True, type=click.Path(path_type=Path), help="Evidence to attach (repeatable).")
-@click.option("--context", type=click.Choice(amending.CONTEXTS), help="Default: worked out from the history.")
+@click.option("--context", type=click.Choice(amendment.CONTEXTS), help="Default: worked out from the history.")
 @click.option("--contribution", "contributions", multiple=True, type=int, metavar="N",
               help="A contribution made between reviews that this proposal takes up (repeatable).")
 @date_option("The day the notice is served (default: today).")
@@ -102,7 +104,7 @@ def propose(ctx: click.Context, plan_id: str, file: Path | None, reason: str, it
             out: str | None) -> None:
     """Serve the proposed amendments notice (reg 22(2)): letter, schedule, plan in force, tracked-changes plan."""
     with open_store(ctx) as store:
-        step, changes = amending.propose(store, plan_id, file, as_day(when), reason=reason,
+        step, changes = amendment.propose(store, plan_id, file, as_day(when), reason=reason,
                                          item_reasons=_item_reasons(item_reasons), evidence=list(evidence),
                                          context=context, contributions=list(contributions))
         docs = _produce(store, plan_id, "amendment-notice", out, step.event)
@@ -122,11 +124,11 @@ def propose(ctx: click.Context, plan_id: str, file: Path | None, reason: str, it
 def respond(ctx: click.Context, plan_id: str, file: Path | None, text: str | None, school_request: str | None,
             meeting_request: bool, when: str | None) -> None:
     """Record the family's representations on the proposed amendments."""
-    from ehcp_docs import live
+    from ehcp_docs.casework import between_reviews
 
-    body = live.read_text(text, file, "representations")
+    body = between_reviews.read_text(text, file, "representations")
     with open_store(ctx) as store:
-        step = amending.respond(store, plan_id, body, as_day(when), school_request, meeting_request, file)
+        step = amendment.respond(store, plan_id, body, as_day(when), school_request, meeting_request, file)
     output.recorded(step, f"representations for {plan_id}", [])
 
 
@@ -138,7 +140,7 @@ def respond(ctx: click.Context, plan_id: str, file: Path | None, text: str | Non
 def issue(ctx: click.Context, plan_id: str, when: str | None, out: str | None) -> None:
     """Issue the final amended plan (it becomes the plan in force) with its covering letter and appeal rights."""
     with open_store(ctx) as store:
-        step, _ = amending.issue(store, plan_id, as_day(when))
+        step, _ = amendment.issue(store, plan_id, as_day(when))
         docs = _produce(store, plan_id, "amended-plan", out, step.event)
     output.recorded(step, f"final amended plan for {plan_id}", docs)
 
@@ -152,7 +154,7 @@ def issue(ctx: click.Context, plan_id: str, when: str | None, out: str | None) -
 def withdraw(ctx: click.Context, plan_id: str, reason: str, when: str | None, out: str | None) -> None:
     """Decide not to amend after all (reg 22(4)): letter with reasons and appeal rights."""
     with open_store(ctx) as store:
-        step = amending.withdraw(store, plan_id, reason, as_day(when))
+        step = amendment.withdraw(store, plan_id, reason, as_day(when))
         docs = _produce(store, plan_id, "amendment-withdrawn", out, step.event)
     output.recorded(step, f"proposal withdrawn for {plan_id}", docs)
 
@@ -164,13 +166,13 @@ def reassess() -> None:
 
 @reassess.command("request")
 @plan_id_argument()
-@click.option("--by", required=True, type=click.Choice(amending.REQUESTERS))
+@click.option("--by", required=True, type=click.Choice(amendment.REQUESTERS))
 @date_option("The day the request was received (default: today).")
 @click.pass_context
 def reassess_request(ctx: click.Context, plan_id: str, by: str, when: str | None) -> None:
     """Record a request for re-assessment; starts the 15-day decision clock."""
     with open_store(ctx) as store:
-        step = amending.reassess_request(store, plan_id, by, as_day(when))
+        step = amendment.reassess_request(store, plan_id, by, as_day(when))
     output.recorded(step, f"re-assessment request for {plan_id}", [])
 
 
@@ -185,7 +187,7 @@ def reassess_decide(ctx: click.Context, plan_id: str, decision: str, reason: str
                     out: str | None) -> None:
     """Decide the request: a refusal carries appeal rights; agreeing starts the 14-week clock."""
     with open_store(ctx) as store:
-        step = amending.reassess_decide(store, plan_id, decision, reason, as_day(when))
+        step = amendment.reassess_decide(store, plan_id, decision, reason, as_day(when))
         docs = _produce(store, plan_id, "reassessment-decision", out, step.event)
     output.recorded(step, f"re-assessment decision ({decision}) for {plan_id}", docs)
 
@@ -207,7 +209,7 @@ def cease() -> None:
 def cease_propose(ctx: click.Context, plan_id: str, code: int, details: str, when: str | None, out: str | None) -> None:
     """Tell the family that ceasing is being considered and ask for their views and the head teacher's."""
     with open_store(ctx) as store:
-        step = amending.cease_propose(store, plan_id, code, details, as_day(when))
+        step = amendment.cease_propose(store, plan_id, code, details, as_day(when))
         docs = _produce(store, plan_id, "cease-consultation", out, step.event)
     output.recorded(step, f"ceasing proposed for {plan_id}", docs)
 
@@ -221,6 +223,6 @@ def cease_propose(ctx: click.Context, plan_id: str, code: int, details: str, whe
 def cease_decide(ctx: click.Context, plan_id: str, decision: str, when: str | None, out: str | None) -> None:
     """Decide: the cease notice carries appeal rights; the plan ends when the appeal period ends."""
     with open_store(ctx) as store:
-        step = amending.cease_decide(store, plan_id, decision, as_day(when))
+        step = amendment.cease_decide(store, plan_id, decision, as_day(when))
         docs = _produce(store, plan_id, "cease-notice", out, step.event)
     output.recorded(step, f"ceasing decision ({decision}) for {plan_id}", docs)

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import click
 
-from ehcp_docs import drift, schoolyear, termlists
+from ehcp_docs.casework import caseload
+from ehcp_docs import statutory
+from ehcp_docs.documents import termly_lists
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, json_option, open_store, out_option, plan_id_argument, today_option
 from ehcp_docs.errors import CHECK_FAILED, UsageError
 
-FOCUS = termlists.FOCUS_WORDS
+FOCUS = termly_lists.FOCUS_WORDS
 
 
 @click.command()
@@ -24,12 +26,12 @@ FOCUS = termlists.FOCUS_WORDS
 def deadlines(ctx: click.Context, plan_id: str, today: str | None, as_json: bool) -> None:
     """Every statutory deadline for plan ID: each step, its last on-time day, days left or late, legal basis."""
     with open_store(ctx) as store:
-        d = drift.plan_deadlines(store, plan_id, as_day(today))
+        d = caseload.plan_deadlines(store, plan_id, as_day(today))
     if as_json:
         output.as_json(d.as_json())
         return
     output.data(f"{d.plan}  as of {d.as_of:%d %B %Y}  decision maker: {d.decision_maker}  "
-                f"year group: {d.nc_year}  focus: {termlists.focus_text(d.review_focus)}")
+                f"year group: {d.nc_year}  focus: {termly_lists.focus_text(d.review_focus)}")
     output.data(f"{'step':<58} {'deadline':<10} {'status':<18} basis")
     done = [s for s in d.steps if not s.pending]
     for s in [s for s in d.steps if s.pending] + done[-6:]:
@@ -49,7 +51,7 @@ def _period(store, term: str | None, start: str | None, end: str | None) -> tupl
     if term:
         if start or end:
             raise UsageError("give --term or --from/--to, not both")
-        t = schoolyear.find_term(term, store.config.terms)
+        t = statutory.find_term(term, store.config.terms)
         note = "" if not t.typical else " (typical English term dates: set [[terms]] in ehcp.toml for your own)"
         return t.start, t.end, f"{t.name}: {t.start} to {t.end}{note}"
     if not (start and end):
@@ -76,10 +78,10 @@ def due(ctx: click.Context, term: str | None, start: str | None, end: str | None
     fmt = "json" if as_json else fmt
     with open_store(ctx) as store:
         a, b, label = _period(store, term, start, end)
-        rows = drift.due_rows(store, a, b, as_day(today), setting)
+        rows = caseload.due_rows(store, a, b, as_day(today), setting)
         if fmt == "xlsx":
             path = Path(out) if out and out.endswith(".xlsx") else store.out_dir(out) / f"due-{a}-{b}.xlsx"
-            termlists.write_xlsx(rows, path, f"Reviews due {label}")
+            termly_lists.write_xlsx(rows, path, f"Reviews due {label}")
             output.made([path])
             return
     if "typical" in label:
@@ -89,17 +91,17 @@ def due(ctx: click.Context, term: str | None, start: str | None, end: str | None
     elif fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf)
-        w.writerow(termlists.HEADER)
+        w.writerow(termly_lists.HEADER)
         for r in rows:
             w.writerow([r.plan, r.name, r.setting, r.review_due, r.meeting_recommended_by,
-                        termlists.focus_text(r.focus), "OVERDUE" if r.overdue else ""])
+                        termly_lists.focus_text(r.focus), "OVERDUE" if r.overdue else ""])
         output.data(buf.getvalue().rstrip("\n"))
     else:
         output.info(f"Reviews due {label}: {len(rows)}")
         for r in rows:
             flag = "OVERDUE " if r.overdue else ""
             output.data(f"{flag}{r.review_due}  meet by {r.meeting_recommended_by}  {r.plan:<12} {r.name[:28]:<28} "
-                        f"{r.setting[:32]:<32} {termlists.focus_text(r.focus)}")
+                        f"{r.setting[:32]:<32} {termly_lists.focus_text(r.focus)}")
 
 
 def _iso(v: str | None) -> str | None:
@@ -119,19 +121,19 @@ def _iso(v: str | None) -> str | None:
 @click.pass_context
 def lists(ctx: click.Context, term: str, jobs: int | None, today: str | None, out: str | None) -> None:
     """The statutory termly lists: one per setting (XLSX and a covering letter), one for health, one for social care."""
-    from ehcp_docs import termletters
+    from ehcp_docs.documents import termly_letters
 
     now = as_day(today)
     with open_store(ctx) as store:
-        t = schoolyear.find_term(term, store.config.terms)
-        rows = drift.due_rows(store, t.start, t.end, now)
+        t = statutory.find_term(term, store.config.terms)
+        rows = caseload.due_rows(store, t.start, t.end, now)
         folder = store.out_dir(out) / f"lists-{t.name}"
-        root, settings = store.root, len(termlists.group_by_setting(rows))
+        root, settings = store.root, len(termly_lists.group_by_setting(rows))
     with output.progress(f"Writing the {t.name} lists", settings + 2) as tick:
-        result = termletters.write_lists(root, t, rows, folder, now, jobs=jobs, tick=tick)
+        result = termly_letters.write_lists(root, t, rows, folder, now, jobs=jobs, tick=tick)
     output.made(result.made)
     output.failures(result.failed)
-    send_by = termlists.send_by(t.start)
+    send_by = termly_lists.send_by(t.start)
     output.info(f"{len(rows)} reviews in {t.name}; {_lists_written(settings, dict(result.failed))}. "
                 f"Send by {send_by:%d %B %Y} (2 weeks before the term starts).")
     if now > send_by:
@@ -144,9 +146,9 @@ def lists(ctx: click.Context, term: str, jobs: int | None, today: str | None, ou
 
 def _lists_written(settings: int, failed: dict[str, str]) -> str:
     """'lists for 12 setting(s), health and social care', saying which were not written when some failed."""
-    from ehcp_docs import termletters
+    from ehcp_docs.documents import termly_letters
 
-    whole = {"health": termletters.HEALTH, "social care": termletters.SOCIAL_CARE}
+    whole = {"health": termly_letters.HEALTH, "social care": termly_letters.SOCIAL_CARE}
     lost = len(set(failed) - set(whole.values()))
     words = [f"lists for {settings - lost} of {settings} setting(s)" if lost else f"lists for {settings} setting(s)"]
     words += [what for what, name in whole.items() if name not in failed]
@@ -161,7 +163,7 @@ def _lists_written(settings: int, failed: dict[str, str]) -> str:
 def overdue(ctx: click.Context, today: str | None, as_json: bool) -> None:
     """The drift report: every overdue step across the store, and steps done late in the last year."""
     with open_store(ctx) as store:
-        report = drift.overdue_report(store, as_day(today))
+        report = caseload.overdue_report(store, as_day(today))
     if as_json:
         output.as_json(report.as_json())
         return

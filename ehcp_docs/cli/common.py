@@ -9,10 +9,10 @@ from typing import Any
 
 import click
 
-from ehcp_docs import permissions
+from ehcp_docs.store import permissions
 from ehcp_docs.cli import output
 from ehcp_docs.errors import UsageError
-from ehcp_docs.store import Store, check_id
+from ehcp_docs.store.core import Store, check_id
 
 
 def parse_date(value: str | None, what: str = "date") -> str:

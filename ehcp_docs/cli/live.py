@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ehcp_docs import letters, live
+from ehcp_docs.documents import letters
+from ehcp_docs.casework import between_reviews
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import (as_day, date_option, json_option, open_store, out_option, parse_date, plan_id_argument,
                                   today_option)
@@ -30,12 +31,12 @@ def progress_add(ctx: click.Context, plan_id: str, file: Path | None, form: bool
     """Record a setting's progress return (every outcome and interim target must be reported on)."""
     with open_store(ctx) as store:
         if form:
-            doc = live.progress_form(store, plan_id)
+            doc = between_reviews.progress_form(store, plan_id)
             output.form(doc, as_json)
             return
         if file is None:
             raise UsageError("give --file RETURN.yaml, or --form to get a return to fill in")
-        result = live.add_progress(store, plan_id, file, as_day(when))
+        result = between_reviews.add_progress(store, plan_id, file, as_day(when))
     output.recorded(result, f"progress return for {plan_id}")
 
 
@@ -62,7 +63,7 @@ def progress_report(ctx: click.Context, plan_id: str, start: str | None, end: st
 @click.pass_context
 def lint(ctx: click.Context, plan_ids: tuple[str, ...], all_: bool, today: str | None, as_json: bool) -> None:
     """Plan-quality checks: SMART outcomes, specified and quantified provision, vague wording, gaps."""
-    from ehcp_docs import quality
+    from ehcp_docs.casework import quality
 
     if bool(plan_ids) == all_:
         raise UsageError("give plan ids, or --all (not both)")
@@ -81,7 +82,7 @@ def lint(ctx: click.Context, plan_ids: tuple[str, ...], all_: bool, today: str |
 
 @click.command()
 @plan_id_argument()
-@click.option("--from", "role", required=True, type=click.Choice(live.ROLES), help="Who is contributing.")
+@click.option("--from", "role", required=True, type=click.Choice(between_reviews.ROLES), help="Who is contributing.")
 @click.option("--text", help="The suggestion or addition.")
 @click.option("--file", "file", type=click.Path(path_type=Path), help="A text file holding it.")
 @date_option()
@@ -89,9 +90,9 @@ def lint(ctx: click.Context, plan_ids: tuple[str, ...], all_: bool, today: str |
 def contribute(ctx: click.Context, plan_id: str, role: str, text: str | None, file: Path | None,
                when: str | None) -> None:
     """Record a suggested change or addition to the plan, from anyone involved, between reviews."""
-    body = live.read_text(text, file, "contribution")
+    body = between_reviews.read_text(text, file, "contribution")
     with open_store(ctx) as store:
-        result = live.contribute(store, plan_id, role, body, as_day(when))
+        result = between_reviews.contribute(store, plan_id, role, body, as_day(when))
     output.recorded(result, f"contribution #{result.event['seq']} for {plan_id}")
 
 
@@ -111,7 +112,7 @@ def contribution_resolve(ctx: click.Context, plan_id: str, number: int, taken_up
                          when: str | None) -> None:
     """Mark contribution NUMBER as taken up (it then feeds the next proposal) or not, with a reason."""
     with open_store(ctx) as store:
-        result = live.resolve_contribution(store, plan_id, number, taken_up, reason, as_day(when))
+        result = between_reviews.resolve_contribution(store, plan_id, number, taken_up, reason, as_day(when))
     output.recorded(result, f"contribution #{number} {'taken up' if taken_up else 'not taken up'}")
 
 
@@ -122,7 +123,7 @@ def concern() -> None:
 
 @concern.command("add")
 @plan_id_argument()
-@click.option("--from", "role", required=True, type=click.Choice(live.ROLES))
+@click.option("--from", "role", required=True, type=click.Choice(between_reviews.ROLES))
 @click.option("--text", help="The concern.")
 @click.option("--file", "file", type=click.Path(path_type=Path), help="A text file holding it.")
 @date_option()
@@ -130,9 +131,9 @@ def concern() -> None:
 def concern_add(ctx: click.Context, plan_id: str, role: str, text: str | None, file: Path | None,
                 when: str | None) -> None:
     """Record a concern; the LA's response is due within the configured number of working days."""
-    body = live.read_text(text, file, "concern")
+    body = between_reviews.read_text(text, file, "concern")
     with open_store(ctx) as store:
-        result = live.add_concern(store, plan_id, role, body, as_day(when))
+        result = between_reviews.add_concern(store, plan_id, role, body, as_day(when))
     output.recorded(result, f"concern #{result.event['seq']} for {plan_id}, response due by {result.event['response_due']}")
 
 
@@ -140,16 +141,16 @@ def concern_add(ctx: click.Context, plan_id: str, role: str, text: str | None, f
 @plan_id_argument()
 @click.argument("number", type=int)
 @click.option("--text", required=True, help="The LA's response.")
-@click.option("--outcome", type=click.Choice(live.CONCERN_OUTCOMES), default="resolved", show_default=True)
+@click.option("--outcome", type=click.Choice(between_reviews.CONCERN_OUTCOMES), default="resolved", show_default=True)
 @date_option()
 @out_option()
 @click.pass_context
 def concern_respond(ctx: click.Context, plan_id: str, number: int, text: str, outcome: str, when: str | None,
                     out: str | None) -> None:
     """Answer concern NUMBER; writes the letter naming the family's next steps."""
-    body = live.read_text(text, None, "response")
+    body = between_reviews.read_text(text, None, "response")
     with open_store(ctx) as store:
-        result = live.respond_concern(store, plan_id, number, body, outcome, as_day(when))
+        result = between_reviews.respond_concern(store, plan_id, number, body, outcome, as_day(when))
         docs = letters.produce(store, plan_id, "concern-response", store.out_dir(out), event=result.event)
     output.recorded(result, f"response to concern #{number}", docs)
 
@@ -161,14 +162,14 @@ def budget() -> None:
 
 @budget.command("request")
 @plan_id_argument()
-@click.option("--by", required=True, type=click.Choice(live.ROLES))
+@click.option("--by", required=True, type=click.Choice(between_reviews.ROLES))
 @click.option("--details", required=True, help="What is asked for.")
 @date_option()
 @click.pass_context
 def budget_request(ctx: click.Context, plan_id: str, by: str, details: str, when: str | None) -> None:
     """Record a request for a personal budget."""
     with open_store(ctx) as store:
-        result = live.request(store, plan_id, "personal-budget", by, details, as_day(when))
+        result = between_reviews.request(store, plan_id, "personal-budget", by, details, as_day(when))
     output.recorded(result, f"personal budget request #{result.event['seq']} for {plan_id}")
 
 
@@ -182,5 +183,5 @@ def budget_request(ctx: click.Context, plan_id: str, by: str, details: str, when
 def budget_decide(ctx: click.Context, plan_id: str, number: int, decision: str, reason: str, when: str | None) -> None:
     """Record the decision on personal budget request NUMBER."""
     with open_store(ctx) as store:
-        result = live.decide_request(store, plan_id, "personal-budget", number, decision, reason, as_day(when))
+        result = between_reviews.decide_request(store, plan_id, "personal-budget", number, decision, reason, as_day(when))
     output.recorded(result, f"personal budget request #{number}: {decision}")

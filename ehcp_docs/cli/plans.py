@@ -5,11 +5,12 @@ from pathlib import Path
 
 import click
 
-from ehcp_docs import fileio, intake
+from ehcp_docs import fileio
+from ehcp_docs.casework import intake
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import date_option, json_option, open_store, parse_date, plan_id_argument
 from ehcp_docs.errors import CHECK_FAILED, EhcpError, UsageError
-from ehcp_docs.store import Store
+from ehcp_docs.store.core import Store
 
 
 @click.command()
@@ -76,13 +77,13 @@ def show(ctx: click.Context, plan_id: str, at: str | None, proposed: bool, contr
     """Show plan ID as in force now (or --at a date or revision)."""
     with open_store(ctx) as store:
         if contributions:
-            from ehcp_docs import live
-            rows = live.contributions(store.events(plan_id))
+            from ehcp_docs.casework import between_reviews
+            rows = between_reviews.contributions(store.events(plan_id))
             if as_json:
                 output.as_json(rows)
             else:
                 for r in rows:
-                    output.data(live.describe_contribution(r))
+                    output.data(between_reviews.describe_contribution(r))
                 if not rows:
                     output.info(f"No contributions recorded for {plan_id}.")
             return

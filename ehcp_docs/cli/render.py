@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from ehcp_docs import letters
+from ehcp_docs.documents import letters
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, open_store, out_option, today_option
 from ehcp_docs.documents import render as docrender
 from ehcp_docs.errors import CHECK_FAILED, UsageError
-from ehcp_docs.store import check_id
+from ehcp_docs.store.core import check_id
 
 
 @click.command()
@@ -50,12 +50,14 @@ def render(ctx: click.Context, plan_id: str | None, kind: str, at: str | None, l
 
 def _render_all(ctx: click.Context, kind: str, layout: str, term: str | None, jobs: int | None,
                 today: str | None, out: str | None) -> None:
-    from ehcp_docs import batch, drift, schoolyear
+    from ehcp_docs.documents import batch
+    from ehcp_docs.casework import caseload
+    from ehcp_docs import statutory
 
     with open_store(ctx) as store:
         if term:
-            t = schoolyear.find_term(term, store.config.terms)
-            ids = [r.plan for r in drift.due_rows(store, t.start, t.end, as_day(today))]
+            t = statutory.find_term(term, store.config.terms)
+            ids = [r.plan for r in caseload.due_rows(store, t.start, t.end, as_day(today))]
         else:
             ids = store.plan_ids()
         root, folder = store.root, store.out_dir(out)

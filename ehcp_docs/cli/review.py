@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ehcp_docs import letters, reviewing
+from ehcp_docs.documents import letters
+from ehcp_docs.casework import review as review_steps
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import (as_day, date_option, json_option, open_store, out_option, parse_date, plan_id_argument,
                                   today_option)
@@ -37,7 +38,7 @@ def schedule(ctx: click.Context, plan_id: str, meeting: str, venue: str, when: s
     """Schedule the review meeting: invitation to the family, advice requests to professionals."""
     m = date.fromisoformat(parse_date(meeting, "meeting date"))
     with open_store(ctx) as store:
-        result = reviewing.schedule(store, plan_id, m, as_day(when), venue)
+        result = review_steps.schedule(store, plan_id, m, as_day(when), venue)
         docs = _docs(store, plan_id, ["invitation", "advice-request"], out, result.event)
     output.recorded(result, f"review meeting for {plan_id} on {m}", docs)
 
@@ -51,7 +52,7 @@ def schedule(ctx: click.Context, plan_id: str, meeting: str, venue: str, when: s
 def advice(ctx: click.Context, plan_id: str, role: str, file: Path, when: str | None) -> None:
     """Record advice received for the review and keep the file as evidence."""
     with open_store(ctx) as store:
-        result = reviewing.advice(store, plan_id, role, file, as_day(when))
+        result = review_steps.advice(store, plan_id, role, file, as_day(when))
     output.recorded(result, f"advice from {role} for {plan_id}", [])
 
 
@@ -62,7 +63,7 @@ def advice(ctx: click.Context, plan_id: str, role: str, file: Path, when: str | 
 def circulate(ctx: click.Context, plan_id: str, when: str | None) -> None:
     """Record that the advice was circulated to everyone invited (due 2 weeks before the meeting)."""
     with open_store(ctx) as store:
-        result = reviewing.circulate(store, plan_id, as_day(when))
+        result = review_steps.circulate(store, plan_id, as_day(when))
     output.recorded(result, f"advice circulated for {plan_id}", [])
 
 
@@ -77,12 +78,12 @@ def record(ctx: click.Context, plan_id: str, file: Path | None, form: bool, when
     """Record the review meeting (every outcome and interim target must be accounted for)."""
     with open_store(ctx) as store:
         if form:
-            doc = reviewing.meeting_form(store, plan_id)
+            doc = review_steps.meeting_form(store, plan_id)
             output.form(doc, as_json)
             return
         if file is None:
             raise UsageError("give --file MEETING.yaml, or --form to get a form to fill in")
-        result = reviewing.record(store, plan_id, file, as_day(when))
+        result = review_steps.record(store, plan_id, file, as_day(when))
     output.recorded(result, f"review meeting for {plan_id}", [])
 
 
@@ -94,14 +95,14 @@ def record(ctx: click.Context, plan_id: str, file: Path | None, form: bool, when
 def report(ctx: click.Context, plan_id: str, when: str | None, out: str | None) -> None:
     """Produce the review report for everyone invited (due within 2 weeks of the meeting)."""
     with open_store(ctx) as store:
-        result = reviewing.report(store, plan_id, as_day(when))
+        result = review_steps.report(store, plan_id, as_day(when))
         docs = _docs(store, plan_id, ["review-report"], out, result.event)
     output.recorded(result, f"review report for {plan_id}", docs)
 
 
 @review.command()
 @plan_id_argument()
-@click.option("--decision", required=True, type=click.Choice(reviewing.DECISIONS))
+@click.option("--decision", required=True, type=click.Choice(review_steps.DECISIONS))
 @click.option("--reason", default="", help="Why (printed in the letter).")
 @date_option("The day the decision is notified (default: today).")
 @out_option()
@@ -109,7 +110,7 @@ def report(ctx: click.Context, plan_id: str, when: str | None, out: str | None) 
 def decide(ctx: click.Context, plan_id: str, decision: str, reason: str, when: str | None, out: str | None) -> None:
     """Record the LA's decision (maintain, amend or cease) and write the decision letter with appeal rights."""
     with open_store(ctx) as store:
-        result = reviewing.decide(store, plan_id, decision, reason, as_day(when))
+        result = review_steps.decide(store, plan_id, decision, reason, as_day(when))
         docs = _docs(store, plan_id, ["decision"], out, result.event)
     output.recorded(result, f"decision '{decision}' for {plan_id}", docs)
 
@@ -122,7 +123,7 @@ def decide(ctx: click.Context, plan_id: str, decision: str, reason: str, when: s
 def status(ctx: click.Context, plan_id: str, today: str | None, as_json: bool) -> None:
     """Where the review stands: steps done and whether on time, the next step, its deadline, the next command."""
     with open_store(ctx) as store:
-        s = reviewing.status(store, plan_id, as_day(today))
+        s = review_steps.status(store, plan_id, as_day(today))
     if as_json:
         output.as_json(s)
         return
@@ -147,10 +148,10 @@ def status(ctx: click.Context, plan_id: str, today: str | None, as_json: bool) -
 @click.pass_context
 def request(ctx: click.Context, plan_id: str, by: str, reason: str, when: str | None) -> None:
     """Record a request for an early review (the LA decides; there is no appeal against a refusal)."""
-    from ehcp_docs import live
+    from ehcp_docs.casework import between_reviews
 
     with open_store(ctx) as store:
-        result = live.request(store, plan_id, "early-review", by, reason, as_day(when))
+        result = between_reviews.request(store, plan_id, "early-review", by, reason, as_day(when))
     output.info(f"Recorded: early review request #{result.event['seq']} for {plan_id}")
 
 
@@ -164,9 +165,9 @@ def request(ctx: click.Context, plan_id: str, by: str, reason: str, when: str | 
 def request_decide(ctx: click.Context, plan_id: str, number: int, decision: str, reason: str,
                    when: str | None) -> None:
     """Record the decision on early review request NUMBER."""
-    from ehcp_docs import live
+    from ehcp_docs.casework import between_reviews
 
     with open_store(ctx) as store:
-        live.decide_request(store, plan_id, "early-review", number, decision, reason,
+        between_reviews.decide_request(store, plan_id, "early-review", number, decision, reason,
                             as_day(when))
     output.info(f"Recorded: early review request #{number}: {decision}")

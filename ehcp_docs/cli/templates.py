@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ehcp_docs import templating
+from ehcp_docs.documents import overrides
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import date_option, json_option, open_store, out_option, parse_date
 
@@ -22,7 +22,7 @@ def template() -> None:
 def list_(ctx: click.Context, as_json: bool) -> None:
     """Every template, and whether the store overrides it."""
     with open_store(ctx) as store:
-        rows = templating.listing(store)
+        rows = overrides.listing(store)
     if as_json:
         output.as_json([{"name": r.name, "overridden": r.overridden} for r in rows])
         return
@@ -37,7 +37,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 def export(ctx: click.Context, name: str, out: str | None) -> None:
     """Copy template NAME (as in use) to edit in Word."""
     with open_store(ctx) as store:
-        path = templating.export(store, name, store.out_dir(out))
+        path = overrides.export(store, name, store.out_dir(out))
     output.made([path])
 
 
@@ -49,7 +49,7 @@ def export(ctx: click.Context, name: str, out: str | None) -> None:
 def install(ctx: click.Context, name: str, file: Path, when: str | None) -> None:
     """Use FILE as the store's own copy of template NAME (checked first; one commit)."""
     with open_store(ctx) as store:
-        commit, variables = templating.install(store, name, file, date.fromisoformat(parse_date(when)))
+        commit, variables = overrides.install(store, name, file, date.fromisoformat(parse_date(when)))
     output.info(f"Installed the LA's own {name} template ({len(variables)} fields)"
                 + (f" (commit {commit[:10]})" if commit else ": no change"))
 
@@ -61,5 +61,5 @@ def install(ctx: click.Context, name: str, file: Path, when: str | None) -> None
 def reset(ctx: click.Context, name: str, when: str | None) -> None:
     """Go back to the bundled template NAME."""
     with open_store(ctx) as store:
-        commit = templating.remove(store, name, date.fromisoformat(parse_date(when)))
+        commit = overrides.remove(store, name, date.fromisoformat(parse_date(when)))
     output.info(f"Template {name} reset to the bundled one (commit {commit[:10] if commit else '-'})")

@@ -32,7 +32,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from ehcp_docs import plan as planmod
+from ehcp_docs.model import plan as planmod
 
 Layout = Literal["classic", "areas"]
 TEMPLATE_FOR_LAYOUT: dict[str, str] = {"classic": "plan", "areas": "plan-areas"}

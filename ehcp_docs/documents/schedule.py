@@ -17,10 +17,10 @@ from typing import Any
 
 from docx.text.paragraph import Paragraph
 
-from ehcp_docs.diffing import Change, changes_by_section, word_diff
+from ehcp_docs.model.diffing import Change, changes_by_section, word_diff
 from ehcp_docs.documents.tracked import as_text, clean
-from ehcp_docs.plan import ITEM_LISTS, SECTION_TITLES
-from ehcp_docs.validation import field_title
+from ehcp_docs.model.plan import ITEM_LISTS, SECTION_TITLES
+from ehcp_docs.model.validation import field_title
 
 LEGEND = ("How to read this schedule: wording we propose to remove is struck through and marked "
           "[deleted: …]; new wording is in bold and marked [added: …]. Wording without a mark stays as it is.")

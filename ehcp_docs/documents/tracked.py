@@ -28,10 +28,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from ehcp_docs.diffing import ORDERED_SECTIONS, Change, merged_order, normalise, word_diff
+from ehcp_docs.model.diffing import ORDERED_SECTIONS, Change, merged_order, normalise, word_diff
 from ehcp_docs.fileio import atomic_write
-from ehcp_docs.plan import AREAS, ITEM_LISTS, SECTION_TITLES, SECTIONS
-from ehcp_docs.validation import load_schema, subschema
+from ehcp_docs.model.plan import AREAS, ITEM_LISTS, SECTION_TITLES, SECTIONS
+from ehcp_docs.model.validation import load_schema, subschema
 
 LANG = "en-GB"
 DASH = " \u2014 "

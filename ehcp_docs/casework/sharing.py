@@ -7,9 +7,9 @@ import re
 from datetime import date as Date
 from typing import Any
 
-from ehcp_docs import gitstore
+from ehcp_docs.store import gitstore
 from ehcp_docs.errors import Conflict, UsageError, WorkflowError
-from ehcp_docs.store import Store
+from ehcp_docs.store.core import Store
 
 PLACEHOLDER_EMAIL = "redacted@example.org"
 RETENTION_YEARS_FROM_BIRTH = 31  # IRMS toolkit for schools: SEN records kept until date of birth + 31 years

@@ -7,11 +7,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ehcp_docs import drift, fileio, quality, records, schoolyear, timescales
-from ehcp_docs.events import Recorded
+from ehcp_docs import fileio
+from ehcp_docs.casework import caseload
+from ehcp_docs.casework import quality
+from ehcp_docs.model import records
+from ehcp_docs import statutory
+from ehcp_docs.model.events import Recorded
 from ehcp_docs.errors import UsageError, WorkflowError
 from ehcp_docs.fileio import printable
-from ehcp_docs.store import Store, evidence_name
+from ehcp_docs.store.core import Store, evidence_name
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 DECISIONS = ("maintain", "amend", "cease")
@@ -33,7 +37,7 @@ def invitees(store: Store, plan: dict, on: date) -> list[dict]:
     else the plan names."""
     dob = date.fromisoformat(plan["child"]["date_of_birth"])
     out: list[dict] = []
-    if schoolyear.decision_maker(dob, on, bool(plan["child"].get("lacks_capacity"))) == "young-person":
+    if statutory.decision_maker(dob, on, bool(plan["child"].get("lacks_capacity"))) == "young-person":
         out.append({"role": "young-person", "name": plan["child"]["name"]})
         out += [{"role": "parent", "name": p["name"]} for p in plan.get("parents", [])[:1]]
     else:
@@ -55,7 +59,7 @@ def schedule(store: Store, pid: str, meeting: date, when: date, venue: str) -> R
     plan = store.checked_plan(pid)
     if meeting < when:
         raise UsageError(f"the meeting date {meeting} is before the invitations ({when})")
-    opts = drift.options(store)
+    opts = caseload.options(store)
     events = store.events(pid)
     cycle = current_cycle(events)
     if latest(cycle, "review-meeting"):
@@ -131,7 +135,7 @@ def record(store: Store, pid: str, file: Path, when: date) -> Recorded:
     events = store.events(pid)
     doc = fileio.load_document(file, what="meeting record")
     dob = date.fromisoformat(plan["child"]["date_of_birth"])
-    warnings = records.check(doc, plan, "meeting", file.name, nc_year=schoolyear.nc_year(dob, when,
+    warnings = records.check(doc, plan, "meeting", file.name, nc_year=statutory.nc_year(dob, when,
                                                                                           plan.get("year_group")))
     cycle = current_cycle(events)
     scheduled = latest(cycle, "review-scheduled")
@@ -183,7 +187,7 @@ def decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Re
     if decision == "cease":
         notes.append(f"ceasing has started: the family and the setting must be consulted (`ehcp cease propose {pid}`)")
     data = {"decision": decision, "reason": reason, "meeting": meeting["date"],
-            "appeal_deadline": timescales.appeal_deadline(when).isoformat()}
+            "appeal_deadline": statutory.appeal_deadline(when).isoformat()}
     with store.transaction("review-decision") as txn:
         event = txn.add_event(pid, "review-decision", when.isoformat(), data, by=txn.by)
     return Recorded(txn.commit, event, warnings, notes)
@@ -204,7 +208,7 @@ def status(store: Store, pid: str, today: date) -> dict[str, Any]:
     """Where the review stands: steps done (on time or not), the next step, its deadline, what to run next."""
     plan = store.checked_plan(pid)
     events = store.events(pid)
-    d = timescales.deadlines(plan, events, today, drift.options(store))
+    d = statutory.deadlines(plan, events, today, caseload.options(store))
     cycle = current_cycle(events)
     names = ("review-scheduled", "advice-received", "advice-circulated", "review-meeting", "review-report")
     done = [{"step": e["event"], "date": e["date"], **({"role": e["role"]} if "role" in e else {})}

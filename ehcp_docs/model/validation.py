@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ehcp_docs import plan as planmod
+from ehcp_docs.model import plan as planmod
 from ehcp_docs.errors import InvalidPlan
 from ehcp_docs.fileio import printable
 from ehcp_docs.resources import schema_path

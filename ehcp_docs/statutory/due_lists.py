@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ehcp_docs.periods import at_least_days_before, months_after
-from ehcp_docs.rulebook import RuleOptions
-from ehcp_docs.schoolyear import Term, find_term, meeting_term, term_window
-from ehcp_docs.timescales import deadlines, review_focus, transfer_of, transfer_rule
+from ehcp_docs.statutory.dates import at_least_days_before, months_after
+from ehcp_docs.statutory.rules import RuleOptions
+from ehcp_docs.statutory.terms import Term, find_term, meeting_term, term_window
+from ehcp_docs.statutory.plan_deadlines import deadlines, review_focus, transfer_of, transfer_rule
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ehcp_docs import lint, schoolyear
-from ehcp_docs.store import Store, check_id
+from ehcp_docs.model import lint
+from ehcp_docs import statutory
+from ehcp_docs.store.core import Store, check_id
 
 
 def lint_one(plan: dict, today: date) -> dict[str, Any]:
     dob = date.fromisoformat(plan["child"]["date_of_birth"])
-    return lint.lint_plan(plan, today, schoolyear.nc_year(dob, today, plan.get("year_group"))).as_json()
+    return lint.lint_plan(plan, today, statutory.nc_year(dob, today, plan.get("year_group"))).as_json()
 
 
 def lint_store(store: Store, ids: list[str] | None, today: date) -> list[dict[str, Any]]:

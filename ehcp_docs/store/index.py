@@ -43,8 +43,8 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from ehcp_docs.plan import ID_PATTERN
-from ehcp_docs.store import journal_records
+from ehcp_docs.model.plan import ID_PATTERN
+from ehcp_docs.store.core import journal_records
 
 FORMAT = 1
 DIRNAME = "ehcp-index"
@@ -53,10 +53,12 @@ KEEP_SNAPSHOTS = 8
 CHUNK = 500  # plans read and computed at a time
 VERIFY_MAX = 2000  # a walk of the history this short asks git which plans each commit changed (see _touched)
 BUSY_TIMEOUT = 2.0
-# The code that decides the calendar facts is every module at the top of the package (timescales, duelist,
-# journalview, rulebook, periods, drift, ...; not cli/ or documents/): a change to any of them makes every snapshot
-# a miss. All of them, rather than a list to keep up, so that no module the calendar comes to use is left out.
-PACKAGE = Path(__file__).resolve().parent
+# The code that decides the calendar facts is every module of the layers below the documents (the shared modules at
+# the top of the package, statutory/, model/, store/ and casework/; not cli/ or documents/): a change to any of
+# them makes every snapshot a miss. All of them, rather than a list to keep up, so that no module the calendar
+# comes to use is left out.
+PACKAGE = Path(__file__).resolve().parent.parent
+CALENDAR_CODE = ("statutory", "model", "store", "casework")
 # Libraries whose data feeds the calendar (bank holidays, month arithmetic, Easter).
 CALENDAR_LIBRARIES = ("holidays", "dateutil")
 
@@ -106,8 +108,9 @@ def code_fingerprint() -> str:
         import importlib.util
 
         h = hashlib.sha1(f"{FORMAT}:{sys.version_info[:2]}".encode())
-        for source in sorted(PACKAGE.glob("*.py")):
-            h.update(source.name.encode() + b"\0" + source.read_bytes())
+        sources = [*PACKAGE.glob("*.py"), *(f for layer in CALENDAR_CODE for f in (PACKAGE / layer).rglob("*.py"))]
+        for source in sorted(sources):
+            h.update(str(source.relative_to(PACKAGE)).encode() + b"\0" + source.read_bytes())
         for name in CALENDAR_LIBRARIES:
             spec = importlib.util.find_spec(name)
             origin = Path(spec.origin) if spec and spec.origin else None
@@ -118,7 +121,7 @@ def code_fingerprint() -> str:
 
 
 # Modules whose code decides level 1 (how plan files and journals are read, and what is kept of them).
-INPUT_MODULES = ("ehcp_docs.index", "ehcp_docs.store", "ehcp_docs.fileio", "ehcp_docs.events")
+INPUT_MODULES = ("ehcp_docs.store.index", "ehcp_docs.store.core", "ehcp_docs.fileio", "ehcp_docs.model.events")
 
 
 def inputs_fingerprint() -> str:
@@ -724,7 +727,7 @@ def _changed_plans(store: Any, shas: list[str]) -> dict[str, set[str]]:
 
 def _commit_infos(store: Any, shas: list[str]) -> list:
     """gitstore.CommitInfo for each commit, in the order given (one `git log --no-walk`)."""
-    from ehcp_docs.gitstore import FIELD, RECORD, CommitInfo
+    from ehcp_docs.store.gitstore import FIELD, RECORD, CommitInfo
 
     if not shas:
         return []

@@ -5,9 +5,10 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 
-from ehcp_docs import intake, permissions
+from ehcp_docs.casework import intake
+from ehcp_docs.store import permissions
 from ehcp_docs.errors import EhcpError
-from ehcp_docs.store import Store
+from ehcp_docs.store.core import Store
 
 
 LOOSE_ADVICE = 10_000  # loose objects (about 3 commands' worth per plan for 1,000 plans) before doctor advises
@@ -74,14 +75,14 @@ def maintenance(store: Store, today: date | None = None) -> list[str]:
     done.append("commit-graph with changed-path Bloom filters written")
     store.git.git.pack_refs("--all")
     done.append("references packed")
-    from ehcp_docs import index
+    from ehcp_docs.store import index
 
     if index.enabled() and index.warm_log(store):
         done.append("index of each plan's commits brought up to date")
-    from ehcp_docs import drift
+    from ehcp_docs.casework import caseload
 
     try:
-        done += [f"calendar ready for {what}" for what in drift.prepare_days(store, today or date.today())]
+        done += [f"calendar ready for {what}" for what in caseload.prepare_days(store, today or date.today())]
     except EhcpError as e:  # a plan that needs correcting: every other step is done, and the message says why
         done.append(f"calendar not prepared ahead: {e.message}")
     return done

@@ -1,4 +1,4 @@
-"""The statutory calendar: every deadline of a plan, computed from the plan, its journal and a date. Pure: no I/O.
+"""Every deadline of one plan, computed from the plan, its journal and a date. Pure: no I/O.
 
 Why it is built this way:
 - Every deadline is the LAST day on which a step is still on time (ehcp-rules.md section 3), so "days late" is
@@ -37,45 +37,11 @@ from datetime import date
 from typing import Any
 
 from ehcp_docs.errors import InvalidPlan, StoreError
-from ehcp_docs.journalview import Event as _Event, Journal as _Journal, plan_date as _plan_date, seq_of as _seq
-from ehcp_docs.journalview import to_date as _to_date
-# Re-exported so callers need only this module: the period arithmetic, the child's calendar and the rules.
-from ehcp_docs.periods import (ONE_DAY, add_months, add_working_days, appeal_deadline,  # noqa: F401
-                               at_least_days_before, at_least_weeks_before, before_fixed, before_fixed_date,
-                               is_working_day, months_after, next_working_day, period_beginning_with,
-                               tribunal_extension, within_days, within_months_starting, within_12_months_starting,
-                               within_weeks)
-from ehcp_docs.rulebook import (COUNTED, SEND_REGS_2014, TRANSFER_RULES, Options, Rule, RuleOptions,  # noqa: F401
-                                all_rules, register, rule, rule_or_first, step_key)
-from ehcp_docs.schoolyear import (Term, decision_maker, end_of_compulsory_school_age, find_term,  # noqa: F401
-                                  is_under_five, meeting_term, nc_year, term_window, terms_for)
-
-__all__ = [
-    # results and the main entry points
-    "Deadlines", "Step", "deadlines", "review_focus", "first_issued", "advice_return_due", "phase_transfer_due",
-    "transfer_of", "transfer_rule", "step_key", "ReviewDue", "review_due_in", "due_in_term", "phase_transfer_meeting_term",
-    # rules and options (rulebook)
-    "Rule", "RuleOptions", "Options", "rule", "rule_or_first", "register", "all_rules", "SEND_REGS_2014",
-    # period arithmetic (periods)
-    "ONE_DAY", "add_months", "months_after", "within_weeks", "within_days", "period_beginning_with",
-    "within_months_starting", "within_12_months_starting", "at_least_weeks_before", "at_least_days_before",
-    "before_fixed", "before_fixed_date", "is_working_day", "next_working_day", "add_working_days",
-    "tribunal_extension", "appeal_deadline",
-    # the child's calendar and terms (schoolyear)
-    "Term", "nc_year", "end_of_compulsory_school_age", "decision_maker", "is_under_five", "terms_for", "find_term",
-    "term_window", "meeting_term",
-]
-
-_DUE_LIST = ("ReviewDue", "review_due_in", "due_in_term", "phase_transfer_meeting_term")
-
-
-def __getattr__(name: str) -> Any:
-    """The due-list helpers live in ehcp_docs.duelist (which builds on this module); reachable from here too."""
-    if name in _DUE_LIST:
-        from ehcp_docs import duelist
-
-        return getattr(duelist, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+from ehcp_docs.statutory.journal import Event as _Event, Journal as _Journal, plan_date as _plan_date, seq_of as _seq
+from ehcp_docs.statutory.journal import to_date as _to_date
+from ehcp_docs.statutory.child import decision_maker, is_under_five, nc_year
+from ehcp_docs.statutory.dates import at_least_days_before, months_after, within_12_months_starting
+from ehcp_docs.statutory.rules import COUNTED, TRANSFER_RULES, Rule, RuleOptions, rule_or_first, step_key
 
 
 # ---- steps and the result --------------------------------------------------------------------------------------

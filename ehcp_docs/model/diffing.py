@@ -28,8 +28,8 @@ from functools import cache
 from typing import Any, Literal
 
 from ehcp_docs.errors import InvalidPlan
-from ehcp_docs.plan import ITEM_LISTS, SECTIONS, item_label
-from ehcp_docs.validation import load_schema, subschema
+from ehcp_docs.model.plan import ITEM_LISTS, SECTIONS, item_label
+from ehcp_docs.model.validation import load_schema, subschema
 
 Kind = Literal["added", "removed", "changed", "moved"]
 Op = Literal["equal", "delete", "insert"]

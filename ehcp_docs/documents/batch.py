@@ -32,7 +32,7 @@ class BatchResult:
 def _worker_store(root: str) -> Any:
     store = _STORES.get(root)
     if store is None:
-        from ehcp_docs.store import Store
+        from ehcp_docs.store.core import Store
 
         store = _STORES[root] = Store.open(root)
     return store
@@ -62,7 +62,7 @@ def run_many(root: Path, jobs: Sequence[Job], *, workers: int | None = None, tic
     result = BatchResult()
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     if workers == 1:  # here, in order, with a store of its own (closed after)
-        from ehcp_docs.store import Store
+        from ehcp_docs.store.core import Store
 
         store = Store.open(str(root))
         try:
@@ -80,7 +80,7 @@ def run_many(root: Path, jobs: Sequence[Job], *, workers: int | None = None, tic
 
 def plan_document(store: Any, pid: str, kind: str, folder: str, layout: str = "classic") -> list[Path]:
     """One plan's document of one kind (the plan itself, or one of its letters)."""
-    from ehcp_docs import letters
+    from ehcp_docs.documents import letters
 
     if kind == "plan":
         return [letters.render_plan(store, pid, Path(folder), layout=layout)]

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ehcp_docs.errors import UsageError
-from ehcp_docs.periods import (add_working_days, appeal_deadline, at_least_days_before, at_least_weeks_before,
+from ehcp_docs.statutory.dates import (add_working_days, appeal_deadline, at_least_days_before, at_least_weeks_before,
                                before_fixed, months_after, period_beginning_with, within_12_months_starting,
                                within_days, within_weeks)
 

@@ -8,11 +8,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ehcp_docs import drift, plan as planmod, records, schoolyear, timescales
+from ehcp_docs.casework import caseload
+from ehcp_docs.model import plan as planmod
+from ehcp_docs.model import records
+from ehcp_docs import statutory
 from ehcp_docs.documents import render
 from ehcp_docs.documents.plan_context import long_date
 from ehcp_docs.errors import NotFound, UsageError
-from ehcp_docs.store import Store
+from ehcp_docs.store.core import Store
 
 ROLE_WORDS = {"parent": "Parent or carer", "young-person": "Young person", "setting": "School or college (SENCO)",
               "la-sen-officer": "Local authority SEN officer", "health": "Health (Integrated Care Board)",
@@ -53,7 +56,7 @@ class Source:
 
 def decision_maker_addressee(plan: dict, on: date) -> dict[str, str]:
     dob = date.fromisoformat(plan["child"]["date_of_birth"])
-    if schoolyear.decision_maker(dob, on, bool(plan["child"].get("lacks_capacity"))) == "young-person":
+    if statutory.decision_maker(dob, on, bool(plan["child"].get("lacks_capacity"))) == "young-person":
         return {"name": plan["child"]["name"], "address": plan["child"].get("address", ""), "role": "young-person"}
     parents = plan.get("parents") or []
     if not parents:
@@ -71,12 +74,12 @@ def base_context(store: Store, plan: dict, when: date, rev: str, addressee: dict
         "addressee": addressee or decision_maker_addressee(plan, when),
         "child": {"name": child["name"], "first_name": child.get("known_as") or child["name"].split()[0],
                   "dob": long_date(child["date_of_birth"])},
-        "appeal_deadline": long_date(timescales.appeal_deadline(when).isoformat()),
+        "appeal_deadline": long_date(statutory.appeal_deadline(when).isoformat()),
     }
 
 
-def _deadlines(store: Store, plan: dict, events: list[dict], on: date) -> timescales.Deadlines:
-    return timescales.deadlines(plan, events, on, drift.options(store))
+def _deadlines(store: Store, plan: dict, events: list[dict], on: date) -> statutory.Deadlines:
+    return statutory.deadlines(plan, events, on, caseload.options(store))
 
 
 def _out(folder: Path, pid: str, when: str, kind: str, suffix: str = "") -> Path:
@@ -148,7 +151,7 @@ def _invitation(store, plan, events, event, template, folder, rev) -> list[Path]
 
 
 def _advice_request(store, plan, events, event, template, folder, rev) -> list[Path]:
-    from ehcp_docs.reviewing import expected_advice
+    from ehcp_docs.casework.review import expected_advice
 
     outs = []
     when = date.fromisoformat(event["date"])
@@ -209,7 +212,7 @@ def _what_happens_next(store, plan, events, event, template, folder, rev) -> lis
     when = date.fromisoformat(event["date"]) if event else date.fromisoformat(plan["issued"])
     upto = [e for e in events if not event or e["seq"] <= event["seq"]]
     d = _deadlines(store, plan, upto, when)
-    opts = drift.options(store)
+    opts = caseload.options(store)
     transfer = d.pending("phase_transfer") or d.pending("phase_transfer_post16") or d.pending("phase_transfer_post16_other")
     ctx = base_context(store, plan, when, rev)
     ctx.update(next_review_due=long_date(d.next_review_due.isoformat()) if d.next_review_due else "not applicable",
@@ -243,12 +246,13 @@ def _concern_response(store, plan, events, event, template, folder, rev) -> list
 
 def progress_update(store: Store, pid: str, folder: Path, start: date | None, end: date | None,
                     rev: str | None = None) -> list[Path]:
-    from ehcp_docs import charts, live
+    from ehcp_docs.documents import charts
+    from ehcp_docs.casework import between_reviews
     from ehcp_docs.documents.render import Picture
 
     rev = rev or store.head()
     plan, events = store.plan(pid, rev), store.events(pid, rev)
-    returns = live.progress_between(events, start, end)
+    returns = between_reviews.progress_between(events, start, end)
     if not returns:
         raise NotFound(f"plan {pid} has no progress returns" + (f" between {start} and {end}" if start else ""),
                        hint=f"ehcp progress add {pid} --file RETURN.yaml")
@@ -294,8 +298,8 @@ CONTEXT_WORDS = {"review": "This follows our decision after the annual review.",
 def _amendment_notice(store, plan, events, event, template, folder, rev) -> list[Path]:
     """The reg 22(2) pack: the notice, the schedule of proposed amendments, the plan in force, and the proposed
     plan with tracked changes. The plan in force and proposal are read as they stood at the notice's commit."""
-    from ehcp_docs import diffing
-    from ehcp_docs.documents import letterkit, schedule, tracked
+    from ehcp_docs.model import diffing
+    from ehcp_docs.documents import template_blocks, schedule, tracked
 
     proposal = store.proposal(plan["id"], rev)
     if proposal is None:
@@ -310,8 +314,8 @@ def _amendment_notice(store, plan, events, event, template, folder, rev) -> list
     pid = plan["id"]
     made = [_render(store, template, ctx, _out(folder, pid, event["date"], "amendment-notice"),
                     f"Proposed amendments notice {pid}", rev, [plan["child"]["name"], ctx["representations_due"]])]
-    doc = letterkit.base_document()
-    letterkit.heading(doc, f"Schedule of proposed amendments: {plan['child']['name']} ({pid})", 1)
+    doc = template_blocks.base_document()
+    template_blocks.heading(doc, f"Schedule of proposed amendments: {plan['child']['name']} ({pid})", 1)
     taken_up = [f"suggested by the {c['role']} on {long_date(c['date'])}: {c['text']}"
                 for c in event.get("contributions") or []]
     overall = "; ".join(x for x in [event.get("reason") or ""] + taken_up if x) or None

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from ehcp_docs import fileio
 from ehcp_docs.errors import InvalidPlan, NotFound, StoreError, UsageError
-from ehcp_docs.store import Store, invalid_batch
-from ehcp_docs.validation import check_plan
+from ehcp_docs.store.core import Store, invalid_batch
+from ehcp_docs.model.validation import check_plan
 
 
 @dataclass(frozen=True)
@@ -20,10 +20,10 @@ class Added:
 def read_plans(files: list[Path]) -> list[tuple[dict, bytes, str]]:
     """Loads and validates every file, collecting every problem before refusing any of them. Returns, for each
     file, the plan's id and issue date ({"id", "issued"}), the bytes to store, and the file's name."""
-    from ehcp_docs import bulkcheck
+    from ehcp_docs.store import checks
 
     loaded, problems = [], []
-    for f, (plan, data, found) in zip(files, bulkcheck.load_files(files)):
+    for f, (plan, data, found) in zip(files, checks.load_files(files)):
         if plan is None or data is None:
             problems += found
         else:
@@ -64,21 +64,22 @@ class Checked:
 
 
 def validate_files(files: list[Path]) -> list[Checked]:
-    from ehcp_docs import bulkcheck
+    from ehcp_docs.store import checks
 
-    return [Checked(f.name, found) for f, (_, _, found) in zip(files, bulkcheck.load_files(files))]
+    return [Checked(f.name, found) for f, (_, _, found) in zip(files, checks.load_files(files))]
 
 
 def validate_store(store: Store, jobs: int | None = None) -> list[Checked]:
     """Every committed plan and proposal, checked as `validate FILE` checks a file. Results are reused for files
     unchanged since they were last checked, and the rest are checked in parallel (bulkcheck explains why)."""
-    from ehcp_docs import bulkcheck, index
+    from ehcp_docs.store import checks
+    from ehcp_docs.store import index
 
     head = store.git.head()
     if head is None:
         return []
-    todo = bulkcheck.targets(store.git.blob_ids(head, "plans/"))
-    keys = [bulkcheck.cache_key(path, blob) for path, blob in todo]
+    todo = checks.targets(store.git.blob_ids(head, "plans/"))
+    keys = [checks.cache_key(path, blob) for path, blob in todo]
     use_index = index.enabled()
     known = index.checked_get(store, keys) if use_index else {}
     missing = [i for i, key in enumerate(keys) if key not in known]
@@ -91,7 +92,7 @@ def validate_store(store: Store, jobs: int | None = None) -> list[Checked]:
                 raise StoreError(f"{path} cannot be read from the store", hint="Run `ehcp doctor`.")
             yield path, data
 
-    fresh = dict(zip((keys[i] for i in missing), bulkcheck.check_all(blobs(), len(missing), jobs)))
+    fresh = dict(zip((keys[i] for i in missing), checks.check_all(blobs(), len(missing), jobs)))
     if use_index:
         index.checked_put(store, fresh, keep=set(keys))
     return [Checked(path, fresh[key] if key in fresh else known[key]) for (path, _), key in zip(todo, keys)]

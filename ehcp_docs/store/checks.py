@@ -19,13 +19,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ehcp_docs.plan import ID_PATTERN
+from ehcp_docs.model.plan import ID_PATTERN
 
 CHECKED_NAMES = ("plan.yaml", "proposed.yaml")
 POOL_THRESHOLD = 300  # fewer files than this are checked in-process: a pool costs more than it saves
 CHUNK = 250
 # The code a file's problems depend on: how it is decoded and parsed, the checks, and the words they use.
-CHECK_MODULES = ("ehcp_docs.bulkcheck", "ehcp_docs.fileio", "ehcp_docs.validation", "ehcp_docs.plan",
+CHECK_MODULES = ("ehcp_docs.store.checks", "ehcp_docs.fileio", "ehcp_docs.model.validation", "ehcp_docs.model.plan",
                  "ehcp_docs.errors")
 CHECK_LIBRARIES = ("jsonschema", "referencing", "yaml", "jsonschema_specifications")
 
@@ -76,7 +76,7 @@ def check_blob(path: str, data: bytes) -> list[str]:
     """Every problem of one committed plan file, worded as `ehcp validate FILE` words them."""
     from ehcp_docs import fileio
     from ehcp_docs.errors import EhcpError
-    from ehcp_docs.validation import check_plan
+    from ehcp_docs.model.validation import check_plan
 
     _, pid, name = path.split("/")
     what = f"plan {pid}" if name == "plan.yaml" else f"proposed plan {pid}"
@@ -95,8 +95,8 @@ def committed_problems(store: Any, path: str, data: bytes) -> list[str]:
     the index when `validate --all` or an earlier command checked the same file (keyed by its blob id, hashed
     from the bytes: no second look-up in a 20,000-entry tree), so the commands that work on one plan pay for the
     check once per version of it."""
-    from ehcp_docs import index
-    from ehcp_docs.store import blob_sha
+    from ehcp_docs.store import index
+    from ehcp_docs.store.core import blob_sha
 
     key = cache_key(path, blob_sha(data))
     cached = index.checked_get(store, [key]) if index.enabled() else {}
@@ -117,7 +117,7 @@ def load_file(path: str) -> tuple[dict | None, bytes | None, list[str]]:
     or (None, None, problems). Only the id and issue date come back, not the parsed plan: a parsed plan takes
     five times the memory of its file, and an import of 20,000 plans needs nothing else from it."""
     from ehcp_docs.errors import EhcpError
-    from ehcp_docs.store import load_plan_file
+    from ehcp_docs.store.core import load_plan_file
 
     try:
         plan, data = load_plan_file(Path(path))

@@ -24,8 +24,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ehcp_docs import plan as planmod
-from ehcp_docs import schoolyear
+from ehcp_docs.model import plan as planmod
+from ehcp_docs import statutory
 
 PHRASES_FILE = Path(__file__).resolve().parent / "lint_phrases.json"
 
@@ -440,4 +440,4 @@ def _nc_year(plan: dict, today: date) -> int | None:
     if isinstance(override, int) and not isinstance(override, bool):
         return override
     dob = _date(child.get("date_of_birth"))
-    return schoolyear.nc_year(dob, today) if dob else None
+    return statutory.nc_year(dob, today) if dob else None

@@ -7,10 +7,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ehcp_docs import drift, fileio, records, timescales
-from ehcp_docs.events import Recorded
+from ehcp_docs import fileio
+from ehcp_docs.casework import caseload
+from ehcp_docs.model import records
+from ehcp_docs import statutory
+from ehcp_docs.model.events import Recorded
 from ehcp_docs.errors import InvalidPlan, NotFound, UsageError
-from ehcp_docs.store import Store
+from ehcp_docs.store.core import Store
 
 ROLES = ("parent", "young-person", "setting", "health", "social-care", "la", "other")
 MAX_TEXT = 20000
@@ -108,8 +111,8 @@ def describe_contribution(row: dict) -> str:
 
 # ---- concerns ----------------------------------------------------------------------------------------------
 def add_concern(store: Store, pid: str, role: str, text: str, when: date) -> Recorded:
-    opts = drift.options(store)
-    due = timescales.add_working_days(when, opts.concern_response_working_days)
+    opts = caseload.options(store)
+    due = statutory.add_working_days(when, opts.concern_response_working_days)
     return _record(store, pid, "concern", when, {"role": check_role(role), "text": text,
                                                  "response_due": due.isoformat()})
 

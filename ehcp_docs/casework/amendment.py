@@ -7,13 +7,16 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from ehcp_docs import diffing, fileio, quality, timescales
-from ehcp_docs import events as eventsmod
-from ehcp_docs.events import Recorded
+from ehcp_docs import fileio
+from ehcp_docs.model import diffing
+from ehcp_docs.casework import quality
+from ehcp_docs import statutory
+from ehcp_docs.model import events as eventsmod
+from ehcp_docs.model.events import Recorded
 from ehcp_docs.errors import InvalidPlan, NotFound, UsageError, WorkflowError
-from ehcp_docs.reviewing import current_cycle, latest
-from ehcp_docs.store import Store, evidence_name
-from ehcp_docs.validation import check_plan
+from ehcp_docs.casework.review import current_cycle, latest
+from ehcp_docs.store.core import Store, evidence_name
+from ehcp_docs.model.validation import check_plan
 
 CONTEXTS = ("review", "outside-review", "reassessment")
 CEASE_REASONS = {1: "reached maximum age", 2: "needs met without a plan", 3: "moved on to higher education",
@@ -135,16 +138,16 @@ def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: st
             "context": ctx, "reason": reason, "reasons": item_reasons, "evidence": saved, "evidence_names": names,
             "changes": len(changes),
             "contributions": suggested,
-            "representations_due": timescales.period_beginning_with(when, 15).isoformat(),
-            "final_plan_due": timescales.within_weeks(when, 8).isoformat()}, by=txn.by)
+            "representations_due": statutory.period_beginning_with(when, 15).isoformat(),
+            "final_plan_due": statutory.within_weeks(when, 8).isoformat()}, by=txn.by)
     return Recorded(txn.commit, ev, warnings), changes
 
 
 def _contribution_lines(events: list[dict], numbers: list[int]) -> list[dict]:
     """Contributions made between reviews that this proposal takes up: each becomes a line of the notice."""
-    from ehcp_docs import live
+    from ehcp_docs.casework import between_reviews
 
-    rows = {c["number"]: c for c in live.contributions(events)}
+    rows = {c["number"]: c for c in between_reviews.contributions(events)}
     out = []
     for n in numbers:
         c = rows.get(n)
@@ -166,7 +169,7 @@ def respond(store: Store, pid: str, text: str, when: date, school: str | None, m
     if school:
         data["school_request"] = school
     warnings = []
-    if when > timescales.period_beginning_with(date.fromisoformat(notice["date"]), 15):
+    if when > statutory.period_beginning_with(date.fromisoformat(notice["date"]), 15):
         warnings.append("these representations arrived after the 15-day period; they are recorded all the same")
     with store.transaction("representations") as txn:
         if file is not None:
@@ -192,7 +195,7 @@ def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Ch
         raise WorkflowError(f"plan {pid} has no served amendment notice to issue",
                             hint=f"Serve one first: `ehcp amend propose {pid} --file PROPOSED.yaml`.")
     served = date.fromisoformat(notice["date"])
-    reps_end = timescales.period_beginning_with(served, 15)
+    reps_end = statutory.period_beginning_with(served, 15)
     responded = any(e["event"] == "representations" and e["seq"] > notice["seq"] for e in events)
     if when <= reps_end and not responded:
         raise WorkflowError(f"the family has until {reps_end} to make representations (reg 22(2)(c)); the final "
@@ -201,7 +204,7 @@ def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Ch
     if when < served:
         raise UsageError(f"the issue date {when} is before the notice ({served})")
     warnings = []
-    final_due = timescales.within_weeks(served, 8)
+    final_due = statutory.within_weeks(served, 8)
     if when > final_due:
         warnings.append(f"the final plan is {(when - final_due).days} days past the 8-week deadline of {final_due} "
                         "(reg 22(3))")
@@ -215,7 +218,7 @@ def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Ch
         ev = txn.add_event(pid, event_name, when.isoformat(), {
             "context": notice.get("context", "outside-review"), "notice": notice["seq"], "plan_blob": blob,
             "amended": sorted(diffing.amended_items(changes)), "sections": diffing.changed_sections(changes),
-            "appeal_deadline": timescales.appeal_deadline(when).isoformat()}, by=txn.by)
+            "appeal_deadline": statutory.appeal_deadline(when).isoformat()}, by=txn.by)
     return Recorded(txn.commit, ev, warnings), changes
 
 
@@ -228,13 +231,13 @@ def withdraw(store: Store, pid: str, reason: str, when: date) -> Recorded:
     if not reason.strip():
         raise UsageError("give the reasons for not amending (--reason): the family must be told them (reg 22(4))")
     warnings = []
-    if notice and when > timescales.within_weeks(date.fromisoformat(notice["date"]), 8):
+    if notice and when > statutory.within_weeks(date.fromisoformat(notice["date"]), 8):
         warnings.append("the decision not to amend is later than 8 weeks after the notice (reg 22(4))")
     with store.transaction("amendment-withdrawn") as txn:
         txn.remove(f"{store.plan_path(pid)}/proposed.yaml")
         ev = txn.add_event(pid, "amendment-withdrawn", when.isoformat(), {
             "reason": reason, "notice": notice["seq"] if notice else None,
-            "appeal_deadline": timescales.appeal_deadline(when).isoformat()}, by=txn.by)
+            "appeal_deadline": statutory.appeal_deadline(when).isoformat()}, by=txn.by)
     return Recorded(txn.commit, ev, warnings)
 
 
@@ -248,7 +251,7 @@ def reassess_request(store: Store, pid: str, by: str, when: date) -> Recorded:
     store.checked_plan(pid)
     with store.transaction("reassessment-requested") as txn:
         ev = txn.add_event(pid, "reassessment-requested", when.isoformat(), {"by": by}, by=txn.by)
-    return Recorded(txn.commit, ev, notes=[f"decide by {timescales.within_days(when, 15)} (15 days)"])
+    return Recorded(txn.commit, ev, notes=[f"decide by {statutory.within_days(when, 15)} (15 days)"])
 
 
 def reassess_decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Recorded:
@@ -261,13 +264,13 @@ def reassess_decide(store: Store, pid: str, decision: str, reason: str, when: da
     if decision == "refuse" and not reason.strip():
         raise UsageError("a refusal must give reasons (--reason)")
     warnings = []
-    due = timescales.within_days(date.fromisoformat(req["date"]), 15)
+    due = statutory.within_days(date.fromisoformat(req["date"]), 15)
     if when > due:
         warnings.append(f"the decision is {(when - due).days} days later than 15 days after the request")
     data = {"decision": decision, "reason": reason, "request": req["seq"],
-            "appeal_deadline": timescales.appeal_deadline(when).isoformat()}
+            "appeal_deadline": statutory.appeal_deadline(when).isoformat()}
     if decision == "agree":
-        data["final_plan_due"] = timescales.within_weeks(when, 14).isoformat()
+        data["final_plan_due"] = statutory.within_weeks(when, 14).isoformat()
     with store.transaction("reassessment-decision") as txn:
         ev = txn.add_event(pid, "reassessment-decision", when.isoformat(), data, by=txn.by)
     return Recorded(txn.commit, ev, warnings)
@@ -290,7 +293,7 @@ def cease_decide(store: Store, pid: str, decision: str, when: date) -> Recorded:
     if not proposed:
         raise WorkflowError(f"plan {pid}: the family and the setting must be consulted before ceasing",
                             hint=f"ehcp cease propose {pid} --reason CODE")
-    appeal_end = timescales.appeal_deadline(when)
+    appeal_end = statutory.appeal_deadline(when)
     data = {"decision": decision, "reason_code": proposed["reason_code"], "reason": proposed.get("reason", ""),
             "appeal_deadline": appeal_end.isoformat()}
     if decision == "cease":

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from ehcp_docs import config as configmod
-from ehcp_docs import events as eventsmod
-from ehcp_docs import fileio, gitstore
+from ehcp_docs.model import events as eventsmod
+from ehcp_docs import fileio
+from ehcp_docs.store import gitstore
 from ehcp_docs.errors import Conflict, InvalidPlan, NotFound, StoreError, UsageError
-from ehcp_docs.plan import ID_PATTERN
+from ehcp_docs.model.plan import ID_PATTERN
 
 CONFIG_NAME = "ehcp.toml"
 GITIGNORE = "out/\n.ehcp-cache/\n"
@@ -179,7 +180,7 @@ class Store:
         path-limited `git log` tests every commit in the store (26 s at 20,000 plans x 5 years); otherwise git's
         own answer, which is always the same list (tests/test_index.py)."""
         path = self.plan_path(pid)
-        from ehcp_docs import index
+        from ehcp_docs.store import index
 
         if index.enabled():
             found = index.plan_log(self, pid, max_count=max_count)
@@ -251,9 +252,10 @@ class Store:
         if data is None:
             return self.plan(pid)  # the not-found message
         plan = self._load_plan(data, pid)
-        from ehcp_docs import bulkcheck, validation
+        from ehcp_docs.store import checks
+        from ehcp_docs.model import validation
 
-        problems = bulkcheck.committed_problems(self, path, data)
+        problems = checks.committed_problems(self, path, data)
         if problems:
             error = validation.problems_error(f"plan {pid}", [p.split(": ", 1)[-1] if p.startswith("plans/") else p
                                                               for p in problems])
@@ -413,7 +415,7 @@ def commit_message(pid: str, event: str, date: str, plans: list[str], *, summary
 
 def load_plan_file(path: Path) -> tuple[dict, bytes]:
     """Reads and validates an untrusted plan file; returns the plan and the bytes to store."""
-    from ehcp_docs.validation import check_plan
+    from ehcp_docs.model.validation import check_plan
 
     raw = fileio.read_bytes(path, what="plan file")
     text = fileio.decode(raw, path.name)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ehcp_docs import plan as planmod
-from ehcp_docs.validation import check_document, problems_error
+from ehcp_docs.model import plan as planmod
+from ehcp_docs.model.validation import check_document, problems_error
 
 STATUSES = ("achieved", "on-track", "not-on-track", "not-started")
 STATUS_WORDS = {"achieved": "achieved", "on-track": "on track", "not-on-track": "not on track",

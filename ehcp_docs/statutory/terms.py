@@ -1,5 +1,5 @@
-"""The child's side of the calendar: national curriculum year, end of compulsory school age, who decides, and
-term dates. Pure functions (no I/O); the rules are ehcp-rules.md section 3.1.
+"""School terms: the LA's own term dates from ehcp.toml, or typical English ones, and which term a date belongs to.
+Pure functions (no I/O).
 
 Term names: "autumn-2026" is the autumn term that starts in September 2026; "spring-2027" and "summer-2027" are
 the spring and summer terms of that school year, named by the CALENDAR year they fall in. So one school year is
@@ -18,76 +18,6 @@ SEASONS = ("spring", "summer", "autumn")  # calendar order within a year
 TERM_NAME = re.compile(r"^(spring|summer|autumn)-(\d{4})$")
 
 
-# ---- age and year group ----------------------------------------------------------------------------------------
-def school_year_start(on: date) -> int:
-    """The calendar year in which the school year containing `on` began (school years start 1 September)."""
-    return on.year if on.month >= 9 else on.year - 1
-
-
-def cohort_year(dob: date) -> int:
-    """Calendar year of birth, plus one for a birthday from 1 September to 31 December: those children start
-    school a year later than their calendar-year peers (rules 3.1)."""
-    return dob.year + (1 if dob.month >= 9 else 0)
-
-
-def nc_year(dob: date, on: date, override: int | None = None) -> int:
-    """National curriculum year on a date: S - Y - 4, 0 being Reception (rules 3.1). A year group recorded on the
-    plan wins, because an LA may teach a child out of their chronological year; it is taken as the year group on
-    any date asked about (the plan is corrected when the child moves up)."""
-    if override is not None:
-        return int(override)
-    return school_year_start(on) - cohort_year(dob) - 4
-
-
-def birthday(dob: date, age: int) -> date:
-    """The day the child reaches `age`. Decision: someone born on 29 February has their birthday on 1 March in
-    other years (the usual reading in England), so they are not treated as older a day early."""
-    try:
-        return dob.replace(year=dob.year + age)
-    except ValueError:
-        return date(dob.year + age, 3, 1)
-
-
-def age_on(dob: date, on: date) -> int:
-    """Age in whole years on a date."""
-    years = on.year - dob.year
-    return years if on >= birthday(dob, years) else years - 1
-
-
-def is_under_five(dob: date, on: date) -> bool:
-    """Under five on the day in question (rules 3.1): drives the interim-review guidance (CoP 9.178)."""
-    return on < birthday(dob, 5)
-
-
-def last_friday_of_june(year: int) -> date:
-    d = date(year, 6, 30)
-    return d - timedelta(days=(d.weekday() - 4) % 7)
-
-
-def end_of_compulsory_school_age(dob: date) -> date:
-    """The last Friday in June of the school year in which the child is in Year 11 (turns 16), rules 3.1. Set by
-    date of birth alone: a recorded year group does not change compulsory school age."""
-    year11_starts = cohort_year(dob) + 4 + 11
-    return last_friday_of_june(year11_starts + 1)
-
-
-def decision_maker(plan_or_dob: Mapping[str, Any] | date, on: date, lacks_capacity: bool = False) -> str:
-    """Who letters go to and who decides: "parent" for a child; "young-person" from the day after compulsory
-    school age ends, unless the plan records that the young person lacks capacity (CFA s.83; rules 1 and 3.1).
-
-    Takes the plan (`decision_maker(plan, on)`) or, for older callers, a date of birth and the capacity flag."""
-    if isinstance(plan_or_dob, date):
-        dob = plan_or_dob
-    else:
-        child = plan_or_dob.get("child") or {}
-        dob = date.fromisoformat(str(child["date_of_birth"]))
-        lacks_capacity = lacks_capacity or bool(child.get("lacks_capacity"))
-    if on > end_of_compulsory_school_age(dob) and not lacks_capacity:
-        return "young-person"
-    return "parent"
-
-
-# ---- terms -----------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Term:
     name: str  # "autumn-2026", "spring-2027", "summer-2027"

@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ehcp_docs import batch, termlists
+from ehcp_docs.documents import batch
+from ehcp_docs.documents import termly_lists
 from ehcp_docs.documents import render
 from ehcp_docs.documents.plan_context import long_date
-from ehcp_docs.drift import DueRow
-from ehcp_docs.schoolyear import Term
-from ehcp_docs.store import Store
+from ehcp_docs.casework.caseload import DueRow
+from ehcp_docs.statutory.terms import Term
+from ehcp_docs.store.core import Store
 
 HEALTH = "the health (ICB) list"
 SOCIAL_CARE = "the social care list"
@@ -21,7 +22,7 @@ SOCIAL_CARE = "the social care list"
 def list_jobs(term: Term, rows: list[DueRow], folder: Path, today: date) -> list[batch.Job]:
     """One job per setting, then the health and social care lists (CoP 9.170-9.172)."""
     jobs: list[batch.Job] = [(setting, setting_list, (term, setting, group, str(folder), today))
-                             for setting, group in termlists.group_by_setting(rows).items()]
+                             for setting, group in termly_lists.group_by_setting(rows).items()]
     jobs.append((HEALTH, whole_term_list, (rows, str(folder / "health-icb.xlsx"), f"Health: reviews {term.name}")))
     jobs.append((SOCIAL_CARE, whole_term_list, (rows, str(folder / "social-care.xlsx"),
                                                 f"Social care: reviews {term.name}")))
@@ -39,9 +40,9 @@ def write_lists(root: Path, term: Term, rows: list[DueRow], folder: Path, today:
 def setting_list(store: Store, term: Term, setting: str, group: list[DueRow], folder: str,
                  today: date) -> list[Path]:
     """One setting's XLSX list and the covering letter to its head teacher."""
-    slug = termlists.slug(setting)
+    slug = termly_lists.slug(setting)
     where = Path(folder)
-    sheet = termlists.write_xlsx(group, where / f"setting-{slug}.xlsx", f"{setting}: reviews {term.name}")
+    sheet = termly_lists.write_xlsx(group, where / f"setting-{slug}.xlsx", f"{setting}: reviews {term.name}")
     la = store.config.la
     ctx = {"la": la, "caseworker": store.config.caseworker, "letter_date": long_date(today.isoformat()),
            "reference": f"Termly list {term.name}", "addressee": {"name": f"The head teacher, {setting}",
@@ -49,7 +50,7 @@ def setting_list(store: Store, term: Term, setting: str, group: list[DueRow], fo
            "term_name": term.season + " " + term.name.split("-")[1],
            "rows": [{"plan": r.plan, "name": r.name, "review_due": long_date(r.review_due.isoformat()),
                      "meeting_by": long_date(r.meeting_recommended_by.isoformat()),
-                     "focus": termlists.focus_text(r.focus) + (" (OVERDUE)" if r.overdue else "")}
+                     "focus": termly_lists.focus_text(r.focus) + (" (OVERDUE)" if r.overdue else "")}
                     for r in group]}
     letter = render.render_document(render.find_template("termly-list-letter", store.root), ctx,
                                     where / f"setting-{slug}-letter.docx", title=f"Termly review list {term.name}",
@@ -58,4 +59,4 @@ def setting_list(store: Store, term: Term, setting: str, group: list[DueRow], fo
 
 
 def whole_term_list(store: Store, rows: list[DueRow], path: str, title: str) -> list[Path]:
-    return [termlists.write_xlsx(rows, Path(path), title)]
+    return [termly_lists.write_xlsx(rows, Path(path), title)]

@@ -10,7 +10,7 @@ from io import BytesIO
 from pathlib import Path
 
 from ehcp_docs import fileio
-from ehcp_docs.drift import DueRow
+from ehcp_docs.casework.caseload import DueRow
 
 HEADER = ["Plan", "Child or young person", "Setting", "Review due by", "Meeting recommended by",
           "Transition / preparation for adulthood focus", "Overdue"]

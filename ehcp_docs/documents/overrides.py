@@ -11,7 +11,7 @@ from ehcp_docs import fileio
 from ehcp_docs.documents import render
 from ehcp_docs.errors import NotFound, UsageError
 from ehcp_docs.resources import data_dir
-from ehcp_docs.store import Store
+from ehcp_docs.store.core import Store
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 _NAME = re.compile(r"^[a-z0-9-]{1,64}$")

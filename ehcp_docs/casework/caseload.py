@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from ehcp_docs import timescales
+from ehcp_docs import statutory
 from ehcp_docs.errors import EhcpError
-from ehcp_docs.store import Store
+from ehcp_docs.store.core import Store
 
 T = TypeVar("T")
 
@@ -32,13 +32,13 @@ STEP_WORDS = {
 }
 
 
-def options(store: Store) -> timescales.Options:
-    return timescales.Options.from_mapping(store.config.rules)
+def options(store: Store) -> statutory.Options:
+    return statutory.Options.from_mapping(store.config.rules)
 
 
-def plan_deadlines(store: Store, pid: str, today: date) -> timescales.Deadlines:
+def plan_deadlines(store: Store, pid: str, today: date) -> statutory.Deadlines:
     plan = store.plan(pid)
-    return readable(pid, plan, lambda: timescales.deadlines(plan, store.events(pid), today, options(store)))
+    return readable(pid, plan, lambda: statutory.deadlines(plan, store.events(pid), today, options(store)))
 
 
 def readable(pid: str, plan: dict, compute: Callable[[], T]) -> T:
@@ -50,7 +50,7 @@ def readable(pid: str, plan: dict, compute: Callable[[], T]) -> T:
     except EhcpError:
         raise
     except (KeyError, TypeError, AttributeError, ValueError, IndexError):
-        from ehcp_docs import validation
+        from ehcp_docs.model import validation
 
         problems = validation.plan_problems(plan) or ["the plan passes its checks, so its journal (events.jsonl) "
                                                       "is the likely cause: it holds a step the calendar cannot read"]
@@ -85,7 +85,7 @@ def setting_name(plan: dict) -> str:
 
 def due_rows(store: Store, start: date, end: date, today: date, setting: str | None = None, *,
              use_index: bool | None = None) -> list[DueRow]:
-    """Plans whose review falls in [start, end] (the rule is timescales.review_due_in), plus every review already
+    """Plans whose review falls in [start, end] (the rule is statutory.review_due_in), plus every review already
     overdue, overdue ones first. Read through the calendar index (ehcp_docs.index): the same rows, from cached
     results for plans unchanged since the same question was last asked (`use_index=False` or EHCP_INDEX=0: none)."""
     opts = options(store)
@@ -108,10 +108,10 @@ def due_rows(store: Store, start: date, end: date, today: date, setting: str | N
     return sorted(rows, key=lambda r: (not r.overdue, r.review_due, r.plan))
 
 
-def _due_facts(plan: dict, events: list, start: date, end: date, today: date, opts: timescales.Options,
+def _due_facts(plan: dict, events: list, start: date, end: date, today: date, opts: statutory.Options,
                terms: Any) -> dict[str, Any]:
     """One plan's line of the due list as JSON data for the index (exactly what due_rows makes of it)."""
-    r = timescales.review_due_in(plan, events, start, end, today, opts, terms)
+    r = statutory.review_due_in(plan, events, start, end, today, opts, terms)
     row = None if r is None else [plan["child"]["name"], r.review_due.isoformat(),
                                   r.meeting_recommended_by.isoformat(), list(r.focus), r.overdue, r.reason]
     return {"setting": setting_name(plan), "row": row}
@@ -120,7 +120,7 @@ def _due_facts(plan: dict, events: list, start: date, end: date, today: date, op
 def _indexed(store: Store, kind: str, params: list, use_index: bool | None,
              compute: Any) -> list[tuple[str, Any]] | None:
     """(plan id, facts or None) for every plan, from the calendar index; None: compute every plan directly."""
-    from ehcp_docs import index
+    from ehcp_docs.store import index
 
     if not index.enabled(use_index):
         return None
@@ -159,9 +159,9 @@ def overdue_report(store: Store, today: date, lookback_days: int = 365, *,
     return DriftReport(today, plans, summary)
 
 
-def _overdue_facts(plan: dict, events: list, today: date, opts: timescales.Options, since: date) -> dict[str, Any]:
+def _overdue_facts(plan: dict, events: list, today: date, opts: statutory.Options, since: date) -> dict[str, Any]:
     """One plan's pending steps past their deadline and the steps done late since `since` (JSON for the index)."""
-    d = timescales.deadlines(plan, events, today, opts)
+    d = statutory.deadlines(plan, events, today, opts)
     pending = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
                 "status": "pending"} for s in d.overdue]
     late = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
@@ -174,14 +174,15 @@ def prepare_days(store: Store, today: date, days: int = 2) -> list[str]:
     days would otherwise compute for every plan: the due lists of the term in progress and of the next term, and
     the drift report (each is cached in the index for its day; on 20,000 plans a new day's first answer takes
     seconds, every later one a fraction of a second). For `ehcp maintenance`, run nightly."""
-    from ehcp_docs import index, schoolyear
+    from ehcp_docs.store import index
+    from ehcp_docs import statutory
 
     if not index.enabled():
         return []
     done = []
     for day in (today + timedelta(days=i) for i in range(days)):
-        terms = {t.name: t for t in (schoolyear.meeting_term(day, store.config.terms),
-                                     schoolyear.next_term(store.config.terms, day))}
+        terms = {t.name: t for t in (statutory.meeting_term(day, store.config.terms),
+                                     statutory.next_term(store.config.terms, day))}
         for t in terms.values():
             due_rows(store, t.start, t.end, day)
         overdue_report(store, day)
