@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 from ehcp_docs import fileio  # noqa: E402
 from ehcp_docs.model import records  # noqa: E402
 from ehcp_docs.store import core as storemod  # noqa: E402
+from ehcp_docs.store import gitstore  # noqa: E402
 from ehcp_docs.statutory.dates import months_after, within_12_months_starting  # noqa: E402
 from ehcp_docs.statutory.child import birthday, cohort_year, end_of_compulsory_school_age, nc_year  # noqa: E402
 
@@ -564,7 +565,7 @@ class History:
     def set_plan(self, plan: dict) -> tuple[bytes, str]:
         self.l.plan = plan
         self.l.plan_bytes = fileio.dump_yaml(plan).encode("utf-8")
-        return self.l.plan_bytes, storemod.blob_sha(self.l.plan_bytes)
+        return self.l.plan_bytes, gitstore.blob_sha(self.l.plan_bytes)
 
     def commits(self) -> Iterator[Commit]:
         r, l = self.r, self.l
@@ -783,7 +784,7 @@ class History:
         issued = served + timedelta(days=r.choice([20, 30, 40, 50, 55, 56, 60, 75]))
         new["issued"] = issued.isoformat()
         body = fileio.dump_yaml(new).encode("utf-8")
-        c = self.event("amended-plan-issued", issued, {"context": "review", "plan_blob": storemod.blob_sha(body)},
+        c = self.event("amended-plan-issued", issued, {"context": "review", "plan_blob": gitstore.blob_sha(body)},
                        {"plan.yaml": body, "proposed.yaml": None})
         if c:
             self.set_plan(new)

@@ -104,6 +104,11 @@ def decode(data: bytes, name: str) -> str:
     return text
 
 
+def parse_bytes(data: bytes, name: str) -> Any:
+    """An untrusted file's bytes (a committed plan, a blob) as plain data: decoded as UTF-8, then parsed."""
+    return parse_text(decode(data, name), name)
+
+
 def load_document(path: Path, *, what: str = "file") -> Any:
     """Loads a YAML or JSON file from disk into plain dicts, lists, strings, ints, bools and None."""
     data = read_bytes(path, what=what)

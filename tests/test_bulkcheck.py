@@ -12,6 +12,7 @@ import pytest
 from conftest import PLANS, git
 from ehcp_docs.store import checks
 from ehcp_docs.store import index
+from ehcp_docs.store.index import cache as index_cache
 from ehcp_docs.casework import intake
 from ehcp_docs.errors import EhcpError
 from ehcp_docs.store.core import Store
@@ -43,7 +44,7 @@ def reference(path: Path) -> list[tuple[str, list[str]]]:
 def checked(path: Path, jobs: int = 1) -> list[tuple[str, list[str]]]:
     store = Store.open(str(path))
     try:
-        return [(r.name, r.problems) for r in intake.validate_store(store, jobs=jobs)]
+        return [(r.name, r.problems) for r in checks.validate_store(store, jobs=jobs)]
     finally:
         store.close()
 
@@ -130,7 +131,7 @@ def test_damaged_cache_rows_are_misses(damaged: Path):
         keys = [r[0] for r in db.execute("SELECT key FROM checked")]
         assert len(keys) == 7
         # a row that says "no problems" under another file's key must not be believed
-        db.execute("UPDATE checked SET data=? WHERE key=?", (index._pack(keys[1], []), keys[0]))
+        db.execute("UPDATE checked SET data=? WHERE key=?", (index_cache._pack(keys[1], []), keys[0]))
         db.execute("UPDATE checked SET data=? WHERE key=?", (b"not zlib", keys[2]))
         db.commit()
     finally:

@@ -435,18 +435,22 @@ def test_plan_log_falls_back_with_merges(ehcp, store_path: Path):
         store.close()
 
 
-@pytest.mark.parametrize("module", ["statutory/due_lists.py", "statutory/journal.py", "statutory/plan_deadlines.py", "statutory/dates.py", "casework/caseload.py"])
+@pytest.mark.parametrize("module", ["statutory/due_lists.py", "statutory/journal.py", "statutory/plan_deadlines.py",
+                                    "statutory/dates.py", "casework/caseload.py", "model/events.py"])
 def test_a_change_to_any_calendar_module_empties_the_snapshots(tmp_path: Path, monkeypatch, module: str):
-    """Cached due lists are keyed by the calendar's code: after an upgrade that changes any module the
-    calendar uses (the due-list rule in statutory/due_lists.py, the journal reader in statutory/journal.py...), none is reused."""
+    """Cached due lists are keyed by the calendar's code: after an upgrade that changes any module the calendar
+    uses (the due-list rule in statutory/due_lists.py, the journal reader in statutory/journal.py...), none is
+    reused."""
     import shutil
 
+    from ehcp_docs.store.index import cache
+
     copy = tmp_path / "ehcp_docs"
-    shutil.copytree(index.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(index, "PACKAGE", copy)
-    monkeypatch.setattr(index, "_FINGERPRINT", None)
+    shutil.copytree(cache.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE", copy)
+    monkeypatch.setattr(cache, "_FINGERPRINT", None)
     before = index.code_fingerprint()
     with open(copy / module, "a", encoding="utf-8") as f:
         f.write("\n# a new version\n")
-    monkeypatch.setattr(index, "_FINGERPRINT", None)
+    monkeypatch.setattr(cache, "_FINGERPRINT", None)
     assert index.code_fingerprint() != before

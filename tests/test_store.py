@@ -9,7 +9,9 @@ import pytest
 from conftest import FIXTURES, git, head, snapshot
 from ehcp_docs.casework import intake
 from ehcp_docs.errors import Conflict, InvalidPlan, NotFound, StoreError, UsageError
-from ehcp_docs.store.core import Store, blob_sha, check_id, commit_message, safe_filename
+from ehcp_docs.store.core import Store, commit_message
+from ehcp_docs.store.gitstore import blob_sha
+from ehcp_docs.store.paths import check_id, safe_filename
 
 
 @pytest.fixture

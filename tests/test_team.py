@@ -8,7 +8,7 @@ import yaml
 
 from conftest import FIXTURES, git
 from ehcp_docs.casework import intake
-from ehcp_docs.casework import sharing
+from ehcp_docs.casework import export, purge, sync
 from ehcp_docs.errors import Conflict, WorkflowError
 from ehcp_docs.store.core import Store
 
@@ -46,10 +46,10 @@ def test_different_plans_merge_automatically(two_clones):
     a, b, server = two_clones
     correct(a, "P-1", "To be a vet.", "To be a vet (A).")
     correct(b, "P-2", "To be a vet.", "To be a vet (B).")
-    assert sharing.sync(a).pushed == 1
-    result = sharing.sync(b)
+    assert sync.sync(a).pushed == 1
+    result = sync.sync(b)
     assert (result.pulled, result.pushed) == (1, 1)
-    sharing.sync(a)
+    sync.sync(a)
     for s in (a, b):
         assert s.plan("P-1")["sections"]["A"]["aspirations"] == "To be a vet (A)."
         assert s.plan("P-2")["sections"]["A"]["aspirations"] == "To be a vet (B)."
@@ -60,10 +60,10 @@ def test_same_plan_conflict_loses_nothing(two_clones):
     a, b, _ = two_clones
     correct(a, "P-1", "To be a vet.", "To be a vet (A).")
     correct(b, "P-1", "To be a vet.", "To be a vet (B).")
-    sharing.sync(a)
+    sync.sync(a)
     mine = git(b.root, "rev-parse", "HEAD")
     with pytest.raises(Conflict) as e:
-        sharing.sync(b)
+        sync.sync(b)
     assert "both changed plan P-1" in e.value.message
     assert "nothing was lost" in e.value.message
     assert git(b.root, "rev-parse", "HEAD") == mine  # our version still on main
@@ -74,7 +74,7 @@ def test_same_plan_conflict_loses_nothing(two_clones):
 
 def test_redacted_export_has_no_personal_details():
     plan = yaml.safe_load(PLAN.read_text())
-    out = sharing.redact(plan)
+    out = export.redact(plan)
     text = yaml.safe_dump(out, allow_unicode=True)
     for secret in ("Zoë", "O'Brien", "Siobhan", "siobhan@example.org", "2016-03-14"):
         assert secret not in text
@@ -86,8 +86,8 @@ def test_purge_refuses_within_retention_then_erases_history(store_path: Path, tm
     s = Store.open(str(store_path))
     intake.add_plans(s, [plan_file(tmp_path, "OLD-1", ("2016-03-14", "1990-03-14")), plan_file(tmp_path, "NEW-1")])
     with pytest.raises(WorkflowError, match="retention period"):
-        sharing.purge(s, "NEW-1", date(2026, 11, 28), "Casey")
-    sharing.purge(s, "OLD-1", date(2026, 11, 28), "Casey")
+        purge.purge(s, "NEW-1", date(2026, 11, 28), "Casey")
+    purge.purge(s, "OLD-1", date(2026, 11, 28), "Casey")
     assert "OLD-1" not in s.plan_ids() and "NEW-1" in s.plan_ids()
     everything = git(store_path, "log", "--all", "-p")
     assert "plans/OLD-1/plan.yaml" not in everything

@@ -15,7 +15,8 @@ from ehcp_docs.model import events as eventsmod
 from ehcp_docs.model.events import Recorded
 from ehcp_docs.errors import InvalidPlan, NotFound, UsageError, WorkflowError
 from ehcp_docs.casework.review import current_cycle, latest
-from ehcp_docs.store.core import Store, evidence_name
+from ehcp_docs.store import Store
+from ehcp_docs.store.paths import evidence_name
 from ehcp_docs.model.validation import check_plan
 
 CONTEXTS = ("review", "outside-review", "reassessment")

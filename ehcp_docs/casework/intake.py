@@ -1,14 +1,13 @@
 """Bringing plans into the store and correcting them: validate everything first, then one commit."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ehcp_docs import fileio
-from ehcp_docs.errors import InvalidPlan, NotFound, StoreError, UsageError
-from ehcp_docs.store.core import Store, invalid_batch
+from ehcp_docs.errors import InvalidPlan, NotFound, UsageError
 from ehcp_docs.model.validation import check_plan
+from ehcp_docs.store import Store, checks
 
 
 @dataclass(frozen=True)
@@ -20,10 +19,8 @@ class Added:
 def read_plans(files: list[Path]) -> list[tuple[dict, bytes, str]]:
     """Loads and validates every file, collecting every problem before refusing any of them. Returns, for each
     file, the plan's id and issue date ({"id", "issued"}), the bytes to store, and the file's name."""
-    from ehcp_docs.store import checks
-
     loaded, problems = [], []
-    for f, (plan, data, found) in zip(files, checks.load_files(files)):
+    for f, (plan, data, found) in zip(files, checks.load_files(files), strict=True):
         if plan is None or data is None:
             problems += found
         else:
@@ -35,7 +32,7 @@ def read_plans(files: list[Path]) -> list[tuple[dict, bytes, str]]:
             problems.append(f"{name}: plan id {pid} is also used by {seen[pid]} in this batch")
         seen[pid] = name
     if problems:
-        raise invalid_batch(problems)
+        raise checks.invalid_batch(problems)
     return loaded
 
 
@@ -55,47 +52,6 @@ def add_plans(store: Store, files: list[Path]) -> Added:
             blob = txn.write_plan(plan["id"], data)
             txn.add_event(plan["id"], "issued", plan["issued"], {"plan_blob": blob}, by=txn.by)
     return Added([p["id"] for p, _, _ in loaded], txn.commit)
-
-
-@dataclass(frozen=True)
-class Checked:
-    name: str
-    problems: list[str]
-
-
-def validate_files(files: list[Path]) -> list[Checked]:
-    from ehcp_docs.store import checks
-
-    return [Checked(f.name, found) for f, (_, _, found) in zip(files, checks.load_files(files))]
-
-
-def validate_store(store: Store, jobs: int | None = None) -> list[Checked]:
-    """Every committed plan and proposal, checked as `validate FILE` checks a file. Results are reused for files
-    unchanged since they were last checked, and the rest are checked in parallel (bulkcheck explains why)."""
-    from ehcp_docs.store import checks
-    from ehcp_docs.store import index
-
-    head = store.git.head()
-    if head is None:
-        return []
-    todo = checks.targets(store.git.blob_ids(head, "plans/"))
-    keys = [checks.cache_key(path, blob) for path, blob in todo]
-    use_index = index.enabled()
-    known = index.checked_get(store, keys) if use_index else {}
-    missing = [i for i, key in enumerate(keys) if key not in known]
-
-    def blobs() -> Iterator[tuple[str, bytes]]:
-        for i in missing:
-            path, blob = todo[i]
-            data = store.git.read_blob(blob)
-            if data is None:
-                raise StoreError(f"{path} cannot be read from the store", hint="Run `ehcp doctor`.")
-            yield path, data
-
-    fresh = dict(zip((keys[i] for i in missing), checks.check_all(blobs(), len(missing), jobs)))
-    if use_index:
-        index.checked_put(store, fresh, keep=set(keys))
-    return [Checked(path, fresh[key] if key in fresh else known[key]) for (path, _), key in zip(todo, keys)]
 
 
 def correct_plan(store: Store, pid: str, text: str, when: str, seen_commit: str | None,

@@ -6,7 +6,8 @@ from typing import Any
 
 from ehcp_docs.model import lint
 from ehcp_docs import statutory
-from ehcp_docs.store.core import Store, check_id
+from ehcp_docs.store import Store
+from ehcp_docs.store.paths import check_id
 
 
 def lint_one(plan: dict, today: date) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from ehcp_docs import statutory
 from ehcp_docs.model.events import Recorded
 from ehcp_docs.errors import UsageError, WorkflowError
 from ehcp_docs.fileio import printable
-from ehcp_docs.store.core import Store, evidence_name
+from ehcp_docs.store import Store
+from ehcp_docs.store.paths import evidence_name
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 DECISIONS = ("maintain", "amend", "cease")

@@ -5,10 +5,9 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 
-from ehcp_docs.casework import intake
-from ehcp_docs.store import permissions
+from ehcp_docs.casework import caseload
 from ehcp_docs.errors import EhcpError
-from ehcp_docs.store.core import Store
+from ehcp_docs.store import Store, checks, index, permissions
 
 
 LOOSE_ADVICE = 10_000  # loose objects (about 3 commands' worth per plan for 1,000 plans) before doctor advises
@@ -24,16 +23,16 @@ class Report:
 
 def doctor(store: Store, repair: bool = True) -> Report:
     report = Report()
-    with store.git.lock():
+    with store.lock():
         report.repaired += store.recover()
         for tmp in store.root.glob("plans/**/.ehcp-tmp-*"):
             tmp.unlink(missing_ok=True)
             report.repaired.append(f"removed a half-written file {tmp.relative_to(store.root)}")
-    ok, text = store.git.fsck()
+    ok, text = store.fsck()
     report.checked.append("git fsck")
     if not ok:
         report.problems.append(f"git fsck found damage: {text[:300]}")
-    for r in intake.validate_store(store):
+    for r in checks.validate_store(store):
         report.problems += r.problems
     report.checked.append(f"{len(store.plan_ids())} plans validated")
     for pid in store.plan_ids():
@@ -45,11 +44,11 @@ def doctor(store: Store, repair: bool = True) -> Report:
         seqs = [e.get("seq") for e in events]
         if seqs != list(range(1, len(seqs) + 1)):
             report.problems.append(f"plan {pid}: its journal's event numbers are out of order")
-    dirty = store.git.dirty_paths("plans")
+    dirty = store.dirty_paths("plans")
     if dirty:
         report.problems.append(f"{len(dirty)} file(s) under plans/ have changes that are not committed "
                                f"(for example {dirty[0]}): commit them with git or discard them")
-    unpacked = store.git.loose_objects()
+    unpacked = store.loose_objects()
     if unpacked >= LOOSE_ADVICE:
         report.advice.append(f"{unpacked:,} git objects are stored one file each, which slows every command: "
                              "run `ehcp maintenance` (nightly on a busy store)")
@@ -69,18 +68,14 @@ def maintenance(store: Store, today: date | None = None) -> list[str]:
     import or by a nightly job. ehcp turns git's automatic gc off (a gc started by git in the background must
     never run beside a command holding the store lock), so without this every commit leaves its objects as
     separate files."""
-    packed = store.git.pack_loose()
+    packed = store.pack_loose()
     done = [f"{packed:,} objects packed"] if packed else ["no loose objects to pack"]
-    store.git.write_commit_graph()
+    store.write_commit_graph()
     done.append("commit-graph with changed-path Bloom filters written")
-    store.git.git.pack_refs("--all")
+    store.pack_refs()
     done.append("references packed")
-    from ehcp_docs.store import index
-
     if index.enabled() and index.warm_log(store):
         done.append("index of each plan's commits brought up to date")
-    from ehcp_docs.casework import caseload
-
     try:
         done += [f"calendar ready for {what}" for what in caseload.prepare_days(store, today or date.today())]
     except EhcpError as e:  # a plan that needs correcting: every other step is done, and the message says why

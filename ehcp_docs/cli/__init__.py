@@ -87,9 +87,9 @@ def _prewarm(ctx: click.Context) -> None:
     if path and words and words[0] in COMMANDS and words[0] not in ("init", "add"):
         from pathlib import Path
 
-        from ehcp_docs.store import gitstore
+        from ehcp_docs import store
 
-        gitstore.prewarm(Path(path))
+        store.prewarm(Path(path))
 
 
 _AUTHOR = re.compile(r"^\s*([^<>]+?)\s*<([^<>\s]+@[^<>\s]+)>\s*$")

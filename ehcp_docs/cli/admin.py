@@ -4,7 +4,9 @@ from __future__ import annotations
 import click
 
 from ehcp_docs import fileio
-from ehcp_docs.casework import sharing
+from ehcp_docs.casework import export as exporting
+from ehcp_docs.casework import purge as purging
+from ehcp_docs.casework import sync as syncing
 from ehcp_docs.casework import upkeep
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, json_option, open_store, out_option, plan_id_argument, today_option
@@ -56,7 +58,7 @@ def export(ctx: click.Context, plan_id: str, redact: bool, out: str | None) -> N
     with open_store(ctx) as store:
         plan = store.plan(plan_id)
         folder = store.out_dir(out)
-    data = sharing.redact(plan) if redact else plan
+    data = exporting.redact(plan) if redact else plan
     path = folder / f"{plan_id}{'-redacted' if redact else ''}.yaml"
     fileio.atomic_write(path, fileio.dump_yaml(data).encode("utf-8"))
     output.made([path])
@@ -69,9 +71,9 @@ def export(ctx: click.Context, plan_id: str, redact: bool, out: str | None) -> N
 @click.pass_context
 def sync(ctx: click.Context, remote: str) -> None:
     """Share the store with the team: pull their changes (rebasing yours on top), then push yours."""
-    sharing.check_remote(remote)
+    syncing.check_remote(remote)
     with open_store(ctx) as store:
-        result = sharing.sync(store, remote)
+        result = syncing.sync(store, remote)
     output.info(f"Synced with {remote}: {result.pulled} change(s) received, {result.pushed} sent.")
 
 
@@ -85,7 +87,7 @@ def purge(ctx: click.Context, plan_id: str, confirm: bool, today: str | None) ->
     if not confirm:
         raise UsageError("purging erases the plan and its history for good; add --confirm to go ahead")
     with open_store(ctx) as store:
-        who = store.git.identity(store.author_override)[0]
-        rewritten = sharing.purge(store, plan_id, as_day(today), who)
+        who = store.identity()[0]
+        rewritten = purging.purge(store, plan_id, as_day(today), who)
     output.info(f"Purged {plan_id}: {rewritten} commit(s) that held only this plan were removed and the rest "
                 "rewritten. Every clone of this store still holds the old history: re-clone them.")

@@ -12,7 +12,8 @@ import click
 from ehcp_docs.store import permissions
 from ehcp_docs.cli import output
 from ehcp_docs.errors import UsageError
-from ehcp_docs.store.core import Store, check_id
+from ehcp_docs.store import Store
+from ehcp_docs.store.paths import check_id
 
 
 def parse_date(value: str | None, what: str = "date") -> str:

@@ -10,7 +10,7 @@ from ehcp_docs.casework import intake
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import date_option, json_option, open_store, parse_date, plan_id_argument
 from ehcp_docs.errors import CHECK_FAILED, EhcpError, UsageError
-from ehcp_docs.store.core import Store
+from ehcp_docs.store import Store, checks
 
 
 @click.command()
@@ -49,9 +49,9 @@ def validate(ctx: click.Context, files: tuple[Path, ...], all_: bool, as_json: b
         raise UsageError("give plan files to check, or --all for the whole store (not both)")
     if all_:
         with open_store(ctx) as store:
-            results = intake.validate_store(store)
+            results = checks.validate_store(store)
     else:
-        results = intake.validate_files(list(files))
+        results = checks.validate_files(list(files))
     bad = [r for r in results if r.problems]
     if as_json:
         output.as_json([{"file": r.name, "valid": not r.problems, "problems": r.problems} for r in results])

@@ -9,7 +9,7 @@ from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, open_store, out_option, today_option
 from ehcp_docs.documents import render as docrender
 from ehcp_docs.errors import CHECK_FAILED, UsageError
-from ehcp_docs.store.core import check_id
+from ehcp_docs.store.paths import check_id
 
 
 @click.command()
@@ -41,7 +41,7 @@ def render(ctx: click.Context, plan_id: str | None, kind: str, at: str | None, l
         if kind == "plan":
             made = [letters.render_plan(store, plan_id, folder, at=at, layout=layout)]
         else:
-            rev = store.git.resolve(at) if at else None
+            rev = store.resolve(at) if at else None
             made = letters.produce(store, plan_id, kind, folder, rev=rev)
     if pdf:
         made += [docrender.to_pdf(p, p.parent) for p in list(made)]

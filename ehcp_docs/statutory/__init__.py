@@ -11,8 +11,9 @@
 Everything a caller needs is importable from this package: `from ehcp_docs import statutory;
 statutory.deadlines(plan, events, today, options)`. Modules inside the package import each other directly, never
 through this file, so it adds no import cycle."""
-from ehcp_docs.statutory.child import (age_on, birthday, cohort_year, decision_maker, end_of_compulsory_school_age,
-                                       is_under_five, last_friday_of_june, nc_year, school_year_start)
+from ehcp_docs.statutory.child import (RETENTION_YEARS_FROM_BIRTH, age_on, birthday, cohort_year, decision_maker,
+                                       end_of_compulsory_school_age, is_under_five, last_friday_of_june, nc_year,
+                                       retention_ends, school_year_start)
 from ehcp_docs.statutory.dates import (ONE_DAY, add_months, add_working_days, appeal_deadline, at_least_days_before,
                                        at_least_weeks_before, before_fixed, before_fixed_date, is_working_day,
                                        months_after, next_working_day, period_beginning_with, tribunal_extension,
@@ -27,7 +28,7 @@ from ehcp_docs.statutory.terms import (SEASONS, TERM_NAME, Term, find_term, meet
                                        term_window, terms, terms_for, typical_term)
 
 __all__ = [
-    "age_on", "birthday", "cohort_year", "decision_maker", "end_of_compulsory_school_age", "is_under_five",
+    "RETENTION_YEARS_FROM_BIRTH", "retention_ends", "age_on", "birthday", "cohort_year", "decision_maker", "end_of_compulsory_school_age", "is_under_five",
     "last_friday_of_june", "nc_year", "school_year_start",
     "ONE_DAY", "add_months", "add_working_days", "appeal_deadline", "at_least_days_before", "at_least_weeks_before",
     "before_fixed", "before_fixed_date", "is_working_day", "months_after", "next_working_day",

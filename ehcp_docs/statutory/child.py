@@ -74,3 +74,13 @@ def decision_maker(plan_or_dob: Mapping[str, Any] | date, on: date, lacks_capaci
     if on > end_of_compulsory_school_age(dob) and not lacks_capacity:
         return "young-person"
     return "parent"
+
+
+# ---- keeping records -------------------------------------------------------------------------------------------
+RETENTION_YEARS_FROM_BIRTH = 31  # IRMS toolkit for schools: SEN records kept until date of birth + 31 years
+
+
+def retention_ends(dob: date) -> date:
+    """The first day a plan's records may be erased: the child's date of birth + 31 years (IRMS toolkit), with
+    the same 29 February reading as `birthday`."""
+    return birthday(dob, RETENTION_YEARS_FROM_BIRTH)

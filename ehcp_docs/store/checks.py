@@ -1,4 +1,8 @@
-"""Checking every plan in the store at once (`ehcp validate --all`, `ehcp doctor`).
+"""Checking plans: the one place that says whether a plan file (one read from disk, or one committed at a blob) is
+valid, and what its problems are, worded as `ehcp validate` words them. Used by `add`, `validate`, `doctor` and,
+through Store.checked_plan, by every step and letter, which work only from a plan in force that passes its checks.
+
+Checking every plan in the store at once (`ehcp validate --all`, `ehcp doctor`) is not a loop over `check_plan`.
 
 Why it is not a loop over `check_plan`: at 20,000 plans, parsing and schema-checking every file takes about a
 minute on one core. Two things make it fast without changing a single message:
@@ -16,10 +20,16 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ehcp_docs import fileio
+from ehcp_docs.errors import EhcpError, InvalidPlan, StoreError
 from ehcp_docs.model.plan import ID_PATTERN
+from ehcp_docs.model.validation import check_plan
+from ehcp_docs.store import gitstore, index
+from ehcp_docs.store.index import IndexedStore
 
 CHECKED_NAMES = ("plan.yaml", "proposed.yaml")
 POOL_THRESHOLD = 300  # fewer files than this are checked in-process: a pool costs more than it saves
@@ -74,10 +84,6 @@ def targets(blobs: dict[str, str]) -> list[tuple[str, str]]:
 
 def check_blob(path: str, data: bytes) -> list[str]:
     """Every problem of one committed plan file, worded as `ehcp validate FILE` words them."""
-    from ehcp_docs import fileio
-    from ehcp_docs.errors import EhcpError
-    from ehcp_docs.model.validation import check_plan
-
     _, pid, name = path.split("/")
     what = f"plan {pid}" if name == "plan.yaml" else f"proposed plan {pid}"
     try:
@@ -90,15 +96,12 @@ def check_blob(path: str, data: bytes) -> list[str]:
         return list(e.messages or [e.message])
 
 
-def committed_problems(store: Any, path: str, data: bytes) -> list[str]:
+def committed_problems(store: IndexedStore, path: str, data: bytes) -> list[str]:
     """Every problem of a committed plan file (`data`, read by the caller), as `ehcp validate` words them: from
     the index when `validate --all` or an earlier command checked the same file (keyed by its blob id, hashed
     from the bytes: no second look-up in a 20,000-entry tree), so the commands that work on one plan pay for the
     check once per version of it."""
-    from ehcp_docs.store import index
-    from ehcp_docs.store.core import blob_sha
-
-    key = cache_key(path, blob_sha(data))
+    key = cache_key(path, gitstore.blob_sha(data))
     cached = index.checked_get(store, [key]) if index.enabled() else {}
     if key in cached:
         return cached[key]
@@ -116,9 +119,6 @@ def load_file(path: str) -> tuple[dict | None, bytes | None, list[str]]:
     """One untrusted plan file read and checked (store.load_plan_file): ({"id", "issued"}, bytes to store, [])
     or (None, None, problems). Only the id and issue date come back, not the parsed plan: a parsed plan takes
     five times the memory of its file, and an import of 20,000 plans needs nothing else from it."""
-    from ehcp_docs.errors import EhcpError
-    from ehcp_docs.store.core import load_plan_file
-
     try:
         plan, data = load_plan_file(Path(path))
         return {"id": plan["id"], "issued": plan["issued"]}, data, []
@@ -161,3 +161,56 @@ def check_all(items: Iterator[tuple[str, bytes]], total: int, jobs: int | None =
         for fut in futures:
             out += fut.result()
     return out
+
+
+def load_plan_file(path: Path) -> tuple[dict, bytes]:
+    """Reads and validates an untrusted plan file; returns the plan and the bytes to store."""
+    raw = fileio.read_bytes(path, what="plan file")
+    text = fileio.decode(raw, path.name)
+    plan = fileio.parse_text(text, path.name, json_only=path.suffix.lower() == ".json")
+    check_plan(plan, path.name)
+    if path.suffix.lower() == ".json":
+        return plan, fileio.dump_yaml(plan).encode("utf-8")
+    return plan, text.encode("utf-8")
+
+
+def invalid_batch(problems: list[str]) -> InvalidPlan:
+    """Every problem of a batch of files (`ehcp add`): nothing is added unless every file is valid."""
+    return InvalidPlan(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found; nothing was added",
+                       messages=problems)
+
+
+@dataclass(frozen=True)
+class Checked:
+    name: str
+    problems: list[str]
+
+
+def validate_files(files: list[Path]) -> list[Checked]:
+    return [Checked(f.name, found) for f, (_, _, found) in zip(files, load_files(files), strict=True)]
+
+
+def validate_store(store: IndexedStore, jobs: int | None = None) -> list[Checked]:
+    """Every committed plan and proposal, checked as `validate FILE` checks a file. Results are reused for files
+    unchanged since they were last checked, and the rest are checked in parallel (see the top of this module)."""
+    head = store.git.head()
+    if head is None:
+        return []
+    todo = targets(store.git.blob_ids(head, "plans/"))
+    keys = [cache_key(path, blob) for path, blob in todo]
+    use_index = index.enabled()
+    known = index.checked_get(store, keys) if use_index else {}
+    missing = [i for i, key in enumerate(keys) if key not in known]
+
+    def blobs() -> Iterator[tuple[str, bytes]]:
+        for i in missing:
+            path, blob = todo[i]
+            data = store.git.read_blob(blob)
+            if data is None:
+                raise StoreError(f"{path} cannot be read from the store", hint="Run `ehcp doctor`.")
+            yield path, data
+
+    fresh = dict(zip((keys[i] for i in missing), check_all(blobs(), len(missing), jobs)))
+    if use_index:
+        index.checked_put(store, fresh, keep=set(keys))
+    return [Checked(path, fresh[key] if key in fresh else known[key]) for (path, _), key in zip(todo, keys, strict=True)]

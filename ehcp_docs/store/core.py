@@ -6,62 +6,29 @@ every check has passed, under the store lock, with a marker file so that a crash
 back (or forward) by the next command."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
 from typing import Any
 
 from ehcp_docs import config as configmod
-from ehcp_docs.model import events as eventsmod
 from ehcp_docs import fileio
-from ehcp_docs.store import gitstore
-from ehcp_docs.errors import Conflict, InvalidPlan, NotFound, StoreError, UsageError
+from ehcp_docs.errors import Conflict, InvalidPlan, NotFound, StoreError
+from ehcp_docs.model import events as eventsmod
+from ehcp_docs.model import validation
 from ehcp_docs.model.plan import ID_PATTERN
+from ehcp_docs.store import checks, gitstore, index, journal
+from ehcp_docs.store.paths import check_id
 
 CONFIG_NAME = "ehcp.toml"
 GITIGNORE = "out/\n.ehcp-cache/\n"
 MARKER = "ehcp-txn.json"
 EXACT_CHECK_MAX = 200  # files a command writes, above which the clean check asks about the whole tree once
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def check_id(pid: str) -> str:
-    if not isinstance(pid, str) or not ID_PATTERN.fullmatch(pid):  # fullmatch: `$` would allow a final newline
-        raise UsageError(f"'{fileio.printable(str(pid)[:70])}' is not a valid plan id",
-                         hint="Plan ids use letters, digits, - and _ only (for example EHCP-0001).")
-    return pid
-
-
-def safe_filename(name: str, limit: int = 80) -> str:
-    """A file name that cannot escape its folder or pass as an option: no separators, no leading dot or dash."""
-    base = _SAFE_NAME.sub("-", Path(name).name).strip(".-_") or "file"
-    stem, dot, ext = base.rpartition(".")
-    if dot and 0 < len(ext) <= 8:
-        return f"{stem[: limit - len(ext) - 1].strip('.-_') or 'file'}.{ext.lower()}"
-    return base[:limit]
-
-
-def evidence_name(when: str, kind: str, original: str, n: int) -> str:
-    """A stored evidence file's name: date, kind and number, keeping only the extension of the name it came with
-    (a file named after the child would otherwise put the name into `git log --stat`)."""
-    ext = Path(safe_filename(original)).suffix.lower()
-    return f"evidence/{when}-{safe_filename(kind)}-{n}{ext if len(ext) <= 9 else ''}"
-
-
-def journal_records(data: bytes) -> list[dict]:
-    """Parses events.jsonl: one JSON object per line, normalised (see events.normalise). Raises ValueError."""
-    return [eventsmod.normalise(json.loads(line)) for line in data.decode("utf-8").splitlines() if line.strip()]
-
-
-def blob_sha(data: bytes) -> str:
-    """git's object id for a blob, computed without git, so journal lines can name the plan version they made."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def find_root(explicit: str | None) -> Path:
@@ -84,14 +51,18 @@ def find_root(explicit: str | None) -> Path:
 
 @dataclass
 class Transaction:
-    """Collects every write of one command; nothing touches disk until the command's checks have all passed."""
+    """Collects every write of one command; nothing touches disk until the command's checks have all passed.
+    `by` is who is recording (set when the transaction opens); `commit` is the commit made, or None when nothing
+    changed (set when the `with` block ends)."""
 
-    store: "Store"
+    store: Store
     head: str | None
+    by: str = ""
     writes: dict[str, bytes | None] = field(default_factory=dict)
     plans: list[str] = field(default_factory=list)
     dates: dict[str, str] = field(default_factory=dict)
     journal: dict[str, list[dict]] = field(default_factory=dict)
+    commit: str | None = None
 
     def write(self, relpath: str, data: bytes | None) -> None:
         self.store.check_inside(relpath)
@@ -103,7 +74,7 @@ class Transaction:
     def write_plan(self, pid: str, plan: dict | bytes, name: str = "plan.yaml") -> str:
         data = plan if isinstance(plan, bytes) else fileio.dump_yaml(plan).encode("utf-8")
         self.write(f"{self.store.plan_path(pid)}/{name}", data)
-        return blob_sha(data)
+        return gitstore.blob_sha(data)
 
     def add_event(self, pid: str, event: str, date: str, data: dict | None = None, *, by: str = "") -> dict:
         """Appends one journal line to the plan (seq numbers continue from the store's copy)."""
@@ -117,8 +88,7 @@ class Transaction:
         if pid not in self.plans:
             self.plans.append(pid)
         self.dates.setdefault(pid, date)
-        body = "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in lines)
-        self.write(f"{self.store.plan_path(pid)}/events.jsonl", body.encode("utf-8"))
+        self.write(f"{self.store.plan_path(pid)}/{journal.FILENAME}", journal.encode(lines))
         return eventsmod.normalise(record)
 
     def expect_unchanged(self, pid: str, seen_commit: str | None) -> None:
@@ -180,8 +150,6 @@ class Store:
         path-limited `git log` tests every commit in the store (26 s at 20,000 plans x 5 years); otherwise git's
         own answer, which is always the same list (tests/test_index.py)."""
         path = self.plan_path(pid)
-        from ehcp_docs.store import index
-
         if index.enabled():
             found = index.plan_log(self, pid, max_count=max_count)
             if found is not None:
@@ -199,6 +167,49 @@ class Store:
         d = Path(out).expanduser() if out else self.root / "out"
         d.mkdir(parents=True, exist_ok=True, mode=0o700)
         return d
+
+    # ---- the repository, for upkeep and team work (everything git is done in gitstore) -----------------------
+    def lock(self) -> AbstractContextManager[None]:
+        """The store's write lock, for work that is not one transaction (doctor's repairs, sync, purge)."""
+        return self.git.lock()
+
+    def identity(self) -> tuple[str, str]:
+        """Who is making the change: --author, else git's own identity."""
+        return self.git.identity(self.author_override)
+
+    def resolve(self, rev: str) -> str:
+        """A commit id for a caseworker-supplied revision (never read as an option)."""
+        return self.git.resolve(rev)
+
+    def fsck(self) -> tuple[bool, str]:
+        return self.git.fsck()
+
+    def dirty_paths(self, prefix: str = ".") -> list[str]:
+        return self.git.dirty_paths(prefix)
+
+    def loose_objects(self) -> int:
+        return self.git.loose_objects()
+
+    def pack_loose(self) -> int:
+        return self.git.pack_loose()
+
+    def write_commit_graph(self) -> None:
+        self.git.write_commit_graph()
+
+    def pack_refs(self) -> None:
+        self.git.pack_refs()
+
+    def sync(self, remote: str) -> gitstore.SyncResult:
+        """Fetch, rebase, push under the store lock (gitstore.sync says what happens on a conflict)."""
+        with self.git.lock():
+            self.recover()
+            return gitstore.sync(self.git, remote)
+
+    def erase(self, relpath: str) -> int:
+        """Rewrites the history without `relpath` (purge); returns how many commits went."""
+        with self.git.lock():
+            self.recover()
+            return gitstore.erase_path(self.git, relpath)
 
     # ---- reading (always the committed state) --------------------------------------------------------------
     def head(self) -> str:
@@ -223,13 +234,10 @@ class Store:
         rev = rev or self.git.head()
         return self.git.read(rev, relpath) if rev else None
 
-    def _load(self, data: bytes, source: str) -> Any:
-        return fileio.parse_text(fileio.decode(data, source), source)
-
     def _load_plan(self, data: bytes, pid: str, what: str = "plan") -> dict:
         """A committed plan file, which must at least be a set of fields: one committed by hand with plain git
         may be any YAML at all, and every command after it must say so rather than fail on it."""
-        doc = self._load(data, f"{what} {pid}")
+        doc = fileio.parse_bytes(data, f"{what} {pid}")
         if not isinstance(doc, dict):
             raise InvalidPlan(f"{what} {pid}: the file does not hold a plan (expected a set of fields such as id, "
                               "child and sections)", hint=f"Correct it with `ehcp edit {pid}`.")
@@ -252,9 +260,6 @@ class Store:
         if data is None:
             return self.plan(pid)  # the not-found message
         plan = self._load_plan(data, pid)
-        from ehcp_docs.store import checks
-        from ehcp_docs.model import validation
-
         problems = checks.committed_problems(self, path, data)
         if problems:
             error = validation.problems_error(f"plan {pid}", [p.split(": ", 1)[-1] if p.startswith("plans/") else p
@@ -272,22 +277,18 @@ class Store:
         if not data:
             return []
         try:
-            return journal_records(data)
+            return journal.parse(data)
         except (ValueError, UnicodeDecodeError):
-            raise self._damaged_journal(pid) from None
-
-    @staticmethod
-    def _damaged_journal(pid: str) -> StoreError:
-        return StoreError(f"plan {pid}: its journal (events.jsonl) is damaged", hint="Run `ehcp doctor`.")
+            raise journal.damaged(pid) from None
 
     def raw_events(self, pid: str) -> list[dict]:
         """The journal exactly as written (event names not normalised): what a new line is appended to. A damaged
         journal is refused, as `events` refuses it, rather than appended to."""
         data = self.read_file(f"{self.plan_path(pid)}/events.jsonl")
         try:
-            return [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()] if data else []
+            return journal.parse_raw(data) if data else []
         except (ValueError, UnicodeDecodeError):
-            raise self._damaged_journal(pid) from None
+            raise journal.damaged(pid) from None
 
     def plan_at(self, pid: str, at: str) -> tuple[dict, str]:
         """The plan in force on a date (the latest version whose event date is on or before it), or at a
@@ -322,19 +323,17 @@ class Store:
         who = self.git.identity(self.author_override)
         with self.git.lock():
             self.recover()
-            txn = Transaction(self, self.git.head())
-            txn.by = who[0]  # type: ignore[attr-defined]
+            txn = Transaction(self, self.git.head(), by=who[0])
             yield txn
             txn.writes = {p: d for p, d in txn.writes.items() if self.read_file(p, txn.head) != d} \
                 if txn.head else txn.writes
             if not txn.writes:
-                txn.commit = None  # type: ignore[attr-defined]
                 return
             self._check_clean(list(txn.writes))
             dates = [txn.dates.get(p, "") for p in txn.plans] or [when]
             msg = commit_message(txn.plans[0] if txn.plans else "store", event, dates[0] if dates else "",
                                  txn.plans, summary=summary, subject=subject, dates=dates)
-            txn.commit = self._apply(txn, msg, who)  # type: ignore[attr-defined]
+            txn.commit = self._apply(txn, msg, who)
 
     def _check_clean(self, paths: list[str]) -> None:
         """Refuses to overwrite a file with changes not committed. A command writes a few files of one plan: git
@@ -411,21 +410,3 @@ def commit_message(pid: str, event: str, date: str, plans: list[str], *, summary
         if d:
             lines.append(f"EHCP-Date: {clean(d)}")
     return "\n".join(lines) + "\n"
-
-
-def load_plan_file(path: Path) -> tuple[dict, bytes]:
-    """Reads and validates an untrusted plan file; returns the plan and the bytes to store."""
-    from ehcp_docs.model.validation import check_plan
-
-    raw = fileio.read_bytes(path, what="plan file")
-    text = fileio.decode(raw, path.name)
-    plan = fileio.parse_text(text, path.name, json_only=path.suffix.lower() == ".json")
-    check_plan(plan, path.name)
-    if path.suffix.lower() == ".json":
-        return plan, fileio.dump_yaml(plan).encode("utf-8")
-    return plan, text.encode("utf-8")
-
-
-def invalid_batch(problems: list[str]) -> InvalidPlan:
-    return InvalidPlan(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found; nothing was added",
-                       messages=problems)

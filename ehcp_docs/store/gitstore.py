@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import os
 import re
 import shlex
@@ -52,6 +53,13 @@ FIELD, RECORD = "\x1f", "\x1e"
 LOCK_TIMEOUT = float(os.environ.get("EHCP_LOCK_TIMEOUT", "30"))
 
 
+COMMIT_FORMAT = FIELD.join(["%H", "%an", "%cI", "%s", "%(trailers:key=EHCP-Event,valueonly,separator=%x2C)",
+                            "%(trailers:key=EHCP-Date,valueonly,separator=%x2C)",
+                            "%(trailers:key=EHCP-Plan,valueonly,separator=%x2C)"]) + RECORD
+WALK_FORMAT = FIELD.join(["%H", "%P", "%(trailers:key=EHCP-Event,valueonly,separator=%x2C)",
+                          "%(trailers:key=EHCP-Plan,valueonly,separator=%x2C)"]) + RECORD
+
+
 @dataclass(frozen=True)
 class CommitInfo:
     commit: str
@@ -61,6 +69,48 @@ class CommitInfo:
     events: tuple[str, ...]
     date: str
     plans: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WalkedCommit:
+    """One commit of a walk: its parents and the EHCP-Event and EHCP-Plan trailers it carries."""
+    commit: str
+    parents: tuple[str, ...]
+    events: tuple[str, ...]
+    plans: tuple[str, ...]
+
+
+def _csv(text: str) -> tuple[str, ...]:
+    return tuple(x for x in text.strip().split(",") if x)
+
+
+def _commit_infos(out: str) -> list[CommitInfo]:
+    """The one parser of COMMIT_FORMAT records (log and commits)."""
+    result = []
+    for rec in out.split(RECORD):
+        rec = rec.strip("\n")
+        if rec:
+            sha, author, committed, subject, events, date, plans = rec.split(FIELD)
+            result.append(CommitInfo(sha, author, committed, subject, _csv(events), date.strip().split(",")[0],
+                                     _csv(plans)))
+    return result
+
+
+def blob_sha(data: bytes) -> str:
+    """git's object id for a blob, computed without git, so journal lines can name the plan version they made."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def parse_tree(data: bytes) -> dict[str, tuple[str, str]]:
+    """A raw git tree object: name -> (mode, hex id)."""
+    out, pos, n = {}, 0, len(data)
+    while pos < n:
+        sp = data.index(b" ", pos)
+        nul = data.index(b"\0", sp)
+        out[data[sp + 1:nul].decode("utf-8", "surrogateescape")] = (data[pos:sp].decode(),
+                                                                     data[nul + 1:nul + 21].hex())
+        pos = nul + 21
+    return out
 
 
 def _git(repo: git.Repo) -> git.Git:
@@ -78,7 +128,7 @@ def _gitpython() -> Any:
 
 
 class GitCommandError(Exception):
-    """A git command run by GitStore.run failed (`_errors()` also names GitPython's, for `except`)."""
+    """A git command run by GitStore._run failed (`_errors()` also names GitPython's, for `except`)."""
 
     def __init__(self, args: list[str], status: int, stderr: str = "", stdout: str = ""):
         super().__init__(f"git {' '.join(args[:3])} failed ({status})")
@@ -242,11 +292,12 @@ class GitStore:
         if dotgit.is_dir() and (dotgit / "HEAD").is_file() and (dotgit / "objects").is_dir():
             self.gitdir = dotgit
         else:  # not a plain repository (missing, or a .git file): GitPython finds out, or says what is wrong
-            self.gitdir = Path(self.repo.git_dir)
+            self.gitdir = Path(self._repository.git_dir)
         self.cat = _CatFile(root)
 
     @property
-    def repo(self) -> git.Repo:
+    def _repository(self) -> git.Repo:
+        """GitPython's Repo, opened on first use; private: nothing outside this module sees GitPython."""
         if self._repo is None:
             git = _gitpython()
             try:
@@ -257,13 +308,15 @@ class GitStore:
         return self._repo
 
     @property
-    def git(self) -> git.Git:
+    def _cmd(self) -> git.Git:
+        """GitPython's command runner with the safe options; private, like _repository."""
         if self._git is None:
-            self._git = _git(self.repo)
+            self._git = _git(self._repository)
         return self._git
 
-    def run(self, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> str:
-        """Runs one git command (with the safe options) and returns its output, without GitPython."""
+    def _run(self, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> str:
+        """Runs one git command (with the safe options) and returns its output, without GitPython. Private: every
+        git command of the project is written in this module."""
         proc = subprocess.run(["git", *_c_options(), *args], cwd=self.root, input=stdin, capture_output=True,
                               env={**os.environ, **_ENV, **(env or {})})
         if proc.returncode != 0:
@@ -272,7 +325,7 @@ class GitStore:
         out = proc.stdout.decode("utf-8", "replace")
         return out[:-1] if out.endswith("\n") else out
 
-    def popen(self, *args: str) -> subprocess.Popen:
+    def _popen(self, *args: str) -> subprocess.Popen:
         """One git command whose output is read as a stream (a whole history); the caller waits for it."""
         return subprocess.Popen(["git", *_c_options(), *args], cwd=self.root, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, env={**os.environ, **_ENV})
@@ -327,7 +380,7 @@ class GitStore:
         if not (_SHA.match(rev) or _REF.match(rev)) or rev.startswith("-"):
             raise NotFound(f"'{rev[:60]}' is not a revision of this store")
         try:
-            return self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").strip()
+            return self._run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").strip()
         except _errors():
             raise NotFound(f"'{rev[:60]}' is not a revision of this store") from None
 
@@ -353,7 +406,7 @@ class GitStore:
 
     def blob_ids(self, rev: str, prefix: str) -> dict[str, str]:
         """path -> blob id for every file under prefix at rev: cheap change detection for caches."""
-        out = self.run("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev, "--", prefix)
+        out = self._run("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev, "--", prefix)
         ids = {}
         for entry in out.split("\0"):
             if entry:
@@ -363,37 +416,95 @@ class GitStore:
 
     def log(self, path: str | None = None, rev: str = "HEAD", max_count: int | None = None) -> list[CommitInfo]:
         """Commits touching a path, newest first, with their EHCP trailers read in bulk by git itself."""
-        fmt = FIELD.join(["%H", "%an", "%cI", "%s", "%(trailers:key=EHCP-Event,valueonly,separator=%x2C)",
-                          "%(trailers:key=EHCP-Date,valueonly,separator=%x2C)",
-                          "%(trailers:key=EHCP-Plan,valueonly,separator=%x2C)"]) + RECORD
-        args = [f"--format={fmt}"]
+        args = [f"--format={COMMIT_FORMAT}"]
         if max_count:
             args.append(f"--max-count={int(max_count)}")
         args += ["--end-of-options", rev]
         if path:
             args += ["--", path]
         try:
-            out = self.run("log", *args)
+            out = self._run("log", *args)
         except _errors() as e:
             if self.head() is None:
                 return []
             raise StoreError(f"cannot read the store's history ({e.stderr.strip()[:200]})") from None
-        result = []
-        for rec in out.split(RECORD):
-            rec = rec.strip("\n")
-            if not rec:
-                continue
-            sha, author, committed, subject, events, date, plans = rec.split(FIELD)
-            result.append(CommitInfo(sha, author, committed, subject,
-                                     tuple(e for e in events.strip().split(",") if e),
-                                     date.strip().split(",")[0], tuple(p for p in plans.strip().split(",") if p)))
-        return result
+        return _commit_infos(out)
+
+    def commits(self, shas: Sequence[str]) -> list[CommitInfo]:
+        """CommitInfo for each commit, in the order given (one `git log --no-walk`)."""
+        if not shas:
+            return []
+        out = self._run("log", f"--format={COMMIT_FORMAT}", "--no-walk=unsorted", "--end-of-options", *shas)
+        found = {c.commit: c for c in _commit_infos(out)}
+        return [found[s] for s in shas]
+
+    def walk(self, rng: str) -> Iterator[WalkedCommit]:
+        """Every commit of a range (`HEAD`, `A..B`), newest first, streamed: a five-year store has 700,000."""
+        proc = self._popen("log", f"--format={WALK_FORMAT}", "--end-of-options", rng)
+        stream = proc.stdout
+        assert stream is not None
+        buf = b""
+        try:
+            while True:
+                chunk = stream.read(1 << 20)
+                if chunk:
+                    buf += chunk
+                records = buf.split(RECORD.encode())
+                buf = records.pop() if chunk else b""
+                for rec in records:
+                    rec = rec.strip(b"\n")
+                    if rec:
+                        sha, parents, events, plans = rec.decode("utf-8", "replace").split(FIELD)
+                        yield WalkedCommit(sha, tuple(parents.split()), _csv(events), _csv(plans))
+                if not chunk:
+                    break
+        finally:
+            stream.close()
+            try:
+                proc.kill()
+            except Exception:  # noqa: BLE001 - already finished
+                pass
+            proc.wait()
+
+    def changed_paths(self, shas: Sequence[str], prefix: str) -> dict[str, list[str]]:
+        """git's own list of the paths under `prefix` that each commit changed (one `git diff-tree --stdin`)."""
+        out: dict[str, list[str]] = {sha: [] for sha in shas}
+        if not shas:
+            return out
+        text = self._run("diff-tree", "--stdin", "-r", "--root", "--name-only", "-z", "--", prefix,
+                         stdin="".join(f"{sha}\n" for sha in shas).encode())
+        current = None
+        for item in text.split("\0"):
+            item = item.strip("\n")
+            if item in out:
+                current = out[item]
+            elif current is not None and item.startswith(prefix):
+                current.append(item)
+        return out
+
+    def is_ancestor(self, old: str, new: str) -> bool:
+        """Whether commit `old` is in the history of `new` (False too when either is unknown: purged, rewritten)."""
+        try:
+            self._run("merge-base", "--is-ancestor", "--end-of-options", old, new)
+            return True
+        except _errors():
+            return False
+
+    def tree(self, name: str) -> dict[str, tuple[str, str]] | None:
+        """A tree's entries (name -> (mode, id)) by id or `rev:path`; None when there is no such tree."""
+        got = self.cat.object(name)
+        return parse_tree(got[2]) if got is not None and got[1] == "tree" else None
+
+    def tree_id(self, name: str) -> str | None:
+        """A tree's id (`rev:path`) without reading it; None when there is no such tree."""
+        got = self.cat.header(name)
+        return got[0] if got is not None and got[1] == "tree" else None
 
     def dirty_paths(self, prefix: str = ".", *, exactly: Sequence[str] | None = None) -> list[str]:
         """Files with changes not committed, under `prefix`, or `exactly` these files: git then looks at them
         alone, not at the 40,000 other files of a large store (7 s for a whole `git status`, 0.08 s for two)."""
         spec = [f":(literal){p}" for p in exactly] if exactly is not None else [prefix]
-        out = self.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", *spec)
+        out = self._cmd.status("--porcelain=v1", "-z", "--untracked-files=all", "--", *spec)
         paths = []
         items = out.split("\0")
         i = 0
@@ -422,7 +533,7 @@ class GitStore:
 
     def _config(self, key: str) -> str | None:
         try:
-            return self.git.config("--get", key).strip() or None
+            return self._cmd.config("--get", key).strip() or None
         except _errors():
             return None
 
@@ -442,12 +553,12 @@ class GitStore:
         try:
             self._refuse_filters(spec)
             self._stage(paths)
-            staged = set(self.run("diff", "--cached", "--name-only", "--no-renames", "-z").split("\0")) - {""}
+            staged = set(self._run("diff", "--cached", "--name-only", "--no-renames", "-z").split("\0")) - {""}
             # when something else was staged by hand, commit our paths alone (slower with many paths)
             only = [] if staged <= set(paths) else [f"--pathspec-from-file={spec}", "--pathspec-file-nul"]
             env = {"GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1],
                    "GIT_COMMITTER_NAME": author[0], "GIT_COMMITTER_EMAIL": author[1]}
-            self.run(*_PRIVATE_BY_UMASK, "commit", "-q", "--no-verify", "--no-gpg-sign", f"--file={msg}",
+            self._run(*_PRIVATE_BY_UMASK, "commit", "-q", "--no-verify", "--no-gpg-sign", f"--file={msg}",
                      "--cleanup=verbatim", *only, env=env)
         except _errors() as e:
             raise StoreError(f"git could not record the change ({(e.stderr or '').strip()[:300]})") from None
@@ -467,14 +578,14 @@ class GitStore:
         20,000-plan import). A big batch goes straight into one pack (bigFileThreshold: no loose file per
         object, 6 s instead of 25 s on that import); everyday commits stay loose until `ehcp maintenance`."""
         bulk = ["-c", "core.bigFileThreshold=1"] if len(paths) > BULK_PATHS else []
-        self.run(*_PRIVATE_BY_UMASK, *bulk, "update-index", "--add", "--remove", "-z", "--stdin",
+        self._run(*_PRIVATE_BY_UMASK, *bulk, "update-index", "--add", "--remove", "-z", "--stdin",
                  stdin=b"\0".join(p.encode() for p in paths))
 
     def _refuse_filters(self, spec: str) -> None:
         """`git add` runs any clean filter that the store's attributes name: a program chosen by whoever wrote
         the store's configuration. ehcp never writes attributes, so a filter on its files is refused."""
         with open(spec, "rb") as fh:
-            out = self.git.check_attr("-z", "--stdin", "filter", istream=fh)
+            out = self._cmd.check_attr("-z", "--stdin", "filter", istream=fh)
         fields = out.split("\0")
         for i in range(0, len(fields) - 2, 3):
             if fields[i + 2] not in ("unspecified", "unset", ""):
@@ -487,10 +598,10 @@ class GitStore:
         head = self.head()
         for p in paths:
             if head and self.read(head, p) is not None:
-                self.git.checkout("--no-overlay", head, "--", p)
+                self._cmd.checkout("--no-overlay", head, "--", p)
             else:
                 try:
-                    self.git.rm("--cached", "-q", "--ignore-unmatch", "--", p)
+                    self._cmd.rm("--cached", "-q", "--ignore-unmatch", "--", p)
                 except _errors():
                     pass
                 fp = self.root / p
@@ -511,7 +622,7 @@ class GitStore:
 
     def fsck(self) -> tuple[bool, str]:
         try:
-            out = self.git.fsck("--no-progress", "--no-dangling")
+            out = self._cmd.fsck("--no-progress", "--no-dangling")
             return True, out
         except _errors() as e:
             return False, (e.stderr or e.stdout or "").strip()
@@ -519,7 +630,7 @@ class GitStore:
     def loose_objects(self) -> int:
         """How many objects are stored one file each (ehcp turns git's automatic gc off: see pack_loose)."""
         try:
-            out = self.run("count-objects", "-v")
+            out = self._run("count-objects", "-v")
         except _errors():
             return 0
         counts = dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
@@ -531,13 +642,17 @@ class GitStore:
         only deletes loose objects and packs whose contents are in the new pack."""
         before = self.loose_objects()
         if before:
-            self.run("repack", "-d", "-q", "--geometric=2")
+            self._run("repack", "-d", "-q", "--geometric=2")
         return before - self.loose_objects()
+
+    def pack_refs(self) -> None:
+        """Packs every ref into one file (a store with many tags and remotes reads refs faster)."""
+        self._run("pack-refs", "--all")
 
     def write_commit_graph(self) -> None:
         """Changed-path Bloom filters make path-limited `git log` about 10x faster on big stores."""
         try:
-            self.git.commit_graph("write", "--reachable", "--changed-paths")
+            self._cmd.commit_graph("write", "--reachable", "--changed-paths")
         except _errors():
             pass
 
@@ -565,28 +680,28 @@ def sync(gs: GitStore, remote: str, branch: str = "main") -> SyncResult:
     """fetch, rebase our commits onto theirs, push. On a conflict the rebase is aborted, so our commits stay on
     main and theirs stay on <remote>/main: nothing is lost and both versions can be compared."""
     check_remote(remote)
-    if remote not in [r.name for r in gs.repo.remotes]:
+    if remote not in [r.name for r in gs._repository.remotes]:
         raise NotFound(f"this store has no remote called {remote}",
                        hint=f"Add the team's shared repository with `git -C {gs.root} remote add {remote} URL`.")
     try:
-        gs.git.fetch("--quiet", "--no-recurse-submodules", remote, branch)
+        gs._cmd.fetch("--quiet", "--no-recurse-submodules", remote, branch)
     except _errors() as e:
         raise StoreError(f"could not reach {remote} ({(e.stderr or '').strip()[:200]})") from None
     theirs = f"refs/remotes/{remote}/{branch}"
-    ahead = int(gs.git.rev_list("--count", f"{theirs}..HEAD"))
-    behind = int(gs.git.rev_list("--count", f"HEAD..{theirs}"))
+    ahead = int(gs._cmd.rev_list("--count", f"{theirs}..HEAD"))
+    behind = int(gs._cmd.rev_list("--count", f"HEAD..{theirs}"))
     if behind:
         try:
-            gs.git.rebase("--quiet", "--no-autostash", theirs)
+            gs._cmd.rebase("--quiet", "--no-autostash", theirs)
         except _errors():
-            paths = tuple(p for p in gs.git.diff("--name-only", "--diff-filter=U").splitlines() if p)
-            gs.git.rebase("--abort")
+            paths = tuple(p for p in gs._cmd.diff("--name-only", "--diff-filter=U").splitlines() if p)
+            gs._cmd.rebase("--abort")
             last = gs.log(paths[0] if paths else None, rev=theirs, max_count=1)
             return SyncResult(behind, 0, paths, last[0].commit if last else None, last[0].author if last else None)
     pushed = 0
     if ahead:
         try:
-            gs.git.push("--quiet", remote, f"HEAD:refs/heads/{branch}")
+            gs._cmd.push("--quiet", remote, f"HEAD:refs/heads/{branch}")
             pushed = ahead
         except _errors() as e:
             raise StoreError(f"could not push to {remote} ({(e.stderr or '').strip()[:200]})",
@@ -598,18 +713,18 @@ def erase_path(gs: GitStore, path: str) -> int:
     """Rewrites every commit on main without `path`, then drops the old objects, so the data is really gone
     from this repository (clones made earlier still hold it: they must be re-cloned)."""
     env = dict(os.environ, FILTER_BRANCH_SQUELCH_WARNING="1")
-    before = int(gs.git.rev_list("--count", "HEAD"))
+    before = int(gs._cmd.rev_list("--count", "HEAD"))
     try:
-        gs.git.execute(["git", "-c", "core.hooksPath=/dev/null", "filter-branch", "-f", "--index-filter",
+        gs._cmd.execute(["git", "-c", "core.hooksPath=/dev/null", "filter-branch", "-f", "--index-filter",
                         f"git rm -r -q --cached --ignore-unmatch -- {shlex.quote(path)}", "--prune-empty", "--",
                         "main"],
                        env=env)
     except _errors() as e:
         raise StoreError(f"history could not be rewritten ({(e.stderr or '').strip()[:300]})") from None
-    for ref in gs.git.for_each_ref("--format=%(refname)", "refs/original/").splitlines():
-        gs.git.update_ref("-d", ref)
-    gs.git.reflog("expire", "--expire=now", "--all")
-    gs.git.gc("--prune=now", "--quiet")
-    gs.git.checkout("--quiet", "-f", "main")
-    return before - int(gs.git.rev_list("--count", "HEAD"))
+    for ref in gs._cmd.for_each_ref("--format=%(refname)", "refs/original/").splitlines():
+        gs._cmd.update_ref("-d", ref)
+    gs._cmd.reflog("expire", "--expire=now", "--all")
+    gs._cmd.gc("--prune=now", "--quiet")
+    gs._cmd.checkout("--quiet", "-f", "main")
+    return before - int(gs._cmd.rev_list("--count", "HEAD"))
 

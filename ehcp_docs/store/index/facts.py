@@ -1,0 +1,245 @@
+"""The calendar across the store, cached: every plan's result of one calendar computation (a due list, the drift
+report), kept per plan folder so that a command on 20,000 plans reads most of its answer back (see __init__.py).
+
+Level 1 (`inputs`): one row per plan, keyed by the id of its folder tree: the plan's summary (`summarise`) and its
+journal without long free text (`prune_event`), parsed exactly as Store.plan and Store.events parse them.
+Level 2 (`snapshots`): for one context (the question and the code that answers it), every plan's result with the
+`plans` tree id it was computed from; only plans whose folder changed are recomputed."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ehcp_docs import fileio
+from ehcp_docs.model.plan import ID_PATTERN
+from ehcp_docs.store import journal
+from ehcp_docs.store.index.cache import Cache, IndexedStore, _Bad, _busy, _pack, _unpack, context_key
+
+KEEP_SNAPSHOTS = 8
+CHUNK = 500  # plans read and computed at a time
+
+# Plan fields the calendar never reads and that make up most of a plan: left out of the summary. Everything else
+# is kept (including anything added to the schema later), and of `sections` only Section I (the setting).
+PLAN_DROPPED = frozenset({"parents", "caseworker", "professionals"})
+# Journal fields that hold long text or whole records and that the calendar never reads. Everything else is kept.
+EVENT_DROPPED = frozenset({"record", "return", "text", "invitees", "venue", "reason", "reasons", "note", "details",
+                           "evidence", "file", "plan_blob"})
+
+Compute = Callable[[dict, list], dict]
+
+
+# ---- what is kept ----------------------------------------------------------------------------------------------
+def summarise(plan: Any) -> dict:
+    """The plan as the calendar sees it. Raises ValueError for something that is not a plan (never cached)."""
+    if not isinstance(plan, dict):
+        raise ValueError("not a plan")
+    out = {k: v for k, v in plan.items() if k not in PLAN_DROPPED and k != "sections"}
+    if "sections" in plan:
+        sections = plan["sections"]
+        out["sections"] = {"I": sections["I"]} if isinstance(sections, dict) and "I" in sections else \
+            ({} if isinstance(sections, dict) else sections)
+    return out
+
+
+def prune_event(event: Any) -> Any:
+    if not isinstance(event, dict):
+        return event
+    return {k: (prune_event(v) if k == "data" else v) for k, v in event.items() if k not in EVENT_DROPPED}
+
+
+
+# ---- the calendar across the store -----------------------------------------------------------------------------
+class Calendar:
+    """Reads (and refreshes) the index for one command and one context. `facts()` gives, for every plan id at
+    HEAD in sorted order, `compute(summary, pruned_events)` as computed now or earlier for the same plan folder and
+    context, or None for a plan the caller must compute the plain way (it could not be summarised, or computing
+    raised). Returns None altogether when the index cannot answer (the caller then computes everything itself)."""
+
+    def __init__(self, store: IndexedStore, context: str, compute: Compute):
+        self.store, self.context, self.compute = store, context, compute
+        self.cache = Cache(store.git.gitdir)
+        self.stats = {"hit": False, "reused": 0, "from_inputs": 0, "from_git": 0, "irregular": 0}
+
+    def facts(self) -> list[tuple[str, Any]] | None:
+        import sqlite3
+
+        try:
+            return self._facts()
+        except sqlite3.DatabaseError as e:
+            if _busy(e):
+                self.cache.close()
+            else:
+                self.cache.discard()  # damaged while in use: drop it; this command computes without it
+            try:
+                return self._facts(use_cache=False)
+            except Exception:  # noqa: BLE001
+                return None
+        except Exception:  # noqa: BLE001 - the index must never break a command: compute the plain way
+            return None
+        finally:
+            self.cache.close()
+
+    def _facts(self, use_cache: bool = True) -> list[tuple[str, Any]] | None:
+        head = self.store.git.head()
+        if head is None:
+            return None
+        plans_tree = self.store.git.tree_id(f"{head}:plans")
+        if plans_tree is None:
+            return None
+        ctx = self.context
+        db = self.cache.open() if use_cache else None
+        previous = None
+        if db is not None:
+            row = db.execute("SELECT plans_tree, trees, facts FROM snapshots WHERE context=?", (ctx,)).fetchone()
+            if row is not None:
+                try:
+                    if row[0] == plans_tree:
+                        value = _unpack(f"{ctx}:{row[0]}:facts", row[2])
+                        self.stats["hit"] = True
+                        self._touch(db)
+                        return list(value.items())
+                    previous = (_unpack(f"{ctx}:{row[0]}:trees", row[1]), _unpack(f"{ctx}:{row[0]}:facts", row[2]))
+                except _Bad:
+                    previous = None
+        plans = self.store.git.tree(plans_tree)
+        if plans is None:
+            return None
+        dirs = sorted((name, oid) for name, (mode, oid) in plans.items()
+                      if mode == "40000" and ID_PATTERN.match(name))
+        old_trees, old_facts = previous if previous is not None else ({}, {})
+        need = [(pid, tree) for pid, tree in dirs if old_trees.get(pid) != tree or old_facts.get(pid) is None]
+        computed: dict[str, Any] = {}
+        for i in range(0, len(need), CHUNK):  # in chunks, so memory stays flat on a big store
+            chunk = need[i:i + CHUNK]
+            inputs = self._inputs(db, dict(chunk))
+            new_inputs: list[tuple[str, str, bytes]] = []
+            for pid, tree in chunk:
+                got = inputs.get(pid)
+                if got is not None:
+                    summary, events = got
+                    self.stats["from_inputs"] += 1
+                else:
+                    read = self._read(pid, tree)
+                    if read is None:  # no plan.yaml here: not a plan (as Store.plan_ids)
+                        continue
+                    if read is False:  # cannot be summarised: the caller reads it the plain way
+                        computed[pid] = None
+                        self.stats["irregular"] += 1
+                        continue
+                    summary, events = read
+                    new_inputs.append((pid, tree, _pack(f"{pid}:{tree}", [summary, events])))
+                    self.stats["from_git"] += 1
+                try:
+                    computed[pid] = self.compute(summary, events)
+                except Exception:  # noqa: BLE001 - the plain path raises it, in its place
+                    computed[pid] = None
+                    self.stats["irregular"] += 1
+            if db is not None and new_inputs:
+                self._save_inputs(db, new_inputs)
+        trees: dict[str, str] = {}
+        facts: dict[str, Any] = {}
+        for pid, tree in dirs:
+            if pid in computed:
+                trees[pid], facts[pid] = tree, computed[pid]
+            elif old_trees.get(pid) == tree and old_facts.get(pid) is not None:
+                trees[pid], facts[pid] = tree, old_facts[pid]
+                self.stats["reused"] += 1
+        if db is not None:
+            self._write(db, plans_tree, trees, facts, len(dirs))
+        return list(facts.items())
+
+    def _inputs(self, db: Any, need: dict[str, str]) -> dict[str, tuple]:
+        """Level-1 rows (summary, pruned events) for these plans, when stored for their current folder."""
+        if db is None or not need:
+            return {}
+        items = list(need)
+        rows = db.execute(f"SELECT pid, tree, data FROM inputs WHERE pid IN ({','.join('?' * len(items))})",
+                          items).fetchall()
+        out = {}
+        for pid, tree, data in rows:
+            if need.get(pid) != tree:
+                continue
+            try:
+                summary, events = _unpack(f"{pid}:{tree}", data)
+            except _Bad:
+                continue
+            out[pid] = (summary, events)
+        return out
+
+    def _save_inputs(self, db: Any, rows: list[tuple[str, str, bytes]]) -> None:
+        import sqlite3
+
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO inputs VALUES(?, ?, ?)", rows)
+            db.execute("COMMIT")
+        except sqlite3.OperationalError:  # busy or read-only: not saved this time
+            try:
+                db.execute("ROLLBACK")
+            except Exception:  # noqa: BLE001
+                pass
+
+    def _read(self, pid: str, tree: str) -> tuple[dict, list] | None | bool:
+        """Reads one plan folder by its tree id: (summary, pruned events); None when it holds no plan.yaml;
+        False when the plan or its journal cannot be read or summarised (left to the plain path)."""
+        entries = self.store.git.tree(tree)
+        if entries is None:
+            return False
+        plan_entry = entries.get("plan.yaml")
+        if plan_entry is None or plan_entry[0] == "40000":
+            return None
+        try:
+            blob = self.store.git.read_blob(plan_entry[1])
+            if blob is None:
+                return False
+            plan = fileio.parse_bytes(blob, f"plan {pid}")  # the same parser as Store.plan
+            entry = entries.get("events.jsonl")
+            data = b""
+            if entry is not None:
+                jblob = self.store.git.read_blob(entry[1])
+                if jblob is None:
+                    return False  # Store.events would find no file here: leave it to the plain path
+                data = jblob
+            events = journal.parse(data) if data else []  # the same parser as Store.events
+            return summarise(plan), [prune_event(e) for e in events]
+        except Exception:  # noqa: BLE001 - any problem: the plain path reports it
+            return False
+
+    def _touch(self, db: Any) -> None:
+        try:
+            db.execute("UPDATE snapshots SET used=? WHERE context=?", (time.time(), self.context))
+        except Exception:  # noqa: BLE001 - a busy or read-only cache is not an error
+            pass
+
+    def _write(self, db: Any, plans_tree: str, trees: dict, facts: dict, n_dirs: int) -> None:
+        import sqlite3
+
+        ctx = self.context
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            if db.execute("SELECT count(*) FROM inputs").fetchone()[0] > n_dirs:  # plans gone (purged)
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS live(pid TEXT PRIMARY KEY)")
+                db.execute("DELETE FROM live")
+                db.executemany("INSERT INTO live VALUES(?)", [(p,) for p in trees])
+                db.execute("DELETE FROM inputs WHERE pid NOT IN (SELECT pid FROM live)")
+            db.execute("INSERT OR REPLACE INTO snapshots VALUES(?, ?, ?, ?, ?)",
+                       (ctx, plans_tree, time.time(), _pack(f"{ctx}:{plans_tree}:trees", trees),
+                        _pack(f"{ctx}:{plans_tree}:facts", facts)))
+            db.execute("DELETE FROM snapshots WHERE context NOT IN "
+                       "(SELECT context FROM snapshots ORDER BY used DESC LIMIT ?)", (KEEP_SNAPSHOTS,))
+            db.execute("COMMIT")
+        except sqlite3.OperationalError:  # busy (another command is writing) or read-only: skip saving
+            try:
+                db.execute("ROLLBACK")
+            except Exception:  # noqa: BLE001
+                pass
+
+
+
+def calendar(store: IndexedStore, kind: str, params: Any, compute: Compute) -> list[tuple[str, Any]] | None:
+    """Every plan at HEAD with `compute(summary, pruned_events)` for the context (kind, params): see Calendar.
+    `params` must name everything besides the plan and its journal that the result depends on (the day, the
+    period, the store's options); the calendar's code is added to the key here."""
+    return Calendar(store, context_key(kind, params), compute).facts()
+
