@@ -1,15 +1,15 @@
-"""Amending a plan (reg 22; CoP 9.193-9.196), re-assessment (CFA s.44(2); regs 24-27) and ceasing (CFA s.45;
-regs 29-31). The proposal lives beside the plan in force (plans/<ID>/proposed.yaml) until the final plan is
+"""Amending a plan (reg 22; CoP 9.193-9.196), after a review, outside one, or as the draft after re-assessment. The
+proposal lives beside the plan in force (plans/<ID>/proposed.yaml) until the final plan is
 issued: the plan in force stays in force, and its provision must keep being delivered, until then."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ehcp_docs import fileio
 from ehcp_docs.model import diffing
-from ehcp_docs.casework import quality
+from ehcp_docs.model import lint
 from ehcp_docs import statutory
 from ehcp_docs.model import events as eventsmod
 from ehcp_docs.model.events import Recorded
@@ -20,9 +20,6 @@ from ehcp_docs.store.paths import evidence_name
 from ehcp_docs.model.validation import check_plan
 
 CONTEXTS = ("review", "outside-review", "reassessment")
-CEASE_REASONS = {1: "reached maximum age", 2: "needs met without a plan", 3: "moved on to higher education",
-                 4: "moved on to paid employment", 5: "transferred to another local authority",
-                 6: "no longer wishes to engage (18 or over)", 7: "moved outside England", 8: "deceased", 9: "other"}
 MAX_EVIDENCE = 20 * 1024 * 1024
 
 
@@ -118,10 +115,10 @@ def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: st
     ctx = context or _context(events)
     if ctx not in CONTEXTS:
         raise UsageError(f"context must be one of {', '.join(CONTEXTS)}")
-    warnings = quality.warnings(proposal, when)
+    warnings = lint.warnings(proposal, when)
     decision = latest(events, "review-decision")
     if ctx == "review" and decision and decision.get("meeting"):
-        due = date.fromisoformat(decision["meeting"]) + timedelta(days=28)
+        due = statutory.due("amendment_notice", date.fromisoformat(decision["meeting"]))
         if when > due:
             warnings.append(f"the amendments should have been served with the decision, by {due} (Devon case): "
                             f"{(when - due).days} days late")
@@ -139,8 +136,8 @@ def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: st
             "context": ctx, "reason": reason, "reasons": item_reasons, "evidence": saved, "evidence_names": names,
             "changes": len(changes),
             "contributions": suggested,
-            "representations_due": statutory.period_beginning_with(when, 15).isoformat(),
-            "final_plan_due": statutory.within_weeks(when, 8).isoformat()}, by=txn.by)
+            "representations_due": statutory.due("representations", when).isoformat(),
+            "final_plan_due": statutory.due("final_plan", when).isoformat()}, by=txn.by)
     return Recorded(txn.commit, ev, warnings), changes
 
 
@@ -170,7 +167,7 @@ def respond(store: Store, pid: str, text: str, when: date, school: str | None, m
     if school:
         data["school_request"] = school
     warnings = []
-    if when > statutory.period_beginning_with(date.fromisoformat(notice["date"]), 15):
+    if when > statutory.due("representations", date.fromisoformat(notice["date"])):
         warnings.append("these representations arrived after the 15-day period; they are recorded all the same")
     with store.transaction("representations") as txn:
         if file is not None:
@@ -196,7 +193,7 @@ def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Ch
         raise WorkflowError(f"plan {pid} has no served amendment notice to issue",
                             hint=f"Serve one first: `ehcp amend propose {pid} --file PROPOSED.yaml`.")
     served = date.fromisoformat(notice["date"])
-    reps_end = statutory.period_beginning_with(served, 15)
+    reps_end = statutory.due("representations", served)
     responded = any(e["event"] == "representations" and e["seq"] > notice["seq"] for e in events)
     if when <= reps_end and not responded:
         raise WorkflowError(f"the family has until {reps_end} to make representations (reg 22(2)(c)); the final "
@@ -205,7 +202,7 @@ def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Ch
     if when < served:
         raise UsageError(f"the issue date {when} is before the notice ({served})")
     warnings = []
-    final_due = statutory.within_weeks(served, 8)
+    final_due = statutory.due("final_plan", served)
     if when > final_due:
         warnings.append(f"the final plan is {(when - final_due).days} days past the 8-week deadline of {final_due} "
                         "(reg 22(3))")
@@ -232,7 +229,7 @@ def withdraw(store: Store, pid: str, reason: str, when: date) -> Recorded:
     if not reason.strip():
         raise UsageError("give the reasons for not amending (--reason): the family must be told them (reg 22(4))")
     warnings = []
-    if notice and when > statutory.within_weeks(date.fromisoformat(notice["date"]), 8):
+    if notice and when > statutory.due("final_plan", date.fromisoformat(notice["date"])):
         warnings.append("the decision not to amend is later than 8 weeks after the notice (reg 22(4))")
     with store.transaction("amendment-withdrawn") as txn:
         txn.remove(f"{store.plan_path(pid)}/proposed.yaml")
@@ -240,70 +237,6 @@ def withdraw(store: Store, pid: str, reason: str, when: date) -> Recorded:
             "reason": reason, "notice": notice["seq"] if notice else None,
             "appeal_deadline": statutory.appeal_deadline(when).isoformat()}, by=txn.by)
     return Recorded(txn.commit, ev, warnings)
-
-
-# ---- re-assessment ---------------------------------------------------------------------------------------
-REQUESTERS = ("parent", "young-person", "setting", "health", "la")
-
-
-def reassess_request(store: Store, pid: str, by: str, when: date) -> Recorded:
-    if by not in REQUESTERS:
-        raise UsageError(f"--by must be one of {', '.join(REQUESTERS)}")
-    store.checked_plan(pid)
-    with store.transaction("reassessment-requested") as txn:
-        ev = txn.add_event(pid, "reassessment-requested", when.isoformat(), {"by": by}, by=txn.by)
-    return Recorded(txn.commit, ev, notes=[f"decide by {statutory.within_days(when, 15)} (15 days)"])
-
-
-def reassess_decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Recorded:
-    store.checked_plan(pid)
-    events = store.events(pid)
-    req = latest(events, "reassessment-requested")
-    if not req or any(e["event"] == "reassessment-decision" and e["seq"] > req["seq"] for e in events):
-        raise WorkflowError(f"plan {pid} has no re-assessment request waiting for a decision",
-                            hint=f"Record it first: `ehcp reassess request {pid} --by parent`.")
-    if decision == "refuse" and not reason.strip():
-        raise UsageError("a refusal must give reasons (--reason)")
-    warnings = []
-    due = statutory.within_days(date.fromisoformat(req["date"]), 15)
-    if when > due:
-        warnings.append(f"the decision is {(when - due).days} days later than 15 days after the request")
-    data = {"decision": decision, "reason": reason, "request": req["seq"],
-            "appeal_deadline": statutory.appeal_deadline(when).isoformat()}
-    if decision == "agree":
-        data["final_plan_due"] = statutory.within_weeks(when, 14).isoformat()
-    with store.transaction("reassessment-decision") as txn:
-        ev = txn.add_event(pid, "reassessment-decision", when.isoformat(), data, by=txn.by)
-    return Recorded(txn.commit, ev, warnings)
-
-
-# ---- ceasing ----------------------------------------------------------------------------------------------
-def cease_propose(store: Store, pid: str, code: int, reason: str, when: date) -> Recorded:
-    if code not in CEASE_REASONS:
-        raise UsageError("--reason must be a DfE SEN2 code from 1 to 9")
-    store.checked_plan(pid)
-    with store.transaction("cease-proposed") as txn:
-        ev = txn.add_event(pid, "cease-proposed", when.isoformat(),
-                           {"reason_code": code, "reason": reason or CEASE_REASONS[code]}, by=txn.by)
-    return Recorded(txn.commit, ev)
-
-
-def cease_decide(store: Store, pid: str, decision: str, when: date) -> Recorded:
-    store.checked_plan(pid)
-    proposed = latest(store.events(pid), "cease-proposed")
-    if not proposed:
-        raise WorkflowError(f"plan {pid}: the family and the setting must be consulted before ceasing",
-                            hint=f"ehcp cease propose {pid} --reason CODE")
-    appeal_end = statutory.appeal_deadline(when)
-    data = {"decision": decision, "reason_code": proposed["reason_code"], "reason": proposed.get("reason", ""),
-            "appeal_deadline": appeal_end.isoformat()}
-    if decision == "cease":
-        data["effective"] = (appeal_end + timedelta(days=1)).isoformat()
-    with store.transaction("cease-decision") as txn:
-        ev = txn.add_event(pid, "cease-decision", when.isoformat(), data, by=txn.by)
-    notes = [f"the plan stays in force until {appeal_end} (the end of the appeal period) or any appeal is decided"] \
-        if decision == "cease" else []
-    return Recorded(txn.commit, ev, notes=notes)
 
 
 def diff_versions(store: Store, pid: str, a: str | None, b: str | None) -> tuple[list[diffing.Change], str, str]:

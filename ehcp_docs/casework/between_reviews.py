@@ -112,7 +112,7 @@ def describe_contribution(row: dict) -> str:
 # ---- concerns ----------------------------------------------------------------------------------------------
 def add_concern(store: Store, pid: str, role: str, text: str, when: date) -> Recorded:
     opts = caseload.options(store)
-    due = statutory.add_working_days(when, opts.concern_response_working_days)
+    due = statutory.due("concern_response", when, opts)
     return _record(store, pid, "concern", when, {"role": check_role(role), "text": text,
                                                  "response_due": due.isoformat()})
 

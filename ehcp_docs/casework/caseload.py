@@ -10,7 +10,9 @@ from typing import Any, TypeVar
 
 from ehcp_docs import statutory
 from ehcp_docs.errors import EhcpError
-from ehcp_docs.store.core import Store
+from ehcp_docs.model import lint
+from ehcp_docs.store import Store
+from ehcp_docs.store.paths import check_id
 
 T = TypeVar("T")
 
@@ -29,6 +31,8 @@ STEP_WORDS = {
     "meeting_recommended": "review meetings held later than recommended",
     "representations": "family's 15 days for representations passed",
     "appeal": "appeal deadlines passed",
+    "termly_lists": "termly lists sent later than 2 weeks before the term",
+    "cease_views": "family's time for views on ceasing passed",
 }
 
 
@@ -188,3 +192,8 @@ def prepare_days(store: Store, today: date, days: int = 2) -> list[str]:
         overdue_report(store, day)
         done.append(f"{day}: due lists for {' and '.join(terms)}, and the drift report")
     return done
+
+
+def lint_store(store: Store, ids: list[str] | None, today: date) -> list[dict[str, Any]]:
+    """`ehcp lint`: the plan-quality findings of the named plans, or of every plan in the store."""
+    return [lint.lint_one(store.plan(check_id(pid)), today) for pid in (ids or store.plan_ids())]

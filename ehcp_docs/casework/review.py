@@ -3,13 +3,13 @@ Each step validates first, then records one event in one commit, then produces t
 Documents are made after the commit from the committed facts, so `ehcp render --doc KIND --at REV` remakes them."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ehcp_docs import fileio
 from ehcp_docs.casework import caseload
-from ehcp_docs.casework import quality
+from ehcp_docs.model import lint
 from ehcp_docs.model import records
 from ehcp_docs import statutory
 from ehcp_docs.model.events import Recorded
@@ -70,10 +70,10 @@ def schedule(store: Store, pid: str, meeting: date, when: date, venue: str) -> R
     notice = (meeting - when).days
     if notice < 14:
         warnings.append(f"only {notice} days' notice of the meeting: the law asks for at least 2 weeks (reg 20(3))")
-    warnings += quality.warnings(plan, meeting)
+    warnings += lint.warnings(plan, meeting)
     previous = latest(cycle, "review-scheduled")
     data: dict[str, Any] = {"meeting": meeting.isoformat(), "invitations_sent": when.isoformat(),
-                            "advice_due": (meeting - timedelta(days=opts.advice_return_days_before_meeting)).isoformat(),
+                            "advice_due": statutory.advice_return_due(meeting, opts).isoformat(),
                             "venue": venue, "invitees": invitees(store, plan, when), "short_notice": notice < 14}
     if previous:
         data["reschedules"] = previous["seq"]
@@ -97,7 +97,7 @@ def advice(store: Store, pid: str, role: str, file: Path, when: date) -> Recorde
     received = {e["role"] for e in cycle if e["event"] == "advice-received"} | {role}
     missing = [r for r in expected_advice(scheduled) if r not in received]
     meeting = date.fromisoformat(scheduled["meeting"])
-    circulate_by = meeting - timedelta(days=14)
+    circulate_by = statutory.due("advice_circulation", meeting)
     notes = [f"advice from {', '.join(sorted(received))} received"]
     notes.append("all the advice asked for has arrived" if not missing else f"still waiting for: {', '.join(missing)}")
     warnings = []
@@ -118,7 +118,7 @@ def circulate(store: Store, pid: str, when: date) -> Recorded:
     scheduled = latest(cycle, "review-scheduled")
     if not scheduled:
         raise WorkflowError(f"plan {pid}: no review is scheduled")
-    due = date.fromisoformat(scheduled["meeting"]) - timedelta(days=14)
+    due = statutory.due("advice_circulation", date.fromisoformat(scheduled["meeting"]))
     warnings = [] if when <= due else [f"advice circulated {(when - due).days} days late (due by {due}, reg 20(4))"]
     with store.transaction("advice-circulated") as txn:
         event = txn.add_event(pid, "advice-circulated", when.isoformat(), {}, by=txn.by)
@@ -159,7 +159,7 @@ def report(store: Store, pid: str, when: date) -> Recorded:
     if not meeting:
         raise WorkflowError(f"plan {pid}: record the review meeting before its report",
                             hint=f"ehcp review record {pid} --file MEETING.yaml --date D")
-    due = date.fromisoformat(meeting["date"]) + timedelta(days=14)
+    due = statutory.due("review_report", date.fromisoformat(meeting["date"]))
     warnings = [] if when <= due else [f"the report is {(when - due).days} days late (due by {due}, reg 20(8))"]
     with store.transaction("review-report") as txn:
         event = txn.add_event(pid, "review-report", when.isoformat(), {"meeting": meeting["seq"]}, by=txn.by)
@@ -179,12 +179,13 @@ def decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Re
     if when < md:
         raise UsageError(f"the decision date {when} is before the meeting ({md})")
     warnings = []
-    if when > md + timedelta(days=28):
-        warnings.append(f"the decision is {(when - md).days - 28} days later than 4 weeks after the meeting")
+    decision_due = statutory.due("decision", md)
+    if when > decision_due:
+        warnings.append(f"the decision is {(when - decision_due).days} days later than 4 weeks after the meeting")
     notes = []
     if decision == "amend":
         notes.append("the proposed amendments must be served with this decision, by "
-                     f"{md + timedelta(days=28)}: `ehcp amend propose {pid} --file PROPOSED.yaml`")
+                     f"{statutory.due('amendment_notice', md)}: `ehcp amend propose {pid} --file PROPOSED.yaml`")
     if decision == "cease":
         notes.append(f"ceasing has started: the family and the setting must be consulted (`ehcp cease propose {pid}`)")
     data = {"decision": decision, "reason": reason, "meeting": meeting["date"],

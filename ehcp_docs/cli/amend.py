@@ -1,4 +1,4 @@
-"""Amendments (reg 22), re-assessment and ceasing, and `ehcp diff`."""
+"""`ehcp amend ...` (reg 22: propose, the family responds, issue or withdraw) and `ehcp diff`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,14 +9,10 @@ from ehcp_docs import fileio
 from ehcp_docs.casework import amendment
 from ehcp_docs.casework import intake
 from ehcp_docs.cli import output
-from ehcp_docs.cli.common import as_day, date_option, json_option, open_store, out_option, plan_id_argument
+from ehcp_docs.cli.common import as_day, date_option, json_option, open_store, out_option, plan_id_argument, produce
 from ehcp_docs.errors import UsageError
 
 
-def _produce(store, pid: str, kind: str, out: str | None, event: dict) -> list[Path]:
-    from ehcp_docs.documents import letters  # imported here: `ehcp diff` needs no document machinery (start-up
-
-    return letters.produce(store, pid, kind, store.out_dir(out), event=event)
 
 
 @click.command()
@@ -107,7 +103,7 @@ def propose(ctx: click.Context, plan_id: str, file: Path | None, reason: str, it
         step, changes = amendment.propose(store, plan_id, file, as_day(when), reason=reason,
                                          item_reasons=_item_reasons(item_reasons), evidence=list(evidence),
                                          context=context, contributions=list(contributions))
-        docs = _produce(store, plan_id, "amendment-notice", out, step.event)
+        docs = produce(store, plan_id, "amendment-notice", out, step.event)
     output.info(f"{len(changes)} change(s) proposed; representations due by {step.event['representations_due']}, "
                 f"final plan due by {step.event['final_plan_due']}")
     output.recorded(step, f"proposed amendments for {plan_id}", docs)
@@ -141,7 +137,7 @@ def issue(ctx: click.Context, plan_id: str, when: str | None, out: str | None) -
     """Issue the final amended plan (it becomes the plan in force) with its covering letter and appeal rights."""
     with open_store(ctx) as store:
         step, _ = amendment.issue(store, plan_id, as_day(when))
-        docs = _produce(store, plan_id, "amended-plan", out, step.event)
+        docs = produce(store, plan_id, "amended-plan", out, step.event)
     output.recorded(step, f"final amended plan for {plan_id}", docs)
 
 
@@ -155,74 +151,5 @@ def withdraw(ctx: click.Context, plan_id: str, reason: str, when: str | None, ou
     """Decide not to amend after all (reg 22(4)): letter with reasons and appeal rights."""
     with open_store(ctx) as store:
         step = amendment.withdraw(store, plan_id, reason, as_day(when))
-        docs = _produce(store, plan_id, "amendment-withdrawn", out, step.event)
+        docs = produce(store, plan_id, "amendment-withdrawn", out, step.event)
     output.recorded(step, f"proposal withdrawn for {plan_id}", docs)
-
-
-@click.group()
-def reassess() -> None:
-    """Re-assessment: requests (15-day decision) and decisions (14 weeks to the final plan)."""
-
-
-@reassess.command("request")
-@plan_id_argument()
-@click.option("--by", required=True, type=click.Choice(amendment.REQUESTERS))
-@date_option("The day the request was received (default: today).")
-@click.pass_context
-def reassess_request(ctx: click.Context, plan_id: str, by: str, when: str | None) -> None:
-    """Record a request for re-assessment; starts the 15-day decision clock."""
-    with open_store(ctx) as store:
-        step = amendment.reassess_request(store, plan_id, by, as_day(when))
-    output.recorded(step, f"re-assessment request for {plan_id}", [])
-
-
-@reassess.command("decide")
-@plan_id_argument()
-@click.option("--decision", required=True, type=click.Choice(["agree", "refuse"]))
-@click.option("--reason", default="", help="Reasons (required for a refusal).")
-@date_option()
-@out_option()
-@click.pass_context
-def reassess_decide(ctx: click.Context, plan_id: str, decision: str, reason: str, when: str | None,
-                    out: str | None) -> None:
-    """Decide the request: a refusal carries appeal rights; agreeing starts the 14-week clock."""
-    with open_store(ctx) as store:
-        step = amendment.reassess_decide(store, plan_id, decision, reason, as_day(when))
-        docs = _produce(store, plan_id, "reassessment-decision", out, step.event)
-    output.recorded(step, f"re-assessment decision ({decision}) for {plan_id}", docs)
-
-
-@click.group()
-def cease() -> None:
-    """Ceasing a plan (CFA s.45): consult first, then decide with appeal rights."""
-
-
-@cease.command("propose")
-@plan_id_argument()
-@click.option("--reason", "code", required=True, type=click.IntRange(1, 9),
-              help="DfE SEN2 reason code: 1 maximum age, 2 needs met, 3 higher education, 4 paid employment, "
-                   "5 another LA, 6 no longer engages (18+), 7 left England, 8 deceased, 9 other.")
-@click.option("--details", default="", help="The reasons in words (printed in the letter).")
-@date_option()
-@out_option()
-@click.pass_context
-def cease_propose(ctx: click.Context, plan_id: str, code: int, details: str, when: str | None, out: str | None) -> None:
-    """Tell the family that ceasing is being considered and ask for their views and the head teacher's."""
-    with open_store(ctx) as store:
-        step = amendment.cease_propose(store, plan_id, code, details, as_day(when))
-        docs = _produce(store, plan_id, "cease-consultation", out, step.event)
-    output.recorded(step, f"ceasing proposed for {plan_id}", docs)
-
-
-@cease.command("decide")
-@plan_id_argument()
-@click.option("--decision", type=click.Choice(["cease", "continue"]), default="cease", show_default=True)
-@date_option()
-@out_option()
-@click.pass_context
-def cease_decide(ctx: click.Context, plan_id: str, decision: str, when: str | None, out: str | None) -> None:
-    """Decide: the cease notice carries appeal rights; the plan ends when the appeal period ends."""
-    with open_store(ctx) as store:
-        step = amendment.cease_decide(store, plan_id, decision, as_day(when))
-        docs = _produce(store, plan_id, "cease-notice", out, step.event)
-    output.recorded(step, f"ceasing decision ({decision}) for {plan_id}", docs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date as Date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -72,6 +73,14 @@ def open_store(ctx: click.Context) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+def produce(store: Store, pid: str, kind: str, out: str | None, event: dict) -> list[Path]:
+    """The documents of one kind, made from the event a command has just recorded. The document machinery is
+    imported here, on first use: commands that only read (`ehcp diff`, `ehcp show`) never pay for it."""
+    from ehcp_docs.documents import letters
+
+    return letters.produce(store, pid, kind, store.out_dir(out), event=event)
 
 
 def as_day(value: str | None) -> Date:

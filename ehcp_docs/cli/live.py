@@ -63,12 +63,12 @@ def progress_report(ctx: click.Context, plan_id: str, start: str | None, end: st
 @click.pass_context
 def lint(ctx: click.Context, plan_ids: tuple[str, ...], all_: bool, today: str | None, as_json: bool) -> None:
     """Plan-quality checks: SMART outcomes, specified and quantified provision, vague wording, gaps."""
-    from ehcp_docs.casework import quality
+    from ehcp_docs.casework import caseload
 
     if bool(plan_ids) == all_:
         raise UsageError("give plan ids, or --all (not both)")
     with open_store(ctx) as store:
-        results = quality.lint_store(store, list(plan_ids) if plan_ids else None, as_day(today))
+        results = caseload.lint_store(store, list(plan_ids) if plan_ids else None, as_day(today))
     if as_json:
         output.as_json(results if all_ or len(results) != 1 else results[0])
     else:

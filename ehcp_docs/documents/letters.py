@@ -4,7 +4,7 @@ same letter that was sent."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +143,7 @@ def _invitation(store, plan, events, event, template, folder, rev) -> list[Path]
     contributions = [{"date": long_date(e["date"]), "role": e.get("role", ""), "text": e.get("text", "")}
                      for e in events if e["event"] == "contribution" and e["seq"] < event["seq"]]
     ctx.update(meeting_date=long_date(event["meeting"]), venue=event.get("venue") or "to be confirmed",
-               invitees=_invitees(event), circulate_by=long_date((meeting - timedelta(days=14)).isoformat()),
+               invitees=_invitees(event), circulate_by=long_date(statutory.due("advice_circulation", meeting).isoformat()),
                contributions=contributions)
     out = _out(folder, plan["id"], event["date"], "invitation")
     return [_render(store, template, ctx, out, f"Review invitation {plan['id']}", rev,
@@ -189,7 +189,7 @@ def _review_report(store, plan, events, event, template, folder, rev) -> list[Pa
                progress=rows, recommendations=rec.get("recommendations") or [], differences=differences,
                differences_note="" if differences else "No differences of opinion were recorded.",
                pfa=rec.get("preparing_for_adulthood") or "",
-               decision_due=long_date((date.fromisoformat(meeting["date"]) + timedelta(days=28)).isoformat()))
+               decision_due=long_date(statutory.due("decision", date.fromisoformat(meeting["date"])).isoformat()))
     out = _out(folder, plan["id"], event["date"], "review-report")
     return [_render(store, template, ctx, out, f"Review report {plan['id']}", rev,
                     [plan["child"]["name"]] + [p["outcome"] for p in rec["progress"]])]
@@ -394,7 +394,7 @@ def _reassessment_decision(store, plan, events, event, template, folder, rev) ->
 
 
 def _cease_consultation(store, plan, events, event, template, folder, rev) -> list[Path]:
-    views_by = date.fromisoformat(event["date"]) + timedelta(days=14)
+    views_by = statutory.due("cease_views", date.fromisoformat(event["date"]))
     return _simple_letter(store, plan, events, event, template, folder, rev,
                           {"reason": event.get("reason") or "", "views_by": long_date(views_by.isoformat()),
                            "setting_name": plan["sections"]["I"].get("name") or "the setting"}, [])

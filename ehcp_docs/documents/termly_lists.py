@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 
-from ehcp_docs import fileio
+from ehcp_docs import fileio, statutory
 from ehcp_docs.casework.caseload import DueRow
 
 HEADER = ["Plan", "Child or young person", "Setting", "Review due by", "Meeting recommended by",
@@ -27,7 +27,7 @@ class TermLists:
 
 
 def send_by(term_start: date) -> date:
-    return term_start - timedelta(days=14)
+    return statutory.due("termly_lists", term_start)
 
 
 def focus_text(focus: list[str]) -> str:

@@ -441,3 +441,18 @@ def _nc_year(plan: dict, today: date) -> int | None:
         return override
     dob = _date(child.get("date_of_birth"))
     return statutory.nc_year(dob, today) if dob else None
+
+
+def lint_one(plan: dict, today: date) -> dict[str, Any]:
+    """One plan's findings as JSON data, with the year group the child is in on `today` (PfA from Year 9)."""
+    dob = date.fromisoformat(plan["child"]["date_of_birth"])
+    return lint_plan(plan, today, statutory.nc_year(dob, today, plan.get("year_group"))).as_json()
+
+
+def warnings(plan: dict, on: date) -> list[str]:
+    """Plan-quality findings as warnings for the caseworker when a review is scheduled or amendments are
+    proposed. Never blocking: a lint failure must not stop a statutory step."""
+    try:
+        return [f"plan quality: {f['message']}" for f in lint_one(plan, on)["findings"]]
+    except Exception:  # noqa: BLE001
+        return []

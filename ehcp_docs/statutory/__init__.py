@@ -15,6 +15,7 @@ from ehcp_docs.statutory.child import (RETENTION_YEARS_FROM_BIRTH, age_on, birth
                                        end_of_compulsory_school_age, is_under_five, last_friday_of_june, nc_year,
                                        retention_ends, school_year_start)
 from ehcp_docs.statutory.dates import (ONE_DAY, add_months, add_working_days, appeal_deadline, at_least_days_before,
+                                       cease_from,
                                        at_least_weeks_before, before_fixed, before_fixed_date, is_working_day,
                                        months_after, next_working_day, period_beginning_with, tribunal_extension,
                                        within_12_months_starting, within_days, within_months_starting, within_weeks)
@@ -23,14 +24,14 @@ from ehcp_docs.statutory.plan_deadlines import (EXTRA_STEPS, JSON_STEPS, Deadlin
                                                 deadlines, first_issued, phase_transfer_due, review_focus,
                                                 transfer_of, transfer_rule)
 from ehcp_docs.statutory.rules import (COUNTED, SEND_REGS_2014, STEP_KEYS, TRANSFER_RULES, Options, Rule,
-                                       RuleOptions, all_rules, register, rule, rule_or_first, step_key)
+                                       RuleOptions, all_rules, due, register, rule, rule_or_first, step_key)
 from ehcp_docs.statutory.terms import (SEASONS, TERM_NAME, Term, find_term, meeting_term, next_term, parse_terms,
                                        term_window, terms, terms_for, typical_term)
 
 __all__ = [
     "RETENTION_YEARS_FROM_BIRTH", "retention_ends", "age_on", "birthday", "cohort_year", "decision_maker", "end_of_compulsory_school_age", "is_under_five",
     "last_friday_of_june", "nc_year", "school_year_start",
-    "ONE_DAY", "add_months", "add_working_days", "appeal_deadline", "at_least_days_before", "at_least_weeks_before",
+    "ONE_DAY", "cease_from", "add_months", "add_working_days", "appeal_deadline", "at_least_days_before", "at_least_weeks_before",
     "before_fixed", "before_fixed_date", "is_working_day", "months_after", "next_working_day",
     "period_beginning_with", "tribunal_extension", "within_12_months_starting", "within_days",
     "within_months_starting", "within_weeks",
@@ -38,7 +39,7 @@ __all__ = [
     "EXTRA_STEPS", "JSON_STEPS", "Deadlines", "Step", "advice_return_due", "deadlines", "first_issued",
     "phase_transfer_due", "review_focus", "transfer_of", "transfer_rule",
     "COUNTED", "SEND_REGS_2014", "STEP_KEYS", "TRANSFER_RULES", "Options", "Rule", "RuleOptions", "all_rules",
-    "register", "rule", "rule_or_first", "step_key",
+    "due", "register", "rule", "rule_or_first", "step_key",
     "SEASONS", "TERM_NAME", "Term", "find_term", "meeting_term", "next_term", "parse_terms", "term_window", "terms",
     "terms_for", "typical_term",
 ]

@@ -118,6 +118,11 @@ def tribunal_extension(d: date) -> date:
     return d
 
 
+def cease_from(appeal_end: date) -> date:
+    """The first day a plan may cease: the day after the last day for appealing (CFA s.45(4); rules section 7)."""
+    return appeal_end + ONE_DAY
+
+
 def appeal_deadline(letter_date: date, mediation_certificate: date | None = None) -> date:
     """The last day to appeal a decision (rules sections 3 and 8): 2 months from the date of the letter, or 1
     month from the date of a mediation certificate, whichever is later, then the Tribunal's holiday extension.

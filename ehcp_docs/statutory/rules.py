@@ -146,6 +146,12 @@ def rule_or_first(name: str, on: date) -> Rule:
         return _REGISTRY[name][0]
 
 
+def due(name: str, trigger: date, options: RuleOptions | None = None) -> date:
+    """The last on-time day of a step, by its rule's name, under the version in force on the trigger date: how every
+    workflow and letter outside this package gets a statutory date (never by counting days itself)."""
+    return rule_or_first(name, trigger).due(trigger, options)
+
+
 def all_rules() -> list[Rule]:
     return [v for versions in _REGISTRY.values() for v in versions]
 
@@ -207,6 +213,12 @@ _r("early_review_decision", "Decide a request for an early review (no statutory 
 _r("personal_budget_decision", "Decide a request for a personal budget (no statutory limit: local standard)",
    "CFA s.49; CoP 9.95 (project decision: personal_budget_decision_days)", "the day the request was made",
    lambda t, o: within_days(t, o.personal_budget_decision_days), kind="local")
+_r("termly_lists", "Send each setting, the ICB and social care the list of reviews due next term, at least 2 weeks "
+   "before the term starts", "CoP, between 9.169 and 9.173 (rules section 4.1)", "the first day of the term",
+   lambda t, o: at_least_weeks_before(t, 2), kind="guidance", counts_back=True)
+_r("cease_views", "The family's and the setting's time to give their views on ceasing the plan",
+   "reg 31 (consultation; no period is set: project decision, 2 weeks)", "the day the consultation letter was sent",
+   lambda t, o: within_weeks(t, 2), kind="family")
 _r("appeal", "The last day for the family to appeal a decision to the Tribunal",
    "Tribunal Procedure (HESC) Rules 2008 r.20; rules sections 3 and 8", "the date of the decision letter",
    lambda t, o: appeal_deadline(t), kind="family")

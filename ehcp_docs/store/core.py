@@ -14,7 +14,6 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
-from typing import Any
 
 from ehcp_docs import config as configmod
 from ehcp_docs import fileio
