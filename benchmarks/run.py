@@ -161,15 +161,15 @@ tpl.save(sys.argv[3])
 
 def render_context(store_path: Path, pid: str, tmp: Path) -> tuple[Path, Path]:
     """The template and the exact (cleaned) context `ehcp render` uses for plan ID, pickled for the bare render."""
-    from ehcp_docs.documents import letters
     from ehcp_docs.documents import render as docrender
+    from ehcp_docs.documents.letter_context import deadlines_for
     from ehcp_docs.documents.plan_context import plan_context
     from ehcp_docs.store.core import Store
 
     store = Store.open(str(store_path))
     try:
         plan, events = store.plan(pid), store.events(pid)
-        d = letters._deadlines(store, plan, events, date.today())
+        d = deadlines_for(store, plan, events, date.today())
         ctx = plan_context(plan, la=store.config.la, layout="classic",
                            next_review_due=d.next_review_due.isoformat() if d.next_review_due else None)
         ctx["source_commit"] = store.head()[:10]

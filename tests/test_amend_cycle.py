@@ -9,7 +9,7 @@ import yaml
 from docx import Document
 
 from conftest import PLANS, git
-from ehcp_docs.documents.render import docx_text
+from ehcp_docs.documents.saving import docx_text
 from test_review_cycle import PID, filled_form
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -3,7 +3,7 @@ import re
 from pathlib import Path
 
 from conftest import PLANS
-from ehcp_docs.documents.render import docx_text
+from ehcp_docs.documents.saving import docx_text
 
 
 def test_render_all_plans_in_parallel(ehcp, tmp_path: Path):

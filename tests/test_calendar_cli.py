@@ -5,7 +5,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from conftest import PLANS
-from ehcp_docs.documents.render import docx_text
+from ehcp_docs.documents.saving import docx_text
 
 
 def add_samples(ehcp):

@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from conftest import AUTHOR, FIXTURES, git, snapshot
 from ehcp_docs import fileio
 from ehcp_docs.cli import cli
-from ehcp_docs.documents.render import docx_text
+from ehcp_docs.documents.saving import docx_text
 from ehcp_docs.errors import InputError
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"

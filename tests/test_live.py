@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from conftest import PLANS
-from ehcp_docs.documents.render import docx_text
+from ehcp_docs.documents.saving import docx_text
 
 PID = "EHCP-0003"
 

@@ -20,6 +20,9 @@ from markupsafe import Markup
 from ehcp_docs.config import DEFAULT_TOML, parse
 from ehcp_docs.documents import template_blocks as lk
 from ehcp_docs.documents import render
+from ehcp_docs.documents import pdf as pdfmod
+from ehcp_docs.documents import saving
+from ehcp_docs.documents.saving import Meta, Provenance
 from ehcp_docs.documents.plan_context import (TEMPLATE_FOR_LAYOUT, expected_strings, join_words, long_date,
                                               plan_context)
 from ehcp_docs.errors import RenderError
@@ -44,8 +47,8 @@ def _render_plan(plan: dict, tmp: Path, layout: str, **kw) -> Path:
     ctx = plan_context(plan, la=LA, layout=layout, next_review_due="2027-01-09", **kw)
     out = tmp / f"plan-{layout}.docx"
     return render.render_document(render.find_template(TEMPLATE_FOR_LAYOUT[layout]), ctx, out,
-                                  title=f"EHC plan {plan['id']}", author=LA["name"], subject="EHC plan",
-                                  source={"store_commit": "c" * 40, "plan": plan["id"]},
+                                  Meta(title=f"EHC plan {plan['id']}", author=LA["name"], subject="EHC plan",
+                                       provenance=Provenance(store_commit="c" * 40, plan=plan["id"])),
                                   expect=expected_strings(plan))
 
 
@@ -82,7 +85,7 @@ def test_fixture_is_a_valid_plan(plan):
 
 def test_every_section_heading_is_present(rendered):
     layout, path = rendered
-    text = render.docx_text(path)
+    text = saving.docx_text(path)
     for sec in SECTIONS:
         assert f"Section {sec}: {SECTION_TITLES[sec]}" in text, (layout, sec)
 
@@ -98,7 +101,7 @@ def test_section_headings_use_real_heading_styles(rendered):
 
 def test_tricky_values_come_out_literally(rendered):
     layout, path = rendered
-    text = render.docx_text(path)
+    text = saving.docx_text(path)
     for s in TRICKY:
         assert s in text, (layout, s)
     assert "49" not in text  # {{ 7*7 }} inside a value was never evaluated
@@ -107,14 +110,14 @@ def test_tricky_values_come_out_literally(rendered):
 
 def test_every_item_appears(rendered, plan):
     _, path = rendered
-    text = render.docx_text(path)
+    text = saving.docx_text(path)
     for s in expected_strings(plan):
         assert s in text
 
 
 def test_dates_are_written_for_people(rendered):
     _, path = rendered
-    text = render.docx_text(path)
+    text = saving.docx_text(path)
     for s in ("Date of birth: 5 October 2014", "10 January 2026", "14 March 2022", "Next review by: 9 January 2027",
               "18 December 2026", "20 November 2025"):
         assert s in text
@@ -122,14 +125,14 @@ def test_dates_are_written_for_people(rendered):
 
 def test_empty_sections_say_so(rendered):
     _, path = rendered
-    text = render.docx_text(path)
+    text = saving.docx_text(path)
     assert "No health needs have been identified." in text
     assert "No health provision has been specified." in text
 
 
 def test_amended_items_are_marked(rendered):
     layout, path = rendered
-    text = render.docx_text(path)
+    text = saving.docx_text(path)
     assert "F1\n(amended)" in text  # on its own line in the narrow ID column
     assert "E1.1: Uses a visual help card without prompting in 3 of 5 lessons {% if %}. (amended)" in text
     assert "F2\n(amended)" not in text
@@ -137,7 +140,7 @@ def test_amended_items_are_marked(rendered):
 
 
 def test_not_amended_plan_has_no_markers(plan, tmp_path):
-    text = render.docx_text(_render_plan(plan, tmp_path, "classic"))
+    text = saving.docx_text(_render_plan(plan, tmp_path, "classic"))
     assert "(amended)" not in text and "Changed in the latest amendment" not in text
 
 
@@ -151,7 +154,7 @@ def test_plan_with_empty_sections_keeps_every_heading(plan, tmp_path, layout):
     secs["I"] = {"type": "Mainstream secondary school"}
     secs["J"] = {"in_place": False}
     check_plan(empty, "empty plan")
-    text = render.docx_text(_render_plan(empty, tmp_path, layout))
+    text = saving.docx_text(_render_plan(empty, tmp_path, layout))
     for sec in SECTIONS:
         assert f"Section {sec}: {SECTION_TITLES[sec]}" in text, (layout, sec)
     for sentence in ("No special educational needs have been identified.", "No outcomes have been set.",
@@ -164,7 +167,7 @@ def test_areas_layout_groups_by_area(rendered):
     layout, path = rendered
     if layout != "areas":
         pytest.skip("classic layout")
-    text = render.docx_text(path)
+    text = saving.docx_text(path)
     ci, cl = text.index("\nCommunication and interaction\n"), text.index("\nCognition and learning\n")
     assert ci < text.index("Need B1") < text.index("Outcome E1") < text.index("Individual speech") < cl
     assert cl < text.index("Need B2") < text.index("Daily phonics")
@@ -189,7 +192,7 @@ def test_core_properties_and_provenance(rendered):
     assert props.language == "en-GB"
     assert props.author == LA["name"]
     assert props.subject == "EHC plan"
-    prov = render.read_provenance(path)
+    prov = saving.read_provenance(path)
     template = render.find_template(TEMPLATE_FOR_LAYOUT[layout])
     assert prov["template"] == TEMPLATE_FOR_LAYOUT[layout]
     assert prov["template_sha256"] == hashlib.sha256(template.read_bytes()).hexdigest()
@@ -217,8 +220,8 @@ def test_rendered_document_has_no_leftover_tags_or_empty_cells(rendered):
     _, path = rendered
     body = Document(str(path)).element.body
     assert all(tc.find(qn("w:p")) is not None for tc in body.iter(qn("w:tc")))
-    template_text = render.docx_text(render.find_template("plan"))
-    assert "{%p" in template_text and "{%p" not in render.docx_text(path)
+    template_text = saving.docx_text(render.find_template("plan"))
+    assert "{%p" in template_text and "{%p" not in saving.docx_text(path)
 
 
 def test_templates_are_up_to_date_and_reproducible():
@@ -239,7 +242,7 @@ def test_sandbox_blocks_code_in_templates(tmp_path, tag):
     tpl = _tiny_template(tmp_path, "Hello", tag, name="evil")
     out = tmp_path / "out.docx"
     with pytest.raises(RenderError) as e:
-        render.render_document(tpl, {"x": "text"}, out, title="t", author="LA")
+        render.render_document(tpl, {"x": "text"}, out, Meta(title="t", author="LA"))
     assert "evil" in e.value.message
     assert not out.exists()
 
@@ -247,28 +250,28 @@ def test_sandbox_blocks_code_in_templates(tmp_path, tag):
 def test_undefined_value_is_an_error_naming_the_template(tmp_path):
     tpl = _tiny_template(tmp_path, "Dear {{ addressee.name }}", name="letter-x")
     with pytest.raises(RenderError) as e:
-        render.render_document(tpl, {"addressee": {}}, tmp_path / "o.docx", title="t", author="LA")
+        render.render_document(tpl, {"addressee": {}}, tmp_path / "o.docx", Meta(title="t", author="LA"))
     assert "letter-x" in e.value.message and "does not provide" in e.value.message
 
 
 def test_broken_tag_is_an_error(tmp_path):
     tpl = _tiny_template(tmp_path, "{% if x %}never closed {{ x }", name="broken")
     with pytest.raises(RenderError, match="broken"):
-        render.render_document(tpl, {"x": 1}, tmp_path / "o.docx", title="t", author="LA")
+        render.render_document(tpl, {"x": 1}, tmp_path / "o.docx", Meta(title="t", author="LA"))
 
 
 def test_not_a_docx_is_an_error(tmp_path):
     bad = tmp_path / "bad.docx"
     bad.write_bytes(b"not a zip")
     with pytest.raises(RenderError, match="not a Word"):
-        render.render_document(bad, {}, tmp_path / "o.docx", title="t", author="LA")
+        render.render_document(bad, {}, tmp_path / "o.docx", Meta(title="t", author="LA"))
 
 
 def test_missing_expected_text_is_an_error_and_nothing_is_written(tmp_path):
     tpl = _tiny_template(tmp_path, "Name: {{ name }}")
     out = tmp_path / "o.docx"
     with pytest.raises(RenderError) as e:
-        render.render_document(tpl, {"name": "Sam"}, out, title="t", author="LA", expect=["Sam", "Jo"])
+        render.render_document(tpl, {"name": "Sam"}, out, Meta(title="t", author="LA"), expect=["Sam", "Jo"])
     assert e.value.messages == ["missing: Jo"]
     assert not out.exists()
 
@@ -276,27 +279,27 @@ def test_missing_expected_text_is_an_error_and_nothing_is_written(tmp_path):
 def test_control_characters_are_stripped_and_newlines_become_breaks(tmp_path):
     tpl = _tiny_template(tmp_path, "Value: {{ v }}")
     out = render.render_document(tpl, {"v": "bell\x07 ring\x0b\r\nsecond line\x00"}, tmp_path / "o.docx",
-                                 title="t\x01itle", author="LA", expect=["bell ring\nsecond line"])
-    assert "Value: bell ring\nsecond line" in render.docx_text(out)
+                                 Meta(title="t\x01itle", author="LA"), expect=["bell ring\nsecond line"])
+    assert "Value: bell ring\nsecond line" in saving.docx_text(out)
     assert Document(str(out)).core_properties.title == "title"
 
 
 def test_markup_values_are_escaped_not_trusted(tmp_path):
     tpl = _tiny_template(tmp_path, "A{{ v }}B")
     out = render.render_document(tpl, {"v": Markup("</w:t></w:r><w:r><w:t>x")}, tmp_path / "o.docx",
-                                 title="t", author="LA")
-    assert "A</w:t></w:r><w:r><w:t>xB" in render.docx_text(out)
+                                 Meta(title="t", author="LA"))
+    assert "A</w:t></w:r><w:r><w:t>xB" in saving.docx_text(out)
 
 
 def test_unsupported_value_types_are_refused(tmp_path):
     tpl = _tiny_template(tmp_path, "{{ v }}")
     with pytest.raises(RenderError, match="unsupported type"):
-        render.render_document(tpl, {"v": object()}, tmp_path / "o.docx", title="t", author="LA")
+        render.render_document(tpl, {"v": object()}, tmp_path / "o.docx", Meta(title="t", author="LA"))
 
 
 def test_long_titles_fit_core_properties(tmp_path):
     tpl = _tiny_template(tmp_path, "x")
-    out = render.render_document(tpl, {}, tmp_path / "o.docx", title="T" * 1000, author="LA")
+    out = render.render_document(tpl, {}, tmp_path / "o.docx", Meta(title="T" * 1000, author="LA"))
     assert len(Document(str(out)).core_properties.title) == 255
 
 
@@ -306,7 +309,7 @@ def test_header_values_are_escaped(tmp_path):
     doc.add_paragraph("Body")
     tpl = tmp_path / "hdr.docx"
     doc.save(str(tpl))
-    out = render.render_document(tpl, {"v": "Tom & <Jerry>"}, tmp_path / "o.docx", title="t", author="LA",
+    out = render.render_document(tpl, {"v": "Tom & <Jerry>"}, tmp_path / "o.docx", Meta(title="t", author="LA"),
                                  expect=["Header: Tom & <Jerry>"])
     assert out.exists()
 
@@ -319,7 +322,7 @@ def test_picture_gets_alt_text(tmp_path):
     tpl = _tiny_template(tmp_path, "Progress chart:", "{{ chart }}")
     alt = "Line chart: E1 progress rose from 1 in 5 to 4 in 5 & <steady>"
     out = render.render_document(tpl, {"chart": render.Picture(_png(), 60, alt)}, tmp_path / "o.docx",
-                                 title="t", author="LA")
+                                 Meta(title="t", author="LA"))
     body = Document(str(out)).element.body
     doc_prs = body.findall(".//" + qn("wp:docPr"))
     assert len(doc_prs) == 1 and doc_prs[0].get("descr") == alt
@@ -331,10 +334,10 @@ def test_picture_from_file_and_without_alt_text(tmp_path):
     png = tmp_path / "chart.png"
     png.write_bytes(_png())
     render.render_document(tpl, {"chart": render.Picture(png, 50, "A chart")}, tmp_path / "a.docx",
-                           title="t", author="LA")
+                           Meta(title="t", author="LA"))
     with pytest.raises(RenderError, match="alt text"):
         render.render_document(tpl, {"chart": render.Picture(_png(), 50, "  ")}, tmp_path / "b.docx",
-                               title="t", author="LA")
+                               Meta(title="t", author="LA"))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -389,8 +392,8 @@ def _letter_context(la: dict) -> dict:
 
 def test_rights_block_has_everything_rules_section_8_requires(tmp_path):
     out = render.render_document(_letter_template(tmp_path), _letter_context(LA), tmp_path / "l.docx",
-                                 title="Decision", author=LA["name"])
-    text = render.docx_text(out)
+                                 Meta(title="Decision", author=LA["name"]))
+    text = saving.docx_text(out)
     required = [
         "right to appeal to the First-tier Tribunal",                  # 1. appeal right
         "Section B:", "Section F:", "Section I:", "Sections C, D, G and H",  # 1. appealable parts
@@ -416,8 +419,8 @@ def test_rights_block_without_optional_contacts(tmp_path):
     ctx = _letter_context(la)
     ctx["caseworker"] = {"name": "Sam"}
     del ctx["reference"]
-    out = render.render_document(_letter_template(tmp_path), ctx, tmp_path / "l.docx", title="D", author="LA")
-    text = render.docx_text(out)
+    out = render.render_document(_letter_template(tmp_path), ctx, tmp_path / "l.docx", Meta(title="D", author="LA"))
+    text = saving.docx_text(out)
     assert "Mediators, telephone 0300." in text
     assert "Your caseworker, named below, can arrange this for you." in text
     assert "please contact Sam." in text
@@ -427,7 +430,7 @@ def test_letter_without_appeal_deadline_fails_loudly(tmp_path):
     ctx = _letter_context(LA)
     del ctx["appeal_deadline"]
     with pytest.raises(RenderError, match="does not provide"):
-        render.render_document(_letter_template(tmp_path), ctx, tmp_path / "l.docx", title="D", author="LA")
+        render.render_document(_letter_template(tmp_path), ctx, tmp_path / "l.docx", Meta(title="D", author="LA"))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -452,16 +455,16 @@ def test_context_helpers(plan):
 # ---------------------------------------------------------------------------------------------------------------
 
 def test_pdf_without_libreoffice_says_how_to_install(tmp_path, monkeypatch):
-    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pdfmod.shutil, "which", lambda name: None)
     with pytest.raises(RenderError, match="PDF needs LibreOffice, which is not installed") as e:
-        render.to_pdf(tmp_path / "x.docx", tmp_path)
+        pdfmod.to_pdf(tmp_path / "x.docx", tmp_path)
     assert "apt-get install" in (e.value.hint or "")
 
 
 @pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice not installed")
 def test_pdf_conversion(rendered, tmp_path):
     _, path = rendered
-    pdf = render.to_pdf(path, tmp_path / "pdf")
+    pdf = pdfmod.to_pdf(path, tmp_path / "pdf")
     assert pdf.is_file() and pdf.stat().st_size > 0
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert (os.stat(pdf).st_mode & 0o777) == 0o600
@@ -489,7 +492,7 @@ printf '%%PDF-1.4 fake' > "$out/$name.pdf"
     monkeypatch.setenv("FAKE_LOG", str(log))
     docx = tmp_path / "my plan.docx"
     docx.write_bytes(b"x")
-    pdf = render.to_pdf(docx, tmp_path / "out")
+    pdf = pdfmod.to_pdf(docx, tmp_path / "out")
     assert pdf == (tmp_path / "out" / "my plan.pdf").resolve()
     assert pdf.read_bytes().startswith(b"%PDF") and (pdf.stat().st_mode & 0o777) == 0o600
     args = log.read_text()
@@ -502,7 +505,29 @@ def test_pdf_failure_is_reported(tmp_path, monkeypatch):
     docx = tmp_path / "p.docx"
     docx.write_bytes(b"x")
     with pytest.raises(RenderError, match="did not produce a PDF"):
-        render.to_pdf(docx, tmp_path / "out")
+        pdfmod.to_pdf(docx, tmp_path / "out")
+
+
+def _python_docx_text(data: bytes) -> str:
+    """The same text as python-docx reads it (an independent reader, to hold saving.saved_text to)."""
+    import io
+
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    doc = Document(io.BytesIO(data))
+    paragraphs = list(doc.element.body.iter(qn("w:p")))
+    for rel in doc.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
+            paragraphs += list(rel.target_part.element.iter(qn("w:p")))
+    lines = []
+    for p in paragraphs:
+        parts = []
+        for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
+            if el.getparent().tag == qn("w:r"):
+                parts.append(el.text or "" if el.tag == qn("w:t") else "\t" if el.tag == qn("w:tab") else "\n")
+        lines.append("".join(parts))
+    return "\n".join(lines)
 
 
 def test_the_quick_read_back_gives_the_same_text_as_python_docx(rendered):
@@ -513,5 +538,5 @@ def test_the_quick_read_back_gives_the_same_text_as_python_docx(rendered):
                                                                     "templates").glob("*.docx"))]
     assert len(docs) > 10
     for data in docs:
-        assert render.saved_text(data) == render.docx_text(data)
-    assert f"Section F: {SECTION_TITLES['F']}" in render.saved_text(docs[0])
+        assert saving.saved_text(data) == _python_docx_text(data)
+    assert f"Section F: {SECTION_TITLES['F']}" in saving.saved_text(docs[0])

@@ -11,6 +11,8 @@ import pytest
 
 from ehcp_docs.documents import template_blocks as lk
 from ehcp_docs.documents import render
+from ehcp_docs.documents import pdf, saving
+from ehcp_docs.documents.saving import Meta, Provenance
 
 
 @pytest.fixture(autouse=True)
@@ -30,8 +32,8 @@ def template(tmp: Path, *lines: str, name: str = "tiny") -> Path:
 
 
 def make(tpl: Path, out: Path, **ctx: object) -> str:
-    render.render_document(tpl, ctx, out, title="t", author="LA")
-    return render.docx_text(out)
+    render.render_document(tpl, ctx, out, Meta(title="t", author="LA"))
+    return saving.docx_text(out)
 
 
 def forget_memory() -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 from docx import Document
 
 from conftest import PLANS, git
-from ehcp_docs.documents.render import docx_text
+from ehcp_docs.documents.saving import docx_text
 
 
 def test_override_is_versioned_and_used(ehcp, store_path: Path, tmp_path: Path):

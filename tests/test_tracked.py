@@ -15,6 +15,7 @@ from lxml import etree
 
 from ehcp_docs.model.diffing import diff_plans
 from ehcp_docs.documents.schedule import LEGEND, add_schedule
+from ehcp_docs.documents.saving import Meta
 from ehcp_docs.documents.tracked import tracked_changes_document
 from ehcp_docs.fileio import load_document
 
@@ -40,7 +41,8 @@ def wording_change() -> tuple[dict, dict]:
 
 def write(tmp_path: Path, old: dict, new: dict) -> Path:
     return tracked_changes_document(diff_plans(old, new), old, new, tmp_path / "proposed.docx",
-                                    author="Example Council", date="2026-12-01", title="Proposed plan: A&B <1>")
+                                    meta=Meta(title="Proposed plan: A&B <1>", author="Example Council"),
+                                    date="2026-12-01")
 
 
 def body(path: Path) -> etree._Element:

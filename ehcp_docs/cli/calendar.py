@@ -1,8 +1,6 @@
 """The statutory calendar: deadlines, due, lists, overdue."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from pathlib import Path
 
@@ -10,12 +8,11 @@ import click
 
 from ehcp_docs.casework import caseload
 from ehcp_docs import statutory
-from ehcp_docs.documents import termly_lists
+from ehcp_docs.documents import spreadsheets
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, json_option, open_store, out_option, plan_id_argument, today_option
 from ehcp_docs.errors import CHECK_FAILED, UsageError
 
-FOCUS = termly_lists.FOCUS_WORDS
 
 
 @click.command()
@@ -31,7 +28,7 @@ def deadlines(ctx: click.Context, plan_id: str, today: str | None, as_json: bool
         output.as_json(d.as_json())
         return
     output.data(f"{d.plan}  as of {d.as_of:%d %B %Y}  decision maker: {d.decision_maker}  "
-                f"year group: {d.nc_year}  focus: {termly_lists.focus_text(d.review_focus)}")
+                f"year group: {d.nc_year}  focus: {spreadsheets.focus_text(d.review_focus)}")
     output.data(f"{'step':<58} {'deadline':<10} {'status':<18} basis")
     done = [s for s in d.steps if not s.pending]
     for s in [s for s in d.steps if s.pending] + done[-6:]:
@@ -81,7 +78,7 @@ def due(ctx: click.Context, term: str | None, start: str | None, end: str | None
         rows = caseload.due_rows(store, a, b, as_day(today), setting)
         if fmt == "xlsx":
             path = Path(out) if out and out.endswith(".xlsx") else store.out_dir(out) / f"due-{a}-{b}.xlsx"
-            termly_lists.write_xlsx(rows, path, f"Reviews due {label}")
+            spreadsheets.write_xlsx(rows, path, spreadsheets.list_meta(store, f"Reviews due {label}"))
             output.made([path])
             return
     if "typical" in label:
@@ -89,19 +86,13 @@ def due(ctx: click.Context, term: str | None, start: str | None, end: str | None
     if fmt == "json":
         output.as_json([r.as_json() for r in rows])
     elif fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(termly_lists.HEADER)
-        for r in rows:
-            w.writerow([r.plan, r.name, r.setting, r.review_due, r.meeting_recommended_by,
-                        termly_lists.focus_text(r.focus), "OVERDUE" if r.overdue else ""])
-        output.data(buf.getvalue().rstrip("\n"))
+        output.data(spreadsheets.due_csv(rows))
     else:
         output.info(f"Reviews due {label}: {len(rows)}")
         for r in rows:
             flag = "OVERDUE " if r.overdue else ""
             output.data(f"{flag}{r.review_due}  meet by {r.meeting_recommended_by}  {r.plan:<12} {r.name[:28]:<28} "
-                        f"{r.setting[:32]:<32} {termly_lists.focus_text(r.focus)}")
+                        f"{r.setting[:32]:<32} {spreadsheets.focus_text(r.focus)}")
 
 
 def _iso(v: str | None) -> str | None:
@@ -121,7 +112,7 @@ def _iso(v: str | None) -> str | None:
 @click.pass_context
 def lists(ctx: click.Context, term: str, jobs: int | None, today: str | None, out: str | None) -> None:
     """The statutory termly lists: one per setting (XLSX and a covering letter), one for health, one for social care."""
-    from ehcp_docs.documents import termly_letters
+    from ehcp_docs.documents import termly_lists
 
     now = as_day(today)
     with open_store(ctx) as store:
@@ -130,7 +121,7 @@ def lists(ctx: click.Context, term: str, jobs: int | None, today: str | None, ou
         folder = store.out_dir(out) / f"lists-{t.name}"
         root, settings = store.root, len(termly_lists.group_by_setting(rows))
     with output.progress(f"Writing the {t.name} lists", settings + 2) as tick:
-        result = termly_letters.write_lists(root, t, rows, folder, now, jobs=jobs, tick=tick)
+        result = termly_lists.write_lists(root, t, rows, folder, now, jobs=jobs, tick=tick)
     output.made(result.made)
     output.failures(result.failed)
     send_by = termly_lists.send_by(t.start)
@@ -146,9 +137,9 @@ def lists(ctx: click.Context, term: str, jobs: int | None, today: str | None, ou
 
 def _lists_written(settings: int, failed: dict[str, str]) -> str:
     """'lists for 12 setting(s), health and social care', saying which were not written when some failed."""
-    from ehcp_docs.documents import termly_letters
+    from ehcp_docs.documents import termly_lists
 
-    whole = {"health": termly_letters.HEALTH, "social care": termly_letters.SOCIAL_CARE}
+    whole = {"health": termly_lists.HEALTH, "social care": termly_lists.SOCIAL_CARE}
     lost = len(set(failed) - set(whole.values()))
     words = [f"lists for {settings - lost} of {settings} setting(s)" if lost else f"lists for {settings} setting(s)"]
     words += [what for what, name in whole.items() if name not in failed]

@@ -7,7 +7,7 @@ import click
 from ehcp_docs.documents import letters
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, open_store, out_option, today_option
-from ehcp_docs.documents import render as docrender
+from ehcp_docs.documents import pdf as pdf_copy
 from ehcp_docs.errors import CHECK_FAILED, UsageError
 from ehcp_docs.store.paths import check_id
 
@@ -44,7 +44,7 @@ def render(ctx: click.Context, plan_id: str | None, kind: str, at: str | None, l
             rev = store.resolve(at) if at else None
             made = letters.produce(store, plan_id, kind, folder, rev=rev)
     if pdf:
-        made += [docrender.to_pdf(p, p.parent) for p in list(made)]
+        made += [pdf_copy.to_pdf(p, p.parent) for p in list(made)]
     output.made(made)
 
 

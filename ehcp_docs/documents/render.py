@@ -4,8 +4,9 @@ Why one wrapper: docxtpl loses text silently when values are not escaped (`Tom &
 `<select>` in a value wiped most of a document), leaves undefined variables empty, and double-escapes document
 properties set through tags (../shared/reference/library-pitfalls.md). So every document goes through
 `render_document`, which renders in a sandboxed, autoescaping, StrictUndefined Jinja environment, strips
-characters XML cannot hold, sets the properties with python-docx afterwards, records where the document came
-from, and re-reads the result to prove that the expected text is really there before writing it atomically.
+characters XML cannot hold, and saves through the one save pipeline (saving.py), which sets the properties,
+records where the document came from, and re-reads the result to prove that the expected text is really there
+before writing it atomically.
 
 Callers pass plain data only: strings, numbers, booleans, None, dates, lists, dicts and `Picture`. No docxtpl
 type ever leaves this module.
@@ -17,49 +18,29 @@ import hashlib
 import io
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from docx import Document as open_docx
-from docx.document import Document
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
-from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 
-from ehcp_docs import __version__
+from ehcp_docs.documents.saving import Meta, save_docx
 from ehcp_docs.errors import EhcpError, RenderError
 from ehcp_docs.fileio import atomic_write, read_bytes
 from ehcp_docs.resources import template_path
 
 TEMPLATE_NAME = re.compile(r"^[a-z0-9-]{1,64}$")
-LANGUAGE = "en-GB"
 MAX_TEMPLATE_BYTES = 50 * 1024 * 1024
 MAX_PICTURE_BYTES = 10 * 1024 * 1024
-PDF_TIMEOUT_S = 180
 # XML 1.0 cannot hold C0 controls (except tab, LF, CR), U+FFFE/U+FFFF or lone surrogates.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _PLAIN = (str, int, float, bool, type(None), dt.date, Decimal)
-_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-_CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-_PROV_PREFIX = "ehcp-"
-INSTALL_HINT = ("Install LibreOffice (Debian/Ubuntu: sudo apt-get install libreoffice-writer; macOS: "
-                "brew install --cask libreoffice; Windows: https://www.libreoffice.org), or send the Word "
-                "document instead.")
-
 
 @dataclass(frozen=True)
 class Picture:
@@ -335,34 +316,21 @@ def jinja_env() -> SandboxedEnvironment:
     return _BoundedSandbox(autoescape=True, undefined=StrictUndefined)
 
 
-def render_document(template: Path, context: Mapping[str, Any], out: Path, *, title: str, author: str,
-                    subject: str | None = None, source: Mapping[str, Any] | None = None,
-                    expect: Iterable[str] | None = None) -> Path:
-    """Renders `template` with `context` into `out` (mode 0600, written atomically) and returns `out`.
-
-    `author` is the LA's name. `source` records provenance (e.g. {"store_commit": sha, "plan": id}); the
-    template's name and sha256 are added, so the document can be regenerated exactly (see
-    `read_provenance`). Every string in `expect` must be in the rendered text, or RenderError is raised and
-    nothing is written."""
+def render_document(template: Path, context: Mapping[str, Any], out: Path, meta: Meta, *,
+                    expect: Iterable[str] = ()) -> Path:
+    """Renders `template` with `context` into `out` through the one save pipeline (saving.save_docx: properties,
+    provenance with the template's name and hash added, the expected-text check, an atomic 0600 write) and returns
+    `out`. Every string in `expect` must be in the rendered text, or RenderError is raised and nothing is
+    written."""
     template = Path(template)
     name = template.stem
     blob = _template_bytes(template)
     tpl = _open(blob, name)
     ctx = clean_context(dict(context), lambda p: image(tpl, p.png, p.width_mm, p.alt))
     _render(tpl, ctx, name)
-    provenance = {"generator": f"ehcp-docs {__version__}", "template": name,
-                  "template_sha256": hashlib.sha256(blob).hexdigest(),
-                  **{str(k): str(v) for k, v in (source or {}).items()}}
-    _set_properties(tpl.docx, title=title, author=author, subject=subject, provenance=provenance)
-    buf = io.BytesIO()
-    try:
-        tpl.save(buf)
-    except (ValueError, etree.LxmlError) as e:
-        raise RenderError(f"template {name}: the document could not be saved ({e})") from None
-    data = buf.getvalue()
-    check_expected(data, expect or (), name)
-    atomic_write(Path(out), data, mode=0o600)
-    return Path(out)
+    stamped = replace(meta, provenance=replace(meta.provenance, template=name,
+                                               template_sha256=hashlib.sha256(blob).hexdigest()))
+    return save_docx(tpl.docx, out, stamped, expect=expect, write=tpl.save)
 
 
 def _open(blob: bytes, name: str) -> DocxTemplate:
@@ -400,185 +368,6 @@ def _template_error(e: TemplateError, name: str) -> RenderError:
     if isinstance(e, TemplateSyntaxError):
         return RenderError(f"template {name}: has a broken tag ({e.message})", hint=hint)
     return RenderError(f"template {name}: could not be filled in ({e.message})", hint=hint)
-
-
-def _fit(text: str | None, limit: int = 255) -> str:
-    """Core properties hold at most 255 characters."""
-    t = clean_text(text or "")
-    return t if len(t) <= limit else t[: limit - 1] + "\u2026"
-
-
-def _set_properties(doc: Document, *, title: str, author: str, subject: str | None,
-                    provenance: dict[str, str]) -> None:
-    """Set after rendering: properties set through template tags come out double-escaped."""
-    props = doc.core_properties
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    props.title = _fit(title)
-    props.author = props.last_modified_by = _fit(author)
-    props.subject = _fit(subject)
-    props.language = LANGUAGE
-    props.created = props.modified = now
-    props.revision = 1
-    commit = provenance.get("store_commit") or provenance.get("commit") or ""
-    props.keywords = _fit(f"ehcp-docs; template={provenance['template']}; "
-                          f"template-sha256={provenance['template_sha256']}"
-                          + (f"; store-commit={commit}" if commit else ""))
-    props.comments = _fit("Made by " + "; ".join(f"{k}={v}" for k, v in provenance.items()))
-    _write_custom_properties(doc, provenance)
-
-
-def _write_custom_properties(doc: Document, values: dict[str, str]) -> None:
-    """Full provenance as custom document properties (no 255-character limit; shown in Word under
-    File > Info > Properties > Custom). Keeps any custom properties the template already had."""
-    package = doc.part.package
-    part = next((r.target_part for r in package.rels.values() if r.reltype == RT.CUSTOM_PROPERTIES), None)
-    root = (etree.fromstring(part.blob) if part is not None
-            else etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS}))
-    for prop in root.findall(f"{{{_CUSTOM_NS}}}property"):
-        if prop.get("name", "").startswith(_PROV_PREFIX):
-            root.remove(prop)
-    pid = max([int(p.get("pid", "1")) for p in root] + [1])
-    for key, value in values.items():
-        pid += 1
-        prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(pid),
-                                name=_PROV_PREFIX + clean_text(key))
-        etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = clean_text(value)
-    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    if part is None:
-        package.relate_to(Part(PackURI("/docProps/custom.xml"), _CUSTOM_CT, blob, package), RT.CUSTOM_PROPERTIES)
-    else:
-        part._blob = blob
-
-
-def read_provenance(path: Path | bytes) -> dict[str, str]:
-    """The provenance render_document recorded: generator, template, template_sha256 and the `source` keys."""
-    doc = _load(path)
-    part = next((r.target_part for r in doc.part.package.rels.values() if r.reltype == RT.CUSTOM_PROPERTIES),
-                None)
-    if part is None:
-        return {}
-    root = etree.fromstring(part.blob)
-    return {p.get("name")[len(_PROV_PREFIX):]: "".join(p.itertext())
-            for p in root.findall(f"{{{_CUSTOM_NS}}}property") if p.get("name", "").startswith(_PROV_PREFIX)}
-
-
-# ------------------------------------------------------------------------------------------------------------
-# Reading back
-# ------------------------------------------------------------------------------------------------------------
-
-def _load(path: Path | bytes) -> Document:
-    return open_docx(io.BytesIO(path) if isinstance(path, bytes) else str(path))
-
-
-def docx_text(path: Path | bytes) -> str:
-    """All text of a document, one line per paragraph in document order (table cells included, since they
-    hold paragraphs), then the headers and footers. Line breaks read as \\n and tabs as \\t."""
-    doc = _load(path)
-    lines = [_para_text(p) for p in doc.element.body.iter(qn("w:p"))]
-    for rel in doc.part.rels.values():
-        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
-            lines += [_para_text(p) for p in rel.target_part.element.iter(qn("w:p"))]
-    return "\n".join(lines)
-
-
-_CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-
-
-def saved_text(data: bytes) -> str:
-    """docx_text of a document just saved, read from its zip with lxml alone: the same text (a test compares
-    them on every template), in 1 ms instead of the 8 ms python-docx takes to load every part. Every render
-    reads its result back this way before writing it."""
-    import posixpath
-    import zipfile
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        types = etree.fromstring(z.read("[Content_Types].xml"), parser)
-        main = next((o.get("PartName", "").lstrip("/") for o in types.iter(f"{_CT_NS}Override")
-                     if o.get("ContentType", "").endswith(".document.main+xml")), "word/document.xml")
-        lines = [_para_text(p) for p in etree.fromstring(z.read(main), parser).iter(qn("w:p"))]
-        folder, name = posixpath.split(main)
-        rels_name = posixpath.join(folder, "_rels", f"{name}.rels")
-        if rels_name in z.namelist():
-            for rel in etree.fromstring(z.read(rels_name), parser).iter(f"{_REL_NS}Relationship"):
-                if rel.get("Type") in (RT.HEADER, RT.FOOTER) and rel.get("TargetMode") != "External":
-                    target = rel.get("Target", "")
-                    part = target.lstrip("/") if target.startswith("/") else \
-                        posixpath.normpath(posixpath.join(folder, target))
-                    lines += [_para_text(p) for p in etree.fromstring(z.read(part), parser).iter(qn("w:p"))]
-    return "\n".join(lines)
-
-
-_T, _TAB, _BR, _CR, _R = (qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:r"))
-
-
-def _para_text(p: Any) -> str:
-    """Run text of one paragraph, including runs inside hyperlinks and tracked insertions (w:ins)."""
-    out = []
-    for el in p.iter(_T, _TAB, _BR, _CR):
-        if el.getparent().tag != _R:
-            continue  # e.g. a tab-stop definition in the paragraph properties
-        out.append(el.text or "" if el.tag == _T else "\t" if el.tag == _TAB else "\n")
-    return "".join(out)
-
-
-def check_expected(doc: Path | bytes, expect: Iterable[str], name: str = "document") -> None:
-    """Raises RenderError listing every expected passage missing from the document (silent text loss)."""
-    wanted = [clean_text(s).strip() for s in expect]
-    wanted = [s for s in wanted if s]
-    if not wanted:
-        return
-    text = saved_text(doc) if isinstance(doc, bytes) else docx_text(doc)
-    missing = [s for s in wanted if s not in text]
-    if missing:
-        raise RenderError(f"template {name}: {len(missing)} passage{'s' if len(missing) > 1 else ''} of the "
-                          "document data did not come out in the document",
-                          messages=[f"missing: {s[:80]}" for s in missing],
-                          hint="Nothing was written. The template may have a broken tag; check it in Word.")
-
-
-# ------------------------------------------------------------------------------------------------------------
-# PDF
-# ------------------------------------------------------------------------------------------------------------
-
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def to_pdf(docx: Path, outdir: Path, *, timeout: int = PDF_TIMEOUT_S) -> Path:
-    """Converts with headless LibreOffice into `outdir/<stem>.pdf` (mode 0600). A private LibreOffice profile
-    is used, so a LibreOffice window the caseworker has open cannot swallow the conversion."""
-    exe = soffice()
-    if exe is None:
-        raise RenderError("PDF needs LibreOffice, which is not installed: no soffice or libreoffice program "
-                          "was found", hint=INSTALL_HINT)
-    docx, outdir = Path(docx).resolve(), Path(outdir).resolve()
-    outdir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    target = outdir / f"{docx.stem}.pdf"
-    with tempfile.TemporaryDirectory(prefix=".ehcp-pdf-", dir=outdir) as work:
-        work_dir = Path(work)
-        cmd = [exe, f"-env:UserInstallation={(work_dir / 'profile').as_uri()}", "--headless", "--norestore",
-               "--nologo", "--convert-to", "pdf", "--outdir", str(work_dir), str(docx)]
-        _run(cmd, timeout)
-        produced = work_dir / f"{docx.stem}.pdf"
-        if not produced.is_file() or produced.stat().st_size == 0:
-            raise RenderError(f"LibreOffice did not produce a PDF from {docx.name}",
-                              hint="Open the Word document in LibreOffice to see whether it can be read.")
-        os.chmod(produced, 0o600)
-        os.replace(produced, target)
-    return target
-
-
-def _run(cmd: list[str], timeout: int) -> None:
-    try:
-        subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, check=False,
-                       shell=False)
-    except subprocess.TimeoutExpired:
-        raise RenderError(f"LibreOffice took longer than {timeout} seconds to make the PDF",
-                          hint="Try again; if it keeps happening, close other LibreOffice windows.") from None
-    except OSError as e:
-        raise RenderError(f"LibreOffice could not be started ({e.strerror})", hint=INSTALL_HINT) from None
 
 
 def check_template(data: bytes, name: str) -> set[str]:

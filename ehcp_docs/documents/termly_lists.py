@@ -1,63 +1,28 @@
-"""The statutory termly lists (CoP 9.170-9.172): one per setting for its head teacher, and the whole term's
-list for health (the ICB) and for social care, each marking the reviews that must focus on transition and
-preparation for adulthood. Sent at least 2 weeks before the term starts."""
+"""The statutory termly lists (CoP, between 9.169 and 9.173): one per setting (a spreadsheet and a covering letter
+to the head teacher), and the whole term's list for health (the ICB) and for social care, each marking the reviews
+that must focus on transition and preparation for adulthood. Sent at least 2 weeks before the term starts.
+
+A large LA sends hundreds of settings' lists in one go, so each setting is one batch job (documents/batch.py):
+they are written in parallel, and one that fails is named without stopping the others."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 from pathlib import Path
 
-from ehcp_docs import fileio, statutory
+from ehcp_docs import statutory
 from ehcp_docs.casework.caseload import DueRow
+from ehcp_docs.documents import batch, render, spreadsheets
+from ehcp_docs.documents.plan_context import long_date
+from ehcp_docs.statutory.terms import Term
+from ehcp_docs.store import Store
 
-HEADER = ["Plan", "Child or young person", "Setting", "Review due by", "Meeting recommended by",
-          "Transition / preparation for adulthood focus", "Overdue"]
-FOCUS_WORDS = {"preparation-for-adulthood": "preparation for adulthood", "phase-transfer": "phase transfer",
-               "under-five": "under five"}
-
-
-@dataclass(frozen=True)
-class TermLists:
-    send_by: date
-    files: list[Path]
-    settings: int
-    rows: int
+HEALTH = "the health (ICB) list"
+SOCIAL_CARE = "the social care list"
 
 
 def send_by(term_start: date) -> date:
     return statutory.due("termly_lists", term_start)
-
-
-def focus_text(focus: list[str]) -> str:
-    return ", ".join(FOCUS_WORDS.get(f, f) for f in focus) or "-"
-
-
-def write_xlsx(rows: list[DueRow], path: Path, title: str) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Reviews due"
-    ws.append(HEADER)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        ws.append([r.plan, r.name, r.setting, r.review_due, r.meeting_recommended_by, focus_text(r.focus),
-                   "OVERDUE" if r.overdue else ""])
-    for col, width in zip("ABCDEFG", (12, 28, 34, 14, 20, 36, 10)):
-        ws.column_dimensions[col].width = width
-    for row in ws.iter_rows(min_row=2, min_col=4, max_col=5):
-        for c in row:
-            c.number_format = "dd/mm/yyyy"
-    ws.freeze_panes = "A2"
-    wb.properties.title = title
-    buf = BytesIO()
-    wb.save(buf)
-    fileio.atomic_write(path, buf.getvalue())
-    return path
 
 
 def slug(text: str) -> str:
@@ -69,3 +34,47 @@ def group_by_setting(rows: list[DueRow]) -> dict[str, list[DueRow]]:
     for r in rows:
         out.setdefault(r.setting, []).append(r)
     return out
+
+
+def list_jobs(term: Term, rows: list[DueRow], folder: Path, today: date) -> list[batch.Job]:
+    """One job per setting, then the health and social care lists."""
+    jobs: list[batch.Job] = [(setting, setting_list, (term, setting, group, str(folder), today))
+                             for setting, group in group_by_setting(rows).items()]
+    jobs.append((HEALTH, whole_term_list, (rows, str(folder / "health-icb.xlsx"), f"Health: reviews {term.name}")))
+    jobs.append((SOCIAL_CARE, whole_term_list, (rows, str(folder / "social-care.xlsx"),
+                                                f"Social care: reviews {term.name}")))
+    return jobs
+
+
+def write_lists(root: Path, term: Term, rows: list[DueRow], folder: Path, today: date, *,
+                jobs: int | None = None, tick: batch.Tick | None = None) -> batch.BatchResult:
+    """Every list of the term, for the store at `root` (each worker process opens it for itself)."""
+    result = batch.run_many(root, list_jobs(term, rows, folder, today), workers=jobs, tick=tick)
+    result.made.sort()
+    return result
+
+
+def setting_list(store: Store, term: Term, setting: str, group: list[DueRow], folder: str,
+                 today: date) -> list[Path]:
+    """One setting's list and the covering letter to its head teacher."""
+    name = slug(setting)
+    where = Path(folder)
+    sheet = spreadsheets.write_xlsx(group, where / f"setting-{name}.xlsx",
+                                    spreadsheets.list_meta(store, f"{setting}: reviews {term.name}"))
+    la = store.config.la
+    ctx = {"la": la, "caseworker": store.config.caseworker, "letter_date": long_date(today.isoformat()),
+           "reference": f"Termly list {term.name}", "addressee": {"name": f"The head teacher, {setting}",
+                                                                 "address": ""},
+           "term_name": term.season + " " + term.name.split("-")[1],
+           "rows": [{"plan": r.plan, "name": r.name, "review_due": long_date(r.review_due.isoformat()),
+                     "meeting_by": long_date(r.meeting_recommended_by.isoformat()),
+                     "focus": spreadsheets.focus_text(r.focus) + (" (OVERDUE)" if r.overdue else "")}
+                    for r in group]}
+    letter = render.render_document(render.find_template("termly-list-letter", store.root), ctx,
+                                    where / f"setting-{name}-letter.docx",
+                                    spreadsheets.list_meta(store, f"Termly review list {term.name}"), expect=[r.plan for r in group])
+    return [sheet, letter]
+
+
+def whole_term_list(store: Store, rows: list[DueRow], path: str, title: str) -> list[Path]:
+    return [spreadsheets.write_xlsx(rows, Path(path), spreadsheets.list_meta(store, title))]

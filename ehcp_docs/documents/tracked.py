@@ -15,7 +15,6 @@ document.
 """
 from __future__ import annotations
 
-import io
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -29,7 +28,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from ehcp_docs.model.diffing import ORDERED_SECTIONS, Change, merged_order, normalise, word_diff
-from ehcp_docs.fileio import atomic_write
+from ehcp_docs.documents.saving import Meta, save_docx
 from ehcp_docs.model.plan import AREAS, ITEM_LISTS, SECTION_TITLES, SECTIONS
 from ehcp_docs.model.validation import load_schema, subschema
 
@@ -303,14 +302,13 @@ def _track_further_edits(doc: Document) -> None:
 
 
 def tracked_changes_document(changes: Iterable[Change], old_plan: dict, new_plan: dict, out: Path, *,
-                             author: str, date: str, title: str) -> Path:
-    """Writes `out`: the proposed plan with the differences from the plan in force as tracked changes by `author`
-    (the LA) on `date` (ISO date or datetime). Returns `out`."""
+                             meta: Meta, date: str) -> Path:
+    """Writes `out` through the one save pipeline: the proposed plan with the differences from the plan in force
+    as tracked changes by `meta.author` (the LA) on `date` (ISO date or datetime). Returns `out`."""
     doc = new_docx()
     _set_language(doc)
     _track_further_edits(doc)
-    doc.core_properties.title = clean(title)[:255]
-    doc.core_properties.author = clean(author)[:255]
+    author, title = meta.author, meta.title
     revs = _Revisions(author, date)
     w = _Writer(doc, revs, list(changes), old_plan, new_plan)
     w.heading(clean(title), 0)
@@ -319,7 +317,4 @@ def tracked_changes_document(changes: Iterable[Change], old_plan: dict, new_plan
     w.top()
     for sec in SECTIONS:
         w.section(sec)
-    buf = io.BytesIO()
-    doc.save(buf)
-    atomic_write(out, buf.getvalue(), mode=0o600)
-    return out
+    return save_docx(doc, out, meta)

@@ -229,6 +229,13 @@ class Store:
         h = self.git.head()
         return h is not None and self.git.read(h, f"{self.plan_path(pid)}/plan.yaml") is not None
 
+    def blob_id(self, relpath: str, rev: str | None = None) -> str | None:
+        """The git blob id of a file at a revision (default HEAD), without reading it: what a document's provenance
+        records about the plan version it was made from."""
+        rev = rev or self.git.head()
+        got = self.git.object_header(f"{rev}:{relpath}") if rev else None
+        return got[0] if got is not None and got[1] == "blob" else None
+
     def read_file(self, relpath: str, rev: str | None = None) -> bytes | None:
         rev = rev or self.git.head()
         return self.git.read(rev, relpath) if rev else None

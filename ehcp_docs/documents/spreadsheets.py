@@ -1,0 +1,61 @@
+"""The due lists as spreadsheets and CSV: the termly lists for settings, health and social care, and
+`ehcp due --format xlsx|csv`. One writer for both, so every list has the same columns, and every workbook goes
+through the one save pipeline (saving.save_xlsx: properties and provenance)."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ehcp_docs.casework.caseload import DueRow
+from ehcp_docs.documents.saving import Meta, Provenance, save_xlsx
+from ehcp_docs.store import Store
+
+HEADER = ["Plan", "Child or young person", "Setting", "Review due by", "Meeting recommended by",
+          "Transition / preparation for adulthood focus", "Overdue"]
+FOCUS_WORDS = {"preparation-for-adulthood": "preparation for adulthood", "phase-transfer": "phase transfer",
+               "under-five": "under five"}
+WIDTHS = (12, 28, 34, 14, 20, 36, 10)
+
+
+def focus_text(focus: list[str]) -> str:
+    return ", ".join(FOCUS_WORDS.get(f, f) for f in focus) or "-"
+
+
+def list_meta(store: Store, title: str) -> Meta:
+    """A list is made from the whole store at HEAD: its provenance is the store commit."""
+    return Meta(title=title, author=store.config.la["name"], provenance=Provenance(store_commit=store.head()))
+
+
+def write_xlsx(rows: list[DueRow], path: Path, meta: Meta) -> Path:
+    """One sheet of reviews due, with a bold, frozen header row and real dates (shown dd/mm/yyyy)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Reviews due"
+    ws.append(HEADER)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        ws.append([r.plan, r.name, r.setting, r.review_due, r.meeting_recommended_by, focus_text(r.focus),
+                   "OVERDUE" if r.overdue else ""])
+    for col, width in zip("ABCDEFG", WIDTHS, strict=True):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=2, min_col=4, max_col=5):
+        for c in row:
+            c.number_format = "dd/mm/yyyy"
+    ws.freeze_panes = "A2"
+    return save_xlsx(wb, path, meta)
+
+
+def due_csv(rows: list[DueRow]) -> str:
+    """The same columns as CSV (`ehcp due --format csv`)."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(HEADER)
+    for r in rows:
+        w.writerow([r.plan, r.name, r.setting, r.review_due, r.meeting_recommended_by, focus_text(r.focus),
+                    "OVERDUE" if r.overdue else ""])
+    return buf.getvalue().rstrip("\n")
