@@ -18,6 +18,8 @@ demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
 
 test: $(STAMP)
+	$(BIN)/ruff check ehcp_docs tests scripts benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n $(JOBS) -p no:cacheprovider
 
 bench: $(STAMP)

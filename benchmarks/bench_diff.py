@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from deepdiff import DeepDiff  # noqa: E402  (benchmark compares against raw DeepDiff on purpose)
 
-from ehcp_docs.model.diffing import diff_plans  # noqa: E402
 from ehcp_docs.fileio import load_document  # noqa: E402
+from ehcp_docs.model.diffing import diff_plans  # noqa: E402
 from ehcp_docs.model.plan import ITEM_LISTS  # noqa: E402
 
 TARGET_MS = 100.0

@@ -44,7 +44,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,10 +52,10 @@ sys.path.insert(0, str(ROOT))
 
 from ehcp_docs import fileio  # noqa: E402
 from ehcp_docs.model import records  # noqa: E402
+from ehcp_docs.statutory.child import birthday, cohort_year, end_of_compulsory_school_age, nc_year  # noqa: E402
+from ehcp_docs.statutory.dates import months_after, within_12_months_starting  # noqa: E402
 from ehcp_docs.store import core as storemod  # noqa: E402
 from ehcp_docs.store import gitstore  # noqa: E402
-from ehcp_docs.statutory.dates import months_after, within_12_months_starting  # noqa: E402
-from ehcp_docs.statutory.child import birthday, cohort_year, end_of_compulsory_school_age, nc_year  # noqa: E402
 
 SAMPLES = ROOT / "plans"
 MIGRATION = ("Data Migration", "send.migration@exampleshire.example.org")
@@ -543,7 +543,7 @@ class History:
         self.r = life.rng
 
     def _ts(self, recorded: date) -> int:
-        base = int(datetime(recorded.year, recorded.month, recorded.day, 8, tzinfo=timezone.utc).timestamp())
+        base = int(datetime(recorded.year, recorded.month, recorded.day, 8, tzinfo=UTC).timestamp())
         ts = max(base + self.r.randrange(0, 9 * 3600), self.l.last_ts + self.r.randrange(60, 900))
         self.l.last_ts = ts
         return ts
@@ -553,7 +553,7 @@ class History:
             return None
         lag = self.r.choice([0, 0, 0, 0, 1, 1, 2, 3, 7])
         recorded = min(self.end, when + timedelta(days=lag))
-        recorded = max(recorded, datetime.fromtimestamp(self.l.last_ts, timezone.utc).date() if self.l.last_ts else recorded)
+        recorded = max(recorded, datetime.fromtimestamp(self.l.last_ts, UTC).date() if self.l.last_ts else recorded)
         self.l.seq += 1
         rec = {"seq": self.l.seq, "event": name, "date": when.isoformat(), "recorded": recorded.isoformat(),
                "by": self.l.caseworker[0], **(data or {})}
@@ -695,7 +695,7 @@ class History:
             name = f"{when.isoformat()}-advice-{role}-{role}-advice.txt"
             rel = f"evidence/{name}"
             text = (f"Advice from {role.replace('-', ' ')} for the annual review of {l.pid}, received {when}.\n"
-                    f"{plan['child']['known_as'] if 'known_as' in plan['child'] else ''} has made progress "
+                    f"{plan['child'].get('known_as', '')} has made progress "
                     f"this year. Recommendations are attached for discussion at the meeting.\n").encode()
             l.evidence[name] = text
             c = self.event("advice-received", when, {"role": role, "file": rel, "received": when.isoformat()},
@@ -823,7 +823,7 @@ def frozen_day(day: date, hour: int = 9):
         def today(cls):  # type: ignore[override]
             return day
 
-    stamp = f"{int(datetime(day.year, day.month, day.day, hour, tzinfo=timezone.utc).timestamp())} +0000"
+    stamp = f"{int(datetime(day.year, day.month, day.day, hour, tzinfo=UTC).timestamp())} +0000"
     saved = {k: os.environ.get(k) for k in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE")}
     os.environ["GIT_AUTHOR_DATE"] = os.environ["GIT_COMMITTER_DATE"] = stamp
     storemod.Date = Fixed
@@ -869,17 +869,16 @@ def build(out: Path, n_plans: int, years: int, seed: int, end: date, log=print) 
             files.append(f)
         t_add = time.perf_counter()
         loaded = intake.read_plans(files)  # every file validated, as `ehcp add` does
-        with frozen_day(start, 9):
-            with store.transaction("issued") as txn:
-                for plan, data, _ in loaded:
-                    blob = txn.write_plan(plan["id"], data)
-                    txn.add_event(plan["id"], "issued", plan["issued"], {"plan_blob": blob}, by=txn.by)
+        with frozen_day(start, 9), store.transaction("issued") as txn:
+            for plan, data, _ in loaded:
+                blob = txn.write_plan(plan["id"], data)
+                txn.add_event(plan["id"], "issued", plan["issued"], {"plan_blob": blob}, by=txn.by)
         add_commit = txn.commit
         t_add = time.perf_counter() - t_add
-        for (plan, data, _), life in zip(loaded, lives):
+        for (plan, data, _), life in zip(loaded, lives, strict=False):
             life.plan_bytes = data
             life.journal = txn.writes[f"plans/{plan['id']}/events.jsonl"]
-            life.last_ts = int(datetime(start.year, start.month, start.day, 9, tzinfo=timezone.utc).timestamp())
+            life.last_ts = int(datetime(start.year, start.month, start.day, 9, tzinfo=UTC).timestamp())
     store.close()
     log(f"make_store: {n_plans} plans added in one commit in {t_add:.1f} s")
 
@@ -942,7 +941,7 @@ def build(out: Path, n_plans: int, years: int, seed: int, end: date, log=print) 
         rtree = pack.add(b"tree", tree_bytes(root_entries))
         who = f"{c.author[0]} <{c.author[1]}> {c.ts} +0000"
         msg = storemod.commit_message(pid, c.event, c.date, [pid])
-        body = (f"tree {rtree.hex()}\nparent {parent}\nauthor {who}\ncommitter {who}\n\n{msg}").encode("utf-8")
+        body = (f"tree {rtree.hex()}\nparent {parent}\nauthor {who}\ncommitter {who}\n\n{msg}").encode()
         parent = pack.add(b"commit", body).hex()
         n_commits += 1
         n_events += 1

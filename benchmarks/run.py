@@ -17,6 +17,7 @@ go between markers in RESULTS.md, one section per store size, so hand-written no
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import pickle
@@ -29,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -253,7 +254,7 @@ def bench(store: Path, info: dict, runs: int, *, full: bool = True, batch: bool 
                   "%(trailers:key=EHCP-Date,valueonly,separator=%x2C)%x1f"
                   "%(trailers:key=EHCP-Plan,valueonly,separator=%x2C)%x1e")
     op("help", "ehcp --help (start-up)", [EHCP, "--help"], "python -c pass", [PY, "-c", "pass"])
-    op("deadlines", f"ehcp deadlines ID", E + ["deadlines", pid, "--today", today],
+    op("deadlines", "ehcp deadlines ID", E + ["deadlines", pid, "--today", today],
        "python: parse this plan + journal", [PY, "-c", RAW_PARSE_ONE, plan_dir])
     shutil.rmtree(store / ".git" / "ehcp-index", ignore_errors=True)  # so the first run builds the index
     op("log", "ehcp log ID", E + ["log", pid], "git log -- plans/ID",
@@ -389,11 +390,9 @@ def bench(store: Path, info: dict, runs: int, *, full: bool = True, batch: bool 
 # ---- machine and report -------------------------------------------------------------------------------------
 def machine() -> dict:
     cpu = ""
-    try:
+    with contextlib.suppress(OSError):
         cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                     if line.startswith("model name")), "")
-    except OSError:
-        pass
     mem = ""
     try:
         kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
@@ -404,7 +403,7 @@ def machine() -> dict:
     gitv = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
     return {"nproc": os.cpu_count(), "cpu": cpu, "memory": mem, "python": platform.python_version(),
             "git": gitv, "os": f"{platform.system()} {platform.release()}",
-            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
 
 
 ORDER = ["help", "deadlines", "log", "log_plain", "show_at", "diff", "due_warm", "due_new_day", "maintenance",
@@ -420,7 +419,8 @@ SHORT = {"due_warm": "ehcp due --term, warm index", "due_new_day": "ehcp due --t
          "batch": "ehcp render --all, per 1,000 letters", "lists": "ehcp lists, per 1,000 documents",
          "record": "ehcp contribute ID (one commit)"}
 TARGET_OF = {"help": "< 0.2 s", "deadlines": "< 0.3 s", "log": "< 0.3 s", "show_at": "< 0.3 s", "diff": "< 0.3 s",
-             "due_warm": "< 1 s", "due_prepared": "< 1 s", "validate": "< 30 s", "validate_cold": "< 30 s", "render": "< 1.5x bare", "batch": "< 60 s per 1,000"}
+             "due_warm": "< 1 s", "due_prepared": "< 1 s", "validate": "< 30 s", "validate_cold": "< 30 s",
+             "render": "< 1.5x bare", "batch": "< 60 s per 1,000"}
 
 
 def met(key: str, o: dict) -> str:
@@ -443,7 +443,8 @@ def section(res: dict, mach: dict, info: dict) -> str:
              f"({json.dumps(info.get('seconds', {}))}). Typical plan {res['pid']} ({res['pid_events']} journal "
              f"events); term {res['term']}; --today {res['today']}.",
              "",
-             "| operation | ehcp (median) | raw operation (same run) | raw | ratio | peak MB: python / git | target | met |",
+             "| operation | ehcp (median) | raw operation (same run) | raw | ratio | peak MB: python / git "
+             "| target | met |",
              "| --- | ---: | --- | ---: | ---: | ---: | --- | --- |"]
     for key in ORDER:
         o = res["ops"].get(key)

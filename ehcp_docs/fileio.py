@@ -7,6 +7,7 @@ tags and duplicate keys, bound the nesting depth, and keep every scalar as the t
 the YAML 1.2 core forms `null`, `true`/`false` and plain decimal integers."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -169,9 +170,15 @@ def _check_depth(value: Any, name: str) -> None:
             stack.extend((x, d + 1) for x in v)
 
 
+def _line(ev: Any) -> int:
+    """The 1-based line an event starts on (0 when the parser gives no position)."""
+    mark = getattr(ev, "start_mark", None)
+    return mark.line + 1 if mark is not None else 0
+
+
 def _scalar(ev: yaml.ScalarEvent, name: str) -> Any:
     if ev.tag not in _STR_TAGS:
-        raise InputError(f"{name}: line {ev.start_mark.line + 1}: the tag '{printable(ev.tag)}' is not allowed")
+        raise InputError(f"{name}: line {_line(ev)}: the tag '{printable(ev.tag or '')}' is not allowed")
     v = ev.value
     if not ev.implicit[0] or ev.style or ev.tag is not None:  # quoted, block or tagged: always text
         return v
@@ -194,7 +201,7 @@ def _parse_yaml(text: str, name: str) -> Any:
     try:
         for ev in yaml.parse(text, Loader=_LOADER):
             if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
-                raise InputError(f"{name}: line {ev.start_mark.line + 1}: anchors and aliases (& and *) "
+                raise InputError(f"{name}: line {_line(ev)}: anchors and aliases (& and *) "
                                  "are not allowed; write the text out in full")
             if isinstance(ev, yaml.DocumentStartEvent):
                 docs += 1
@@ -203,7 +210,7 @@ def _parse_yaml(text: str, name: str) -> Any:
                 continue
             if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if ev.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-                    raise InputError(f"{name}: line {ev.start_mark.line + 1}: the tag '{printable(ev.tag)}' "
+                    raise InputError(f"{name}: line {_line(ev)}: the tag '{printable(ev.tag or '')}' "
                                      "is not allowed")
                 if len(stack) >= MAX_DEPTH:
                     raise InputError(f"{name}: is nested more than {MAX_DEPTH} levels deep")
@@ -239,10 +246,10 @@ def _attach(stack: list, value: Any, ev: Any, name: str, root: Any, is_scalar: b
         container.append(value)
     elif key is _NOKEY:
         if not is_scalar:
-            raise InputError(f"{name}: line {ev.start_mark.line + 1}: a key must be plain text")
+            raise InputError(f"{name}: line {_line(ev)}: a key must be plain text")
         k = "" if value is None else str(value) if not isinstance(value, bool) else str(value).lower()
         if k in container:
-            raise InputError(f"{name}: line {ev.start_mark.line + 1}: the key '{printable(k[:60])}' appears twice")
+            raise InputError(f"{name}: line {_line(ev)}: the key '{printable(k[:60])}' appears twice")
         stack[-1] = (container, k)
     else:
         container[key] = value
@@ -270,8 +277,6 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise

@@ -1,5 +1,6 @@
 """Builds the letter templates other than the plan (scripts/build_templates.py makes plan.docx): the review-cycle
-letters, the termly list letter, the concern response and the progress update. Templates (docxtpl) with the shared letter blocks in letterkit:
+letters, the termly list letter, the concern response and the progress update. Templates (docxtpl) with the shared
+letter blocks in ehcp_docs/documents/template_blocks.py:
 review-invitation, advice-request, review-report, decision, what-happens-next. Plain English throughout
 (rules section 8); every decision letter carries "Your rights if you disagree"."""
 from pathlib import Path
@@ -28,7 +29,8 @@ def save(doc, name: str) -> None:
 def invitation() -> None:
     doc = letter("Invitation to {{ child.first_name }}'s annual review meeting")
     k.para(doc, "Every Education, Health and Care (EHC) plan is reviewed at least once a year. At the review we "
-                "look together at how {{ child.first_name }} is getting on, whether the outcomes in the plan (Section E) "
+                "look together at how {{ child.first_name }} is getting on, whether the outcomes in the plan "
+                "(Section E) "
                 "are still right, and whether the support in the plan needs to change.")
     k.heading(doc, "The meeting", 2)
     k.labelled(doc, "Date", "{{ meeting_date }}")
@@ -209,7 +211,8 @@ def concern_response() -> None:
                  "ask for a re-assessment of {{ child.first_name }}'s needs: we will decide within 15 days;",
                  "make a complaint through our complaints procedure, and then to the Local Government and Social "
                  "Care Ombudsman;",
-                 "ask for disagreement resolution or mediation: " + "{{ la.mediation.name }}, " + k.contact("la.mediation") + ";",
+                 "ask for disagreement resolution or mediation: " + "{{ la.mediation.name }}, "
+                 + k.contact("la.mediation") + ";",
                  "appeal to the Tribunal about the parts of the plan that can be appealed (Sections B, F and I), "
                  "after a decision that gives you that right."):
         k.para(doc, line, style="List Bullet")
@@ -268,7 +271,8 @@ def amendment_notice() -> None:
     k.para(doc, "After the 15 days we will consider your views and send you the final amended plan by "
                 "{{ final_plan_due }} at the latest (within 8 weeks of this notice), or tell you if we decide not "
                 "to amend the plan after all. The final plan will come with your rights of appeal.")
-    k.para(doc, "{{ la.sendiass.name }} gives free, impartial advice about amendments: " + k.contact("la.sendiass") + ".")
+    k.para(doc, "{{ la.sendiass.name }} gives free, impartial advice about amendments: "
+           + k.contact("la.sendiass") + ".")
     k.add_signature(doc)
     save(doc, "amendment-notice")
 
@@ -326,7 +330,8 @@ def cease_consultation() -> None:
     k.para(doc, "We are considering whether to stop maintaining (cease) {{ child.first_name }}'s Education, Health and "
                 "Care plan. No decision has been made yet.")
     k.labelled(doc, "Why we are considering this", "{{ reason }}")
-    k.para(doc, ("b", "We want your views."), " Please tell us what you think by {{ views_by }}. We are also asking the "
+    k.para(doc, ("b", "We want your views."),
+           " Please tell us what you think by {{ views_by }}. We are also asking the "
            "head teacher or principal of {{ setting_name }} for their views.")
     k.para(doc, "If we then decide to cease the plan, we will write to you with our reasons and your right to appeal. "
                 "The plan stays in force until the appeal period ends or any appeal is decided.")

@@ -114,7 +114,7 @@ def needs_list(doc: Document, items: str, empty: str) -> None:
 
 def notes(doc: Document, sec: str) -> None:
     lk.if_block(doc, f"sections.{sec}.notes")
-    lk.para(doc, "{{ sections.%s.notes }}" % sec)
+    lk.para(doc, f"{{{{ sections.{sec}.notes }}}}")
     lk.end_if(doc)
 
 
@@ -176,7 +176,7 @@ def section_i(doc: Document) -> None:
                        ("head", "Head teacher or principal"),
                        ("senco", "Special educational needs co-ordinator (SENCO)")):
         lk.if_block(doc, f"sections.I.{key}")
-        lk.labelled(doc, label, "{{ sections.I.%s }}" % key)
+        lk.labelled(doc, label, f"{{{{ sections.I.{key} }}}}")
         lk.end_if(doc)
 
 
@@ -274,7 +274,7 @@ def build_plan_areas(doc: Document) -> None:
     for sec in ("B", "F"):
         lk.if_block(doc, f"sections.{sec}.notes")
         lk.heading(doc, f"Notes on Section {sec}", 2)
-        lk.para(doc, "{{ sections.%s.notes }}" % sec)
+        lk.para(doc, f"{{{{ sections.{sec}.notes }}}}")
         lk.end_if(doc)
     for sec in ("C", "D"):
         needs_section(doc, sec)

@@ -32,7 +32,8 @@ def fill_meeting_form(form_yaml: str) -> dict:
     form["attended"] = [{"name": "Sinéad Brennan", "role": "parent"}, {"name": "Mrs R Kaur", "role": "SENCO"},
                         {"name": "Daniel Osei", "role": "LA SEN officer"}]
     form["child_views"] = "Ollie said he is excited about the trains club at his new school but worried about lunch."
-    form["family_views"] = "Sinéad is pleased with Ollie's reading progress and wants the transition visits to start early."
+    form["family_views"] = ("Sinéad is pleased with Ollie's reading progress and wants the transition visits to "
+                            "start early.")
     for row in form["progress"]:
         row["status"], row["evidence"] = "on-track", "Teaching assistant observation log, autumn term 2026."
         for t in row["targets"]:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 from docx import Document
+from test_review_cycle import PID, filled_form
 
 from conftest import PLANS, git
 from ehcp_docs.documents.saving import docx_text
-from test_review_cycle import PID, filled_form
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -27,7 +27,8 @@ def proposed_file(ehcp, tmp_path: Path) -> tuple[Path, str, str]:
     old = f1["frequency"]
     f1["frequency"] = "4 sessions a week in term time"
     plan["sections"]["F"]["provision"].append({
-        "id": "F9", "area": "cognition-and-learning", "description": "Daily touch-typing practice with a typing programme.",
+        "id": "F9", "area": "cognition-and-learning",
+        "description": "Daily touch-typing practice with a typing programme.",
         "delivered_by": "Teaching assistant", "frequency": "daily in term time", "duration": "15 minutes a session",
         "group_size": "individual (1:1)", "location": "classroom", "funded_by": "the school's notional SEN budget",
         "needs": [plan["sections"]["B"]["needs"][0]["id"]], "outcomes": [plan["sections"]["E"]["outcomes"][0]["id"]]})

@@ -92,8 +92,8 @@ def test_a_whole_term_list_that_fails_is_named(ehcp, tmp_path: Path):
 
 def test_each_batch_reads_its_own_store(tmp_path: Path):
     """Batches run one after another in one process (--jobs 1, or a script) each read the store they were given."""
-    from ehcp_docs.documents import batch
     from ehcp_docs.casework import intake
+    from ehcp_docs.documents import batch
     from ehcp_docs.store.core import Store
 
     for name, sample in (("a", "EHCP-0001"), ("b", "EHCP-0002")):

@@ -10,13 +10,11 @@ from pathlib import Path
 import pytest
 
 from conftest import PLANS, git
-from ehcp_docs.store import checks
-from ehcp_docs.store import index
-from ehcp_docs.store.index import cache as index_cache
-from ehcp_docs.casework import intake
 from ehcp_docs.errors import EhcpError
-from ehcp_docs.store.core import Store
 from ehcp_docs.model.validation import check_plan
+from ehcp_docs.store import checks, index
+from ehcp_docs.store.core import Store
+from ehcp_docs.store.index import cache as index_cache
 
 
 def reference(path: Path) -> list[tuple[str, list[str]]]:
@@ -86,7 +84,8 @@ def test_problems_are_those_of_each_file_checked_alone(damaged: Path):
     bad = {name: problems for name, problems in ref if problems}
     assert set(bad) == {"plans/EHCP-0001/plan.yaml", "plans/EHCP-0002/plan.yaml", "plans/EHCP-0003/plan.yaml",
                         "plans/EHCP-0004/proposed.yaml"}
-    assert bad["plans/EHCP-0001/plan.yaml"] == ["plans/EHCP-0001/plan.yaml: Section F, provision F1 (Individual speech and language therapy…): how often is missing"]
+    assert bad["plans/EHCP-0001/plan.yaml"] == ["plans/EHCP-0001/plan.yaml: Section F, provision F1 (Individual "
+                                                "speech and language therapy…): how often is missing"]
     assert bad["plans/EHCP-0003/plan.yaml"] == ["plans/EHCP-0003/plan.yaml: its id is EHCP-0099, not EHCP-0003"]
     assert bad["plans/EHCP-0002/plan.yaml"][0].startswith("plan EHCP-0002: is not valid YAML")
     assert checked(damaged) == ref  # cold: computed and stored

@@ -1,8 +1,10 @@
 """Table-driven tests of the statutory calendar (ehcp-rules.md sections 3-6), each row citing its basis."""
 from datetime import date
+from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ehcp_docs import statutory
 from ehcp_docs import statutory as ts
@@ -31,7 +33,8 @@ D = date.fromisoformat
      D("2027-09-01")),
     ("rules 3: Christmas deadline -> next working day in January", ts.appeal_deadline, (D("2026-10-27"),),
      D("2027-01-04")),
-    ("working days skip a bank holiday and a weekend", ts.add_working_days, (D("2026-12-24"), 2), D("2026-12-30")),  # 25, 28 Dec holidays
+    # 25 and 28 December are holidays
+    ("working days skip a bank holiday and a weekend", ts.add_working_days, (D("2026-12-24"), 2), D("2026-12-30")),
     ("working days skip the Easter weekend", ts.add_working_days, (D("2027-03-25"), 1), D("2027-03-30")),
 ])
 def test_date_rules(basis, fn, args, expected):
@@ -179,7 +182,7 @@ def test_every_rule_has_words_for_the_drift_summary():
     from ehcp_docs.casework import caseload
     from ehcp_docs.statutory import rules
 
-    names = set(re.findall(r'_r\("([a-z_0-9]+)"', open(rules.__file__, encoding="utf-8").read()))
+    names = set(re.findall(r'_r\("([a-z_0-9]+)"', Path(rules.__file__).read_text(encoding="utf-8")))
     assert len(names) > 15
     assert names <= set(caseload.STEP_WORDS)
     assert all(" " in words for words in caseload.STEP_WORDS.values())

@@ -9,10 +9,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ehcp_docs.model.diffing import (Change, amended_items, changed_sections, changes_by_section, diff_plans, for_notice,
-                               merged_order, word_diff)
 from ehcp_docs.errors import InvalidPlan
 from ehcp_docs.fileio import load_document
+from ehcp_docs.model.diffing import (
+    Change,
+    amended_items,
+    changed_sections,
+    changes_by_section,
+    diff_plans,
+    for_notice,
+    merged_order,
+    word_diff,
+)
 from ehcp_docs.model.plan import ITEM_LISTS
 from ehcp_docs.model.validation import plan_problems
 

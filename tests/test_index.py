@@ -14,10 +14,10 @@ import pytest
 import yaml
 
 from conftest import PLANS, ROOT, git
-from ehcp_docs.casework import caseload
-from ehcp_docs.store import index
 from ehcp_docs import statutory
+from ehcp_docs.casework import caseload
 from ehcp_docs.errors import EhcpError
+from ehcp_docs.store import index
 from ehcp_docs.store.core import Store
 
 TERMS = ("autumn-2026", "spring-2027", "summer-2027")
@@ -325,7 +325,7 @@ def test_damaged_rows_are_recomputed_not_trusted(ehcp, store_path: Path):
         con.execute("UPDATE inputs SET data=? WHERE pid=?", (bytes(bad), rows[2][0]))
         # every snapshot's facts replaced by another snapshot's (right format, wrong context)
         snaps = con.execute("SELECT context, facts FROM snapshots").fetchall()
-        for (ctx, _), (_, other) in zip(snaps, snaps[1:] + snaps[:1]):
+        for (ctx, _), (_, other) in zip(snaps, snaps[1:] + snaps[:1], strict=False):
             con.execute("UPDATE snapshots SET facts=? WHERE context=?", (other, ctx))
     check_same(store_path, ("2026-11-28", "2026-11-29"))
 

@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from conftest import PLANS, git
-from ehcp_docs.casework import caseload
-from ehcp_docs.store import index
 from ehcp_docs import statutory
+from ehcp_docs.casework import caseload
 from ehcp_docs.cli import cli
 from ehcp_docs.errors import EhcpError
+from ehcp_docs.store import index
 from ehcp_docs.store.core import Store
 
 SAMPLES = sorted(p.stem for p in PLANS.glob("*.yaml"))
@@ -229,22 +229,22 @@ class IndexMachine(RuleBasedStateMachine):
         store = Store.open(str(self.path))
         try:
             t = statutory.find_term(term, store.config.terms)
-            due = [outcome(lambda: caseload.due_rows(store, t.start, t.end, today, use_index=u)) for u in
+            due = [outcome(lambda u=u: caseload.due_rows(store, t.start, t.end, today, use_index=u)) for u in
                    (False, True, True)]
             assert due[0] == due[1] == due[2]
-            over = [outcome(lambda: caseload.overdue_report(store, today, use_index=u).as_json()) for u in
+            over = [outcome(lambda u=u: caseload.overdue_report(store, today, use_index=u).as_json()) for u in
                     (False, True, True)]
             assert over[0] == over[1] == over[2]
             for p in store.plan_ids():
-                plain = with_index(False, lambda: store.plan_history(p))
+                plain = with_index(False, lambda p=p: store.plan_history(p))
                 indexed = index.plan_log(store, p)
                 assert indexed is not None and indexed == plain, p
         finally:
             store.close()
         for args in (("deadlines", pid, "--today", today, "--json"), ("log", pid, "--json"),
                      ("due", "--term", term, "--today", today, "--json")):
-            plain = with_index(False, lambda: self.ehcp(*args))
-            indexed = with_index(True, lambda: self.ehcp(*args))
+            plain = with_index(False, lambda args=args: self.ehcp(*args))
+            indexed = with_index(True, lambda args=args: self.ehcp(*args))
             assert (indexed.exit_code, indexed.stdout, indexed.stderr) == (plain.exit_code, plain.stdout, plain.stderr)
 
     @invariant()

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from ehcp_docs import fileio
-from ehcp_docs.model import lint
-from ehcp_docs.model import validation
+from ehcp_docs.model import lint, validation
 
 HERE = Path(__file__).resolve().parent
 VAGUE = HERE / "fixtures" / "vague_plan.yaml"

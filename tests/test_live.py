@@ -71,7 +71,8 @@ def test_contributions_reach_the_invitation_pack(ehcp, store: Path, tmp_path: Pa
     ehcp("review", "schedule", PID, "--meeting", "2026-12-10", "--date", "2026-11-20", "--out", tmp_path)
     assert "Please add swimming to Section H1." in docx_text(tmp_path / PID / "2026-11-20-invitation.docx")
     assert ehcp("contribution", "resolve", PID, str(number), "--not-taken-up").exit_code == 2  # needs a reason
-    assert ehcp("contribution", "resolve", PID, str(number), "--taken-up", "--reason", "Agreed at review").exit_code == 0
+    resolved = ehcp("contribution", "resolve", PID, str(number), "--taken-up", "--reason", "Agreed at review")
+    assert resolved.exit_code == 0
     assert json.loads(ehcp("show", PID, "--contributions", "--json").stdout)[0]["status"] == "taken up"
 
 

@@ -18,13 +18,11 @@ from docx.oxml.ns import qn
 from markupsafe import Markup
 
 from ehcp_docs.config import DEFAULT_TOML, parse
-from ehcp_docs.documents import template_blocks as lk
-from ehcp_docs.documents import render
 from ehcp_docs.documents import pdf as pdfmod
-from ehcp_docs.documents import saving
+from ehcp_docs.documents import render, saving
+from ehcp_docs.documents import template_blocks as lk
+from ehcp_docs.documents.plan_context import TEMPLATE_FOR_LAYOUT, expected_strings, join_words, long_date, plan_context
 from ehcp_docs.documents.saving import Meta, Provenance
-from ehcp_docs.documents.plan_context import (TEMPLATE_FOR_LAYOUT, expected_strings, join_words, long_date,
-                                              plan_context)
 from ehcp_docs.errors import RenderError
 from ehcp_docs.fileio import load_document
 from ehcp_docs.model.plan import SECTION_TITLES, SECTIONS

@@ -40,7 +40,8 @@ def filled_form(ehcp, tmp_path: Path, pid: str = PID, drop: str | None = None) -
 
 
 def run_to_meeting(ehcp, tmp_path: Path, out: Path) -> None:
-    assert ehcp("review", "schedule", PID, "--meeting", "2026-11-10", "--date", "2026-10-20", "--out", out).exit_code == 0
+    scheduled = ehcp("review", "schedule", PID, "--meeting", "2026-11-10", "--date", "2026-10-20", "--out", out)
+    assert scheduled.exit_code == 0
     assert deadlines(ehcp, "2026-10-21")["advice_circulation_due"] == "2026-10-27"
     advice = tmp_path / "advice.txt"
     advice.write_text("advice")
@@ -104,7 +105,8 @@ def test_meeting_record_missing_an_outcome_is_refused(ehcp, store: Path, tmp_pat
     before = snapshot(store)
     r = ehcp("review", "record", PID, "--file", filled_form(ehcp, tmp_path, drop="E2"), "--date", "2026-11-10")
     assert r.exit_code == 1
-    assert "meeting-E2.yaml: outcome E2 (By July 2027 the child will answer inference…) is missing: every outcome must be accounted for" in r.stderr
+    assert ("meeting-E2.yaml: outcome E2 (By July 2027 the child will answer inference…) is missing: every outcome "
+            "must be accounted for") in r.stderr
     assert snapshot(store) == before
 
 

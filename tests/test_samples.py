@@ -9,9 +9,8 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from ehcp_docs import fileio
-from ehcp_docs.model import lint
+from ehcp_docs.model import lint, validation
 from ehcp_docs.model import plan as planmod
-from ehcp_docs.model import validation
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "plans").glob("*.yaml"))

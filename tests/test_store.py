@@ -83,7 +83,8 @@ def test_optimistic_concurrency_refuses_a_stale_edit(store: Store):
     intake.add_plans(store, [FIXTURES / "minimal_plan.yaml"])
     seen = intake.latest_commit(store, "TEST-0001")
     text = (FIXTURES / "minimal_plan.yaml").read_text()
-    intake.correct_plan(store, "TEST-0001", text.replace("To be a vet.", "To be a vet or a farmer."), "2025-01-01", seen)
+    corrected = text.replace("To be a vet.", "To be a vet or a farmer.")
+    intake.correct_plan(store, "TEST-0001", corrected, "2025-01-01", seen)
     with pytest.raises(Conflict, match=r"plan TEST-0001 changed since you opened it \(commit [0-9a-f]{10} by Casey"):
         intake.correct_plan(store, "TEST-0001", text.replace("To be a vet.", "To ride horses."), "2025-01-02", seen)
 
@@ -91,10 +92,9 @@ def test_optimistic_concurrency_refuses_a_stale_edit(store: Store):
 def test_failure_inside_a_transaction_leaves_no_trace(store: Store, store_path: Path):
     intake.add_plans(store, [FIXTURES / "minimal_plan.yaml"])
     before = snapshot(store_path)
-    with pytest.raises(RuntimeError):
-        with store.transaction("correction") as txn:
-            txn.add_event("TEST-0001", "correction", "2025-01-01", by="x")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction("correction") as txn:
+        txn.add_event("TEST-0001", "correction", "2025-01-01", by="x")
+        raise RuntimeError("boom")
     assert snapshot(store_path) == before
 
 

@@ -7,8 +7,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, git
-from ehcp_docs.casework import intake
-from ehcp_docs.casework import export, purge, sync
+from ehcp_docs.casework import export, intake, purge, sync
 from ehcp_docs.errors import Conflict, WorkflowError
 from ehcp_docs.store.core import Store
 
@@ -91,7 +90,8 @@ def test_purge_refuses_within_retention_then_erases_history(store_path: Path, tm
     assert "OLD-1" not in s.plan_ids() and "NEW-1" in s.plan_ids()
     everything = git(store_path, "log", "--all", "-p")
     assert "plans/OLD-1/plan.yaml" not in everything
-    assert git(store_path, "log", "-1", "--format=%B").splitlines()[0] == "OLD-1: plan purged after its retention period"
+    subject = git(store_path, "log", "-1", "--format=%B").splitlines()[0]
+    assert subject == "OLD-1: plan purged after its retention period"
     assert '"plan": "OLD-1"' in (store_path / "purged.jsonl").read_text()
     assert subprocess.run(["git", "-C", str(store_path), "fsck"], capture_output=True).returncode == 0
     s.close()

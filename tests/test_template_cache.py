@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from ehcp_docs.documents import render, saving
 from ehcp_docs.documents import template_blocks as lk
-from ehcp_docs.documents import render
-from ehcp_docs.documents import pdf, saving
-from ehcp_docs.documents.saving import Meta, Provenance
+from ehcp_docs.documents.saving import Meta
 
 
 @pytest.fixture(autouse=True)

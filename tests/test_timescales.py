@@ -9,12 +9,13 @@ from datetime import date, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ehcp_docs import statutory
 from ehcp_docs import statutory as ts
-from ehcp_docs.statutory import rules
 from ehcp_docs.errors import UsageError
+from ehcp_docs.statutory import rules
 
 D = date.fromisoformat
 DAY = timedelta(days=1)
@@ -36,7 +37,7 @@ def ev(seq: int, event: str, when: str, **data) -> dict:
     return {"seq": seq, "event": event, "date": when, "recorded": when, "by": "A Caseworker", **data}
 
 
-def due_json(p: dict, events: list[dict], today: str, options: ts.RuleOptions = ts.RuleOptions()) -> dict:
+def due_json(p: dict, events: list[dict], today: str, options: ts.RuleOptions = ts.DEFAULT_OPTIONS) -> dict:
     return ts.deadlines(p, events, D(today), options).as_json()
 
 
@@ -235,9 +236,8 @@ def test_rule_versions_by_effective_date(monkeypatch):
 def test_calendar_modules_are_pure():
     """No I/O, no click, no git: the calendar is computed the same way by every command and every test."""
     import ast
-    import inspect
-
     import importlib
+    import inspect
     import pkgutil
 
     from ehcp_docs import statutory

@@ -13,11 +13,11 @@ import docx
 import pytest
 from lxml import etree
 
-from ehcp_docs.model.diffing import diff_plans
-from ehcp_docs.documents.schedule import LEGEND, add_schedule
 from ehcp_docs.documents.saving import Meta
+from ehcp_docs.documents.schedule import LEGEND, add_schedule
 from ehcp_docs.documents.tracked import tracked_changes_document
 from ehcp_docs.fileio import load_document
+from ehcp_docs.model.diffing import diff_plans
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}

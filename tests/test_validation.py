@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from ehcp_docs import fileio
-from ehcp_docs.model import validation
 from ehcp_docs.errors import InvalidPlan
+from ehcp_docs.model import validation
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal_plan.yaml"
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +69,8 @@ def test_check_plan_raises_with_file_prefix(plan):
     with pytest.raises(InvalidPlan) as e:
         validation.check_plan(bad, "p.yaml")
     assert e.value.messages == [
-        "p.yaml (plan TEST-0001): Section F, provision F1 (Individual speech and language therapy), how often: is empty"]
+        "p.yaml (plan TEST-0001): Section F, provision F1 (Individual speech and language therapy), how often: "
+        "is empty"]
 
 
 def test_control_characters_from_json_escapes_are_refused(plan):

@@ -7,17 +7,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ehcp_docs import fileio
-from ehcp_docs.model import diffing
-from ehcp_docs.model import lint
-from ehcp_docs import statutory
+from ehcp_docs import fileio, statutory
+from ehcp_docs.casework.review import current_cycle, latest
+from ehcp_docs.errors import InvalidPlan, NotFound, UsageError, WorkflowError
+from ehcp_docs.model import diffing, lint
 from ehcp_docs.model import events as eventsmod
 from ehcp_docs.model.events import Recorded
-from ehcp_docs.errors import InvalidPlan, NotFound, UsageError, WorkflowError
-from ehcp_docs.casework.review import current_cycle, latest
+from ehcp_docs.model.validation import check_plan
 from ehcp_docs.store import Store
 from ehcp_docs.store.paths import evidence_name
-from ehcp_docs.model.validation import check_plan
 
 CONTEXTS = ("review", "outside-review", "reassessment")
 MAX_EVIDENCE = 20 * 1024 * 1024
@@ -89,8 +87,8 @@ def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: st
     plan = store.checked_plan(pid)
     events = store.events(pid)
     suggested = _contribution_lines(events, contributions or [])
-    if pending_notice(events):
-        notice = pending_notice(events)
+    notice = pending_notice(events)
+    if notice:
         raise WorkflowError(f"plan {pid} already has amendments served on {notice['date']} and not yet issued",
                             hint=f"Issue them (`ehcp amend issue {pid}`) or withdraw them first.")
     if file is not None:

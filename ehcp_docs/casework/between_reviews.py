@@ -7,12 +7,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ehcp_docs import fileio
+from ehcp_docs import fileio, statutory
 from ehcp_docs.casework import caseload
-from ehcp_docs.model import records
-from ehcp_docs import statutory
-from ehcp_docs.model.events import Recorded
 from ehcp_docs.errors import InvalidPlan, NotFound, UsageError
+from ehcp_docs.model import records
+from ehcp_docs.model.events import Recorded
 from ehcp_docs.store.core import Store
 
 ROLES = ("parent", "young-person", "setting", "health", "social-care", "la", "other")
@@ -156,4 +155,5 @@ def open_items(events: list[dict]) -> dict[str, Any]:
     """Open contributions, concerns and requests, for `show` and the review invitation pack."""
     answered = {(e["event"], e.get("concern") or e.get("request") or e.get("contribution")) for e in events}
     return {"contributions": [c for c in contributions(events) if c["status"] == "open"],
-            "concerns": [e for e in events if e["event"] == "concern" and ("concern-response", e["seq"]) not in answered]}
+            "concerns": [e for e in events
+                         if e["event"] == "concern" and ("concern-response", e["seq"]) not in answered]}

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from ehcp_docs import statutory
@@ -99,10 +100,10 @@ def due_rows(store: Store, start: date, end: date, today: date, setting: str | N
     for pid, f in (facts if facts is not None else ((p, None) for p in store.plan_ids())):
         if f is None:  # not in the index: computed from the plan itself
             plan = store.plan(pid)
-            if setting and setting.lower() not in readable(pid, plan, lambda: setting_name(plan)).lower():
+            if setting and setting.lower() not in readable(pid, plan, partial(setting_name, plan)).lower():
                 continue
-            f = readable(pid, plan, lambda: _due_facts(plan, store.events(pid), start, end, today, opts,
-                                                       store.config.terms))
+            f = readable(pid, plan, partial(_due_facts, plan, store.events(pid), start, end, today, opts,
+                                            store.config.terms))
         if setting and setting.lower() not in f["setting"].lower():
             continue
         if f["row"] is not None:
@@ -146,14 +147,15 @@ def overdue_report(store: Store, today: date, lookback_days: int = 365, *,
     """Every plan with a pending step past its deadline, and the steps done late in the last year. Read through
     the calendar index like due_rows."""
     opts = options(store)
-    plans, counts = [], Counter()
+    plans: list[dict] = []
+    counts: Counter[str] = Counter()
     since = today - timedelta(days=lookback_days)
     facts = _indexed(store, "overdue", [today, lookback_days, store.config.rules], use_index,
                      lambda plan, events: _overdue_facts(plan, events, today, opts, since))
     for pid, f in (facts if facts is not None else ((p, None) for p in store.plan_ids())):
         if f is None:
             plan = store.plan(pid)
-            f = readable(pid, plan, lambda: _overdue_facts(plan, store.events(pid), today, opts, since))
+            f = readable(pid, plan, partial(_overdue_facts, plan, store.events(pid), today, opts, since))
         pending, late = f["pending"], f["late"]
         for s in pending + late:
             counts[s["step"]] += 1
@@ -169,7 +171,7 @@ def _overdue_facts(plan: dict, events: list, today: date, opts: statutory.Option
     pending = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
                 "status": "pending"} for s in d.overdue]
     late = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
-             "status": "done-late", "done": s.done.isoformat()} for s in d.late if s.done >= since]
+             "status": "done-late", "done": s.done.isoformat()} for s in d.late if s.done and s.done >= since]
     return {"pending": pending, "late": late}
 
 
@@ -178,8 +180,8 @@ def prepare_days(store: Store, today: date, days: int = 2) -> list[str]:
     days would otherwise compute for every plan: the due lists of the term in progress and of the next term, and
     the drift report (each is cached in the index for its day; on 20,000 plans a new day's first answer takes
     seconds, every later one a fraction of a second). For `ehcp maintenance`, run nightly."""
-    from ehcp_docs.store import index
     from ehcp_docs import statutory
+    from ehcp_docs.store import index
 
     if not index.enabled():
         return []

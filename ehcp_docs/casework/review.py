@@ -7,14 +7,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ehcp_docs import fileio
+from ehcp_docs import fileio, statutory
 from ehcp_docs.casework import caseload
-from ehcp_docs.model import lint
-from ehcp_docs.model import records
-from ehcp_docs import statutory
-from ehcp_docs.model.events import Recorded
 from ehcp_docs.errors import UsageError, WorkflowError
 from ehcp_docs.fileio import printable
+from ehcp_docs.model import lint, records
+from ehcp_docs.model.events import Recorded
 from ehcp_docs.store import Store
 from ehcp_docs.store.paths import evidence_name
 
@@ -220,6 +218,8 @@ def status(store: Store, pid: str, today: date) -> dict[str, Any]:
               and any(e["seq"] == s.ref for e in cycle)]
     pending = sorted((s for s in d.steps if s.pending and s.name in NEXT_COMMAND), key=lambda s: s.due)
     nxt = pending[0] if pending else None
+    cmd: str | None
+    step: str | None
     if nxt and nxt.name == "review" and latest(cycle, "review-scheduled") and not latest(cycle, "review-meeting"):
         cmd = f"ehcp review record {pid} --file MEETING.yaml --date D"
         step = "review meeting"

@@ -9,7 +9,6 @@ from ehcp_docs.casework import caseload
 from ehcp_docs.errors import EhcpError
 from ehcp_docs.store import Store, checks, index, permissions
 
-
 LOOSE_ADVICE = 10_000  # loose objects (about 3 commands' worth per plan for 1,000 plans) before doctor advises
 
 

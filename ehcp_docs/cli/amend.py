@@ -6,13 +6,10 @@ from pathlib import Path
 import click
 
 from ehcp_docs import fileio
-from ehcp_docs.casework import amendment
-from ehcp_docs.casework import intake
+from ehcp_docs.casework import amendment, intake
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, date_option, json_option, open_store, out_option, plan_id_argument, produce
 from ehcp_docs.errors import UsageError
-
-
 
 
 @click.command()
@@ -65,10 +62,11 @@ def edit_draft(ctx: click.Context, plan_id: str, file: Path | None) -> None:
             current = store.read_file(f"plans/{plan_id}/proposed.yaml")
             if current is None:
                 raise UsageError(f"plan {plan_id} has no draft proposal", hint=f"ehcp amend start {plan_id}")
-            text = click.edit(current.decode("utf-8"), extension=".yaml", require_save=False)
-            if text is None:
+            edited = click.edit(current.decode("utf-8"), extension=".yaml", require_save=False)
+            if edited is None:
                 output.info("No change.")
                 return
+            text = edited
         commit = amendment.edit_draft(store, plan_id, text, seen, source=file.name if file else None)
     output.info(f"Draft proposal for {plan_id} saved" + (f" (commit {commit[:10]})" if commit else " (no change)"))
 

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import click
 
-from ehcp_docs.casework import caseload
 from ehcp_docs import statutory
-from ehcp_docs.documents import spreadsheets
+from ehcp_docs.casework import caseload
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, json_option, open_store, out_option, plan_id_argument, today_option
+from ehcp_docs.documents import spreadsheets
 from ehcp_docs.errors import CHECK_FAILED, UsageError
-
 
 
 @click.command()

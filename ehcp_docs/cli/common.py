@@ -10,10 +10,9 @@ from typing import Any
 
 import click
 
-from ehcp_docs.store import permissions
 from ehcp_docs.cli import output
 from ehcp_docs.errors import UsageError
-from ehcp_docs.store import Store
+from ehcp_docs.store import Store, permissions
 from ehcp_docs.store.paths import check_id
 
 

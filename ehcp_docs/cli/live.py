@@ -6,11 +6,19 @@ from pathlib import Path
 
 import click
 
-from ehcp_docs.documents import letters
 from ehcp_docs.casework import between_reviews
 from ehcp_docs.cli import output
-from ehcp_docs.cli.common import (as_day, date_option, json_option, open_store, out_option, parse_date, plan_id_argument,
-                                  today_option)
+from ehcp_docs.cli.common import (
+    as_day,
+    date_option,
+    json_option,
+    open_store,
+    out_option,
+    parse_date,
+    plan_id_argument,
+    today_option,
+)
+from ehcp_docs.documents import letters
 from ehcp_docs.errors import CHECK_FAILED, UsageError
 
 
@@ -134,7 +142,8 @@ def concern_add(ctx: click.Context, plan_id: str, role: str, text: str | None, f
     body = between_reviews.read_text(text, file, "concern")
     with open_store(ctx) as store:
         result = between_reviews.add_concern(store, plan_id, role, body, as_day(when))
-    output.recorded(result, f"concern #{result.event['seq']} for {plan_id}, response due by {result.event['response_due']}")
+    output.recorded(result, f"concern #{result.event['seq']} for {plan_id}, "
+                            f"response due by {result.event['response_due']}")
 
 
 @concern.command("respond")
@@ -183,5 +192,6 @@ def budget_request(ctx: click.Context, plan_id: str, by: str, details: str, when
 def budget_decide(ctx: click.Context, plan_id: str, number: int, decision: str, reason: str, when: str | None) -> None:
     """Record the decision on personal budget request NUMBER."""
     with open_store(ctx) as store:
-        result = between_reviews.decide_request(store, plan_id, "personal-budget", number, decision, reason, as_day(when))
+        result = between_reviews.decide_request(store, plan_id, "personal-budget", number, decision, reason,
+                                                as_day(when))
     output.recorded(result, f"personal budget request #{number}: {decision}")

@@ -6,9 +6,14 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ehcp_docs.model.events import Recorded
 
 
 def data(text: str) -> None:
@@ -56,7 +61,7 @@ def is_tty() -> bool:
     return sys.stdout.isatty()
 
 
-def stderr_console():  # type: ignore[no-untyped-def]
+def stderr_console() -> Console:
     """A rich console on stderr, so progress bars never mix with data on stdout."""
     from rich.console import Console
 
@@ -80,7 +85,7 @@ def failures(failed: list[tuple[str, str]]) -> None:
         warn(f"{name}: {err}")
 
 
-def recorded(result, what: str, docs: list | None = None) -> None:  # type: ignore[no-untyped-def]
+def recorded(result: Recorded, what: str, docs: list | None = None) -> None:
     """The report every recording command ends with: warnings, notes, documents made, then what was recorded."""
     for w in result.warnings:
         warn(w)

@@ -21,7 +21,8 @@ def init(ctx: click.Context, directory: Path) -> None:
     store = Store.create(directory, author=(ctx.obj or {}).get("author"))
     store.close()
     output.info(f"Created a plan store in {directory}")
-    output.info(f"Next: edit {directory / 'ehcp.toml'} (your LA's details), then `ehcp --store {directory} add PLAN.yaml`.")
+    output.info(f"Next: edit {directory / 'ehcp.toml'} (your LA's details), "
+                f"then `ehcp --store {directory} add PLAN.yaml`.")
 
 
 @click.command()
@@ -130,19 +131,20 @@ def log(ctx: click.Context, plan_id: str, as_json: bool) -> None:
 @click.pass_context
 def edit(ctx: click.Context, plan_id: str, file: Path | None, note: str, when: str | None) -> None:
     """Correct plan ID in $EDITOR (or from --file); re-opens with the errors until the plan is valid."""
-    when = parse_date(when)
+    day = parse_date(when)
     with open_store(ctx) as store:
         seen = intake.latest_commit(store, plan_id)
         current = store.read_file(f"plans/{plan_id}/plan.yaml")
         if current is None:
-            store.plan(plan_id)
+            store.plan(plan_id)  # the not-found message
+            return
         if file is not None:
             text = fileio.decode(fileio.read_bytes(file, what="plan file"), file.name)
             if file.suffix.lower() == ".json":
                 text = fileio.dump_yaml(fileio.parse_text(text, file.name, json_only=True))
-            commit = intake.correct_plan(store, plan_id, text, when, seen, note, source=file.name)
+            commit = intake.correct_plan(store, plan_id, text, day, seen, note, source=file.name)
         else:
-            commit = _edit_loop(store, plan_id, current.decode("utf-8"), when, seen, note)
+            commit = _edit_loop(store, plan_id, current.decode("utf-8"), day, seen, note)
     output.info(f"Recorded a correction to {plan_id} (commit {commit[:10]})" if commit
                 else f"No change to {plan_id}: nothing recorded.")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ehcp_docs.documents import letters
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, open_store, out_option, today_option
+from ehcp_docs.documents import letters
 from ehcp_docs.documents import pdf as pdf_copy
 from ehcp_docs.errors import CHECK_FAILED, UsageError
 from ehcp_docs.store.paths import check_id
@@ -35,7 +35,7 @@ def render(ctx: click.Context, plan_id: str | None, kind: str, at: str | None, l
     if all_:
         _render_all(ctx, kind, layout, term, jobs, today, out)
         return
-    check_id(plan_id or "")
+    plan_id = check_id(plan_id or "")
     with open_store(ctx) as store:
         folder = store.out_dir(out)
         if kind == "plan":
@@ -50,9 +50,9 @@ def render(ctx: click.Context, plan_id: str | None, kind: str, at: str | None, l
 
 def _render_all(ctx: click.Context, kind: str, layout: str, term: str | None, jobs: int | None,
                 today: str | None, out: str | None) -> None:
-    from ehcp_docs.documents import batch
-    from ehcp_docs.casework import caseload
     from ehcp_docs import statutory
+    from ehcp_docs.casework import caseload
+    from ehcp_docs.documents import batch
 
     with open_store(ctx) as store:
         if term:

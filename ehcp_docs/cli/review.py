@@ -6,11 +6,19 @@ from pathlib import Path
 
 import click
 
-from ehcp_docs.documents import letters
 from ehcp_docs.casework import review as review_steps
 from ehcp_docs.cli import output
-from ehcp_docs.cli.common import (as_day, date_option, json_option, open_store, out_option, parse_date, plan_id_argument,
-                                  today_option)
+from ehcp_docs.cli.common import (
+    as_day,
+    date_option,
+    json_option,
+    open_store,
+    out_option,
+    parse_date,
+    plan_id_argument,
+    today_option,
+)
+from ehcp_docs.documents import letters
 from ehcp_docs.errors import UsageError
 
 

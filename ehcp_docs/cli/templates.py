@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ehcp_docs.documents import overrides
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import date_option, json_option, open_store, out_option, parse_date
+from ehcp_docs.documents import overrides
 
 
 @click.group()

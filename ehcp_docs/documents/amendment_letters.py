@@ -16,9 +16,9 @@ from ehcp_docs.documents.saving import save_docx
 from ehcp_docs.errors import NotFound
 from ehcp_docs.store import Store
 
-
 CONTEXT_WORDS = {"review": "This follows our decision after the annual review.",
-                 "outside-review": "This is an amendment outside the annual review, because circumstances have changed.",
+                 "outside-review": "This is an amendment outside the annual review, because circumstances have "
+                                   "changed.",
                  "reassessment": "This follows the re-assessment of needs."}
 
 
@@ -26,8 +26,8 @@ def amendment_notice(store: Store, plan: dict, events: list[dict], event: dict, 
                       rev: str) -> list[Path]:
     """The reg 22(2) pack: the notice, the schedule of proposed amendments, the plan in force, and the proposed
     plan with tracked changes. The plan in force and proposal are read as they stood at the notice's commit."""
+    from ehcp_docs.documents import schedule, template_blocks, tracked
     from ehcp_docs.model import diffing
-    from ehcp_docs.documents import template_blocks, schedule, tracked
 
     proposal = store.proposal(plan["id"], rev)
     if proposal is None:
@@ -75,7 +75,8 @@ def amended_plan(store: Store, plan: dict, events: list[dict], event: dict, temp
                     f"Amended EHC plan {pid}", rev, expected_strings(plan))]
     ctx = base_context(store, plan, when, rev)
     sections = event.get("sections") or []
-    ctx.update(issued_date=long_date(event["date"]), sections_text=", ".join(f"Section {s}" for s in sections) or "none",
+    ctx.update(issued_date=long_date(event["date"]),
+               sections_text=", ".join(f"Section {s}" for s in sections) or "none",
                representations=any(e["event"] == "representations" and e.get("notice") == event.get("notice")
                                    for e in events),
                next_review_due=long_date(d.next_review_due.isoformat()) if d.next_review_due else "not applicable",
@@ -94,7 +95,8 @@ def _simple_letter(store: Store, plan: dict, events: list[dict], event: dict, te
         ctx["appeal_deadline"] = long_date(event["appeal_deadline"])
     ctx.update(extra)
     out = out_path(folder, plan["id"], event["date"], template)
-    return [render_letter(store, plan, template, ctx, out, f"{template.replace('-', ' ').capitalize()} {plan['id']}", rev,
+    title = f"{template.replace('-', ' ').capitalize()} {plan['id']}"
+    return [render_letter(store, plan, template, ctx, out, title, rev,
                     [plan["child"]["name"], ctx["addressee"]["name"], *expect])]
 
 
@@ -102,7 +104,8 @@ def amendment_withdrawn(store: Store, plan: dict, events: list[dict], event: dic
                          rev: str) -> list[Path]:
     notice = next((e for e in events if e["seq"] == event.get("notice")), None)
     return _simple_letter(store, plan, events, event, template, folder, rev,
-                          {"reason": event["reason"], "notice_date": long_date(notice["date"]) if notice else "earlier"},
+                          {"reason": event["reason"],
+                           "notice_date": long_date(notice["date"]) if notice else "earlier"},
                           [])
 
 

@@ -32,8 +32,8 @@ def concern_response(store: Store, plan: dict, events: list[dict], event: dict, 
 
 def progress_update(store: Store, pid: str, folder: Path, start: date | None, end: date | None,
                     rev: str | None = None) -> list[Path]:
-    from ehcp_docs.documents import charts
     from ehcp_docs.casework import between_reviews
+    from ehcp_docs.documents import charts
     from ehcp_docs.documents.render import Picture
 
     rev = rev or store.head()

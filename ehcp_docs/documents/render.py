@@ -13,6 +13,7 @@ type ever leaves this module.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -142,8 +143,7 @@ class _AltInlineImage(InlineImage):
         inline.docPr.set("descr", self.alt)
         for c_nv_pr in inline.xpath(".//pic:cNvPr"):
             c_nv_pr.set("descr", self.alt)
-        return ("</w:t></w:r><w:r><w:drawing>%s</w:drawing></w:r><w:r><w:t xml:space=\"preserve\">"
-                % inline.xml)
+        return (f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r><w:t xml:space=\"preserve\">")
 
 
 def image(tpl: DocxTemplate, png: bytes | Path, width_mm: float, alt_text: str) -> InlineImage:
@@ -191,7 +191,7 @@ class _BoundedSandbox(SandboxedEnvironment):
                 defer_init: bool = False) -> Any:
         """Compiled template code, cached by the template's text (see _CompiledTemplates)."""
         if raw or not isinstance(source, str):
-            return super().compile(source, name, filename, raw, defer_init)
+            return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]  # jinja's overloads are split on raw
         key = _COMPILED.key(self, source, name, filename, defer_init)
         code = _COMPILED.get(key)
         if code is None:
@@ -231,7 +231,7 @@ class _CompiledTemplates:
     def folder(self) -> Path | None:
         if self._folder is False:
             self._folder = _private_cache_folder()
-        return self._folder or None
+        return self._folder if isinstance(self._folder, Path) else None
 
     def get(self, key: str) -> Any:
         if key in self.memory:
@@ -270,10 +270,8 @@ class _CompiledTemplates:
             return
         import marshal
 
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a full or read-only disk: compiled again next time
             atomic_write(folder / f"{key}.code", marshal.dumps(code), mode=0o600)
-        except (OSError, ValueError):
-            pass  # a full or read-only disk: compiled again next time
 
 
 def _module_sha() -> str:

@@ -26,7 +26,8 @@ def invitation(store: Store, plan: dict, events: list[dict], event: dict, templa
     contributions = [{"date": long_date(e["date"]), "role": e.get("role", ""), "text": e.get("text", "")}
                      for e in events if e["event"] == "contribution" and e["seq"] < event["seq"]]
     ctx.update(meeting_date=long_date(event["meeting"]), venue=event.get("venue") or "to be confirmed",
-               invitees=_invitees(event), circulate_by=long_date(statutory.due("advice_circulation", meeting).isoformat()),
+               invitees=_invitees(event),
+               circulate_by=long_date(statutory.due("advice_circulation", meeting).isoformat()),
                contributions=contributions)
     out = out_path(folder, plan["id"], event["date"], "invitation")
     return [render_letter(store, plan, template, ctx, out, f"Review invitation {plan['id']}", rev,
@@ -70,7 +71,8 @@ def review_report(store: Store, plan: dict, events: list[dict], event: dict, tem
     ctx = base_context(store, plan, when, rev)
     differences = rec.get("differences_of_opinion") or []
     ctx.update(meeting_date=long_date(meeting["date"]), attended=rec["attended"],
-               child_views=rec.get("child_views") or "not recorded", family_views=rec.get("family_views") or "not recorded",
+               child_views=rec.get("child_views") or "not recorded",
+               family_views=rec.get("family_views") or "not recorded",
                progress=rows, recommendations=rec.get("recommendations") or [], differences=differences,
                differences_note="" if differences else "No differences of opinion were recorded.",
                pfa=rec.get("preparing_for_adulthood") or "",
@@ -85,7 +87,8 @@ def decision(store: Store, plan: dict, events: list[dict], event: dict, template
     when = date.fromisoformat(event["date"])
     ctx = base_context(store, plan, when, rev)
     d = deadlines_for(store, plan, [e for e in events if e["seq"] <= event["seq"]], when)
-    ctx.update(meeting_date=long_date(event.get("meeting")), decision=event["decision"], reason=event.get("reason") or "",
+    ctx.update(meeting_date=long_date(event.get("meeting")), decision=event["decision"],
+               reason=event.get("reason") or "",
                next_review_due=long_date(d.next_review_due.isoformat()) if d.next_review_due else "not applicable")
     out = out_path(folder, plan["id"], event["date"], f"decision-{event['decision']}")
     letter = render_letter(store, plan, template, ctx, out, f"Review decision {plan['id']}", rev,
@@ -100,10 +103,12 @@ def what_happens_next(store: Store, plan: dict, events: list[dict], event: dict 
     upto = [e for e in events if not event or e["seq"] <= event["seq"]]
     d = deadlines_for(store, plan, upto, when)
     opts = caseload.options(store)
-    transfer = d.pending("phase_transfer") or d.pending("phase_transfer_post16") or d.pending("phase_transfer_post16_other")
+    transfer = (d.pending("phase_transfer") or d.pending("phase_transfer_post16")
+                or d.pending("phase_transfer_post16_other"))
     ctx = base_context(store, plan, when, rev)
     ctx.update(next_review_due=long_date(d.next_review_due.isoformat()) if d.next_review_due else "not applicable",
-               meeting_recommended_by=long_date(d.meeting_recommended_by.isoformat()) if d.meeting_recommended_by else "",
+               meeting_recommended_by=long_date(d.meeting_recommended_by.isoformat())
+               if d.meeting_recommended_by else "",
                interim_review_due=long_date(d.interim_review_due.isoformat()) if d.interim_review_due else "",
                transfer_due=long_date(transfer.isoformat()) if transfer else "",
                concern_days=opts.concern_response_working_days,
@@ -111,4 +116,5 @@ def what_happens_next(store: Store, plan: dict, events: list[dict], event: dict 
                           "measured_how": o["measured_how"], "measured_by": o["measured_by"],
                           "by_when": long_date(o["by_when"])} for o in planmod.outcomes(plan)])
     out = out_path(folder, plan["id"], when.isoformat(), "what-happens-next")
-    return [render_letter(store, plan, template, ctx, out, f"What happens next {plan['id']}", rev, [plan["child"]["name"]])]
+    return [render_letter(store, plan, template, ctx, out, f"What happens next {plan['id']}", rev,
+                          [plan["child"]["name"]])]

@@ -17,8 +17,8 @@ from typing import Any
 
 from docx.text.paragraph import Paragraph
 
-from ehcp_docs.model.diffing import Change, changes_by_section, word_diff
 from ehcp_docs.documents.tracked import as_text, clean
+from ehcp_docs.model.diffing import Change, changes_by_section, word_diff
 from ehcp_docs.model.plan import ITEM_LISTS, SECTION_TITLES
 from ehcp_docs.model.validation import field_title
 

@@ -208,12 +208,12 @@ def loop_table(doc: Document, headers: Sequence[str], loop: str, cells: Sequence
         raise ValueError("loop_table: one cell template per header")
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = doc.styles["Table Grid"]
-    for cell, text in zip(table.rows[0].cells, headers):
+    for cell, text in zip(table.rows[0].cells, headers, strict=False):
         cell.text = ""
         cell.paragraphs[0].add_run(text).bold = True
     mark_header_row(table)
     table.rows[1].cells[0].text = f"{{%tr for {loop} %}}"
-    for cell, text in zip(table.rows[2].cells, cells):
+    for cell, text in zip(table.rows[2].cells, cells, strict=False):
         cell.text = text
     table.rows[3].cells[0].text = "{%tr endfor %}"
     _caption(table, caption)
@@ -244,9 +244,9 @@ def set_widths(table: Table, widths_mm: Sequence[float]) -> None:
     """Fixed column widths, so long words wrap inside the column instead of squeezing neighbours."""
     table.autofit = False
     for row in table.rows:
-        for cell, w in zip(row.cells, widths_mm):
+        for cell, w in zip(row.cells, widths_mm, strict=False):
             cell.width = Mm(w)
-    for col, w in zip(table.columns, widths_mm):
+    for col, w in zip(table.columns, widths_mm, strict=False):
         col.width = Mm(w)
 
 
@@ -415,7 +415,7 @@ def reproducible_core_properties(doc: Document, title: str) -> None:
     import datetime as _dt
 
     props = doc.core_properties
-    stamp = _dt.datetime(2026, 1, 1, tzinfo=_dt.timezone.utc)
+    stamp = _dt.datetime(2026, 1, 1, tzinfo=_dt.UTC)
     props.title = title
     props.author = "ehcp-docs"
     props.last_modified_by = "ehcp-docs"

@@ -72,7 +72,8 @@ def setting_list(store: Store, term: Term, setting: str, group: list[DueRow], fo
                     for r in group]}
     letter = render.render_document(render.find_template("termly-list-letter", store.root), ctx,
                                     where / f"setting-{name}-letter.docx",
-                                    spreadsheets.list_meta(store, f"Termly review list {term.name}"), expect=[r.plan for r in group])
+                                    spreadsheets.list_meta(store, f"Termly review list {term.name}"),
+                                    expect=[r.plan for r in group])
     return [sheet, letter]
 
 

@@ -27,8 +27,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from ehcp_docs.model.diffing import ORDERED_SECTIONS, Change, merged_order, normalise, word_diff
 from ehcp_docs.documents.saving import Meta, save_docx
+from ehcp_docs.model.diffing import ORDERED_SECTIONS, Change, merged_order, normalise, word_diff
 from ehcp_docs.model.plan import AREAS, ITEM_LISTS, SECTION_TITLES, SECTIONS
 from ehcp_docs.model.validation import load_schema, subschema
 

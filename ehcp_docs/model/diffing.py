@@ -23,7 +23,8 @@ import difflib
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from functools import cache
 from typing import Any, Literal
 
@@ -224,9 +225,7 @@ _Unit = tuple  # (section | None, parent | None, item | None, key: tuple[str, ..
 def _get(tree: Any, path: Sequence[Any]) -> Any:
     node = tree
     for p in path:
-        if isinstance(node, dict) and p in node:
-            node = node[p]
-        elif isinstance(node, list) and isinstance(p, int) and 0 <= p < len(node):
+        if isinstance(node, dict) and p in node or isinstance(node, list) and isinstance(p, int) and 0 <= p < len(node):
             node = node[p]
         else:
             return _MISSING
@@ -587,5 +586,5 @@ def _coalesce(raw: list[tuple[Op, str]]) -> list[tuple[Op, str]]:
             if out and out[-1][0] == op:
                 out[-1] = (op, out[-1][1] + text)
             else:
-                out.append((op, text))  # type: ignore[arg-type]
+                out.append((op, text))
     return out

@@ -24,8 +24,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ehcp_docs.model import plan as planmod
 from ehcp_docs import statutory
+from ehcp_docs.model import plan as planmod
 
 PHRASES_FILE = Path(__file__).resolve().parent / "lint_phrases.json"
 
@@ -220,7 +220,7 @@ def lint_plan(plan: Any, today: date, nc_year: int | None = None, phrases: Phras
     if not isinstance(plan, dict):
         return LintResult(None, [])
     pid = plan.get("id") if isinstance(plan.get("id"), str) else None
-    sections = plan.get("sections") if isinstance(plan.get("sections"), dict) else {}
+    sections = _dict(plan.get("sections"))
     found: list[Finding] = []
     found += _outcome_findings(plan, sections, today, ph)
     found += _provision_findings(plan, sections, ph)
@@ -234,7 +234,7 @@ def lint_plan(plan: Any, today: date, nc_year: int | None = None, phrases: Phras
                              f"person is in Year {nc_year} — from Year 9 the plan must include outcomes for "
                              "employment, independent living, community participation or health "
                              "(reg 20(6); CoP 9.179)"))
-    placement = sections.get("I") if isinstance(sections.get("I"), dict) else {}
+    placement = _dict(sections.get("I"))
     if _has(plan.get("issued")) and _blank(placement.get("name"), ph) and _blank(placement.get("type"), ph):
         said = _said(placement.get("type")) or _said(placement.get("name"))
         found.append(Finding("no-placement", "I", None,
@@ -268,7 +268,7 @@ def _outcome_findings(plan: dict, sections: dict, today: date, ph: Phrases) -> I
                           f"{place}: does not say who measures progress{_said(o.get('measured_by'))} — name the "
                           "role, e.g. 'SENCO'")
         yield from _wording(plan, path, o, OUTCOME_TEXT, ph, oid, "E")
-        targets = o.get("targets") if isinstance(o.get("targets"), list) else []
+        targets = _list(o.get("targets"))
         for j, t in enumerate(targets):
             if isinstance(t, dict):
                 yield from _target_findings(plan, path + ["targets", j], t, ph)
@@ -434,8 +434,18 @@ def _quantified(text: str, ph: Phrases) -> bool:
     return any(w in ph.quantity_words or any(part in ph.quantity_words for part in w.split("-")) for w in words)
 
 
+def _dict(value: Any) -> dict:
+    """A part of a plan that should be a set of fields, or an empty one: lint runs on broken plans too."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list:
+    """A part of a plan that should be a list, or an empty one."""
+    return value if isinstance(value, list) else []
+
+
 def _nc_year(plan: dict, today: date) -> int | None:
-    child = plan.get("child") if isinstance(plan.get("child"), dict) else {}
+    child = _dict(plan.get("child"))
     override = plan.get("year_group")
     if isinstance(override, int) and not isinstance(override, bool):
         return override

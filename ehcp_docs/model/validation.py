@@ -10,9 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ehcp_docs.model import plan as planmod
 from ehcp_docs.errors import InvalidPlan
 from ehcp_docs.fileio import printable
+from ehcp_docs.model import plan as planmod
 from ehcp_docs.resources import schema_path
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def _no_remote(uri: str) -> Any:
     """Refuses to fetch any $ref over the network: schemas are local files only."""
     from referencing.exceptions import NoSuchResource
 
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # an attrs field mypy cannot see
 
 
 @cache
@@ -74,7 +74,7 @@ def validator(name: str = "plan.schema.json") -> Draft202012Validator:
 
     extended = validators.extend(Draft202012Validator, {"pattern": _pattern, "uniqueItems": _unique_items})
     return extended(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER,
-                    registry=Registry(retrieve=_no_remote))
+                    registry=Registry(retrieve=_no_remote))  # type: ignore[call-arg]  # attrs field
 
 
 def subschema(schema: dict, path: list[Any]) -> dict | None:
@@ -111,46 +111,46 @@ def field_title(path: list[Any], schema_name: str = "plan.schema.json") -> str |
     return sub.get("title") if isinstance(sub, dict) else None
 
 
+_TYPE_WORDS = {"string": "text", "integer": "a whole number", "boolean": "true or false", "array": "a list",
+               "object": "a set of fields"}
+
+
 def _message(doc: Any, err: ValidationError, schema_name: str) -> tuple[list, str]:
+    """One schema error as a caseworker reads it: the place in the plan, then the problem in plain words."""
     path = list(err.absolute_path)
-    v = err.validator
-    if v == "required":
+    if err.validator == "required":
         missing = re.findall(r"'([^']+)' is a required property", err.message)
         name = missing[0] if missing else "a field"
         title = field_title(path + [name], schema_name) or name.replace("_", " ")
         return path, f"{planmod.where(doc, path)}: {title} is missing" if path else f"{title} is missing"
-    place = planmod.where(doc, path, field_title(path, schema_name)) if path else "the file"
-    value = err.instance
-    if v == "format" and err.validator_value == "date":
-        return path, f"{place}: '{value}' is not a real date (write it as YYYY-MM-DD, e.g. 2027-01-10)"
-    if v == "format":
-        return path, f"{place}: '{value}' is not a valid {err.validator_value}"
-    if v == "type":
-        want = {"string": "text", "integer": "a whole number", "boolean": "true or false",
-                "array": "a list", "object": "a set of fields"}.get(str(err.validator_value), err.validator_value)
-        return path, f"{place}: should be {want}, not {_show(value)}"
-    if v == "enum":
-        opts = ", ".join(str(o) for o in err.validator_value)
-        return path, f"{place}: '{value}' is not one of: {opts}"
-    if v == "additionalProperties":
+    if err.validator == "additionalProperties":
         extra = re.findall(r"'([^']+)'", err.message.split("(")[-1])
         place = planmod.where(doc, path) if path else "the file"
         shown = ", ".join(e[:60] for e in extra[:MAX_NAMES]) + (f" and {len(extra) - MAX_NAMES:,} more"
                                                               if len(extra) > MAX_NAMES else "")
         return path, f"{place}: unknown field{'s' if len(extra) > 1 else ''} {shown}"
-    if v == "minLength":
-        return path, f"{place}: is empty"
-    if v == "maxLength":
-        return path, f"{place}: is longer than {err.validator_value} characters"
-    if v == "pattern":
-        return path, f"{place}: '{str(value)[:60]}' is not in the expected form"
-    if v == "minItems":
-        return path, f"{place}: needs at least {err.validator_value} entry"
-    if v in ("minimum", "maximum"):
-        return path, f"{place}: {value} is out of range"
-    if v == "uniqueItems":
-        return path, f"{place}: lists the same entry twice"
-    return path, f"{place}: {err.message[:200]}"
+    place = planmod.where(doc, path, field_title(path, schema_name)) if path else "the file"
+    return path, f"{place}: {_problem(err)}"
+
+
+def _problem(err: ValidationError) -> str:
+    """The words for what is wrong with a value, by the schema keyword it broke."""
+    v, value, limit = err.validator, err.instance, err.validator_value
+    if v == "format":
+        return (f"'{value}' is not a real date (write it as YYYY-MM-DD, e.g. 2027-01-10)" if limit == "date"
+                else f"'{value}' is not a valid {limit}")
+    words = {
+        "type": lambda: f"should be {_TYPE_WORDS.get(str(limit), limit)}, not {_show(value)}",
+        "enum": lambda: f"'{value}' is not one of: {', '.join(str(o) for o in limit)}",
+        "minLength": lambda: "is empty",
+        "maxLength": lambda: f"is longer than {limit} characters",
+        "pattern": lambda: f"'{str(value)[:60]}' is not in the expected form",
+        "minItems": lambda: f"needs at least {limit} entry",
+        "minimum": lambda: f"{value} is out of range",
+        "maximum": lambda: f"{value} is out of range",
+        "uniqueItems": lambda: "lists the same entry twice",
+    }
+    return words[str(v)]() if str(v) in words else err.message[:200]
 
 
 def _show(value: Any) -> str:

@@ -3,15 +3,15 @@
 its own calendar says so."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from ehcp_docs.statutory.dates import at_least_days_before, months_after
-from ehcp_docs.statutory.rules import RuleOptions
-from ehcp_docs.statutory.terms import Term, find_term, meeting_term, term_window
 from ehcp_docs.statutory.plan_deadlines import deadlines, review_focus, transfer_of, transfer_rule
+from ehcp_docs.statutory.rules import DEFAULT_OPTIONS, RuleOptions
+from ehcp_docs.statutory.terms import Term, find_term, meeting_term, term_window
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,8 @@ class ReviewDue:
                 "phase_transfer_term": self.phase_transfer_term, "reason": self.reason}
 
 
-def phase_transfer_meeting_term(plan: Mapping[str, Any], options: RuleOptions = RuleOptions(),
-                                configured: list[Mapping[str, Any]] | None = None) -> Term | None:
+def phase_transfer_meeting_term(plan: Mapping[str, Any], options: RuleOptions = DEFAULT_OPTIONS,
+                                configured: Sequence[Mapping[str, Any]] | None = None) -> Term | None:
     """The term in which the phase-transfer review meeting must be held: by default the autumn term before the
     transfer (so the decision and amended plan beat 15 February). It is the latest term of the chosen season
     that starts by the reg 18 deadline and is within the 12 months before the transfer; when there is none (a
@@ -56,8 +56,8 @@ def phase_transfer_meeting_term(plan: Mapping[str, Any], options: RuleOptions = 
 
 
 def review_due_in(plan: Mapping[str, Any], events: Iterable[Mapping[str, Any]], start: date, end: date,
-                  today: date, options: RuleOptions = RuleOptions(),
-                  configured_terms: list[Mapping[str, Any]] | None = None) -> ReviewDue | None:
+                  today: date, options: RuleOptions = DEFAULT_OPTIONS,
+                  configured_terms: Sequence[Mapping[str, Any]] | None = None) -> ReviewDue | None:
     """The plan's line in the list of reviews due from `start` to `end`, or None. A plan is listed when the
     span from its recommended meeting date to its 12-month deadline overlaps the period; when the
     phase-transfer review must be held in the period (its meeting term overlaps it, or its reg 18 deadline falls
@@ -84,8 +84,8 @@ def review_due_in(plan: Mapping[str, Any], events: Iterable[Mapping[str, Any]], 
 
 
 def due_in_term(plan: Mapping[str, Any], events: Iterable[Mapping[str, Any]], term: Term, today: date,
-                options: RuleOptions = RuleOptions(),
-                configured_terms: list[Mapping[str, Any]] | None = None) -> ReviewDue | None:
+                options: RuleOptions = DEFAULT_OPTIONS,
+                configured_terms: Sequence[Mapping[str, Any]] | None = None) -> ReviewDue | None:
     """`review_due_in` for a term together with the holiday after it: a review whose meeting would fall in the
     holiday has to be held before the school breaks up, so it belongs to this term's list."""
     start, end = term_window(term, configured_terms)

@@ -37,11 +37,22 @@ from datetime import date
 from typing import Any
 
 from ehcp_docs.errors import InvalidPlan, StoreError
-from ehcp_docs.statutory.journal import Event as _Event, Journal as _Journal, plan_date as _plan_date, seq_of as _seq
-from ehcp_docs.statutory.journal import to_date as _to_date
 from ehcp_docs.statutory.child import decision_maker, is_under_five, nc_year
 from ehcp_docs.statutory.dates import at_least_days_before, months_after, within_12_months_starting
-from ehcp_docs.statutory.rules import COUNTED, TRANSFER_RULES, Rule, RuleOptions, rule_or_first, step_key
+from ehcp_docs.statutory.journal import Event as _Event
+from ehcp_docs.statutory.journal import Journal as _Journal
+from ehcp_docs.statutory.journal import plan_date as _plan_date
+from ehcp_docs.statutory.journal import seq_of as _seq
+from ehcp_docs.statutory.journal import to_date as _to_date
+from ehcp_docs.statutory.rules import (
+    COUNTED,
+    DEFAULT_OPTIONS,
+    TRANSFER_RULES,
+    Rule,
+    RuleOptions,
+    rule_or_first,
+    step_key,
+)
 
 
 # ---- steps and the result --------------------------------------------------------------------------------------
@@ -89,7 +100,7 @@ class Step:
 
     def status(self, as_of: date) -> str:
         """pending, overdue (past due, counted), past due (guidance), done, late, missed, or ended (family)."""
-        if self.pending:
+        if self.done is None:
             if self.due >= as_of or self.kind == "family":
                 return "pending"
             return "overdue" if self.counted else "past due"
@@ -155,7 +166,7 @@ class Deadlines:
         return out
 
 
-def advice_return_due(meeting: date, options: RuleOptions = RuleOptions()) -> date:
+def advice_return_due(meeting: date, options: RuleOptions = DEFAULT_OPTIONS) -> date:
     """The date invitees are asked to send their advice back (recorded as `advice_due` when a review is
     scheduled): `advice_return_days_before_meeting` before the meeting, never later than the reg 20(4) circulation
     date, which the option's lower bound of 14 days guarantees."""
@@ -258,8 +269,8 @@ def _cycle_steps(c: _Ctx, cycle: _Cycle) -> list[Step]:
         steps.append(c.step("review_report", m.day, done=report if report and report.seq < _seq(next_meeting)
                             else None, ref=m.seq, closed_by=next_meeting))
         steps.append(c.step("decision", m.day, done=end, ref=m.seq))
-    elif end and end.date_of("meeting"):
-        steps.append(c.step("decision", end.date_of("meeting"), done=end, ref=end.seq))
+    elif end and (held := end.date_of("meeting")):
+        steps.append(c.step("decision", held, done=end, ref=end.seq))
     return steps
 
 
@@ -267,10 +278,10 @@ def _notice_steps(c: _Ctx, cycle: _Cycle, meeting: _Event | None) -> list[Step]:
     """Invitations and advice, both due 2 weeks before the meeting last scheduled (reschedules replace it). Once
     the meeting has been held they can no longer be done before it: not recorded by then, they are missed."""
     scheduled = [e for e in _in_cycle(cycle, "review-scheduled") if meeting is None or e.seq < meeting.seq]
-    if not scheduled or not scheduled[-1].date_of("meeting"):
+    s = scheduled[-1] if scheduled else None
+    when = s.date_of("meeting") if s else None
+    if s is None or when is None:
         return []
-    s = scheduled[-1]
-    when = s.date_of("meeting")
     sent = s.date_of("invitations_sent") or (s.day if s.get("invitations_sent") is True else None)
     circulated = next((e for e in cycle.events if e.name == "advice-circulated" and e.seq < _seq(meeting)), None)
     close = meeting or cycle.decision
@@ -438,7 +449,7 @@ def _dob(plan: Mapping[str, Any]) -> date:
 
 
 def deadlines(plan: Mapping[str, Any], events: Iterable[Mapping[str, Any]], today: date,
-              options: RuleOptions = RuleOptions()) -> Deadlines:
+              options: RuleOptions = DEFAULT_OPTIONS) -> Deadlines:
     """Every step of the plan, done or pending, with its deadline and basis, as known on `today`."""
     c = _Ctx(plan, _Journal(events, today), today, options, _dob(plan))
     cycles = _cycles(plan, c.journal, options)
@@ -450,14 +461,13 @@ def deadlines(plan: Mapping[str, Any], events: Iterable[Mapping[str, Any]], toda
         steps = _close_at_cease(steps, cease[0])
     steps.sort(key=lambda s: (s.due, s.name, s.ref or 0))
     window = cycles[-1].start if cycles else None
-    live = window is not None and cease is None
-    current = [s for s in steps if s.trigger == window] if live else []
+    review_due = within_12_months_starting(window) if window is not None and cease is None else None
+    current = [s for s in steps if s.trigger == window] if review_due else []
     return Deadlines(
         plan=plan.get("id"), as_of=today, decision_maker=decision_maker(plan, today),
         nc_year=nc_year(c.dob, today, plan.get("year_group")),
         review_focus=review_focus(plan, today) if cease is None else [],
-        next_review_due=within_12_months_starting(window) if live else None,
-        meeting_recommended_by=at_least_days_before(within_12_months_starting(window), options.meeting_lead_days)
-        if live else None,
+        next_review_due=review_due,
+        meeting_recommended_by=at_least_days_before(review_due, options.meeting_lead_days) if review_due else None,
         interim_review_due=next((s.due for s in current if s.name == "interim_review"), None),
         steps=steps, ceased=cease[0] if cease else None, window_start=window)

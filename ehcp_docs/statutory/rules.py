@@ -11,9 +11,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from ehcp_docs.errors import UsageError
-from ehcp_docs.statutory.dates import (add_working_days, appeal_deadline, at_least_days_before, at_least_weeks_before,
-                               before_fixed, months_after, period_beginning_with, within_12_months_starting,
-                               within_days, within_weeks)
+from ehcp_docs.statutory.dates import (
+    add_working_days,
+    appeal_deadline,
+    at_least_days_before,
+    at_least_weeks_before,
+    before_fixed,
+    months_after,
+    period_beginning_with,
+    within_12_months_starting,
+    within_days,
+    within_weeks,
+)
 
 SEND_REGS_2014 = date(2014, 9, 1)  # CFA 2014 Part 3 and the SEND Regulations 2014 came into force
 
@@ -80,6 +89,9 @@ def _option_problems(o: RuleOptions) -> list[str]:
     return problems
 
 
+DEFAULT_OPTIONS = RuleOptions()  # the project decisions, when an LA sets nothing
+
+
 # ---- rules as data ---------------------------------------------------------------------------------------------
 COUNTED = ("statutory", "local")
 Compute = Callable[[date, RuleOptions], date]
@@ -113,7 +125,7 @@ class Rule:
         return self.kind in COUNTED
 
     def due(self, trigger: date, options: RuleOptions | None = None) -> date:
-        return self.compute(trigger, options or RuleOptions())
+        return self.compute(trigger, options or DEFAULT_OPTIONS)
 
 
 _REGISTRY: dict[str, list[Rule]] = {}

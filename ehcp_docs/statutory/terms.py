@@ -7,7 +7,7 @@ autumn-Y, spring-(Y+1), summer-(Y+1), and `terms_for(Y)` (a calendar year) gives
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -63,7 +63,7 @@ def typical_term(season: str, year: int) -> Term:
     return Term(f"{season}-{year}", start, end, typical=True)
 
 
-def parse_terms(configured: list[Mapping[str, Any]] | None) -> dict[str, Term]:
+def parse_terms(configured: Sequence[Mapping[str, Any]] | None) -> dict[str, Term]:
     """The LA's own term dates from ehcp.toml [[terms]], checked, by name."""
     out: dict[str, Term] = {}
     problems: list[str] = []
@@ -86,14 +86,14 @@ def parse_terms(configured: list[Mapping[str, Any]] | None) -> dict[str, Term]:
     return out
 
 
-def terms_for(year: int, configured: list[Mapping[str, Any]] | None = None) -> list[Term]:
+def terms_for(year: int, configured: Sequence[Mapping[str, Any]] | None = None) -> list[Term]:
     """The three terms falling in calendar year `year` (spring-Y, summer-Y, autumn-Y), the LA's own dates where
     configured and typical dates otherwise (each Term says which)."""
     own = parse_terms(configured)
     return [own.get(f"{s}-{year}") or typical_term(s, year) for s in SEASONS]
 
 
-def find_term(name: str, configured: list[Mapping[str, Any]] | None = None) -> Term:
+def find_term(name: str, configured: Sequence[Mapping[str, Any]] | None = None) -> Term:
     """A term by name (autumn-2026, spring-2027, summer-2027)."""
     m = TERM_NAME.match(str(name).strip().lower())
     if not m:
@@ -103,24 +103,24 @@ def find_term(name: str, configured: list[Mapping[str, Any]] | None = None) -> T
     return next(t for t in terms_for(int(m.group(2)), configured) if t.name == m.group(0))
 
 
-def terms(configured: list[Mapping[str, Any]] | None, around: int) -> list[Term]:
+def terms(configured: Sequence[Mapping[str, Any]] | None, around: int) -> list[Term]:
     """Every term from the year before `around` to two years after, in date order."""
     return [t for y in range(around - 1, around + 3) for t in terms_for(y, configured)]
 
 
-def next_term(configured: list[Mapping[str, Any]] | None, today: date) -> Term:
+def next_term(configured: Sequence[Mapping[str, Any]] | None, today: date) -> Term:
     """The first term starting after `today`."""
     return next(t for t in terms(configured, today.year) if t.start > today)
 
 
-def term_window(term: Term, configured: list[Mapping[str, Any]] | None = None) -> tuple[date, date]:
+def term_window(term: Term, configured: Sequence[Mapping[str, Any]] | None = None) -> tuple[date, date]:
     """The term plus the holiday after it: a deadline in a holiday belongs to the term before, because the
     meeting has to be held before the school breaks up."""
     later = [t.start for t in terms(configured, term.year) if t.start > term.start]
     return term.start, (min(later) - timedelta(days=1)) if later else term.end
 
 
-def meeting_term(d: date, configured: list[Mapping[str, Any]] | None = None) -> Term:
+def meeting_term(d: date, configured: Sequence[Mapping[str, Any]] | None = None) -> Term:
     """The term in which a meeting due by `d` must be held: the term containing d, or, when d falls in a
     holiday, the term before it."""
     candidates = [t for t in terms(configured, d.year - 1) if t.start <= d]

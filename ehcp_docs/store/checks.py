@@ -53,7 +53,8 @@ def fingerprint() -> str:
 
         h = hashlib.sha1(f"check:1:{sys.version_info[:2]}".encode())
         for name in CHECK_MODULES:  # found, not imported: a cached answer must not cost the import of jsonschema
-            h.update(Path(importlib.util.find_spec(name).origin).read_bytes())
+            spec = importlib.util.find_spec(name)
+            h.update(Path(str(spec.origin if spec else name)).read_bytes())
         folder = schema_path("plan.schema.json").parent
         for f in sorted(folder.glob("*.json")):
             h.update(f.name.encode() + b"\0" + f.read_bytes())
@@ -210,7 +211,8 @@ def validate_store(store: IndexedStore, jobs: int | None = None) -> list[Checked
                 raise StoreError(f"{path} cannot be read from the store", hint="Run `ehcp doctor`.")
             yield path, data
 
-    fresh = dict(zip((keys[i] for i in missing), check_all(blobs(), len(missing), jobs)))
+    fresh = dict(zip((keys[i] for i in missing), check_all(blobs(), len(missing), jobs), strict=False))
     if use_index:
         index.checked_put(store, fresh, keep=set(keys))
-    return [Checked(path, fresh[key] if key in fresh else known[key]) for (path, _), key in zip(todo, keys, strict=True)]
+    return [Checked(path, fresh[key] if key in fresh else known[key])
+            for (path, _), key in zip(todo, keys, strict=True)]

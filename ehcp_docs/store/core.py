@@ -111,11 +111,11 @@ class Store:
 
     # ---- opening -------------------------------------------------------------------------------------------
     @classmethod
-    def open(cls, explicit: str | None = None) -> "Store":
+    def open(cls, explicit: str | None = None) -> Store:
         return cls(find_root(explicit))
 
     @classmethod
-    def create(cls, root: Path, author: tuple[str, str] | None = None) -> "Store":
+    def create(cls, root: Path, author: tuple[str, str] | None = None) -> Store:
         if (root / CONFIG_NAME).exists():
             raise StoreError(f"{root} is already a plan store")
         if root.exists() and any(root.iterdir()):

@@ -12,6 +12,7 @@ Safety rules enforced here, because the store holds children's legal records:
   concurrent processes would silently orphan commits), and HEAD is checked after each commit."""
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import hashlib
@@ -133,6 +134,12 @@ class GitCommandError(Exception):
     def __init__(self, args: list[str], status: int, stderr: str = "", stdout: str = ""):
         super().__init__(f"git {' '.join(args[:3])} failed ({status})")
         self.status, self.stderr, self.stdout = status, stderr, stdout
+
+
+def _said(e: BaseException, both: bool = False) -> str:
+    """What a failed git command printed (its stderr, or with `both` its stdout when stderr is empty)."""
+    text = getattr(e, "stderr", "") or (getattr(e, "stdout", "") if both else "") or ""
+    return str(text).strip()
 
 
 def _errors() -> tuple[type[BaseException], ...]:
@@ -335,7 +342,7 @@ class GitStore:
         if self._repo is not None:
             self._repo.close()
 
-    def __enter__(self) -> "GitStore":
+    def __enter__(self) -> GitStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -427,7 +434,7 @@ class GitStore:
         except _errors() as e:
             if self.head() is None:
                 return []
-            raise StoreError(f"cannot read the store's history ({e.stderr.strip()[:200]})") from None
+            raise StoreError(f"cannot read the store's history ({_said(e)[:200]})") from None
         return _commit_infos(out)
 
     def commits(self, shas: Sequence[str]) -> list[CommitInfo]:
@@ -460,10 +467,8 @@ class GitStore:
                     break
         finally:
             stream.close()
-            try:
+            with contextlib.suppress(Exception):  # already finished
                 proc.kill()
-            except Exception:  # noqa: BLE001 - already finished
-                pass
             proc.wait()
 
     def changed_paths(self, shas: Sequence[str], prefix: str) -> dict[str, list[str]]:
@@ -561,14 +566,14 @@ class GitStore:
             self._run(*_PRIVATE_BY_UMASK, "commit", "-q", "--no-verify", "--no-gpg-sign", f"--file={msg}",
                      "--cleanup=verbatim", *only, env=env)
         except _errors() as e:
-            raise StoreError(f"git could not record the change ({(e.stderr or '').strip()[:300]})") from None
+            raise StoreError(f"git could not record the change ({_said(e)[:300]})") from None
         finally:
             os.umask(old_umask)
             os.unlink(spec)
             os.unlink(msg)
         new = self.head()
         parent = self.object(f"{new}^") if new else None
-        if expect_head and (parent is None or parent[0] != expect_head):
+        if new is None or (expect_head and (parent is None or parent[0] != expect_head)):
             raise StoreError("the store's history moved unexpectedly while committing", hint="Run `ehcp doctor`.")
         return new
 
@@ -625,7 +630,7 @@ class GitStore:
             out = self._cmd.fsck("--no-progress", "--no-dangling")
             return True, out
         except _errors() as e:
-            return False, (e.stderr or e.stdout or "").strip()
+            return False, _said(e, both=True)
 
     def loose_objects(self) -> int:
         """How many objects are stored one file each (ehcp turns git's automatic gc off: see pack_loose)."""
@@ -686,7 +691,7 @@ def sync(gs: GitStore, remote: str, branch: str = "main") -> SyncResult:
     try:
         gs._cmd.fetch("--quiet", "--no-recurse-submodules", remote, branch)
     except _errors() as e:
-        raise StoreError(f"could not reach {remote} ({(e.stderr or '').strip()[:200]})") from None
+        raise StoreError(f"could not reach {remote} ({_said(e)[:200]})") from None
     theirs = f"refs/remotes/{remote}/{branch}"
     ahead = int(gs._cmd.rev_list("--count", f"{theirs}..HEAD"))
     behind = int(gs._cmd.rev_list("--count", f"HEAD..{theirs}"))
@@ -704,7 +709,7 @@ def sync(gs: GitStore, remote: str, branch: str = "main") -> SyncResult:
             gs._cmd.push("--quiet", remote, f"HEAD:refs/heads/{branch}")
             pushed = ahead
         except _errors() as e:
-            raise StoreError(f"could not push to {remote} ({(e.stderr or '').strip()[:200]})",
+            raise StoreError(f"could not push to {remote} ({_said(e)[:200]})",
                              hint="Someone may have pushed meanwhile: run `ehcp sync` again.") from None
     return SyncResult(behind, pushed)
 
@@ -720,7 +725,7 @@ def erase_path(gs: GitStore, path: str) -> int:
                         "main"],
                        env=env)
     except _errors() as e:
-        raise StoreError(f"history could not be rewritten ({(e.stderr or '').strip()[:300]})") from None
+        raise StoreError(f"history could not be rewritten ({_said(e)[:300]})") from None
     for ref in gs._cmd.for_each_ref("--format=%(refname)", "refs/original/").splitlines():
         gs._cmd.update_ref("-d", ref)
     gs._cmd.reflog("expire", "--expire=now", "--all")

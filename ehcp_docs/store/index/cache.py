@@ -6,6 +6,7 @@ shared, and private to the store's owner like the rest of .git (it holds names a
 what it holds and why it cannot go stale."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    import sqlite3
 
     from ehcp_docs.store.gitstore import GitStore
 
@@ -79,7 +81,7 @@ def inputs_fingerprint() -> str:
 
     h = hashlib.sha1(f"{FORMAT}:{sys.version_info[:2]}".encode())
     for name in INPUT_MODULES:
-        h.update(Path(importlib.import_module(name).__file__).read_bytes())
+        h.update(Path(str(importlib.import_module(name).__file__)).read_bytes())
     return h.hexdigest()
 
 
@@ -131,7 +133,7 @@ class Cache:
     def __init__(self, gitdir: Path):
         self.dir = gitdir / DIRNAME
         self.path = self.dir / FILENAME
-        self.db = None
+        self.db: sqlite3.Connection | None = None
         self.rebuilt = False
 
     def open(self) -> Any:
@@ -179,10 +181,8 @@ class Cache:
 
     def discard(self) -> None:
         if self.db is not None:
-            try:
+            with contextlib.suppress(Exception):
                 self.db.close()
-            except Exception:  # noqa: BLE001
-                pass
             self.db = None
         for suffix in ("", "-wal", "-shm", "-journal"):
             try:
@@ -195,10 +195,8 @@ class Cache:
 
     def close(self) -> None:
         if self.db is not None:
-            try:
+            with contextlib.suppress(Exception):
                 self.db.close()
-            except Exception:  # noqa: BLE001
-                pass
             self.db = None
 
 

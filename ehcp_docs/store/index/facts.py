@@ -7,9 +7,10 @@ Level 2 (`snapshots`): for one context (the question and the code that answers i
 `plans` tree id it was computed from; only plans whose folder changed are recomputed."""
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from ehcp_docs import fileio
 from ehcp_docs.model.plan import ID_PATTERN
@@ -81,62 +82,26 @@ class Calendar:
             self.cache.close()
 
     def _facts(self, use_cache: bool = True) -> list[tuple[str, Any]] | None:
+        """The answer for HEAD: read back whole when the `plans` tree is the one last answered for, else the
+        previous snapshot brought up to date for the plan folders that changed."""
         head = self.store.git.head()
-        if head is None:
-            return None
-        plans_tree = self.store.git.tree_id(f"{head}:plans")
+        plans_tree = self.store.git.tree_id(f"{head}:plans") if head else None
         if plans_tree is None:
             return None
-        ctx = self.context
         db = self.cache.open() if use_cache else None
-        previous = None
-        if db is not None:
-            row = db.execute("SELECT plans_tree, trees, facts FROM snapshots WHERE context=?", (ctx,)).fetchone()
-            if row is not None:
-                try:
-                    if row[0] == plans_tree:
-                        value = _unpack(f"{ctx}:{row[0]}:facts", row[2])
-                        self.stats["hit"] = True
-                        self._touch(db)
-                        return list(value.items())
-                    previous = (_unpack(f"{ctx}:{row[0]}:trees", row[1]), _unpack(f"{ctx}:{row[0]}:facts", row[2]))
-                except _Bad:
-                    previous = None
+        hit, previous = self._snapshot(db, plans_tree)
+        if hit is not None:
+            return hit
         plans = self.store.git.tree(plans_tree)
         if plans is None:
             return None
         dirs = sorted((name, oid) for name, (mode, oid) in plans.items()
                       if mode == "40000" and ID_PATTERN.match(name))
-        old_trees, old_facts = previous if previous is not None else ({}, {})
+        old_trees, old_facts = previous
         need = [(pid, tree) for pid, tree in dirs if old_trees.get(pid) != tree or old_facts.get(pid) is None]
         computed: dict[str, Any] = {}
         for i in range(0, len(need), CHUNK):  # in chunks, so memory stays flat on a big store
-            chunk = need[i:i + CHUNK]
-            inputs = self._inputs(db, dict(chunk))
-            new_inputs: list[tuple[str, str, bytes]] = []
-            for pid, tree in chunk:
-                got = inputs.get(pid)
-                if got is not None:
-                    summary, events = got
-                    self.stats["from_inputs"] += 1
-                else:
-                    read = self._read(pid, tree)
-                    if read is None:  # no plan.yaml here: not a plan (as Store.plan_ids)
-                        continue
-                    if read is False:  # cannot be summarised: the caller reads it the plain way
-                        computed[pid] = None
-                        self.stats["irregular"] += 1
-                        continue
-                    summary, events = read
-                    new_inputs.append((pid, tree, _pack(f"{pid}:{tree}", [summary, events])))
-                    self.stats["from_git"] += 1
-                try:
-                    computed[pid] = self.compute(summary, events)
-                except Exception:  # noqa: BLE001 - the plain path raises it, in its place
-                    computed[pid] = None
-                    self.stats["irregular"] += 1
-            if db is not None and new_inputs:
-                self._save_inputs(db, new_inputs)
+            computed.update(self._compute_chunk(db, need[i:i + CHUNK]))
         trees: dict[str, str] = {}
         facts: dict[str, Any] = {}
         for pid, tree in dirs:
@@ -148,6 +113,57 @@ class Calendar:
         if db is not None:
             self._write(db, plans_tree, trees, facts, len(dirs))
         return list(facts.items())
+
+    def _snapshot(self, db: Any, plans_tree: str) -> tuple[list[tuple[str, Any]] | None, tuple[dict, dict]]:
+        """(the whole answer when the snapshot is for this `plans` tree, else None; the snapshot's plan trees and
+        facts to bring up to date, empty when there is none or it is damaged)."""
+        empty: tuple[dict, dict] = ({}, {})
+        if db is None:
+            return None, empty
+        ctx = self.context
+        row = db.execute("SELECT plans_tree, trees, facts FROM snapshots WHERE context=?", (ctx,)).fetchone()
+        if row is None:
+            return None, empty
+        try:
+            if row[0] == plans_tree:
+                value = _unpack(f"{ctx}:{row[0]}:facts", row[2])
+                self.stats["hit"] = True
+                self._touch(db)
+                return list(value.items()), empty
+            return None, (_unpack(f"{ctx}:{row[0]}:trees", row[1]), _unpack(f"{ctx}:{row[0]}:facts", row[2]))
+        except _Bad:
+            return None, empty
+
+    def _compute_chunk(self, db: Any, chunk: list[tuple[str, str]]) -> dict[str, Any]:
+        """The result for each plan folder of the chunk (None: left to the plain path), from level 1 where it
+        holds the folder, else read from git (and saved to level 1)."""
+        inputs = self._inputs(db, dict(chunk))
+        new_inputs: list[tuple[str, str, bytes]] = []
+        computed: dict[str, Any] = {}
+        for pid, tree in chunk:
+            got = inputs.get(pid)
+            if got is not None:
+                summary, events = got
+                self.stats["from_inputs"] += 1
+            else:
+                read = self._read(pid, tree)
+                if read is None:  # no plan.yaml here: not a plan (as Store.plan_ids)
+                    continue
+                if read is False:  # cannot be summarised: the caller reads it the plain way
+                    computed[pid] = None
+                    self.stats["irregular"] += 1
+                    continue
+                summary, events = read
+                new_inputs.append((pid, tree, _pack(f"{pid}:{tree}", [summary, events])))
+                self.stats["from_git"] += 1
+            try:
+                computed[pid] = self.compute(summary, events)
+            except Exception:  # noqa: BLE001 - the plain path raises it, in its place
+                computed[pid] = None
+                self.stats["irregular"] += 1
+        if db is not None and new_inputs:
+            self._save_inputs(db, new_inputs)
+        return computed
 
     def _inputs(self, db: Any, need: dict[str, str]) -> dict[str, tuple]:
         """Level-1 rows (summary, pruned events) for these plans, when stored for their current folder."""
@@ -175,12 +191,10 @@ class Calendar:
             db.executemany("INSERT OR REPLACE INTO inputs VALUES(?, ?, ?)", rows)
             db.execute("COMMIT")
         except sqlite3.OperationalError:  # busy or read-only: not saved this time
-            try:
+            with contextlib.suppress(Exception):
                 db.execute("ROLLBACK")
-            except Exception:  # noqa: BLE001
-                pass
 
-    def _read(self, pid: str, tree: str) -> tuple[dict, list] | None | bool:
+    def _read(self, pid: str, tree: str) -> tuple[dict, list] | None | Literal[False]:
         """Reads one plan folder by its tree id: (summary, pruned events); None when it holds no plan.yaml;
         False when the plan or its journal cannot be read or summarised (left to the plain path)."""
         entries = self.store.git.tree(tree)
@@ -207,10 +221,8 @@ class Calendar:
             return False
 
     def _touch(self, db: Any) -> None:
-        try:
+        with contextlib.suppress(Exception):  # a busy or read-only cache is not an error
             db.execute("UPDATE snapshots SET used=? WHERE context=?", (time.time(), self.context))
-        except Exception:  # noqa: BLE001 - a busy or read-only cache is not an error
-            pass
 
     def _write(self, db: Any, plans_tree: str, trees: dict, facts: dict, n_dirs: int) -> None:
         import sqlite3
@@ -230,10 +242,8 @@ class Calendar:
                        "(SELECT context FROM snapshots ORDER BY used DESC LIMIT ?)", (KEEP_SNAPSHOTS,))
             db.execute("COMMIT")
         except sqlite3.OperationalError:  # busy (another command is writing) or read-only: skip saving
-            try:
+            with contextlib.suppress(Exception):
                 db.execute("ROLLBACK")
-            except Exception:  # noqa: BLE001
-                pass
 
 
 

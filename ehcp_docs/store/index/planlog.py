@@ -2,6 +2,7 @@
 date from the last commit it has seen, because a path-limited `git log` must test every commit in the store."""
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from itertools import chain, islice
 from typing import Any
@@ -94,24 +95,18 @@ def _log_update(store: IndexedStore, db: Any, head: str) -> bool:
         return True
     except _Merge:
         db.execute("ROLLBACK")
-        try:
+        with contextlib.suppress(sqlite3.OperationalError):
             db.execute("INSERT OR REPLACE INTO meta VALUES('log_blocked', ?)", (head,))
-        except sqlite3.OperationalError:
-            pass
         return False
     except sqlite3.OperationalError as e:
-        try:
+        with contextlib.suppress(Exception):
             db.execute("ROLLBACK")
-        except Exception:  # noqa: BLE001
-            pass
         if not _busy(e):
             raise
         return False  # another command is writing it: answer the plain way this time
     except BaseException:
-        try:
+        with contextlib.suppress(Exception):
             db.execute("ROLLBACK")
-        except Exception:  # noqa: BLE001
-            pass
         raise
 
 
