@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ehcp_docs import fileio  # noqa: E402
-from ehcp_docs.model import records  # noqa: E402
+from ehcp_docs.model import forms  # noqa: E402
 from ehcp_docs.statutory.child import birthday, cohort_year, end_of_compulsory_school_age, nc_year  # noqa: E402
 from ehcp_docs.statutory.dates import months_after, within_12_months_starting  # noqa: E402
 from ehcp_docs.store import core as storemod  # noqa: E402
@@ -606,7 +606,7 @@ class History:
             yield from getattr(self, f"_{kind}")(when)
 
     def _progress(self, when: date) -> Iterator[Commit]:
-        form = records.form(self.l.plan, "progress")
+        form = forms.form(self.l.plan, "progress")
         for row in form["progress"]:
             row["status"] = self.r.choice(STATUSES)
             row["evidence"] = "Teacher assessment and observation log this term."
@@ -706,7 +706,7 @@ class History:
             c = self.event("advice-circulated", meeting - timedelta(days=r.choice([21, 16, 14, 14, 10, 5])))
             if c:
                 yield c
-        form = records.form(plan, "meeting")
+        form = forms.form(plan, "meeting")
         form["attended"] = [{"name": invitees[0]["name"], "role": "parent"},
                             {"name": sec_i.get("senco") or "SENCO", "role": "SENCO"},
                             {"name": l.caseworker[0], "role": "LA SEN officer"}]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,3 +71,20 @@ def sample_files() -> list[Path]:
 def copy_fixture(name: str, dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     return Path(shutil.copy(FIXTURES / name, dest / name))
+
+
+def filled_form(ehcp: Callable[..., Result], tmp_path: Path, pid: str = "EHCP-0002", drop: str | None = None) -> Path:
+    """A meeting record for plan `pid` with every status set (one outcome left out with `drop`), as a file."""
+    form = yaml.safe_load(ehcp("review", "record", pid, "--form").stdout)
+    for row in form["progress"]:
+        row["status"], row["evidence"] = "on-track", "Observation log."
+        for t in row["targets"]:
+            t["status"] = "achieved"
+    form["attended"] = [{"name": "Sinéad Brennan", "role": "parent"}]
+    form["child_views"], form["family_views"] = "Happy.", "Pleased."
+    form["preparing_for_adulthood"] = "Discussed college options."
+    if drop:
+        form["progress"] = [r for r in form["progress"] if r["outcome"] != drop]
+    f = tmp_path / f"meeting-{drop or 'ok'}.yaml"
+    f.write_text(yaml.safe_dump(form, allow_unicode=True))
+    return f

@@ -23,13 +23,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import AUTHOR, FIXTURES, git, snapshot
+from conftest import AUTHOR, FIXTURES, ROOT, git, snapshot
 from ehcp_docs import fileio
 from ehcp_docs.cli import cli
 from ehcp_docs.documents.saving import docx_text
 from ehcp_docs.errors import InputError
 
-HOSTILE = Path(__file__).resolve().parent / "hostile"
+HOSTILE = ROOT / "tests" / "hostile"
 PID = "TEST-0001"
 BASE = (FIXTURES / "minimal_plan.yaml").read_text(encoding="utf-8")
 HANG_S = 10.0        # generous: only catches hangs (the target is under 2 s; timing is not asserted otherwise)

@@ -4,7 +4,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
 
 
 def test_wheel_carries_schema_and_templates(tmp_path: Path):

@@ -10,7 +10,7 @@ from typing import Any
 from ehcp_docs import fileio, statutory
 from ehcp_docs.casework import caseload
 from ehcp_docs.errors import InvalidPlan, NotFound, UsageError
-from ehcp_docs.model import records
+from ehcp_docs.model import forms
 from ehcp_docs.model.events import Recorded
 from ehcp_docs.store.core import Store
 
@@ -57,7 +57,7 @@ def _find(store: Store, pid: str, seq: int, event: str, noun: str) -> dict:
 # ---- progress ----------------------------------------------------------------------------------------------
 def progress_form(store: Store, pid: str) -> dict:
     latest = latest_progress(store.events(pid))
-    return records.form(store.checked_plan(pid), "progress", latest["return"] if latest else None)
+    return forms.form(store.checked_plan(pid), "progress", latest["return"] if latest else None)
 
 
 def latest_progress(events: list[dict]) -> dict | None:
@@ -67,7 +67,7 @@ def latest_progress(events: list[dict]) -> dict | None:
 def add_progress(store: Store, pid: str, file: Path, when: date) -> Recorded:
     plan = store.checked_plan(pid)
     doc = fileio.load_document(file, what="progress return")
-    warnings = records.check(doc, plan, "progress", file.name)
+    warnings = forms.check(doc, plan, "progress", file.name)
     return _record(store, pid, "progress-update", when, {"return": doc}, warnings)
 
 

@@ -11,7 +11,7 @@ from ehcp_docs import fileio, statutory
 from ehcp_docs.casework import caseload
 from ehcp_docs.errors import UsageError, WorkflowError
 from ehcp_docs.fileio import printable
-from ehcp_docs.model import lint, records
+from ehcp_docs.model import forms, lint
 from ehcp_docs.model.events import Recorded
 from ehcp_docs.store import Store
 from ehcp_docs.store.paths import evidence_name
@@ -126,7 +126,7 @@ def circulate(store: Store, pid: str, when: date) -> Recorded:
 def meeting_form(store: Store, pid: str) -> dict:
     plan = store.checked_plan(pid)
     progress = latest(store.events(pid), "progress-update")
-    return records.form(plan, "meeting", progress["return"] if progress else None)
+    return forms.form(plan, "meeting", progress["return"] if progress else None)
 
 
 def record(store: Store, pid: str, file: Path, when: date) -> Recorded:
@@ -134,7 +134,7 @@ def record(store: Store, pid: str, file: Path, when: date) -> Recorded:
     events = store.events(pid)
     doc = fileio.load_document(file, what="meeting record")
     dob = date.fromisoformat(plan["child"]["date_of_birth"])
-    warnings = records.check(doc, plan, "meeting", file.name, nc_year=statutory.nc_year(dob, when,
+    warnings = forms.check(doc, plan, "meeting", file.name, nc_year=statutory.nc_year(dob, when,
                                                                                           plan.get("year_group")))
     cycle = current_cycle(events)
     scheduled = latest(cycle, "review-scheduled")

@@ -12,11 +12,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ehcp_docs.errors import EhcpError
+from ehcp_docs.store import Store
 
-_STORES: dict[str, Any] = {}  # in a worker process: the store it opened, by its root
+_STORES: dict[str, Store] = {}  # in a worker process: the store it opened, by its root
 
 Work = Callable[..., list[Path]]
 Job = tuple[str, Work, tuple]
@@ -29,11 +29,9 @@ class BatchResult:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _worker_store(root: str) -> Any:
+def _worker_store(root: str) -> Store:
     store = _STORES.get(root)
     if store is None:
-        from ehcp_docs.store.core import Store
-
         store = _STORES[root] = Store.open(root)
     return store
 
@@ -43,7 +41,7 @@ def run_one(root: str, name: str, work: Work, args: tuple) -> tuple[str, list[st
     return _run(_worker_store(root), name, work, args)
 
 
-def _run(store: Any, name: str, work: Work, args: tuple) -> tuple[str, list[str], str]:
+def _run(store: Store, name: str, work: Work, args: tuple) -> tuple[str, list[str], str]:
     try:
         made = work(store, *args)
         return name, [str(p) for p in made], ""
@@ -62,8 +60,6 @@ def run_many(root: Path, jobs: Sequence[Job], *, workers: int | None = None, tic
     result = BatchResult()
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     if workers == 1:  # here, in order, with a store of its own (closed after)
-        from ehcp_docs.store.core import Store
-
         store = Store.open(str(root))
         try:
             for name, work, args in jobs:
@@ -78,7 +74,7 @@ def run_many(root: Path, jobs: Sequence[Job], *, workers: int | None = None, tic
     return result
 
 
-def plan_document(store: Any, pid: str, kind: str, folder: str, layout: str = "classic") -> list[Path]:
+def plan_document(store: Store, pid: str, kind: str, folder: str, layout: str = "classic") -> list[Path]:
     """One plan's document of one kind (the plan itself, or one of its letters)."""
     from ehcp_docs.documents import letters
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from ehcp_docs.documents.letter_context import base_context, out_path, render_letter
 from ehcp_docs.documents.plan_context import long_date
 from ehcp_docs.errors import NotFound
+from ehcp_docs.model import forms
 from ehcp_docs.model import plan as planmod
-from ehcp_docs.model import records
 from ehcp_docs.store import Store
 
 
@@ -43,18 +43,18 @@ def progress_update(store: Store, pid: str, folder: Path, start: date | None, en
         raise NotFound(f"plan {pid} has no progress returns" + (f" between {start} and {end}" if start else ""),
                        hint=f"ehcp progress add {pid} --file RETURN.yaml")
     latest, previous = returns[-1], (returns[-2] if len(returns) > 1 else None)
-    before = records.status_of(previous["return"]) if previous else {}
+    before = forms.status_of(previous["return"]) if previous else {}
     columns = [r["date"] for r in returns]
-    status = {(item, r["date"]): s for r in returns for item, s in records.status_of(r["return"]).items()}
+    status = {(item, r["date"]): s for r in returns for item, s in forms.status_of(r["return"]).items()}
     items = [i for o in planmod.outcomes(plan) for i in [o["id"]] + [t["id"] for t in o.get("targets") or []]]
     rows = []
     for row in latest["return"]["progress"]:
         was = before.get(row["outcome"])
-        now = records.STATUS_WORDS[row["status"]]
+        now = forms.STATUS_WORDS[row["status"]]
         changed = row.get("since_last_term") or (
-            f"was {records.STATUS_WORDS[was]}, now {now}" if was and was != row["status"] else
+            f"was {forms.STATUS_WORDS[was]}, now {now}" if was and was != row["status"] else
             ("no change since the last update" if was else "this is the first update"))
-        targets = "; ".join(f"{t['target']} {records.STATUS_WORDS[t['status']]}" for t in row.get("targets", []))
+        targets = "; ".join(f"{t['target']} {forms.STATUS_WORDS[t['status']]}" for t in row.get("targets", []))
         rows.append({"id": row["outcome"], "description": planmod.short(row.get("description") or "", 140),
                      "status": now + (f" (interim targets: {targets})" if targets else ""), "changed": changed,
                      "next": row.get("next_steps") or "keep going with the support in the plan",

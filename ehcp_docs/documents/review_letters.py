@@ -9,8 +9,8 @@ from ehcp_docs import statutory
 from ehcp_docs.casework import caseload
 from ehcp_docs.documents.letter_context import ROLE_WORDS, base_context, deadlines_for, out_path, render_letter
 from ehcp_docs.documents.plan_context import long_date
+from ehcp_docs.model import forms
 from ehcp_docs.model import plan as planmod
-from ehcp_docs.model import records
 from ehcp_docs.store import Store
 
 
@@ -63,10 +63,10 @@ def review_report(store: Store, plan: dict, events: list[dict], event: dict, tem
     rows = []
     for p in rec["progress"]:
         rows.append({"id": p["outcome"], "description": planmod.short(p.get("description") or "", 90),
-                     "status": records.STATUS_WORDS[p["status"]], "evidence": p.get("evidence") or "",
+                     "status": forms.STATUS_WORDS[p["status"]], "evidence": p.get("evidence") or "",
                      "appropriate": "yes" if p.get("still_appropriate", True) else "no"})
         rows += [{"id": t["target"], "description": planmod.short(t.get("description") or "", 90),
-                  "status": records.STATUS_WORDS[t["status"]], "evidence": t.get("evidence") or "", "appropriate": ""}
+                  "status": forms.STATUS_WORDS[t["status"]], "evidence": t.get("evidence") or "", "appropriate": ""}
                  for t in p.get("targets", [])]
     ctx = base_context(store, plan, when, rev)
     differences = rec.get("differences_of_opinion") or []

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 from docx import Document
-from test_review_cycle import PID, filled_form
 
-from conftest import PLANS, git
+from conftest import PLANS, filled_form, git
 from ehcp_docs.documents.saving import docx_text
+
+PID = "EHCP-0002"
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -16,11 +16,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import FIXTURES, PLANS, git, head, snapshot
+from conftest import FIXTURES, PLANS, ROOT, git, head, snapshot
 from ehcp_docs.cli import cli
 from ehcp_docs.store import permissions
 
-ROOT = Path(__file__).resolve().parent.parent
 PID = "TEST-0001"
 
 

@@ -17,6 +17,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from markupsafe import Markup
 
+from conftest import FIXTURES, ROOT
 from ehcp_docs.config import DEFAULT_TOML, parse
 from ehcp_docs.documents import pdf as pdfmod
 from ehcp_docs.documents import render, saving
@@ -28,8 +29,7 @@ from ehcp_docs.fileio import load_document
 from ehcp_docs.model.plan import SECTION_TITLES, SECTIONS
 from ehcp_docs.model.validation import check_plan
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "render_plan.yaml"
+FIXTURE = FIXTURES / "render_plan.yaml"
 TRICKY = ["Zoë O'Brien & <Family>", "{{ 7*7 }}", "{% if %}", "<w:p>", "&amp;", "<select>", "{# one day #}",
           "{% for x in y %}"]
 LA = parse(DEFAULT_TOML).la

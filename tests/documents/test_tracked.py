@@ -13,6 +13,7 @@ import docx
 import pytest
 from lxml import etree
 
+from conftest import FIXTURES
 from ehcp_docs.documents.saving import Meta
 from ehcp_docs.documents.schedule import LEGEND, add_schedule
 from ehcp_docs.documents.tracked import tracked_changes_document
@@ -21,7 +22,7 @@ from ehcp_docs.model.diffing import diff_plans
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "diff_base.yaml"
+FIXTURE = FIXTURES / "diff_base.yaml"
 TRICKY = "Tom & Jerry <select> {{ x }} {% if %}"
 
 

@@ -1,16 +1,15 @@
 """Validation messages name the section, item and field in caseworker terms, and list every problem at once."""
 import copy
 import json
-from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURES, ROOT
 from ehcp_docs import fileio
 from ehcp_docs.errors import InvalidPlan
 from ehcp_docs.model import validation
 
-FIXTURE = Path(__file__).parent / "fixtures" / "minimal_plan.yaml"
-ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = FIXTURES / "minimal_plan.yaml"
 
 
 @pytest.fixture

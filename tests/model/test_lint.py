@@ -9,16 +9,15 @@ import subprocess
 import sys
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURES, ROOT
 from ehcp_docs import fileio
 from ehcp_docs.model import lint, validation
 
-HERE = Path(__file__).resolve().parent
-VAGUE = HERE / "fixtures" / "vague_plan.yaml"
-SAMPLES = sorted((HERE.parent / "plans").glob("*.yaml"))
+VAGUE = FIXTURES / "vague_plan.yaml"
+SAMPLES = sorted((ROOT / "plans").glob("*.yaml"))
 TODAY = date(2026, 11, 28)
 
 # (rule, section, item) for every problem planted in the fixture (see its PLANTED comments), with repeats
@@ -60,7 +59,7 @@ def vague() -> dict:
 
 @pytest.fixture
 def clean() -> dict:
-    return fileio.load_document(HERE.parent / "plans" / "EHCP-0002.yaml")
+    return fileio.load_document(ROOT / "plans" / "EHCP-0002.yaml")
 
 
 def triples(result: lint.LintResult) -> Counter:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from conftest import ROOT
 from ehcp_docs import fileio
 from ehcp_docs.model import lint, validation
 from ehcp_docs.model import plan as planmod
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "plans").glob("*.yaml"))
 TODAY = date(2026, 11, 28)
 SCHOOL_YEAR = 2026  # the school year starting September 2026

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PLANS, git, snapshot
+from conftest import PLANS, filled_form, git, snapshot
 from ehcp_docs.documents.saving import docx_text
 
 PID = "EHCP-0002"
@@ -21,22 +21,6 @@ def deadlines(ehcp, today: str) -> dict:
     r = ehcp("deadlines", PID, "--today", today, "--json")
     assert r.exit_code == 0, r.stderr
     return json.loads(r.stdout)
-
-
-def filled_form(ehcp, tmp_path: Path, pid: str = PID, drop: str | None = None) -> Path:
-    form = yaml.safe_load(ehcp("review", "record", pid, "--form").stdout)
-    for row in form["progress"]:
-        row["status"], row["evidence"] = "on-track", "Observation log."
-        for t in row["targets"]:
-            t["status"] = "achieved"
-    form["attended"] = [{"name": "Sinéad Brennan", "role": "parent"}]
-    form["child_views"], form["family_views"] = "Happy.", "Pleased."
-    form["preparing_for_adulthood"] = "Discussed college options."
-    if drop:
-        form["progress"] = [r for r in form["progress"] if r["outcome"] != drop]
-    f = tmp_path / f"meeting-{drop or 'ok'}.yaml"
-    f.write_text(yaml.safe_dump(form, allow_unicode=True))
-    return f
 
 
 def run_to_meeting(ehcp, tmp_path: Path, out: Path) -> None:

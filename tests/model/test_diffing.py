@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import FIXTURES
 from ehcp_docs.errors import InvalidPlan
 from ehcp_docs.fileio import load_document
 from ehcp_docs.model.diffing import (
@@ -24,7 +24,7 @@ from ehcp_docs.model.diffing import (
 from ehcp_docs.model.plan import ITEM_LISTS
 from ehcp_docs.model.validation import plan_problems
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "diff_base.yaml"
+FIXTURE = FIXTURES / "diff_base.yaml"
 _BASE = load_document(FIXTURE)
 
 
