@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 
 from ehcp_docs import statutory
 from ehcp_docs.errors import EhcpError
-from ehcp_docs.model import lint
 from ehcp_docs.store import Store
 from ehcp_docs.store.paths import check_id
 
@@ -63,6 +62,15 @@ def readable(pid: str, plan: dict, compute: Callable[[], T]) -> T:
         error.message += ": its deadlines cannot be worked out until it is corrected"
         error.hint = f"Correct it with `ehcp edit {pid}` (`ehcp validate --all` lists every plan's problems)."
         raise error from None
+
+
+FOCUS_WORDS = {"preparation-for-adulthood": "preparation for adulthood", "phase-transfer": "phase transfer",
+               "under-five": "under five"}
+
+
+def focus_text(focus: list[str]) -> str:
+    """What a review must focus on, in words (due lists, termly lists, `deadlines`)."""
+    return ", ".join(FOCUS_WORDS.get(f, f) for f in focus) or "-"
 
 
 @dataclass(frozen=True)
@@ -197,5 +205,8 @@ def prepare_days(store: Store, today: date, days: int = 2) -> list[str]:
 
 
 def lint_store(store: Store, ids: list[str] | None, today: date) -> list[dict[str, Any]]:
-    """`ehcp lint`: the plan-quality findings of the named plans, or of every plan in the store."""
+    """`ehcp lint`: the plan-quality findings of the named plans, or of every plan in the store (lint is imported
+    here: the calendar commands that import this module never need it)."""
+    from ehcp_docs.model import lint
+
     return [lint.lint_one(store.plan(check_id(pid)), today) for pid in (ids or store.plan_ids())]

@@ -10,7 +10,6 @@ from ehcp_docs import statutory
 from ehcp_docs.casework import caseload
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, json_option, open_store, out_option, plan_id_argument, today_option
-from ehcp_docs.documents import spreadsheets
 from ehcp_docs.errors import CHECK_FAILED, UsageError
 
 
@@ -27,7 +26,7 @@ def deadlines(ctx: click.Context, plan_id: str, today: str | None, as_json: bool
         output.as_json(d.as_json())
         return
     output.data(f"{d.plan}  as of {d.as_of:%d %B %Y}  decision maker: {d.decision_maker}  "
-                f"year group: {d.nc_year}  focus: {spreadsheets.focus_text(d.review_focus)}")
+                f"year group: {d.nc_year}  focus: {caseload.focus_text(d.review_focus)}")
     output.data(f"{'step':<58} {'deadline':<10} {'status':<18} basis")
     done = [s for s in d.steps if not s.pending]
     for s in [s for s in d.steps if s.pending] + done[-6:]:
@@ -77,6 +76,8 @@ def due(ctx: click.Context, term: str | None, start: str | None, end: str | None
         rows = caseload.due_rows(store, a, b, as_day(today), setting)
         if fmt == "xlsx":
             path = Path(out) if out and out.endswith(".xlsx") else store.out_dir(out) / f"due-{a}-{b}.xlsx"
+            from ehcp_docs.documents import spreadsheets  # the document machinery, only when a file is made
+
             spreadsheets.write_xlsx(rows, path, spreadsheets.list_meta(store, f"Reviews due {label}"))
             output.made([path])
             return
@@ -85,13 +86,15 @@ def due(ctx: click.Context, term: str | None, start: str | None, end: str | None
     if fmt == "json":
         output.as_json([r.as_json() for r in rows])
     elif fmt == "csv":
+        from ehcp_docs.documents import spreadsheets
+
         output.data(spreadsheets.due_csv(rows))
     else:
         output.info(f"Reviews due {label}: {len(rows)}")
         for r in rows:
             flag = "OVERDUE " if r.overdue else ""
             output.data(f"{flag}{r.review_due}  meet by {r.meeting_recommended_by}  {r.plan:<12} {r.name[:28]:<28} "
-                        f"{r.setting[:32]:<32} {spreadsheets.focus_text(r.focus)}")
+                        f"{r.setting[:32]:<32} {caseload.focus_text(r.focus)}")
 
 
 def _iso(v: str | None) -> str | None:

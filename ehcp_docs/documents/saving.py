@@ -21,8 +21,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from lxml import etree
-
 from ehcp_docs import __version__
 from ehcp_docs.errors import RenderError
 from ehcp_docs.fileio import atomic_write
@@ -84,6 +82,8 @@ def save_docx(doc: Any, out: Path, meta: Meta, *, expect: Iterable[str] = (),
     """Sets the properties and provenance of a python-docx Document, saves it, checks that every `expect`ed
     passage is in its text (else RenderError, and nothing is written), and writes it atomically. `write` saves
     the document into a buffer when something other than `doc.save` must do it (docxtpl's own save)."""
+    from lxml import etree
+
     _docx_properties(doc, meta)
     buf = io.BytesIO()
     try:
@@ -118,6 +118,7 @@ def _custom_properties(doc: Any, values: dict[str, str]) -> None:
     template already had, replacing only ours."""
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
+    from lxml import etree
 
     package = doc.part.package
     part = next((r.target_part for r in package.rels.values() if r.reltype == _CUSTOM_REL), None)
@@ -165,6 +166,8 @@ def save_xlsx(wb: Any, out: Path, meta: Meta) -> Path:
 # ---- reading back ----------------------------------------------------------------------------------------------
 def read_provenance(path: Path | bytes) -> dict[str, str]:
     """The provenance a saved .docx or .xlsx carries (generator, store_commit, plan, plan_blob, template, ...)."""
+    from lxml import etree
+
     data = path if isinstance(path, bytes) else Path(path).read_bytes()
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -184,6 +187,8 @@ def docx_text(path: Path | bytes) -> str:
 def saved_text(data: bytes) -> str:
     """The text of a saved .docx, read from its zip with lxml alone (1 ms; python-docx takes 8 ms to load every
     part): the body, then each header and footer."""
+    from lxml import etree
+
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         types = etree.fromstring(z.read("[Content_Types].xml"), parser)

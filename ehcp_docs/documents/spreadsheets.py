@@ -7,19 +7,13 @@ import csv
 import io
 from pathlib import Path
 
-from ehcp_docs.casework.caseload import DueRow
+from ehcp_docs.casework.caseload import DueRow, focus_text
 from ehcp_docs.documents.saving import Meta, Provenance, save_xlsx
 from ehcp_docs.store import Store
 
 HEADER = ["Plan", "Child or young person", "Setting", "Review due by", "Meeting recommended by",
           "Transition / preparation for adulthood focus", "Overdue"]
-FOCUS_WORDS = {"preparation-for-adulthood": "preparation for adulthood", "phase-transfer": "phase transfer",
-               "under-five": "under five"}
 WIDTHS = (12, 28, 34, 14, 20, 36, 10)
-
-
-def focus_text(focus: list[str]) -> str:
-    return ", ".join(FOCUS_WORDS.get(f, f) for f in focus) or "-"
 
 
 def list_meta(store: Store, title: str) -> Meta:

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ehcp_docs import statutory
-from ehcp_docs.casework.caseload import DueRow
+from ehcp_docs.casework.caseload import DueRow, focus_text
 from ehcp_docs.documents import batch, render, spreadsheets
 from ehcp_docs.documents.plan_context import long_date
 from ehcp_docs.statutory.terms import Term
@@ -68,7 +68,7 @@ def setting_list(store: Store, term: Term, setting: str, group: list[DueRow], fo
            "term_name": term.season + " " + term.name.split("-")[1],
            "rows": [{"plan": r.plan, "name": r.name, "review_due": long_date(r.review_due.isoformat()),
                      "meeting_by": long_date(r.meeting_recommended_by.isoformat()),
-                     "focus": spreadsheets.focus_text(r.focus) + (" (OVERDUE)" if r.overdue else "")}
+                     "focus": focus_text(r.focus) + (" (OVERDUE)" if r.overdue else "")}
                     for r in group]}
     letter = render.render_document(render.find_template("termly-list-letter", store.root), ctx,
                                     where / f"setting-{name}-letter.docx",
