@@ -28,6 +28,7 @@ How it is built (see benchmarks/README.md for the realism limits):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import heapq
 import json
@@ -41,7 +42,7 @@ import sys
 import tempfile
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -185,7 +186,9 @@ class Pack:
 
     def __init__(self, gitdir: Path):
         self.dir = gitdir / "objects" / "pack"
-        self.tmp = {k: tempfile.TemporaryFile(dir=self.dir) for k in self.KINDS}
+        with contextlib.ExitStack() as opened:  # all three segments or none: a failed open closes the others
+            self.tmp = {k: opened.enter_context(tempfile.TemporaryFile(dir=self.dir)) for k in self.KINDS}
+            opened.pop_all()  # opened: they stay open until finish() copies each into the pack and closes it
         self.size = {k: 0 for k in self.KINDS}
         self.shas: list[bytes] = []
         self.crcs: list[int] = []
@@ -453,6 +456,7 @@ class Life:
     anchor: date = date(2000, 1, 1)  # start of the current review window
     ceased: bool = False
     last_ts: int = 0
+    special: bool = False  # in a special school (so, at a transfer, the next setting is one too)
 
 
 def make_plan(i: int, templates: dict[str, dict], start: date, seed: int) -> tuple[dict, Life]:
@@ -519,7 +523,7 @@ def make_plan(i: int, templates: dict[str, dict], start: date, seed: int) -> tup
                             "next_setting": setting(rng, phase_of(nc_year(dob, t[0])), special)["name"]}
     vary_items(plan, rng)
     life = Life(pid, plan, b"", (cw, cw_email), rng, anchor=last_reviewed or first_issued)
-    life.special = special  # type: ignore[attr-defined]
+    life.special = special
     return plan, life
 
 
@@ -568,20 +572,20 @@ class History:
         return self.l.plan_bytes, gitstore.blob_sha(self.l.plan_bytes)
 
     def commits(self) -> Iterator[Commit]:
-        r, l = self.r, self.l
-        while not l.ceased:
-            due = within_12_months_starting(l.anchor)
+        r, life = self.r, self.l
+        while not life.ceased:
+            due = within_12_months_starting(life.anchor)
             late = r.random() < 0.12
             meeting = due + timedelta(days=r.randrange(1, 60)) if late else due - timedelta(days=r.randrange(5, 80))
-            meeting = max(meeting, l.anchor + timedelta(days=120))
-            yield from self._between(l.anchor, meeting - timedelta(days=40))
+            meeting = max(meeting, life.anchor + timedelta(days=120))
+            yield from self._between(life.anchor, meeting - timedelta(days=40))
             if meeting > self.end + timedelta(days=40):
                 return
             if r.random() < 0.04 and meeting > self.end - timedelta(days=200):
                 return  # this review drifts: nothing recorded before the end (shows in the overdue report)
-            before = l.anchor
+            before = life.anchor
             yield from self._review(meeting)
-            if l.anchor == before:
+            if life.anchor == before:
                 return  # the review did not complete before the end of the history
 
     def _between(self, a: date, b: date) -> Iterator[Commit]:
@@ -666,18 +670,42 @@ class History:
                 yield c
 
     def _review(self, meeting: date) -> Iterator[Commit]:
-        r, l = self.r, self.l
+        """One annual review, step by step as a caseworker records it; each step is a helper (in the order they
+        draw on the random generator, so a seed still makes the same store) and a step that falls after the end
+        of the history ends the review there."""
+        scheduled = yield from self._review_scheduled(meeting)
+        if scheduled is None:
+            return
+        sched, meeting, notice, invitees = scheduled
+        yield from self._review_advice(sched, meeting, notice)
+        held = yield from self._review_meeting(meeting, invitees)
+        if not held:
+            return
+        decided = yield from self._review_decision(meeting)
+        if decided is None:
+            return
+        when, decision = decided
+        self.l.anchor = when
+        if decision == "amend":
+            yield from self._amend(when)
+        elif decision == "cease":
+            yield from self._cease(when)
+
+    def _review_scheduled(self, meeting: date) -> Generator[Commit, None, tuple[date, date, int, list[dict]] | None]:
+        """The meeting arranged and the invitations sent (sometimes at short notice); returns (scheduled on,
+        meeting, days' notice, invitees), or None when it falls after the end of the history."""
+        r, life = self.r, self.l
         notice = r.randrange(7, 14) if r.random() < 0.08 else r.randrange(14, 42)
         sched = meeting - timedelta(days=notice)
         if sched <= self.start:
             sched = self.start + timedelta(days=1)
             meeting = max(meeting, sched + timedelta(days=14))
-        plan = l.plan
+        plan = life.plan
         invitees = [{"role": "parent", "name": p["name"]} for p in plan.get("parents", [])]
         sec_i = plan["sections"]["I"]
         if sec_i.get("name"):
             invitees.append({"role": "setting", "name": sec_i.get("senco") or "SENCO", "organisation": sec_i["name"]})
-        invitees += [{"role": "la-sen-officer", "name": l.caseworker[0]},
+        invitees += [{"role": "la-sen-officer", "name": life.caseworker[0]},
                      {"role": "health", "name": "NHS Example Integrated Care Board"},
                      {"role": "social-care", "name": "Exampleshire Children with Disabilities Team"}]
         c = self.event("review-scheduled", sched, {
@@ -686,18 +714,23 @@ class History:
             "venue": f"{sec_i.get('name') or 'County Hall'}, meeting room {r.randrange(1, 4)}",
             "invitees": invitees, "short_notice": notice < 14})
         if not c:
-            return
+            return None
         yield c
+        return sched, meeting, notice, invitees
+
+    def _review_advice(self, sched: date, meeting: date, notice: int) -> Iterator[Commit]:
+        """Advice received from none to two professionals (each with its evidence file), then usually circulated."""
+        r, life = self.r, self.l
         roles = r.sample(ADVICE_ROLES, r.choice([0, 1, 1, 1, 2, 2]))
         for role in roles:
             when = sched + timedelta(days=r.randrange(1, max(2, notice)))
             when = min(when, meeting)
             name = f"{when.isoformat()}-advice-{role}-{role}-advice.txt"
             rel = f"evidence/{name}"
-            text = (f"Advice from {role.replace('-', ' ')} for the annual review of {l.pid}, received {when}.\n"
-                    f"{plan['child'].get('known_as', '')} has made progress "
+            text = (f"Advice from {role.replace('-', ' ')} for the annual review of {life.pid}, received {when}.\n"
+                    f"{life.plan['child'].get('known_as', '')} has made progress "
                     f"this year. Recommendations are attached for discussion at the meeting.\n").encode()
-            l.evidence[name] = text
+            life.evidence[name] = text
             c = self.event("advice-received", when, {"role": role, "file": rel, "received": when.isoformat()},
                            {rel: text})
             if c:
@@ -706,10 +739,16 @@ class History:
             c = self.event("advice-circulated", meeting - timedelta(days=r.choice([21, 16, 14, 14, 10, 5])))
             if c:
                 yield c
-        form = forms.form(plan, "meeting")
+
+    def _review_meeting(self, meeting: date, invitees: list[dict]) -> Generator[Commit, None, bool]:
+        """The meeting record (who attended, views, progress on every outcome); returns whether it was held
+        before the end of the history."""
+        r, life = self.r, self.l
+        sec_i = life.plan["sections"]["I"]
+        form = forms.form(life.plan, "meeting")
         form["attended"] = [{"name": invitees[0]["name"], "role": "parent"},
                             {"name": sec_i.get("senco") or "SENCO", "role": "SENCO"},
-                            {"name": l.caseworker[0], "role": "LA SEN officer"}]
+                            {"name": life.caseworker[0], "role": "LA SEN officer"}]
         form["child_views"] = "Enjoys school, finds busy times hard."
         form["family_views"] = "Pleased with progress; wants the support to continue."
         for row in form["progress"]:
@@ -719,9 +758,17 @@ class History:
                 t["status"], t["evidence"] = r.choice(STATUSES), "Observation sheet."
         c = self.event("review-meeting", meeting, {"record": form})
         if not c:
-            return
+            return False
         yield c
-        mseq = l.seq
+        return True
+
+    def _review_decision(self, meeting: date) -> Generator[Commit, None, tuple[date, str] | None]:
+        """The review report, then the decision: cease near the end of education, amend before a phase transfer
+        (and a quarter of the time otherwise), else maintain; returns (decided on, decision), or None when the
+        decision falls after the end of the history."""
+        r, life = self.r, self.l
+        plan = life.plan
+        mseq = life.seq
         reported = meeting + timedelta(days=r.choice([3, 7, 10, 13, 14, 14, 20]))
         c = self.event("review-report", reported, {"meeting": mseq})
         if c:
@@ -738,18 +785,14 @@ class History:
                                                  "meeting": meeting.isoformat(),
                                                  "appeal_deadline": months_after(when, 2).isoformat()})
         if not c:
-            return
+            return None
         yield c
-        l.anchor = when
-        if decision == "amend":
-            yield from self._amend(when)
-        elif decision == "cease":
-            yield from self._cease(when)
+        return when, decision
 
     def _amend(self, decided: date) -> Iterator[Commit]:
-        r, l = self.r, self.l
+        r, life = self.r, self.l
         served = decided + timedelta(days=r.choice([0, 0, 0, 2, 5, 12]))
-        new = json.loads(json.dumps(l.plan))
+        new = json.loads(json.dumps(life.plan))
         prov = new["sections"]["F"]["provision"]
         if prov:
             prov[0]["frequency"] = r.choice(["2 sessions a week in term time", "daily, 5 days a week",
@@ -759,7 +802,7 @@ class History:
         if t and date.fromisoformat(t["date"]) <= served + timedelta(days=400):
             dob = date.fromisoformat(new["child"]["date_of_birth"])
             nxt_phase = phase_of(nc_year(dob, date.fromisoformat(t["date"])))
-            new["sections"]["I"] = setting(r, nxt_phase, bool(getattr(l, "special", False)))
+            new["sections"]["I"] = setting(r, nxt_phase, life.special)
             if t.get("next_setting"):
                 new["sections"]["I"]["name"] = t["next_setting"]
             after = next_transfer(dob, date.fromisoformat(t["date"]))
@@ -820,7 +863,7 @@ def frozen_day(day: date, hour: int = 9):
 
     class Fixed(date):
         @classmethod
-        def today(cls):  # type: ignore[override]
+        def today(cls):
             return day
 
     stamp = f"{int(datetime(day.year, day.month, day.day, hour, tzinfo=UTC).timestamp())} +0000"
@@ -843,7 +886,9 @@ def git(root: Path, *args: str, **kw) -> str:
                           capture_output=True, text=True, **kw).stdout
 
 
-def build(out: Path, n_plans: int, years: int, seed: int, end: date, log=print) -> dict:
+def build(out: Path, n_plans: int, years: int, seed: int, end: date, log: Callable[[str], object] = print) -> dict:
+    """Builds the store in four stages (each a helper): the plans made up, then added in one commit through the
+    store API; the history written straight into a pack; the work tree checked out; `ehcp maintenance`."""
     t0 = time.perf_counter()
     start = date(end.year - years, end.month, min(end.day, 28))
     if out.exists():
@@ -851,19 +896,44 @@ def build(out: Path, n_plans: int, years: int, seed: int, end: date, log=print) 
     os.environ.setdefault("GIT_AUTHOR_NAME", MIGRATION[0])
     os.environ.setdefault("GIT_AUTHOR_EMAIL", MIGRATION[1])
     templates = load_templates()
-    plans, lives = [], []
-    for i in range(1, n_plans + 1):
-        plan, life = make_plan(i, templates, start, seed)
-        plans.append(plan)
-        lives.append(life)
-    # 1-2: init and ONE add of every plan, through the store API (as `ehcp init` and `ehcp add`)
+    lives = [make_plan(i, templates, start, seed) for i in range(1, n_plans + 1)]
+    add_commit, t_add = _add_plans(out, lives, start)
+    log(f"make_store: {n_plans} plans added in one commit in {t_add:.1f} s")
+    parent, n_commits, sizes, packfile, t_hist = _write_history(out, [life for _, life in lives], start, end,
+                                                                 add_commit, log)
+    log(f"make_store: {n_commits:,} history commits written in {t_hist:.1f} s")
+    git(out, "update-ref", "refs/heads/main", parent)
+    t_co = time.perf_counter()
+    git(out, "reset", "--hard", "-q", "main")
+    git(out, "repack", "-d", "-q", "-l")  # packs the loose objects of init and add (not the history pack)
+    t_co = time.perf_counter() - t_co
+    # 4: commit-graph with changed-path Bloom filters, as `ehcp maintenance` does
+    t_m = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "ehcp_docs", "--store", str(out), "maintenance"], check=True,
+                   capture_output=True)
+    t_m = time.perf_counter() - t_m
+    info = {"plans": n_plans, "years": years, "seed": seed, "start": start.isoformat(), "end": end.isoformat(),
+            "commits": n_commits + 2, "history_commits": n_commits, "events_by_kind": dict(sorted(sizes.items())),
+            "head": parent, "pack_bytes": packfile.stat().st_size if packfile else 0,
+            "seconds": {"add": round(t_add, 1), "history": round(t_hist, 1), "checkout": round(t_co, 1),
+                        "maintenance": round(t_m, 1), "total": round(time.perf_counter() - t0, 1)}}
+    log(f"make_store: checkout {t_co:.1f} s, maintenance (commit-graph) {t_m:.1f} s; "
+        f"total {info['seconds']['total']:.1f} s")
+    (out / ".git" / "ehcp-bench-info.json").write_text(json.dumps(info, indent=2))  # for benchmarks/run.py
+    return info
+
+
+def _add_plans(out: Path, lives: list[tuple[dict, Life]], start: date) -> tuple[str | None, float]:
+    """Stages 1-2: `ehcp init`, then ONE add of every plan through the store API (every file validated, as
+    `ehcp add` does), dated `start`; each life then starts from the plan and journal as added. Returns the add
+    commit and the seconds the add took."""
     from ehcp_docs.casework import intake
 
     with frozen_day(start, 8):
         store = storemod.Store.create(out, author=MIGRATION)
     with tempfile.TemporaryDirectory(prefix="ehcp-bench-plans-") as tmp:
         files = []
-        for plan in plans:
+        for plan, _ in lives:
             f = Path(tmp) / f"{plan['id']}.yaml"
             f.write_text(fileio.dump_yaml(plan), encoding="utf-8")
             files.append(f)
@@ -875,18 +945,21 @@ def build(out: Path, n_plans: int, years: int, seed: int, end: date, log=print) 
                 txn.add_event(plan["id"], "issued", plan["issued"], {"plan_blob": blob}, by=txn.by)
         add_commit = txn.commit
         t_add = time.perf_counter() - t_add
-        for (plan, data, _), life in zip(loaded, lives, strict=False):
+        for (plan, data, _), (_, life) in zip(loaded, lives, strict=True):  # read_plans: every file, or raises
             life.plan_bytes = data
             life.journal = txn.writes[f"plans/{plan['id']}/events.jsonl"]
             life.last_ts = int(datetime(start.year, start.month, start.day, 9, tzinfo=UTC).timestamp())
     store.close()
-    log(f"make_store: {n_plans} plans added in one commit in {t_add:.1f} s")
+    return add_commit, t_add
 
-    # 3: the history, straight into a pack
+
+def _added_trees(out: Path, lives: list[Life], add_commit: str | None
+                 ) -> tuple[dict, dict, bytearray, dict[str, int]]:
+    """The trees of the add commit, rebuilt in memory and checked against git's: (root entries, each plan's
+    folder entries, the plans tree, where each plan's 20-byte tree id sits in it, to be patched in place)."""
     root_entries = {name: (b"100644", git_sha(b"blob", (out / name).read_bytes())) for name in
                     ("ehcp.toml", ".gitignore")}
     plan_dirs: dict[str, dict[str, tuple[bytes, bytes]]] = {}
-    evidence_dirs: dict[str, dict[str, tuple[bytes, bytes]]] = {}
     plans_entries = {".keep": (b"100644", git_sha(b"blob", b""))}
     for life in lives:
         d = {"plan.yaml": (b"100644", git_sha(b"blob", life.plan_bytes)),
@@ -899,7 +972,6 @@ def build(out: Path, n_plans: int, years: int, seed: int, end: date, log=print) 
     got = git_sha(b"tree", tree_bytes(root_entries)).hex()
     if got != expect:
         raise SystemExit(f"make_store: tree mismatch after the add ({got} != {expect})")
-    # where each plan's entry (its 20-byte id) sits in the plans tree, to patch it in place
     where: dict[str, int] = {}
     pos = 0
     while pos < len(plans_tree):
@@ -907,16 +979,25 @@ def build(out: Path, n_plans: int, years: int, seed: int, end: date, log=print) 
         name = plans_tree[plans_tree.index(b" ", pos) + 1:nul].decode()
         where[name] = nul + 1
         pos = nul + 21
+    return root_entries, plan_dirs, plans_tree, where
 
+
+def _write_history(out: Path, lives: list[Life], start: date, end: date, add_commit: str | None,
+                   log: Callable[[str], object]) -> tuple[str | None, int, dict[str, int], Path | None, float]:
+    """Stage 3: every plan's history merged in time order, each event one commit written straight into a pack
+    (journals as deltas against their last version). Returns (the last commit, how many, how many of each
+    event, the pack file, the seconds it took)."""
+    root_entries, plan_dirs, plans_tree, where = _added_trees(out, lives, add_commit)
+    evidence_dirs: dict[str, dict[str, tuple[bytes, bytes]]] = {}
     pack = Pack(out / ".git")
     plans_versions = TreeVersions(pack)
     parent = add_commit
-    n_commits = n_events = 0
+    n_commits = 0
     sizes: dict[str, int] = {}
     journal_lens = {life.pid: len(life.journal) for life in lives}
     t_hist = time.perf_counter()
     streams = [History(life, start, end).commits() for life in lives]
-    for c in heapq.merge(*streams):
+    for n_commits, c in enumerate(heapq.merge(*streams), start=1):
         pid = c.pid
         d = plan_dirs[pid]
         for rel, data in c.writes.items():
@@ -943,34 +1024,12 @@ def build(out: Path, n_plans: int, years: int, seed: int, end: date, log=print) 
         msg = storemod.commit_message(pid, c.event, c.date, [pid])
         body = (f"tree {rtree.hex()}\nparent {parent}\nauthor {who}\ncommitter {who}\n\n{msg}").encode()
         parent = pack.add(b"commit", body).hex()
-        n_commits += 1
-        n_events += 1
         sizes[c.event] = sizes.get(c.event, 0) + 1
         if n_commits % 50000 == 0:
             rate = n_commits / (time.perf_counter() - t_hist)
             log(f"make_store: {n_commits:,} commits written ({rate:,.0f} a second)")
     packfile = pack.finish()
-    t_hist = time.perf_counter() - t_hist
-    log(f"make_store: {n_commits:,} history commits written in {t_hist:.1f} s")
-    git(out, "update-ref", "refs/heads/main", parent)
-    t_co = time.perf_counter()
-    git(out, "reset", "--hard", "-q", "main")
-    git(out, "repack", "-d", "-q", "-l")  # packs the loose objects of init and add (not the history pack)
-    t_co = time.perf_counter() - t_co
-    # 4: commit-graph with changed-path Bloom filters, as `ehcp maintenance` does
-    t_m = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "ehcp_docs", "--store", str(out), "maintenance"], check=True,
-                   capture_output=True)
-    t_m = time.perf_counter() - t_m
-    info = {"plans": n_plans, "years": years, "seed": seed, "start": start.isoformat(), "end": end.isoformat(),
-            "commits": n_commits + 2, "history_commits": n_commits, "events_by_kind": dict(sorted(sizes.items())),
-            "head": parent, "pack_bytes": packfile.stat().st_size if packfile else 0,
-            "seconds": {"add": round(t_add, 1), "history": round(t_hist, 1), "checkout": round(t_co, 1),
-                        "maintenance": round(t_m, 1), "total": round(time.perf_counter() - t0, 1)}}
-    log(f"make_store: checkout {t_co:.1f} s, maintenance (commit-graph) {t_m:.1f} s; "
-        f"total {info['seconds']['total']:.1f} s")
-    (out / ".git" / "ehcp-bench-info.json").write_text(json.dumps(info, indent=2))  # for benchmarks/run.py
-    return info
+    return parent, n_commits, sizes, packfile, time.perf_counter() - t_hist
 
 
 def main(argv: list[str] | None = None) -> None:

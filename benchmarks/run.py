@@ -221,6 +221,8 @@ def ensure_store(plans: int, years: int, seed: int, rebuild: bool) -> tuple[Path
 
 
 def bench(store: Path, info: dict, runs: int, *, full: bool = True, batch: bool = True) -> dict:
+    """Every operation on one store, ehcp against the raw operation it is compared with, in a fixed order (the
+    index is deleted and rebuilt along the way); the batch, recording and add measurements are helpers."""
     today = info["end"]
     end = date.fromisoformat(info["end"])
     term = f"spring-{end.year + 1}" if end.month >= 9 else f"autumn-{end.year}"
@@ -315,76 +317,92 @@ def bench(store: Path, info: dict, runs: int, *, full: bool = True, batch: bool 
            "python: bare docxtpl render, same template+context",
            [PY, "-c", RAW_RENDER, str(ctxfile), str(template), str(tmp_p / "bare.docx")])
         if batch:
-            n_docs = info["plans"] if info["plans"] <= 1500 else None
-            cmd = E + ["render", "--all", "--doc", "what-happens-next", "--out", str(tmp_p / "batch")]
-            if n_docs is None:
-                cmd += ["--due-in", term, "--today", today]
-            t, m = run(cmd)
-            made = sum(1 for _ in (tmp_p / "batch").rglob("*.docx"))
-            ops["batch"] = {"label": f"ehcp render --all{' --due-in TERM' if n_docs is None else ''} ({made:,} "
-                                     f"letters, {os.cpu_count()} processes)", "s": t,
-                            "runs": 1, "peak_mb": m / 1024, "raw_label": "per 1,000 letters",
-                            "raw_s": t / max(made, 1) * 1000, "ratio": None, "note": f"{made} documents"}
-            print(f"bench:   {ops['batch']['label']:<46} {t:8.3f} s   ({t / max(made, 1) * 1000:.1f} s per 1,000)",
-                  flush=True)
-            t, m = run(E + ["lists", "--term", term, "--today", today, "--out", str(tmp_p / "lists")])
-            letters = sum(1 for _ in (tmp_p / "lists").rglob("*-letter.docx"))
-            sheets = sum(1 for _ in (tmp_p / "lists").rglob("*.xlsx"))
-            ops["lists"] = {"label": f"ehcp lists --term ({letters:,} settings' letters and {sheets:,} XLSX lists, "
-                                     f"{os.cpu_count()} processes)", "s": t, "runs": 1, "peak_mb": m / 1024,
-                            "raw_label": "per 1,000 documents", "raw_s": t / max(letters + sheets, 1) * 1000,
-                            "ratio": None, "note": ""}
-            print(f"bench:   {ops['lists']['label']:<46} {t:8.3f} s", flush=True)
-        # a recording command (one commit), each run taken back with `git reset --hard` so the store stays as built;
-        # raw: `git commit -a` of one changed file of the same plan
-        journal = store / "plans" / pid / "events.jsonl"
-        rec, raw_rec = [], []
-        for i in range(runs + 1):  # the first run warms up
-            t, m = run(E + ["contribute", pid, "--from", "parent", "--text", "We would like more time outdoors.",
-                            "--date", today])
-            git_out(store, "reset", "-q", "--hard", "HEAD~1")
-            rec += [(t, m)] if i else []
-        for _ in range(runs):
-            with open(journal, "a", encoding="utf-8") as f:
-                f.write("\n")
-            t0 = time.perf_counter()
-            subprocess.run(["git", "-C", s, "commit", "-q", "-a", "-m", "raw"], check=True, env=ENV)
-            raw_rec.append(time.perf_counter() - t0)
-            git_out(store, "reset", "-q", "--hard", "HEAD~1")
-        t, rt = statistics.median(x[0] for x in rec), statistics.median(raw_rec)
-        ops["record"] = {"label": "ehcp contribute ID (a recording command: one commit)", "s": t, "runs": len(rec),
-                         "peak_mb": max(x[1] for x in rec) / 1024, "raw_label": "git commit -a of one changed file",
-                         "raw_s": rt, "ratio": t / rt, "note": ""}
-        print(f"bench:   {ops['record']['label']:<46} {t:8.3f} s   raw {rt:8.3f} s  x{t / rt:.2f}", flush=True)
+            _batch_ops(ops, E, info, term, today, tmp_p)
+        _record_op(ops, E, store, pid, today, runs)
         if full:
-            # `ehcp add` of every plan in one commit, into a new store; raw: git add + commit of the same files
-            files = tmp_p / "files"
-            files.mkdir()
-            for d in sorted((store / "plans").iterdir()):
-                if (d / "plan.yaml").is_file():
-                    shutil.copyfile(d / "plan.yaml", files / f"{d.name}.yaml")
-            names = sorted(p.name for p in files.iterdir())
-            new = tmp_p / "new-store"
-            run([EHCP, "--author", "Bench <bench@example.org>", "init", str(new)])
-            t, m = run([EHCP, "--store", str(new), "add", *names], cwd=str(files))
-            raw = tmp_p / "raw-repo"
-            subprocess.run(["git", "init", "-q", str(raw)], check=True)
-            for n in names:
-                (raw / "plans" / n[:-5]).mkdir(parents=True)
-                shutil.copyfile(files / n, raw / "plans" / n[:-5] / "plan.yaml")
-            t0 = time.perf_counter()
-            subprocess.run(["git", "-C", str(raw), "add", "plans"], check=True, env=ENV)
-            subprocess.run(["git", "-C", str(raw), "commit", "-q", "-m", "add"], check=True, env=ENV)
-            traw = time.perf_counter() - t0
-            ops["add"] = {"label": f"ehcp add of {len(names):,} plans (one commit)", "s": t, "runs": 1,
-                          "peak_mb": m / 1024, "raw_label": "git add + git commit of the same files",
-                          "raw_s": traw, "ratio": t / traw, "note": ""}
-            print(f"bench:   {ops['add']['label']:<46} {t:8.3f} s   raw {traw:8.3f} s  x{t / traw:.2f}   "
-                  f"peak {m / 1024:6.0f} MB", flush=True)
+            _add_op(ops, store, tmp_p)
     res["peak_mb"] = max((max(o["python_mb"], o["git_mb"]) if o.get("python_mb") is not None else
                           (o["peak_mb"] or 0)) for k, o in ops.items())
     res["children_maxrss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return res
+
+
+def _batch_ops(ops: dict, E: list[str], info: dict, term: str, today: str, tmp_p: Path) -> None:
+    """`ehcp render --all` (one letter for every plan, or on a big store for the plans due in the term) and
+    `ehcp lists`, each run once and reported per 1,000 documents (part of `bench`)."""
+    n_docs = info["plans"] if info["plans"] <= 1500 else None
+    cmd = E + ["render", "--all", "--doc", "what-happens-next", "--out", str(tmp_p / "batch")]
+    if n_docs is None:
+        cmd += ["--due-in", term, "--today", today]
+    t, m = run(cmd)
+    made = sum(1 for _ in (tmp_p / "batch").rglob("*.docx"))
+    ops["batch"] = {"label": f"ehcp render --all{' --due-in TERM' if n_docs is None else ''} ({made:,} "
+                             f"letters, {os.cpu_count()} processes)", "s": t,
+                    "runs": 1, "peak_mb": m / 1024, "raw_label": "per 1,000 letters",
+                    "raw_s": t / max(made, 1) * 1000, "ratio": None, "note": f"{made} documents"}
+    print(f"bench:   {ops['batch']['label']:<46} {t:8.3f} s   ({t / max(made, 1) * 1000:.1f} s per 1,000)",
+          flush=True)
+    t, m = run(E + ["lists", "--term", term, "--today", today, "--out", str(tmp_p / "lists")])
+    letters = sum(1 for _ in (tmp_p / "lists").rglob("*-letter.docx"))
+    sheets = sum(1 for _ in (tmp_p / "lists").rglob("*.xlsx"))
+    ops["lists"] = {"label": f"ehcp lists --term ({letters:,} settings' letters and {sheets:,} XLSX lists, "
+                             f"{os.cpu_count()} processes)", "s": t, "runs": 1, "peak_mb": m / 1024,
+                    "raw_label": "per 1,000 documents", "raw_s": t / max(letters + sheets, 1) * 1000,
+                    "ratio": None, "note": ""}
+    print(f"bench:   {ops['lists']['label']:<46} {t:8.3f} s", flush=True)
+
+
+def _record_op(ops: dict, E: list[str], store: Path, pid: str, today: str, runs: int) -> None:
+    """A recording command (one commit) against `git commit -a` of one changed file of the same plan (part of
+    `bench`): each run is taken back with `git reset --hard`, so the store stays as built."""
+    s = str(store)
+    journal = store / "plans" / pid / "events.jsonl"
+    rec, raw_rec = [], []
+    for i in range(runs + 1):  # the first run warms up
+        t, m = run(E + ["contribute", pid, "--from", "parent", "--text", "We would like more time outdoors.",
+                        "--date", today])
+        git_out(store, "reset", "-q", "--hard", "HEAD~1")
+        rec += [(t, m)] if i else []
+    for _ in range(runs):
+        with open(journal, "a", encoding="utf-8") as f:
+            f.write("\n")
+        t0 = time.perf_counter()
+        subprocess.run(["git", "-C", s, "commit", "-q", "-a", "-m", "raw"], check=True, env=ENV)
+        raw_rec.append(time.perf_counter() - t0)
+        git_out(store, "reset", "-q", "--hard", "HEAD~1")
+    t, rt = statistics.median(x[0] for x in rec), statistics.median(raw_rec)
+    ops["record"] = {"label": "ehcp contribute ID (a recording command: one commit)", "s": t, "runs": len(rec),
+                     "peak_mb": max(x[1] for x in rec) / 1024, "raw_label": "git commit -a of one changed file",
+                     "raw_s": rt, "ratio": t / rt, "note": ""}
+    print(f"bench:   {ops['record']['label']:<46} {t:8.3f} s   raw {rt:8.3f} s  x{t / rt:.2f}", flush=True)
+
+
+def _add_op(ops: dict, store: Path, tmp_p: Path) -> None:
+    """`ehcp add` of every plan of the store in one commit, into a new store, against `git add` + `git commit`
+    of the same files (part of `bench`)."""
+    files = tmp_p / "files"
+    files.mkdir()
+    for d in sorted((store / "plans").iterdir()):
+        if (d / "plan.yaml").is_file():
+            shutil.copyfile(d / "plan.yaml", files / f"{d.name}.yaml")
+    names = sorted(p.name for p in files.iterdir())
+    new = tmp_p / "new-store"
+    run([EHCP, "--author", "Bench <bench@example.org>", "init", str(new)])
+    t, m = run([EHCP, "--store", str(new), "add", *names], cwd=str(files))
+    raw = tmp_p / "raw-repo"
+    subprocess.run(["git", "init", "-q", str(raw)], check=True)
+    for n in names:
+        (raw / "plans" / n[:-5]).mkdir(parents=True)
+        shutil.copyfile(files / n, raw / "plans" / n[:-5] / "plan.yaml")
+    t0 = time.perf_counter()
+    subprocess.run(["git", "-C", str(raw), "add", "plans"], check=True, env=ENV)
+    subprocess.run(["git", "-C", str(raw), "commit", "-q", "-m", "add"], check=True, env=ENV)
+    traw = time.perf_counter() - t0
+    ops["add"] = {"label": f"ehcp add of {len(names):,} plans (one commit)", "s": t, "runs": 1,
+                  "peak_mb": m / 1024, "raw_label": "git add + git commit of the same files",
+                  "raw_s": traw, "ratio": t / traw, "note": ""}
+    print(f"bench:   {ops['add']['label']:<46} {t:8.3f} s   raw {traw:8.3f} s  x{t / traw:.2f}   "
+          f"peak {m / 1024:6.0f} MB", flush=True)
 
 
 # ---- machine and report -------------------------------------------------------------------------------------

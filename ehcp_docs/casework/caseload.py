@@ -102,16 +102,18 @@ def due_rows(store: Store, start: date, end: date, today: date, setting: str | N
     overdue, overdue ones first. Read through the calendar index (ehcp_docs.index): the same rows, from cached
     results for plans unchanged since the same question was last asked (`use_index=False` or EHCP_INDEX=0: none)."""
     opts = options(store)
-    facts = _indexed(store, "due", [today, start, end, store.config.rules, store.config.terms], use_index,
-                     lambda plan, events: _due_facts(plan, events, start, end, today, opts, store.config.terms))
+
+    def compute(plan: dict, events: list) -> dict[str, Any]:
+        return _due_facts(plan, events, start, end, today, opts, store.config.terms)
+
+    facts = _indexed(store, "due", [today, start, end, store.config.rules, store.config.terms], use_index, compute)
     rows = []
     for pid, f in (facts if facts is not None else ((p, None) for p in store.plan_ids())):
         if f is None:  # not in the index: computed from the plan itself
             plan = store.plan(pid)
             if setting and setting.lower() not in readable(pid, plan, partial(setting_name, plan)).lower():
                 continue
-            f = readable(pid, plan, partial(_due_facts, plan, store.events(pid), start, end, today, opts,
-                                            store.config.terms))
+            f = _plain(store, pid, plan, compute)
         if setting and setting.lower() not in f["setting"].lower():
             continue
         if f["row"] is not None:
@@ -128,6 +130,12 @@ def _due_facts(plan: dict, events: list, start: date, end: date, today: date, op
     row = None if r is None else [plan["child"]["name"], r.review_due.isoformat(),
                                   r.meeting_recommended_by.isoformat(), list(r.focus), r.overdue, r.reason]
     return {"setting": setting_name(plan), "row": row}
+
+
+def _plain(store: Store, pid: str, plan: dict, compute: Callable[[dict, list], T]) -> T:
+    """The index's computation for a plan it leaves to the plain path. The journal is read inside `readable`, so
+    a journal line of the wrong shape is reported like a broken plan, not as a traceback."""
+    return readable(pid, plan, lambda: compute(plan, store.events(pid)))
 
 
 def _indexed(store: Store, kind: str, params: list, use_index: bool | None,
@@ -158,12 +166,15 @@ def overdue_report(store: Store, today: date, lookback_days: int = 365, *,
     plans: list[dict] = []
     counts: Counter[str] = Counter()
     since = today - timedelta(days=lookback_days)
-    facts = _indexed(store, "overdue", [today, lookback_days, store.config.rules], use_index,
-                     lambda plan, events: _overdue_facts(plan, events, today, opts, since))
+
+    def compute(plan: dict, events: list) -> dict[str, Any]:
+        return _overdue_facts(plan, events, today, opts, since)
+
+    facts = _indexed(store, "overdue", [today, lookback_days, store.config.rules], use_index, compute)
     for pid, f in (facts if facts is not None else ((p, None) for p in store.plan_ids())):
         if f is None:
             plan = store.plan(pid)
-            f = readable(pid, plan, partial(_overdue_facts, plan, store.events(pid), today, opts, since))
+            f = _plain(store, pid, plan, compute)
         pending, late = f["pending"], f["late"]
         for s in pending + late:
             counts[s["step"]] += 1

@@ -23,7 +23,8 @@ def purge(store: Store, pid: str, today: Date, by: str) -> int:
                             f"{statutory.RETENTION_YEARS_FROM_BIRTH} years)")
     rewritten = store.erase(store.plan_path(pid))
     tomb = store.read_file("purged.jsonl") or b""
-    line = ('{{"plan": "{}", "date": "{}", "by": "{}"}}\n'.format(pid, today.isoformat(), by.replace('"', "'")))
+    who = by.replace('"', "'")
+    line = f'{{"plan": "{pid}", "date": "{today.isoformat()}", "by": "{who}"}}\n'
     with store.transaction("purged", subject=f"{pid}: plan purged after its retention period") as txn:
         txn.write("purged.jsonl", tomb + line.encode())
         txn.plans.append(pid)

@@ -8,6 +8,7 @@ from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, open_store, out_option, today_option
 from ehcp_docs.documents import letters
 from ehcp_docs.documents import pdf as pdf_copy
+from ehcp_docs.documents.plan_context import Layout
 from ehcp_docs.errors import CHECK_FAILED, UsageError
 from ehcp_docs.store.paths import check_id
 
@@ -27,7 +28,7 @@ from ehcp_docs.store.paths import check_id
 @today_option()
 @out_option()
 @click.pass_context
-def render(ctx: click.Context, plan_id: str | None, kind: str, at: str | None, layout: str, pdf: bool, all_: bool,
+def render(ctx: click.Context, plan_id: str | None, kind: str, at: str | None, layout: Layout, pdf: bool, all_: bool,
            term: str | None, jobs: int | None, today: str | None, out: str | None) -> None:
     """Produce plan ID, or one of its letters, as a Word document (or --all of them)."""
     if bool(plan_id) == all_:
@@ -48,7 +49,7 @@ def render(ctx: click.Context, plan_id: str | None, kind: str, at: str | None, l
     output.made(made)
 
 
-def _render_all(ctx: click.Context, kind: str, layout: str, term: str | None, jobs: int | None,
+def _render_all(ctx: click.Context, kind: str, layout: Layout, term: str | None, jobs: int | None,
                 today: str | None, out: str | None) -> None:
     from ehcp_docs import statutory
     from ehcp_docs.casework import caseload

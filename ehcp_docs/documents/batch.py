@@ -12,9 +12,13 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ehcp_docs.errors import EhcpError
 from ehcp_docs.store import Store
+
+if TYPE_CHECKING:
+    from ehcp_docs.documents.plan_context import Layout
 
 _STORES: dict[str, Store] = {}  # in a worker process: the store it opened, by its root
 
@@ -74,7 +78,7 @@ def run_many(root: Path, jobs: Sequence[Job], *, workers: int | None = None, tic
     return result
 
 
-def plan_document(store: Store, pid: str, kind: str, folder: str, layout: str = "classic") -> list[Path]:
+def plan_document(store: Store, pid: str, kind: str, folder: str, layout: Layout = "classic") -> list[Path]:
     """One plan's document of one kind (the plan itself, or one of its letters)."""
     from ehcp_docs.documents import letters
 
@@ -84,7 +88,7 @@ def plan_document(store: Store, pid: str, kind: str, folder: str, layout: str = 
 
 
 def render_many(root: Path, ids: list[str], kind: str, folder: Path, *, jobs: int | None = None,
-                layout: str = "classic", tick: Tick | None = None) -> BatchResult:
+                layout: Layout = "classic", tick: Tick | None = None) -> BatchResult:
     """The same document for many plans (`ehcp render --all`)."""
     work = [(pid, plan_document, (pid, kind, str(folder), layout)) for pid in ids]
     return run_many(root, work, workers=jobs, tick=tick)

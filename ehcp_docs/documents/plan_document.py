@@ -5,14 +5,14 @@ from datetime import date
 from pathlib import Path
 
 from ehcp_docs.documents.letter_context import deadlines_for, render_letter
-from ehcp_docs.documents.plan_context import expected_strings, plan_context
+from ehcp_docs.documents.plan_context import Layout, expected_strings, plan_context
 from ehcp_docs.store import Store
 
 
 def plan_document(store: Store, plan: dict, events: list[dict], event: dict | None, template: str, folder: Path,
-                  rev: str, layout: str = "classic", out: Path | None = None) -> list[Path]:
+                  rev: str, layout: Layout = "classic", out: Path | None = None) -> list[Path]:
     d = deadlines_for(store, plan, events, date.today())
-    ctx = plan_context(plan, la=store.config.la, layout=layout,  # type: ignore[arg-type]
+    ctx = plan_context(plan, la=store.config.la, layout=layout,
                        next_review_due=d.next_review_due.isoformat() if d.next_review_due else None)
     ctx["source_commit"] = rev[:10]
     name = "plan" if layout == "classic" else "plan-areas"
@@ -20,7 +20,7 @@ def plan_document(store: Store, plan: dict, events: list[dict], event: dict | No
     return [render_letter(store, plan, name, ctx, out, f"EHC plan {plan['id']}", rev, expected_strings(plan))]
 
 
-def render_plan(store: Store, pid: str, folder: Path, *, at: str | None = None, layout: str = "classic") -> Path:
+def render_plan(store: Store, pid: str, folder: Path, *, at: str | None = None, layout: Layout = "classic") -> Path:
     if at:
         plan, _ = store.plan_at(pid, at)
     else:

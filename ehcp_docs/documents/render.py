@@ -190,8 +190,10 @@ class _BoundedSandbox(SandboxedEnvironment):
     def compile(self, source: Any, name: str | None = None, filename: str | None = None, raw: bool = False,
                 defer_init: bool = False) -> Any:
         """Compiled template code, cached by the template's text (see _CompiledTemplates)."""
-        if raw or not isinstance(source, str):
-            return super().compile(source, name, filename, raw, defer_init)  # type: ignore[call-overload]  # jinja's overloads are split on raw
+        if raw:  # jinja's overloads are split on the literal value of raw
+            return super().compile(source, name, filename, True, defer_init)
+        if not isinstance(source, str):
+            return super().compile(source, name, filename, False, defer_init)
         key = _COMPILED.key(self, source, name, filename, defer_init)
         code = _COMPILED.get(key)
         if code is None:

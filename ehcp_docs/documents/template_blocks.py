@@ -208,12 +208,12 @@ def loop_table(doc: Document, headers: Sequence[str], loop: str, cells: Sequence
         raise ValueError("loop_table: one cell template per header")
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = doc.styles["Table Grid"]
-    for cell, text in zip(table.rows[0].cells, headers, strict=False):
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(text).bold = True
     mark_header_row(table)
     table.rows[1].cells[0].text = f"{{%tr for {loop} %}}"
-    for cell, text in zip(table.rows[2].cells, cells, strict=False):
+    for cell, text in zip(table.rows[2].cells, cells, strict=True):
         cell.text = text
     table.rows[3].cells[0].text = "{%tr endfor %}"
     _caption(table, caption)

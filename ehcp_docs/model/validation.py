@@ -28,7 +28,9 @@ def _no_remote(uri: str) -> Any:
     """Refuses to fetch any $ref over the network: schemas are local files only."""
     from referencing.exceptions import NoSuchResource
 
-    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # an attrs field mypy cannot see
+    # referencing's stubs (_attrs.pyi) mark its attrs classes with a private __dataclass_transform__ that mypy
+    # does not read, so mypy sees no generated __init__ (true for Registry(retrieve=...) below too)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # see above: the stubs hide the attrs __init__
 
 
 @cache
@@ -74,7 +76,7 @@ def validator(name: str = "plan.schema.json") -> Draft202012Validator:
 
     extended = validators.extend(Draft202012Validator, {"pattern": _pattern, "uniqueItems": _unique_items})
     return extended(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER,
-                    registry=Registry(retrieve=_no_remote))  # type: ignore[call-arg]  # attrs field
+                    registry=Registry(retrieve=_no_remote))  # type: ignore[call-arg]  # stubs hide attrs __init__
 
 
 def subschema(schema: dict, path: list[Any]) -> dict | None:

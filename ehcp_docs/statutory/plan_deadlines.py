@@ -353,7 +353,10 @@ def transfer_of(plan: Mapping[str, Any]) -> tuple[date, str] | None:
     t = plan.get("transfer")
     if not isinstance(t, Mapping) or not t.get("date"):
         return None
-    return _plan_date(plan, "transfer", "date"), str(t.get("kind", ""))  # type: ignore[return-value]
+    when = _plan_date(plan, "transfer", "date")
+    if when is None:  # not reached: the date is there (checked above), and one that is not a date raises
+        return None
+    return when, str(t.get("kind", ""))
 
 
 def phase_transfer_due(plan: Mapping[str, Any], options: RuleOptions | None = None) -> date | None:

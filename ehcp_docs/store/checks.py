@@ -54,7 +54,9 @@ def fingerprint() -> str:
         h = hashlib.sha1(f"check:1:{sys.version_info[:2]}".encode())
         for name in CHECK_MODULES:  # found, not imported: a cached answer must not cost the import of jsonschema
             spec = importlib.util.find_spec(name)
-            h.update(Path(str(spec.origin if spec else name)).read_bytes())
+            if spec is None or spec.origin is None:  # our own modules: a broken install, not a cache miss
+                raise ModuleNotFoundError(f"{name} is not installed", name=name)
+            h.update(Path(spec.origin).read_bytes())
         folder = schema_path("plan.schema.json").parent
         for f in sorted(folder.glob("*.json")):
             h.update(f.name.encode() + b"\0" + f.read_bytes())
@@ -211,7 +213,7 @@ def validate_store(store: IndexedStore, jobs: int | None = None) -> list[Checked
                 raise StoreError(f"{path} cannot be read from the store", hint="Run `ehcp doctor`.")
             yield path, data
 
-    fresh = dict(zip((keys[i] for i in missing), check_all(blobs(), len(missing), jobs), strict=False))
+    fresh = dict(zip((keys[i] for i in missing), check_all(blobs(), len(missing), jobs), strict=True))
     if use_index:
         index.checked_put(store, fresh, keep=set(keys))
     return [Checked(path, fresh[key] if key in fresh else known[key])
