@@ -205,7 +205,12 @@ schema = {
                            "next_setting": text("next school or institution", min_length=0)},
         },
         "year_group": {"type": "integer", "title": "year group", "minimum": -3, "maximum": 20,
-                       "description": "set only when the child is taught out of their chronological year group"},
+                       "description": "set only when the child is taught out of their chronological year group; "
+                                      "it moves up each September from the school year it was recorded for"},
+        "year_group_recorded_for": {
+            "type": "integer", "title": "school year the year group was recorded for", "minimum": 1990,
+            "maximum": 2100, "description": "the calendar year in which that school year began (2026 for "
+                                            "2026-27); when missing, the school year of the plan's issue date"},
         "sections": {
             "type": "object", "title": "sections", "additionalProperties": False,
             "required": list(sections), "properties": sections,

@@ -214,6 +214,7 @@ def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Ch
         ev = txn.add_event(pid, event_name, when.isoformat(), {
             "context": notice.get("context", "outside-review"), "notice": notice["seq"], "plan_blob": blob,
             "amended": sorted(diffing.amended_items(changes)), "sections": diffing.changed_sections(changes),
+            "section_i": statutory.section_i_of(proposal),
             "appeal_deadline": statutory.appeal_deadline(when).isoformat()}, by=txn.by)
     return Recorded(txn.commit, ev, warnings), changes
 

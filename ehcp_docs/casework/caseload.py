@@ -33,6 +33,7 @@ STEP_WORDS = {
     "appeal": "appeal deadlines passed",
     "termly_lists": "termly lists sent later than 2 weeks before the term",
     "cease_views": "family's time for views on ceasing passed",
+    "plan_ends": "plans still maintained after the academic year of the 25th birthday",
 }
 
 

@@ -78,3 +78,28 @@ def correct_plan(store: Store, pid: str, text: str, when: str, seen_commit: str 
 def latest_commit(store: Store, pid: str) -> str | None:
     log = store.plan_history(pid, max_count=1)
     return log[0].commit if log else None
+
+
+def history(store: Store, pid: str) -> list[dict]:
+    """`ehcp log`: the plan's commits, newest first, each with the date of THIS plan's own event(s) in it, from
+    its journal: one commit can add several plans (`ehcp add`), and its EHCP-Date trailer is then the date of
+    only one of them. The journal is append-only, so the events a commit added are the lines after those at the
+    commit before it. A commit that recorded no event (plain git, `amend start`) says what it is instead of
+    showing a date that is not this plan's."""
+    from ehcp_docs.model import events as eventsmod
+
+    path = f"{store.plan_path(pid)}/events.jsonl"
+    journal = {int(e.get("seq") or 0): e for e in store.events(pid)}
+    commits = store.plan_history(pid)
+    counts = [len((store.read_file(path, c.commit) or b"").splitlines()) for c in commits] + [0]
+    rows = []
+    for i, c in enumerate(commits):
+        added = [journal[s] for s in range(counts[i + 1] + 1, counts[i] + 1) if s in journal]
+        row = {"commit": c.commit, "date": added[-1]["date"] if added else None,
+               "event": ",".join(dict.fromkeys(str(e["event"]) for e in added)) or ",".join(c.events),
+               "author": c.author, "summary": c.subject, "note": None}
+        if not added:
+            row["note"] = (f"{eventsmod.words(c.events[0])}: no dated step recorded" if c.events
+                           else "made outside ehcp (plain git): no step recorded")
+        rows.append(row)
+    return rows

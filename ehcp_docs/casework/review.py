@@ -133,9 +133,7 @@ def record(store: Store, pid: str, file: Path, when: date) -> Recorded:
     plan = store.checked_plan(pid)
     events = store.events(pid)
     doc = fileio.load_document(file, what="meeting record")
-    dob = date.fromisoformat(plan["child"]["date_of_birth"])
-    warnings = forms.check(doc, plan, "meeting", file.name, nc_year=statutory.nc_year(dob, when,
-                                                                                          plan.get("year_group")))
+    warnings = forms.check(doc, plan, "meeting", file.name, nc_year=statutory.year_group(plan, when))
     cycle = current_cycle(events)
     scheduled = latest(cycle, "review-scheduled")
     if not scheduled:
@@ -167,8 +165,9 @@ def report(store: Store, pid: str, when: date) -> Recorded:
 def decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Recorded:
     if decision not in DECISIONS:
         raise UsageError(f"decision must be one of {', '.join(DECISIONS)}")
-    store.checked_plan(pid)
-    cycle = current_cycle(store.events(pid))
+    plan = store.checked_plan(pid)
+    events = store.events(pid)
+    cycle = current_cycle(events)
     meeting = latest(cycle, "review-meeting")
     if not meeting:
         raise WorkflowError(f"plan {pid}: a review decision follows the review meeting; none is recorded",
@@ -177,9 +176,15 @@ def decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Re
     if when < md:
         raise UsageError(f"the decision date {when} is before the meeting ({md})")
     warnings = []
-    decision_due = statutory.due("decision", md)
+    before = statutory.deadlines(plan, events, when, caseload.options(store))
+    decision_due = before.pending("decision") or statutory.due("decision", md)
     if when > decision_due:
-        warnings.append(f"the decision is {(when - decision_due).days} days later than 4 weeks after the meeting")
+        window = before.next_review_due
+        why = ("the end of the 12-month review window (CFA s.44(1)), which comes before 4 weeks after the meeting"
+               if window is not None and decision_due == window and window < statutory.due("decision", md)
+               else "4 weeks after the meeting (reg 20)")
+        warnings.append(f"the decision is {(when - decision_due).days} days late: it was due by {decision_due}, "
+                        f"{why}")
     notes = []
     if decision == "amend":
         notes.append("the proposed amendments must be served with this decision, by "
@@ -187,6 +192,7 @@ def decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Re
     if decision == "cease":
         notes.append(f"ceasing has started: the family and the setting must be consulted (`ehcp cease propose {pid}`)")
     data = {"decision": decision, "reason": reason, "meeting": meeting["date"],
+            "section_i": statutory.section_i_of(plan),
             "appeal_deadline": statutory.appeal_deadline(when).isoformat()}
     with store.transaction("review-decision") as txn:
         event = txn.add_event(pid, "review-decision", when.isoformat(), data, by=txn.by)
@@ -228,4 +234,12 @@ def status(store: Store, pid: str, today: date) -> dict[str, Any]:
         step = nxt.description if nxt else None
     return {"plan": pid, "as_of": today.isoformat(), "done": done, "checks": checks, "next_step": step,
             "next_due": nxt.due.isoformat() if nxt else None, "next_command": cmd,
-            "next_review_due": d.next_review_due.isoformat() if d.next_review_due else None}
+            "next_review_due": d.next_review_due.isoformat() if d.next_review_due else None,
+            "meeting_recommended_by": d.meeting_recommended_by.isoformat() if d.meeting_recommended_by else None,
+            "decision_due": _iso(d.pending("decision")), "appeal_deadline": _iso(d.appeal.deadline if d.appeal
+                                                                                   else None),
+            "warnings": list(d.warnings)}
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None

@@ -35,6 +35,15 @@ def deadlines(ctx: click.Context, plan_id: str, today: str | None, as_json: bool
         else:
             status = f"{s.status(d.as_of)} {s.done}"
         output.data(f"{s.description[:58]:<58} {s.due} {status:<18} {s.basis}")
+    if d.meeting_recommended_by:
+        lead = (d.review_must_meet - d.meeting_recommended_by).days if d.review_must_meet else 0
+        output.data(f"Meeting recommended by {d.meeting_recommended_by} ({lead} days before {d.review_must_meet}, "
+                    "the earliest deadline this review must meet)")
+    if d.appeal:
+        output.data(f"Appeal deadline {d.appeal.deadline} ({d.appeal.decision}): {d.appeal.reason}")
+    output.data(f"Plan ends by {d.plan_ends} at the latest (end of the academic year of the 25th birthday)")
+    for w in d.warnings:
+        output.warn(w)
 
 
 def _left(due: date, as_of: date) -> str:

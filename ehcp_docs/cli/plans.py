@@ -113,13 +113,13 @@ def log(ctx: click.Context, plan_id: str, as_json: bool) -> None:
     with open_store(ctx) as store:
         if not store.has_plan(plan_id):
             store.plan(plan_id)  # raises the not-found message
-        rows = [{"commit": c.commit, "date": c.date, "event": ",".join(c.events), "author": c.author,
-                 "summary": c.subject} for c in store.plan_history(plan_id)]
+        rows = intake.history(store, plan_id)
     if as_json:
         output.as_json(rows)
         return
     for r in rows:
-        output.data(f"{r['date']:<10}  {r['event']:<24}  {r['commit'][:10]}  {r['author']}")
+        what = r["event"] if r["date"] else f"({r['note']})"
+        output.data(f"{r['date'] or 'no date':<10}  {what:<24}  {r['commit'][:10]}  {r['author']}")
 
 
 @click.command()

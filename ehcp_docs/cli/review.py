@@ -135,7 +135,8 @@ def status(ctx: click.Context, plan_id: str, today: str | None, as_json: bool) -
     if as_json:
         output.as_json(s)
         return
-    output.data(f"Review of {plan_id} as of {s['as_of']} (next review due by {s['next_review_due']})")
+    output.data(f"Review of {plan_id} as of {s['as_of']} (next review due by {s['next_review_due']}; "
+                f"meeting recommended by {s['meeting_recommended_by']})")
     for d in s["done"]:
         output.data(f"  done  {d['date']}  {d['step']}" + (f" ({d['role']})" if "role" in d else ""))
     for c in s["checks"]:
@@ -145,6 +146,8 @@ def status(ctx: click.Context, plan_id: str, today: str | None, as_json: bool) -
         output.data(f"Run:  {s['next_command']}")
     else:
         output.data("Nothing pending.")
+    for w in s["warnings"]:
+        output.warn(w)
 
 
 @review.command("request")

@@ -80,8 +80,7 @@ def amended_plan(store: Store, plan: dict, events: list[dict], event: dict, temp
                representations=any(e["event"] == "representations" and e.get("notice") == event.get("notice")
                                    for e in events),
                next_review_due=long_date(d.next_review_due.isoformat()) if d.next_review_due else "not applicable",
-               setting_name=plan["sections"]["I"].get("name") or "the setting",
-               appeal_deadline=long_date(event.get("appeal_deadline")))
+               setting_name=plan["sections"]["I"].get("name") or "the setting")
     made.append(render_letter(store, plan, template, ctx, out_path(folder, pid, event["date"], "amended-plan-letter"),
                         f"Amended plan letter {pid}", rev, [plan["child"]["name"], ctx["appeal_deadline"]]))
     return made + what_happens_next(store, plan, events, event, "what-happens-next", folder, rev)
@@ -90,9 +89,7 @@ def amended_plan(store: Store, plan: dict, events: list[dict], event: dict, temp
 def _simple_letter(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,
                    rev: str, extra: dict, expect: list[str]) -> list[Path]:
     when = date.fromisoformat(event["date"])
-    ctx = base_context(store, plan, when, rev)
-    if event.get("appeal_deadline"):
-        ctx["appeal_deadline"] = long_date(event["appeal_deadline"])
+    ctx = base_context(store, plan, when, rev)  # the appeal deadline as the calendar works it out, not as recorded
     ctx.update(extra)
     out = out_path(folder, plan["id"], event["date"], template)
     title = f"{template.replace('-', ' ').capitalize()} {plan['id']}"

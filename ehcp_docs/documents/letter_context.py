@@ -55,8 +55,15 @@ def base_context(store: Store, plan: dict, when: date, rev: str, addressee: dict
         "addressee": addressee or decision_maker_addressee(plan, when),
         "child": {"name": child["name"], "first_name": child.get("known_as") or child["name"].split()[0],
                   "dob": long_date(child["date_of_birth"])},
-        "appeal_deadline": long_date(statutory.appeal_deadline(when).isoformat()),
+        **appeal_context(when),
     }
+
+
+def appeal_context(when: date) -> dict[str, str]:
+    """The printed appeal deadline of a decision sent on `when`, and the one plain sentence saying what it counts
+    from and, when the Tribunal's rules moved it, why (rules 3.2, 8)."""
+    a = statutory.appeal_time_on(when)
+    return {"appeal_deadline": long_date(a.deadline.isoformat()), "appeal_deadline_reason": a.reason}
 
 
 def deadlines_for(store: Store, plan: dict, events: list[dict], on: date) -> statutory.Deadlines:

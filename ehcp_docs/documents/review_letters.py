@@ -76,10 +76,17 @@ def review_report(store: Store, plan: dict, events: list[dict], event: dict, tem
                progress=rows, recommendations=rec.get("recommendations") or [], differences=differences,
                differences_note="" if differences else "No differences of opinion were recorded.",
                pfa=rec.get("preparing_for_adulthood") or "",
-               decision_due=long_date(statutory.due("decision", date.fromisoformat(meeting["date"])).isoformat()))
+               decision_due=long_date(_decision_due(store, plan, events, event, meeting).isoformat()))
     out = out_path(folder, plan["id"], event["date"], "review-report")
     return [render_letter(store, plan, template, ctx, out, f"Review report {plan['id']}", rev,
                     [plan["child"]["name"]] + [p["outcome"] for p in rec["progress"]])]
+
+
+def _decision_due(store: Store, plan: dict, events: list[dict], event: dict, meeting: dict) -> date:
+    """The decision deadline as the calendar has it: 4 weeks after the meeting, or the end of the 12-month window
+    if that comes first (rules 4.2)."""
+    d = deadlines_for(store, plan, [e for e in events if e["seq"] <= event["seq"]], date.fromisoformat(event["date"]))
+    return d.pending("decision") or statutory.due("decision", date.fromisoformat(meeting["date"]))
 
 
 def decision(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,

@@ -328,7 +328,8 @@ def add_your_rights(doc: Document, *, level: int = 2) -> None:
     3. mediation advice and certificate before appealing, except for appeals only about Section I, with the
        mediation adviser's contact details;
     4. disagreement resolution; 5. SENDIASS; 6. the caseworker.
-    Context: appeal_deadline, la.mediation.*, la.disagreement_resolution.*, la.sendiass.*, la.local_offer,
+    Context: appeal_deadline, appeal_deadline_reason (what it counts from and why it moved: rules 3.2),
+    la.mediation.*, la.disagreement_resolution.*, la.sendiass.*, la.local_offer,
     caseworker.name, caseworker.role*, caseworker.phone*, caseworker.email*."""
     heading(doc, "Your rights if you disagree", level)
     heading(doc, "Appealing to the Tribunal", level + 1)
@@ -346,7 +347,7 @@ def add_your_rights(doc: Document, *, level: int = 2) -> None:
               "social care parts of the plan: Sections C, D, G and H. Recommendations are not binding, but "
               "the health and social care services must reply to them in writing.")
     para(doc, ("b", "The deadline to appeal is {{ appeal_deadline }}. "),
-         "This is 2 months from the date of this letter. If you get a mediation certificate, you can instead "
+         "{{ appeal_deadline_reason }} If you get a mediation certificate, you can instead "
          "appeal up to 1 month from the date of the certificate, if that is later.")
     _mediation(doc, level + 1)
     _disagreement_resolution(doc, level + 1)

@@ -447,16 +447,19 @@ def _list(value: Any) -> list:
 def _nc_year(plan: dict, today: date) -> int | None:
     child = _dict(plan.get("child"))
     override = plan.get("year_group")
-    if isinstance(override, int) and not isinstance(override, bool):
-        return override
     dob = _date(child.get("date_of_birth"))
+    if isinstance(override, int) and not isinstance(override, bool):
+        since = plan.get("year_group_recorded_for")
+        issued = _date(plan.get("issued"))
+        if not isinstance(since, int) or isinstance(since, bool):
+            since = statutory.school_year_start(issued) if issued else statutory.school_year_start(today)
+        return override + statutory.school_year_start(today) - since  # moves up each September (rules 3.1)
     return statutory.nc_year(dob, today) if dob else None
 
 
 def lint_one(plan: dict, today: date) -> dict[str, Any]:
     """One plan's findings as JSON data, with the year group the child is in on `today` (PfA from Year 9)."""
-    dob = date.fromisoformat(plan["child"]["date_of_birth"])
-    return lint_plan(plan, today, statutory.nc_year(dob, today, plan.get("year_group"))).as_json()
+    return lint_plan(plan, today, statutory.year_group(plan, today)).as_json()
 
 
 def warnings(plan: dict, on: date) -> list[str]:

@@ -1,6 +1,7 @@
 """The statutory calendar, pure (no I/O, no git, no files): every period of the law in one place.
 
 - dates.py           how the law's words about time become dates (calendar and working days, months, appeals)
+- appeals.py         the Tribunal appeal deadline of each decision, from the journal, with why it moved
 - rules.py           the rules as data, each with its legal basis and effective date; the LA's local options
 - child.py           the child: age, national curriculum year, end of compulsory school age, decision maker
 - terms.py           school terms: the LA's own dates or typical English ones
@@ -11,6 +12,7 @@
 Everything a caller needs is importable from this package: `from ehcp_docs import statutory;
 statutory.deadlines(plan, events, today, options)`. Modules inside the package import each other directly, never
 through this file, so it adds no import cycle."""
+from ehcp_docs.statutory.appeals import AppealTime, appeal_time, appeal_time_on, appealable, latest_appeal
 from ehcp_docs.statutory.child import (
                                        RETENTION_YEARS_FROM_BIRTH,
                                        age_on,
@@ -21,7 +23,9 @@ from ehcp_docs.statutory.child import (
                                        is_under_five,
                                        last_friday_of_june,
                                        nc_year,
+                                       plan_ends,
                                        retention_ends,
+                                       year_group,
                                        school_year_start,
 )
 from ehcp_docs.statutory.dates import (
@@ -55,6 +59,7 @@ from ehcp_docs.statutory.plan_deadlines import (
                                        first_issued,
                                        phase_transfer_due,
                                        review_focus,
+                                       section_i_of,
                                        transfer_of,
                                        transfer_rule,
 )
@@ -89,6 +94,7 @@ from ehcp_docs.statutory.terms import (
 )
 
 __all__ = [
+    "AppealTime", "appeal_time", "appeal_time_on", "appealable", "latest_appeal", "plan_ends", "year_group",
     "RETENTION_YEARS_FROM_BIRTH", "retention_ends", "age_on", "birthday", "cohort_year", "decision_maker",
     "end_of_compulsory_school_age", "is_under_five", "last_friday_of_june", "nc_year", "school_year_start",
     "ONE_DAY", "cease_from", "add_months", "add_working_days", "appeal_deadline", "at_least_days_before",
@@ -96,7 +102,8 @@ __all__ = [
     "next_working_day", "period_beginning_with", "tribunal_extension", "within_12_months_starting", "within_days",
     "within_months_starting", "within_weeks", "ReviewDue", "due_in_term", "phase_transfer_meeting_term",
     "review_due_in", "EXTRA_STEPS", "JSON_STEPS", "Deadlines", "Step", "advice_return_due", "deadlines",
-    "first_issued", "phase_transfer_due", "review_focus", "transfer_of", "transfer_rule", "COUNTED", "DEFAULT_OPTIONS",
+    "first_issued", "phase_transfer_due", "review_focus", "section_i_of", "transfer_of",
+    "transfer_rule", "COUNTED", "DEFAULT_OPTIONS",
     "SEND_REGS_2014", "STEP_KEYS", "TRANSFER_RULES", "Options", "Rule", "RuleOptions", "all_rules", "due",
     "register", "rule", "rule_or_first", "step_key", "SEASONS", "TERM_NAME", "Term", "find_term", "meeting_term",
     "next_term", "parse_terms", "term_window", "terms", "terms_for", "typical_term",

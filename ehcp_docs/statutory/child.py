@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from ehcp_docs.statutory.dates import end_of_academic_year
+
 
 # ---- age and year group ----------------------------------------------------------------------------------------
 def school_year_start(on: date) -> int:
@@ -26,6 +28,30 @@ def nc_year(dob: date, on: date, override: int | None = None) -> int:
     if override is not None:
         return int(override)
     return school_year_start(on) - cohort_year(dob) - 4
+
+
+def plan_ends(dob: date) -> date:
+    """The latest day a plan may be kept: the end of the academic year in which the young person turns 25
+    (CFA s.46; reg 46 for a further education institution, 31 July; rules section 16). Decision: the further
+    education end (31 July) is used for every plan, as no course end date is recorded."""
+    return end_of_academic_year(birthday(dob, 25))
+
+
+def year_group(plan: Mapping[str, Any], on: date) -> int:
+    """The child's year group on a date: the national curriculum year (rules 3.1), unless the plan records that
+    the child is taught out of their year group. A recorded year group is for one school year
+    (`year_group_recorded_for`; when missing, the school year of the plan's `issued` date) and moves up each
+    September, so a child taught a year behind is still a year behind next year."""
+    child = plan.get("child") or {}
+    dob = date.fromisoformat(str(child["date_of_birth"]))
+    recorded = plan.get("year_group")
+    if recorded is None:
+        return nc_year(dob, on)
+    since = plan.get("year_group_recorded_for")
+    if since is None:
+        issued = plan.get("issued")
+        since = school_year_start(date.fromisoformat(str(issued))) if issued else school_year_start(on)
+    return int(recorded) + school_year_start(on) - int(since)
 
 
 def birthday(dob: date, age: int) -> date:

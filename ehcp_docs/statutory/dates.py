@@ -73,6 +73,12 @@ def before_fixed(year: int, month: int, day: int) -> date:
     return before_fixed_date(date(year, month, day))
 
 
+def end_of_academic_year(d: date) -> date:
+    """31 July ending the academic year (1 August to 31 July, as further education counts it) that contains d:
+    the latest end of a plan kept past the 25th birthday (CFA s.46; reg 46; rules section 16)."""
+    return date(d.year + (1 if d.month >= 8 else 0), 7, 31)
+
+
 # ---- working days ----------------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _bank_holidays() -> Any:
@@ -83,8 +89,13 @@ def _bank_holidays() -> Any:
     return holidays.country_holidays("GB", subdiv="ENG")
 
 
+def is_bank_holiday(d: date) -> bool:
+    return d in _bank_holidays()
+
+
 def is_working_day(d: date) -> bool:
-    """Monday to Friday and not an English bank holiday."""
+    """Monday to Friday and not a bank holiday (England and Wales, with substitute days), Christmas Day or Good
+    Friday (HESC r.1(3); rules section 3.2: both are in the gov.uk list the `holidays` library follows)."""
     return d.weekday() < 5 and d not in _bank_holidays()
 
 
@@ -107,15 +118,34 @@ def add_working_days(d: date, n: int) -> date:
 
 # ---- appeals ---------------------------------------------------------------------------------------------------
 def tribunal_extension(d: date) -> date:
-    """The Tribunal's holiday rule: an appeal deadline in August moves to the first working day of September; one
-    from 25 December to 1 January moves to the next working day in January. Other days are unchanged."""
+    """The Tribunal's rules applied to the day a time limit ends (HESC r.12; rules section 3.2): a day in August
+    moves to the first working day after 31 August, a day from 25 December to 1 January to the first working day
+    after 1 January (r.12(3)(a)); any other day that is not a working day (a weekend, Christmas Day, Good Friday,
+    a bank holiday) moves to the next working day (r.12(2)). A working day is unchanged."""
+    return tribunal_move(d)[0]
+
+
+def tribunal_move(d: date) -> tuple[date, str | None]:
+    """`tribunal_extension`, and why the day moved: "august", "christmas", "closed" (r.12(2)) or None."""
     if d.month == 8:
-        return next_working_day(date(d.year, 9, 1))
-    if d.month == 12 and d.day >= 25:
-        return next_working_day(date(d.year + 1, 1, 1))
-    if d.month == 1 and d.day == 1:
-        return next_working_day(d)
-    return d
+        return next_working_day(date(d.year, 9, 1)), "august"
+    if (d.month == 12 and d.day >= 25) or (d.month == 1 and d.day == 1):
+        return next_working_day(date(d.year + (d.month == 12), 1, 2)), "christmas"
+    if not is_working_day(d):
+        return next_working_day(d), "closed"
+    return d, None
+
+
+def closed_day_words(d: date) -> str:
+    """What kind of day the Tribunal is closed on, in words: "a Saturday", "Good Friday", "a bank holiday"."""
+    name = _bank_holidays().get(d)
+    if name and "Good Friday" in name:
+        return "Good Friday"
+    if name and "Christmas" in name and "observed" not in name:
+        return "Christmas Day"
+    if d.weekday() >= 5:
+        return f"a {d:%A}"  # the caller's date in words already says which day it is
+    return "a bank holiday"
 
 
 def cease_from(appeal_end: date) -> date:
@@ -124,9 +154,10 @@ def cease_from(appeal_end: date) -> date:
 
 
 def appeal_deadline(letter_date: date, mediation_certificate: date | None = None) -> date:
-    """The last day to appeal a decision (rules sections 3 and 8): 2 months from the date of the letter, or 1
-    month from the date of a mediation certificate, whichever is later, then the Tribunal's holiday extension.
-    Letters print this date, so the family never has to do the arithmetic."""
+    """The last day to appeal a decision (rules sections 3.2 and 8): 2 months after the letter was sent, or 1
+    month from the issue of a mediation certificate, whichever is later, then the Tribunal's rules for a time
+    limit that ends on a day it is closed. Letters print this date, so the family never has to do the
+    arithmetic. `statutory.appeals` works it out from a plan's journal, with the reason a date moved."""
     d = months_after(letter_date, 2)
     if mediation_certificate is not None:
         d = max(d, months_after(mediation_certificate, 1))

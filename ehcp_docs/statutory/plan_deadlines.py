@@ -32,12 +32,13 @@ Project decisions (beyond those in ehcp-rules.md):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from ehcp_docs.errors import InvalidPlan, StoreError
-from ehcp_docs.statutory.child import decision_maker, is_under_five, nc_year
+from ehcp_docs.statutory.appeals import AppealTime, appeal_times, cease_from_for, latest_appeal
+from ehcp_docs.statutory.child import decision_maker, is_under_five, plan_ends, year_group
 from ehcp_docs.statutory.dates import at_least_days_before, months_after, within_12_months_starting
 from ehcp_docs.statutory.journal import Event as _Event
 from ehcp_docs.statutory.journal import Journal as _Journal
@@ -89,7 +90,12 @@ class Step:
 
     @property
     def missed(self) -> bool:
-        return self.closed_by is not None
+        return self.closed_by is not None and not self.closed
+
+    @property
+    def closed(self) -> bool:
+        """Ended because the plan ceased (or passed its end at 25): no longer owed, so never late (rules 7)."""
+        return self.closed_by in CLOSING_EVENTS
 
     def days_left(self, as_of: date) -> int:
         return (self.due - as_of).days
@@ -104,6 +110,8 @@ class Step:
             if self.due >= as_of or self.kind == "family":
                 return "pending"
             return "overdue" if self.counted else "past due"
+        if self.closed:
+            return "closed"
         if self.missed:
             return "ended" if self.kind == "family" else "missed"
         return "late" if self.done > self.due and self.counted else "done"
@@ -115,6 +123,7 @@ class Step:
                 "kind": self.kind, "closed_by": self.closed_by}
 
 
+CLOSING_EVENTS = ("cease-decision",)  # a step these end is closed, not missed or late
 JSON_STEPS = ("invitations", "advice_circulation", "review_report", "decision", "representations", "final_plan",
               "phase_transfer", "reassessment_decision", "reassessment_final_plan")
 EXTRA_STEPS = ("amendment_notice", "concern_response", "early_review_decision", "personal_budget_decision")
@@ -133,6 +142,10 @@ class Deadlines:
     steps: list[Step] = field(default_factory=list)
     ceased: date | None = None
     window_start: date | None = None
+    appeal: AppealTime | None = None  # the time to appeal the latest appealable decision
+    plan_ends: date | None = None  # the end of the academic year of the 25th birthday (CFA s.46)
+    review_must_meet: date | None = None  # the earliest statutory deadline the review in progress must meet
+    warnings: list[str] = field(default_factory=list)  # what a caseworker should know about these dates
 
     def pending(self, name: str) -> date | None:
         """The earliest pending deadline of a step, by step name ("decision") or JSON key ("decision_due")."""
@@ -148,8 +161,9 @@ class Deadlines:
 
     @property
     def late(self) -> list[Step]:
-        """Counted steps done after their deadline, or missed: drift that has already happened."""
-        return [s for s in self.steps if s.done and s.counted and s.done > s.due]
+        """Counted steps done after their deadline, or missed: drift that has already happened. Steps closed by
+        ceasing are not drift: a ceased plan has no next review (rules 7)."""
+        return [s for s in self.steps if s.done and s.counted and s.done > s.due and not s.closed]
 
     def as_json(self) -> dict[str, Any]:
         iso = _iso
@@ -162,6 +176,9 @@ class Deadlines:
         out["overdue"] = [{"step": s.name, "due": iso(s.due), "days_late": s.days_late(self.as_of), "key": s.key,
                            "basis": s.basis, "description": s.description} for s in self.overdue]
         out.update({"ceased": iso(self.ceased), "window_start": iso(self.window_start),
+                    "appeal_deadline": iso(self.appeal.deadline) if self.appeal else None,
+                    "appeal_deadline_reason": self.appeal.reason if self.appeal else None,
+                    "plan_ends": iso(self.plan_ends), "warnings": list(self.warnings),
                     "steps": [s.as_json(self.as_of) for s in self.steps]})
         return out
 
@@ -251,13 +268,33 @@ def _in_cycle(cycle: _Cycle, name: str) -> list[_Event]:
     return [e for e in cycle.events if e.name == name]
 
 
-def _cycle_steps(c: _Ctx, cycle: _Cycle) -> list[Step]:
+def must_meet(review_due: date, transfer: Step | None, window_start: date) -> date:
+    """The earliest statutory deadline the review of a window must meet: its 12-month deadline, or the reg 18
+    phase-transfer deadline when that comes first and is still this review's to meet (not met before the window
+    began). THE one rule behind the recommended meeting date of `deadlines`, `due`, `review status` and letters."""
+    if transfer is None or transfer.due >= review_due:
+        return review_due
+    if transfer.done is not None and transfer.done < window_start:
+        return review_due  # met (or closed) before this window began
+    return transfer.due
+
+
+def meeting_recommended(review_due: date, transfer: Step | None, window_start: date,
+                        options: RuleOptions = DEFAULT_OPTIONS) -> date:
+    """When to hold the review meeting (rules 4.1): `meeting_lead_days` before the earliest statutory deadline the
+    review must meet, so that the decision, due 4 weeks after the meeting, still meets it."""
+    trigger = must_meet(review_due, transfer, window_start)
+    return rule_or_first("meeting_recommended", trigger).due(trigger, options)
+
+
+def _cycle_steps(c: _Ctx, cycle: _Cycle, transfer: Step | None) -> list[Step]:
     """The steps of one review: the 12-month deadline, the meeting, notice, advice, report and decision."""
     end = cycle.decision
     review = c.step("review", cycle.start, done=end)
     meetings = _in_cycle(cycle, "review-meeting")
     first_meeting = meetings[0] if meetings else None
-    steps = [review, c.step("meeting_recommended", review.due, done=first_meeting, closed_by=end)]
+    meet_by = must_meet(review.due, transfer, cycle.start)
+    steps = [review, c.step("meeting_recommended", meet_by, done=first_meeting, closed_by=end)]
     if is_under_five(c.dob, cycle.start):
         steps.append(c.step("interim_review", cycle.start, done=first_meeting, closed_by=end))
     steps += _notice_steps(c, cycle, meetings[-1] if meetings else None)
@@ -268,10 +305,19 @@ def _cycle_steps(c: _Ctx, cycle: _Cycle) -> list[Step]:
         next_meeting = c.journal.first("review-meeting", after=m.seq)
         steps.append(c.step("review_report", m.day, done=report if report and report.seq < _seq(next_meeting)
                             else None, ref=m.seq, closed_by=next_meeting))
-        steps.append(c.step("decision", m.day, done=end, ref=m.seq))
+        steps.append(_decision_step(c, m.day, review, end, m.seq))
     elif end and (held := end.date_of("meeting")):
-        steps.append(c.step("decision", held, done=end, ref=end.seq))
+        steps.append(_decision_step(c, held, review, end, end.seq))
     return steps
+
+
+def _decision_step(c: _Ctx, meeting: date, review: Step, end: _Event | None, ref: int) -> Step:
+    """The decision is due within 4 weeks of the meeting AND within the 12-month window, whichever ends first
+    (rules 4.2): `decision_due = min(meeting + 28 days, review window end)`."""
+    step = c.step("decision", meeting, done=end, ref=ref)
+    if review.due >= step.due:
+        return step
+    return replace(step, due=review.due, basis=f"{step.basis}; CFA s.44(1) (the 12-month window ends first)")
 
 
 def _notice_steps(c: _Ctx, cycle: _Cycle, meeting: _Event | None) -> list[Step]:
@@ -365,18 +411,72 @@ def phase_transfer_due(plan: Mapping[str, Any], options: RuleOptions | None = No
     return transfer_rule(t[1], t[0]).due(t[0], options) if t else None
 
 
-def _phase_transfer_steps(c: _Ctx) -> list[Step]:
+def _norm(text: Any) -> str:
+    return " ".join(str(text or "").lower().split())
+
+
+def section_i_of(plan: Mapping[str, Any]) -> dict[str, str]:
+    """What Section I names (recorded with every decision and amended plan, for reg 18)."""
+    i = (plan.get("sections") or {}).get("I") or {}
+    return {"name": str(i.get("name") or ""), "type": str(i.get("type") or "")}
+
+
+def names_next_setting(plan: Mapping[str, Any], named: Mapping[str, Any], changed_i: bool) -> str:
+    """Whether Section I (`named`) names where the child goes after the transfer (reg 18; rules 4.1): "yes";
+    "type" (only a type is named: the duty is met, with a warning); or "no". The next setting is the transfer's
+    `next_setting`; a setting that continues after the transfer (an all-through school) is named by recording it
+    there too. Decision: when no next setting is recorded, only an amended plan that changed Section I names it."""
+    name = _norm(named.get("name"))
+    if not name:
+        return "type" if _norm(named.get("type")) else "no"
+    nxt = _norm((plan.get("transfer") or {}).get("next_setting"))
+    if nxt:
+        return "yes" if name == nxt else "no"
+    return "yes" if changed_i else "no"
+
+
+def _named_at(c: _Ctx, e: _Event) -> tuple[dict[str, str], bool]:
+    """Section I of the plan in force after `e`, and whether `e` changed it. Decision: events recorded before
+    Section I was kept with them are read against the plan in force now."""
+    named = e.get("section_i")
+    recorded = dict(named) if isinstance(named, Mapping) else section_i_of(c.plan)
+    changed = e.name == "amended-plan-issued" and "I" in (e.get("sections") or [])
+    return recorded, changed
+
+
+def _transfer_met(c: _Ctx, when: date) -> tuple[_Event | None, str | None]:
+    """The first decision or amended plan, in the 12 months before the transfer, after which the plan in force
+    names the next setting (reg 18), and the type named when it names only a type."""
+    for e in c.journal.all("review-decision", "amended-plan-issued"):
+        if not months_after(when, -12) <= e.day < when:
+            continue
+        if e.name == "review-decision" and e.get("decision") != "maintain":
+            continue  # an amend decision is met by the amended plan; a cease decision ends the plan
+        named, changed = _named_at(c, e)
+        verdict = names_next_setting(c.plan, named, changed)
+        if verdict != "no":
+            return e, (named.get("type") or "a type") if verdict == "type" else None
+    return None, None
+
+
+def _phase_transfer_steps(c: _Ctx) -> tuple[list[Step], list[str]]:
+    """The reg 18 step and its warnings. The duty is met only when the plan in force (final, not proposed) names
+    the next setting in Section I: a maintain decision while Section I still names a setting the child leaves does
+    not meet it (rules 4.1)."""
     t = transfer_of(c.plan)
     if not t:
-        return []
+        return [], []
     when, kind = t
     r = transfer_rule(kind, when)
-    done = c.journal.first("review-decision", "amended-plan-issued", where=lambda e: (
-        months_after(when, -12) <= e.day < when
-        and (e.name == "amended-plan-issued" or e.get("decision") == "maintain")))
+    done, type_only = _transfer_met(c, when)
+    warnings = []
+    if type_only:
+        warnings.append(f"phase transfer: Section I names only a type of setting ({type_only[:80]}), not the school "
+                        "or college: the reg 18 duty is met, but the family still needs to know where")
     if done is None and when <= c.today:
-        return [Step(r.step, r.due(when, c.options), r.basis, r.description, when, r.kind, None, when, "transfer")]
-    return [c.step(r.name, when, done=done)]
+        return [Step(r.step, r.due(when, c.options), r.basis, r.description, when, r.kind, None, when,
+                     "transfer")], warnings
+    return [c.step(r.name, when, done=done)], warnings
 
 
 # ---- requests with answers -------------------------------------------------------------------------------------
@@ -417,13 +517,16 @@ def _ceased(j: _Journal, today: date) -> tuple[date, _Event] | None:
     dec = j.last("cease-decision")
     if dec is None or dec.get("decision") != "cease":
         return None
-    effective = dec.date_of("effective") or dec.day
+    earliest = cease_from_for(j, dec)  # never on or before the last day for appealing (CFA s.45(4))
+    if earliest is None:
+        return None
+    effective = max(dec.date_of("effective") or dec.day, earliest)
     return (effective, dec) if effective <= today else None
 
 
 def _close_at_cease(steps: list[Step], ceased: date) -> list[Step]:
     """A ceased plan has nothing pending except answers owed to the family (concerns)."""
-    return [s if not s.pending or s.name == "concern_response"
+    return [s if not s.pending or s.name in ("concern_response", "appeal")
             else Step(s.name, s.due, s.basis, s.description, ceased, s.kind, s.ref, s.trigger, "cease-decision")
             for s in steps]
 
@@ -434,7 +537,7 @@ def review_focus(plan: Mapping[str, Any], on: date) -> list[str]:
     transfer when it is within the next 12 months (reg 18); and whether the child is under five (CoP 9.178)."""
     dob = _dob(plan)
     focus = []
-    if nc_year(dob, on, plan.get("year_group")) >= 9:
+    if year_group(plan, on) >= 9:
         focus.append("preparation-for-adulthood")
     t = transfer_of(plan)
     if t and on < t[0] <= months_after(on, 12):
@@ -451,26 +554,61 @@ def _dob(plan: Mapping[str, Any]) -> date:
     return dob
 
 
+def _appeal_steps(c: _Ctx) -> list[Step]:
+    """The family's time to appeal each appealable decision (rules 3.2, 8); ended once the deadline has passed."""
+    r = rule_or_first("appeal", c.today)
+    steps = []
+    for a in appeal_times(c.journal):
+        ended = a.deadline < c.today
+        steps.append(Step("appeal", a.deadline, r.basis, r.description, a.deadline if ended else None, r.kind,
+                          a.seq, a.limb.start, "appeal-period-ended" if ended else None))
+    return steps
+
+
+def _plan_end_step(c: _Ctx, end: date, cease: tuple[date, _Event] | None) -> list[Step]:
+    """A plan still maintained after the end of the academic year of the 25th birthday is drift (rules 16);
+    shown from a year before."""
+    if cease is None and end > months_after(c.today, 12):
+        return []
+    return [c.step("plan_ends", end, done=cease[0] if cease else None, due=end)]
+
+
+def _before_end(steps: list[Step], cycles: list[_Cycle], end: date) -> list[Step]:
+    """No review is scheduled beyond the plan's end at 25: the open window's review steps go when it ends later."""
+    if not cycles or cycles[-1].decision is not None or within_12_months_starting(cycles[-1].start) <= end:
+        return steps
+    start = cycles[-1].start
+    return [s for s in steps if not (s.pending and s.name in ("review", "meeting_recommended", "interim_review")
+                                     and (s.trigger == start or s.name == "meeting_recommended"))]
+
+
 def deadlines(plan: Mapping[str, Any], events: Iterable[Mapping[str, Any]], today: date,
               options: RuleOptions = DEFAULT_OPTIONS) -> Deadlines:
     """Every step of the plan, done or pending, with its deadline and basis, as known on `today`."""
     c = _Ctx(plan, _Journal(events, today), today, options, _dob(plan))
     cycles = _cycles(plan, c.journal, options)
     cease = _ceased(c.journal, today)
-    steps = [s for cy in cycles for s in _cycle_steps(c, cy)] + _amendment_notice_steps(c, cycles)
-    steps += _amendment_steps(c) + _reassessment_steps(c) + _phase_transfer_steps(c)
-    steps += _request_steps(c)
+    transfer, warnings = _phase_transfer_steps(c)
+    moving = transfer[0] if transfer else None
+    end = plan_ends(c.dob)
+    steps = [s for cy in cycles for s in _cycle_steps(c, cy, moving)] + _amendment_notice_steps(c, cycles)
+    steps += _amendment_steps(c) + _reassessment_steps(c) + transfer + _request_steps(c) + _appeal_steps(c)
+    steps = _before_end(steps, cycles, end) + _plan_end_step(c, end, cease)
     if cease:
         steps = _close_at_cease(steps, cease[0])
     steps.sort(key=lambda s: (s.due, s.name, s.ref or 0))
     window = cycles[-1].start if cycles else None
     review_due = within_12_months_starting(window) if window is not None and cease is None else None
+    if review_due is not None and review_due > end:
+        review_due = None  # the plan ends first: no review is scheduled beyond it
     current = [s for s in steps if s.trigger == window] if review_due else []
+    meet = must_meet(review_due, moving, window) if review_due and window else None
     return Deadlines(
         plan=plan.get("id"), as_of=today, decision_maker=decision_maker(plan, today),
-        nc_year=nc_year(c.dob, today, plan.get("year_group")),
+        nc_year=year_group(plan, today),
         review_focus=review_focus(plan, today) if cease is None else [],
         next_review_due=review_due,
-        meeting_recommended_by=at_least_days_before(review_due, options.meeting_lead_days) if review_due else None,
+        meeting_recommended_by=rule_or_first("meeting_recommended", meet).due(meet, options) if meet else None,
         interim_review_due=next((s.due for s in current if s.name == "interim_review"), None),
-        steps=steps, ceased=cease[0] if cease else None, window_start=window)
+        steps=steps, ceased=cease[0] if cease else None, window_start=window,
+        appeal=latest_appeal(c.journal), plan_ends=end, review_must_meet=meet, warnings=warnings)

@@ -17,6 +17,7 @@ from ehcp_docs.statutory.dates import (
     at_least_days_before,
     at_least_weeks_before,
     before_fixed,
+    end_of_academic_year,
     months_after,
     period_beginning_with,
     within_12_months_starting,
@@ -231,12 +232,14 @@ _r("termly_lists", "Send each setting, the ICB and social care the list of revie
 _r("cease_views", "The family's and the setting's time to give their views on ceasing the plan",
    "reg 31 (consultation; no period is set: project decision, 2 weeks)", "the day the consultation letter was sent",
    lambda t, o: within_weeks(t, 2), kind="family")
+_r("plan_ends", "Stop maintaining the plan by the end of the academic year in which the young person turns 25",
+   "CFA s.46; reg 46; rules section 16", "the 25th birthday", lambda t, o: end_of_academic_year(t))
 _r("appeal", "The last day for the family to appeal a decision to the Tribunal",
    "Tribunal Procedure (HESC) Rules 2008 r.20; rules sections 3 and 8", "the date of the decision letter",
    lambda t, o: appeal_deadline(t), kind="family")
 
 TRANSFER_RULES = {"secondary-to-post16": "phase_transfer_post16", "post16-to-post16": "phase_transfer_post16_other"}
-STEP_KEYS = {"review": "next_review_due", "meeting_recommended": "meeting_recommended_by",
+STEP_KEYS = {"review": "next_review_due", "plan_ends": "plan_ends", "meeting_recommended": "meeting_recommended_by",
              "phase_transfer_post16": "phase_transfer_due", "phase_transfer_post16_other": "phase_transfer_due"}
 
 

@@ -135,7 +135,7 @@ def test_reassessment_refused_and_agreed(ehcp, store: Path, tmp_path: Path):
     assert r.exit_code == 0, r.stderr
     letter = docx_text(tmp_path / PID / "2026-11-10-reassessment-decision.docx")
     assert "We have decided not to carry out a re-assessment" in letter
-    assert "The deadline to appeal is 10 January 2027" in letter and "mediation" in letter.lower()
+    assert "The deadline to appeal is 11 January 2027" in letter and "mediation" in letter.lower()
     ehcp("reassess", "request", PID, "--by", "setting", "--date", "2026-11-20")
     ehcp("reassess", "decide", PID, "--decision", "agree", "--date", "2026-11-27", "--out", tmp_path)
     assert json.loads(ehcp("deadlines", PID, "--today", "2026-11-28", "--json").stdout)[
@@ -152,7 +152,9 @@ def test_ceasing_drops_the_plan_from_due_lists(ehcp, store: Path, tmp_path: Path
     r = ehcp("cease", "decide", pid, "--date", "2026-11-02", "--out", tmp_path)
     assert r.exit_code == 0
     notice = docx_text(tmp_path / pid / "2026-11-02-cease-notice.docx")
-    assert "The deadline to appeal is 2 January 2027" in notice   # 2 months; outside the 25 Dec-1 Jan extension
+    # 2 months end on Saturday 2 January: outside the 25 Dec-1 Jan extension, but r.12(2) gives the next working day
+    assert "The deadline to appeal is 4 January 2027" in notice
+    assert "end on Saturday 2 January 2027, when the Tribunal is closed" in notice
     rows = json.loads(ehcp("due", "--from", "2026-01-01", "--to", "2028-12-31", "--today", "2027-02-01",
                            "--json").stdout)
     assert pid not in [r["plan"] for r in rows]

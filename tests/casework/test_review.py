@@ -64,7 +64,9 @@ def test_full_review_maintain(ehcp, store: Path, tmp_path: Path):
         assert "Oliver Brennan-Hayes" in text, name
     letter = docs["2026-11-24-decision-maintain.docx"]
     assert "Dear Sinéad Brennan" in letter
-    assert "The deadline to appeal is 24 January 2027" in letter
+    assert "The deadline to appeal is 25 January 2027" in letter  # 2 months end on Sunday 24 January (r.12(2))
+    assert "end on Sunday 24 January 2027, when the Tribunal is closed" in letter
+    assert "This is 2 months from the date of this letter" not in letter
     assert "0300 123 4567" in letter          # mediation adviser, from ehcp.toml
     assert "01234 500600" in letter           # SENDIASS, from ehcp.toml
     assert "personal budget" in docs["2026-10-20-invitation.docx"]

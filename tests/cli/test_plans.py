@@ -69,7 +69,7 @@ def test_edit_from_file_then_log_and_show_at(ehcp, tmp_path: Path):
     assert r.exit_code == 0 and "Recorded a correction to TEST-0001" in r.stderr
     rows = json.loads(ehcp("log", "TEST-0001", "--json").stdout)
     assert [(x["event"], x["date"]) for x in rows] == [("correction", "2025-02-01"), ("issued", "2024-05-10")]
-    assert set(rows[0]) == {"commit", "date", "event", "author", "summary"}
+    assert set(rows[0]) == {"commit", "date", "event", "author", "summary", "note"}
     old = json.loads(ehcp("show", "TEST-0001", "--at", "2025-01-31", "--json").stdout)
     assert old["sections"]["F"]["provision"][0]["frequency"] == "once a week in term time"
     at_rev = json.loads(ehcp("show", "TEST-0001", "--at", rows[0]["commit"][:12], "--json").stdout)
@@ -118,3 +118,26 @@ def test_adding_many_plans_names_the_first_few(ehcp, tmp_path: Path):
     assert r.exit_code == 0
     assert r.stderr.startswith("Added 14 plans: TEST-0001, TEST-0002, TEST-0003, TEST-0004, TEST-0005, TEST-0006, "
                                "TEST-0007, TEST-0008, TEST-0009, TEST-0010 and 4 more (commit ")
+
+
+def test_log_shows_each_plans_own_event_date(ehcp, store_path: Path):
+    """Issue 14: one `add` of six plans is one commit whose EHCP-Date is one plan's date; `log` shows each plan's
+    own date from its journal, and a commit that recorded no step says what it is instead of a date."""
+    from conftest import sample_files
+
+    assert ehcp("add", *sample_files()).exit_code == 0
+    rows = {}
+    for pid in ("EHCP-0001", "EHCP-0002"):
+        r = ehcp("log", pid, "--json")
+        assert r.exit_code == 0, r.stderr
+        rows[pid] = json.loads(r.stdout)
+        journal = [json.loads(line) for line in (store_path / "plans" / pid / "events.jsonl").read_text().splitlines()]
+        assert rows[pid][0]["date"] == journal[0]["date"], pid
+    assert rows["EHCP-0001"][0]["date"] != rows["EHCP-0002"][0]["date"]
+    (store_path / "plans" / "EHCP-0002" / "notes.txt").write_text("a note\n")
+    git(store_path, "add", "plans/EHCP-0002/notes.txt")
+    git(store_path, "commit", "-q", "-m", "a note added by hand")
+    r = ehcp("log", "EHCP-0002")
+    first = r.stdout.splitlines()[0]
+    assert first.startswith("no date") and "plain git" in first
+    assert rows["EHCP-0002"][0]["date"] in r.stdout.splitlines()[1]

@@ -385,7 +385,8 @@ def _letter_template(tmp: Path) -> Path:
 def _letter_context(la: dict) -> dict:
     return {"la": la, "caseworker": CASEWORKER, "letter_date": "10 January 2027", "reference": "RENDER-001",
             "addressee": {"name": "Siobhán O'Brien & Partner", "address": "1 High St\nExampletown"},
-            "appeal_deadline": "10 March 2027"}
+            "appeal_deadline": "10 March 2027",
+            "appeal_deadline_reason": "This is 2 months from the date of this letter."}
 
 
 def test_rights_block_has_everything_rules_section_8_requires(tmp_path):

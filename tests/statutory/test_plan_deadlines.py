@@ -91,18 +91,22 @@ def test_date_conventions(basis, fn, args, expected):
     ("rules 3: 1 Jan a Saturday, substitute Monday 3 Jan -> Tuesday", "2021-12-27", "2022-01-04"),
     ("rules 3: 1 Jan itself", "2027-01-01", "2027-01-04"),
     ("rules 3: 24 Dec is not extended", "2026-12-24", "2026-12-24"),
-    ("rules 3: 2 Jan is not extended, even on a Saturday", "2027-01-02", "2027-01-02"),
+    ("rules 3.2: 2 Jan on a Saturday -> Monday (r.12(2), not r.12(3))", "2027-01-02", "2027-01-04"),
     ("rules 3: 31 July is not extended", "2026-07-31", "2026-07-31"),
-    ("rules 3: 1 September is not extended, even on a Saturday", "2029-09-01", "2029-09-01"),
+    ("rules 3.2: 1 September on a Saturday -> Monday (r.12(2))", "2029-09-01", "2029-09-03"),
+        ("rules 3.2: 2 Jan on a weekday is not moved", "2026-01-02", "2026-01-02"),
+        ("rules 3.2: Sat 31 July -> Mon 2 August (the time ends in July)", "2027-07-31", "2027-08-02"),
 ])
 def test_tribunal_holiday_extensions(basis, deadline, extended):
     assert ts.tribunal_extension(D(deadline)) == D(extended), basis
 
 
 @pytest.mark.parametrize("basis,letter,certificate,expected", [
-    ("rules 8: 2 months from the letter", "2026-11-24", None, "2027-01-24"),
-    ("rules 8 + 3: 2 months, clamped to February", "2025-12-31", None, "2026-02-28"),
-    ("rules 8: 1 month from a later mediation certificate wins", "2027-01-05", "2027-02-20", "2027-03-20"),
+    ("rules 8: 2 months from the letter (Sun 24 Jan -> Mon, r.12(2))", "2026-11-24", None, "2027-01-25"),
+    ("rules 8 + 3: 2 months, clamped to February (Sat 28 Feb -> Mon)", "2025-12-31", None, "2026-03-02"),
+    ("rules 8: 1 month from a later mediation certificate wins (Sat -> Mon)", "2027-01-05", "2027-02-20",
+     "2027-03-22"),
+    ("rules 8: on a weekday the date stands", "2027-01-05", None, "2027-03-05"),
     ("rules 8: an earlier certificate does not shorten the time", "2027-01-05", "2027-01-10", "2027-03-05"),
     ("rules 3 + 8: 2 months landing in August is extended", "2026-06-10", None, "2026-09-01"),
     ("rules 3 + 8: the certificate's month landing in August is extended", "2027-05-01", "2027-07-15",
@@ -394,7 +398,8 @@ def test_phase_transfer_deadlines(basis, kind, transfer, due):
      "amended-plan-issued", "2027-02-14", None),
     ("reg 18(1)(b): on 15 February it is a day late", "primary-to-secondary", "2027-09-01", "amended-plan-issued",
      "2027-02-15", 1),
-    ("reg 18(1)(b): a 'maintain' review decision also completes it", "primary-to-secondary", "2027-09-01",
+    ("reg 18(1)(b): a 'maintain' decision on a plan naming the next school completes it", "primary-to-secondary",
+     "2027-09-01",
      "review-decision", "2026-11-24", None),
     ("reg 18(1)(a): 30 March is on time", "secondary-to-post16", "2027-09-01", "amended-plan-issued", "2027-03-30",
      None),
@@ -406,9 +411,10 @@ def test_phase_transfer_deadlines(basis, kind, transfer, due):
      "2026-08-16", 1),
 ])
 def test_phase_transfer_cut_offs(basis, kind, transfer, done_event, done_on, late_by):
-    p = plan(first_issued="2025-12-01", transfer={"date": transfer, "kind": kind})
+    p = plan(first_issued="2025-12-01", transfer={"date": transfer, "kind": kind, "next_setting": "Next School"})
     events = [ev(1, "review-meeting", "2026-11-10"),
-              ev(2, done_event, done_on, decision="maintain", context="review")]
+              ev(2, done_event, done_on, decision="maintain", context="review",
+                 section_i={"name": "Next School", "type": "Mainstream"})]
     d = ts.deadlines(p, events, D(done_on) + DAY)
     assert d.as_json()["phase_transfer_due"] is None, basis  # done
     late = {s.name: s.days_late(d.as_of) for s in d.late if s.name.startswith("phase_transfer")}
@@ -600,7 +606,7 @@ def test_request_deadlines_are_options():
 ])
 def test_ceased_plan_has_no_review_steps(basis, effective, today, ceased):
     events = [ev(1, "review-meeting", "2026-10-01"),
-              ev(2, "cease-decision", "2026-10-20", decision="cease", reason_code=4, effective=effective),
+              ev(2, "cease-decision", "2026-09-20", decision="cease", reason_code=4, effective=effective),
               ev(3, "concern", "2026-11-30", text="x", response_due="2026-12-14")]
     j = due_json(plan(first_issued="2025-10-06"), events, today)
     if ceased:
@@ -714,7 +720,7 @@ def test_phase_transfer_meeting_term(basis, kind, transfer, option, term):
      {"first_issued": "2026-06-01", "transfer": {"date": "2027-09-01", "kind": "primary-to-secondary"}}, [],
      "autumn-2026", "2026-09-01", True, True, False),
     ("CFA s.45: ceased plans are never listed", {"first_issued": "2026-02-01"},
-     [ev(1, "cease-decision", "2026-10-01", decision="cease", effective="2026-10-01")], "spring-2027", "2026-12-01",
+     [ev(1, "cease-decision", "2026-09-01", decision="cease", effective="2026-11-03")], "spring-2027", "2026-12-01",
      False, False, False),
 ])
 def test_due_in_term(basis, plan_kw, events, term, today, listed, phase, overdue):
@@ -768,12 +774,14 @@ def test_the_review_window_is_exactly_twelve_months(start):
     last = ts.within_12_months_starting(start)
     assert last == start + relativedelta(months=12) - DAY
     assert ts.months_after(start, 12) == last + DAY  # the next day is outside the window
-    d = ts.deadlines(plan(first_issued=start.isoformat()), [], start)
+    young = (start - relativedelta(years=6)).isoformat()  # a plan that does not end at 25 inside the window
+    d = ts.deadlines(plan(dob=young, first_issued=start.isoformat()), [], start)
     assert d.next_review_due == last
     on_time = [ev(1, "review-meeting", start.isoformat()), ev(2, "review-decision", last.isoformat())]
-    assert not [s for s in ts.deadlines(plan(first_issued=start.isoformat()), on_time, last).late if s.name == "review"]
+    young_plan = plan(dob=young, first_issued=start.isoformat())
+    assert not [s for s in ts.deadlines(young_plan, on_time, last).late if s.name == "review"]
     one_late = [ev(1, "review-meeting", start.isoformat()), ev(2, "review-decision", (last + DAY).isoformat())]
-    late = ts.deadlines(plan(first_issued=start.isoformat()), one_late, last + DAY).late
+    late = ts.deadlines(plan(dob=young, first_issued=start.isoformat()), one_late, last + DAY).late
     assert [(s.name, s.days_late(last + DAY)) for s in late if s.name == "review"] == [("review", 1)]
 
 
@@ -842,6 +850,9 @@ def test_any_journal_gives_a_complete_consistent_calendar(journal, after, option
         assert o["days_late"] == (today - D(o["due"])).days > 0
     for s in d.steps:
         r = ts.rule_or_first(s.name, s.trigger)
+        if s.name == "decision" and s.due < s.trigger:  # a meeting after the window: due at the window's end
+            assert any(w.name == "review" and w.due == s.due for w in d.steps), s
+            continue
         assert (s.due <= s.trigger) if r.counts_back else (s.due >= s.trigger), s
     if j["next_review_due"]:
         assert D(j["next_review_due"]) == ts.within_12_months_starting(d.window_start)

@@ -396,7 +396,7 @@ def test_ehcp_log_reads_the_index_and_equals_git_log(synthetic: Path, tmp_path: 
     def expected(pid: str) -> list[dict]:
         store = Store.open(str(path))
         try:
-            return [{"commit": c.commit, "date": c.date, "event": ",".join(c.events), "author": c.author,
+            return [{"commit": c.commit, "date": c.date or None, "event": ",".join(c.events), "author": c.author,
                      "summary": c.subject} for c in store.git.log(store.plan_path(pid))]
         finally:
             store.close()
@@ -404,7 +404,9 @@ def test_ehcp_log_reads_the_index_and_equals_git_log(synthetic: Path, tmp_path: 
     for pid in ("EHCP-00007", "EHCP-00008"):
         got = run("log", pid, "--json")
         assert got.exit_code == 0
-        assert json.loads(got.stdout) == expected(pid)
+        rows = json.loads(got.stdout)
+        # one event per commit here, so each row's own event date is the commit's EHCP-Date (issue 14)
+        assert [{k: r[k] for k in ("commit", "date", "event", "author", "summary")} for r in rows] == expected(pid)
     assert json.loads(run("log", "EHCP-00007", "--json").stdout)[0]["summary"] == "hand edit"
 
 
