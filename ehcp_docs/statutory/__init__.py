@@ -25,8 +25,8 @@ from ehcp_docs.statutory.child import (
                                        nc_year,
                                        plan_ends,
                                        retention_ends,
-                                       year_group,
                                        school_year_start,
+                                       year_group,
 )
 from ehcp_docs.statutory.dates import (
                                        ONE_DAY,
