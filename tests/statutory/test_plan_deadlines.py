@@ -156,7 +156,8 @@ def test_nc_year_birthday_rule(basis, dob, on, year):
 
 def test_recorded_year_group_wins():  # rules 3.1: a child taught out of their chronological year
     assert statutory.nc_year(D("2012-10-05"), D("2026-09-01"), override=8) == 8
-    assert due_json(plan(dob="2012-10-05", year_group=8), [], "2026-10-01")["nc_year"] == 8
+    assert due_json(plan(dob="2012-10-05", year_group=8, year_group_recorded_for=2026), [],
+                    "2026-10-01")["nc_year"] == 8
 
 
 @pytest.mark.parametrize("basis,dob,end", [

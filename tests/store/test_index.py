@@ -396,7 +396,7 @@ def test_ehcp_log_reads_the_index_and_equals_git_log(synthetic: Path, tmp_path: 
     def expected(pid: str) -> list[dict]:
         store = Store.open(str(path))
         try:
-            return [{"commit": c.commit, "date": c.date or None, "event": ",".join(c.events), "author": c.author,
+            return [{"commit": c.commit, "event": ",".join(c.events), "author": c.author,
                      "summary": c.subject} for c in store.git.log(store.plan_path(pid))]
         finally:
             store.close()
@@ -405,8 +405,10 @@ def test_ehcp_log_reads_the_index_and_equals_git_log(synthetic: Path, tmp_path: 
         got = run("log", pid, "--json")
         assert got.exit_code == 0
         rows = json.loads(got.stdout)
-        # one event per commit here, so each row's own event date is the commit's EHCP-Date (issue 14)
-        assert [{k: r[k] for k in ("commit", "date", "event", "author", "summary")} for r in rows] == expected(pid)
+        assert [{k: r[k] for k in ("commit", "event", "author", "summary")} for r in rows] == expected(pid)
+        journal = [json.loads(x) for x in (path / "plans" / pid / "events.jsonl").read_text().splitlines()]
+        # each row shows the plan's own event date, also for the one `add` commit of all 40 plans (issue 14)
+        assert [r["date"] for r in rows if r["date"]] == [e["date"] for e in reversed(journal)]
     assert json.loads(run("log", "EHCP-00007", "--json").stdout)[0]["summary"] == "hand edit"
 
 
