@@ -43,6 +43,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("ehcp_docs.cli.admin:export", "Export a plan, optionally redacted."),
     "sync": ("ehcp_docs.cli.admin:sync", "Share the store with the team (pull --rebase, push)."),
     "purge": ("ehcp_docs.cli.admin:purge", "Remove a plan and its history after retention."),
+    "sen2": ("ehcp_docs.cli.stats:sen2", "The SEN2 return's fields from the plan history (CSV or XML)."),
+    "stats": ("ehcp_docs.cli.stats:stats", "The DfE's annual-review and phase-transfer tables; pre-submission check."),
+    "report": ("ehcp_docs.cli.stats:report", "The manager's dashboard: one HTML file with charts and tables."),
 }
 
 

@@ -21,7 +21,9 @@ KEEP_SNAPSHOTS = 8
 CHUNK = 500  # plans read and computed at a time
 
 # Plan fields the calendar never reads and that make up most of a plan: left out of the summary. Everything else
-# is kept (including anything added to the schema later), and of `sections` only Section I (the setting).
+# is kept (including anything added to the schema later), and of `sections` only Section I (the setting) and
+# Section J (the personal budget flags of the SEN2 return, casework/returns.py).
+KEPT_SECTIONS = ("I", "J")
 PLAN_DROPPED = frozenset({"parents", "caseworker", "professionals"})
 # Journal fields that hold long text or whole records and that the calendar never reads. Everything else is kept.
 EVENT_DROPPED = frozenset({"record", "return", "text", "invitees", "venue", "reason", "reasons", "note", "details",
@@ -38,9 +40,19 @@ def summarise(plan: Any) -> dict:
     out = {k: v for k, v in plan.items() if k not in PLAN_DROPPED and k != "sections"}
     if "sections" in plan:
         sections = plan["sections"]
-        out["sections"] = {"I": sections["I"]} if isinstance(sections, dict) and "I" in sections else \
-            ({} if isinstance(sections, dict) else sections)
+        out["sections"] = {k: _kept(k, sections[k]) for k in KEPT_SECTIONS if k in sections} \
+            if isinstance(sections, dict) else sections
     return out
+
+
+BUDGET_FLAGS = ("in_place", "organised_arrangements", "direct_payments")
+
+
+def _kept(section: str, value: Any) -> Any:
+    """Section I whole; of Section J only its flags (its summary and items can be long)."""
+    if section == "J" and isinstance(value, dict):
+        return {k: v for k, v in value.items() if k in BUDGET_FLAGS}
+    return value
 
 
 def prune_event(event: Any) -> Any:
