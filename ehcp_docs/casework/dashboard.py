@@ -1,0 +1,237 @@
+"""The figures of the manager's dashboard (`ehcp report`), as data: each chart's categories, series, text
+alternative and table. documents/dashboard_html.py draws and writes them; nothing here knows about HTML.
+
+Why it is built this way:
+- Every figure comes from the plan history as it stands: the review decisions from casework/returns.py, the
+  overdue steps from the drift report, the reviews due from the due lists, and the drift trend recomputed for
+  each month end from the journals (events after that day ignored), never from stored past reports.
+- All of them are read through the calendar index, so on 20,000 plans a warm dashboard is a read-back.
+- Lateness bands (0-4 weeks, 1-3 months, over 3 months) are reporting bands, not statutory periods."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ehcp_docs import statutory
+from ehcp_docs.casework import caseload, returns
+from ehcp_docs.store import Store
+
+BANDS = ("0-4 weeks", "1-3 months", "more than 3 months")
+BAND_LIMITS = (28, 91)  # days late at the top of the first two bands (reporting bands, not statutory periods)
+
+
+@dataclass
+class Chart:
+    """One chart: `series` of values over `categories`, drawn as `kind` (bar, stacked or line)."""
+    key: str
+    title: str
+    kind: str
+    categories: list[str]
+    series: dict[str, list[int]]
+    alt: str
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    note: str = ""
+    reference: float | None = None  # a line to draw across (the statutory limit), in category units
+
+    def as_json(self) -> dict[str, Any]:
+        return {"key": self.key, "title": self.title, "kind": self.kind, "categories": self.categories,
+                "series": self.series, "alt": self.alt, "headers": self.headers, "rows": self.rows,
+                "note": self.note}
+
+
+@dataclass
+class Figures:
+    today: date
+    plans: int
+    charts: list[Chart]
+
+
+def month_starts(today: date, n: int = 12) -> list[date]:
+    """The first days of the last `n` months, oldest first, ending with today's month."""
+    out = []
+    y, m = today.year, today.month
+    for _ in range(n):
+        out.append(date(y, m, 1))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return out[::-1]
+
+
+def month_end(start: date) -> date:
+    nxt = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    return date.fromordinal(nxt.toordinal() - 1)
+
+
+def figures(store: Store, today: date) -> Figures:
+    facts = returns.facts(store, today)
+    charts = [decisions_by_month(facts, today), overdue_by_kind(store, today), reviews_due(store, today),
+              waiting_for_final(facts, today), phase_transfers(facts, today), drift_trend(store, today)]
+    return Figures(today, len(facts), charts)
+
+
+# ---- review decisions by month --------------------------------------------------------------------------------
+def decisions_by_month(facts: list[tuple[str, dict]], today: date) -> Chart:
+    months = month_starts(today)
+    labels = [f"{m:%b %Y}" for m in months]
+    within, over = Counter[str](), Counter[str]()
+    for _, f in facts:
+        for r in f.get("reviews") or []:
+            if not r["decided"]:
+                continue
+            decided = date.fromisoformat(r["decided"])
+            if decided < months[0] or decided > today:
+                continue
+            label = f"{decided:%b %Y}"
+            (within if r["decided"] <= r["decision_due"] else over)[label] += 1
+    w, o = [within[m] for m in labels], [over[m] for m in labels]
+    total_w, total_o = sum(w), sum(o)
+    share = f"{round(100 * total_w / (total_w + total_o))}%" if total_w + total_o else "no decisions"
+    worst = max(range(len(labels)), key=lambda i: o[i]) if total_o else None
+    alt = (f"Bar chart of annual review decisions in each of the last 12 months, within and over 4 weeks of the "
+           f"meeting. {total_w} of {total_w + total_o} decisions were within 4 weeks ({share})."
+           + (f" The most late decisions were in {labels[worst]} ({o[worst]})." if worst is not None else ""))
+    return Chart("decisions", "Review decisions within and over 4 weeks, by month", "stacked", labels,
+                 {"within 4 weeks": w, "over 4 weeks": o}, alt, ["month", "within 4 weeks", "over 4 weeks"],
+                 [[lab, a, b] for lab, a, b in zip(labels, w, o, strict=True)])
+
+
+# ---- overdue steps --------------------------------------------------------------------------------------------
+def band(days_late: int) -> str:
+    return BANDS[0] if days_late <= BAND_LIMITS[0] else BANDS[1] if days_late <= BAND_LIMITS[1] else BANDS[2]
+
+
+def overdue_by_kind(store: Store, today: date) -> Chart:
+    report = caseload.overdue_report(store, today)
+    counts: dict[str, Counter[str]] = {}
+    for p in report.plans:
+        for s in p["overdue"]:
+            counts.setdefault(caseload.STEP_WORDS.get(s["step"], s["step"]), Counter())[band(s["days_late"])] += 1
+    kinds = sorted(counts, key=lambda k: -sum(counts[k].values()))
+    series = {b: [counts[k][b] for k in kinds] for b in BANDS}
+    total = sum(sum(c.values()) for c in counts.values())
+    alt = (f"Bar chart of the {total} steps overdue today, by kind and by how late they are." +
+           (f" The most common is {kinds[0]} ({sum(counts[kinds[0]].values())})." if kinds else " None is overdue."))
+    return Chart("overdue", "Overdue steps by kind and by how late", "stacked", kinds, series, alt,
+                 ["kind of step", *BANDS], [[k, *(counts[k][b] for b in BANDS)] for k in kinds])
+
+
+# ---- reviews due per term -------------------------------------------------------------------------------------
+def next_terms(store: Store, today: date, n: int = 3) -> list[statutory.Term]:
+    out, day = [], today
+    for _ in range(n):
+        t = statutory.next_term(store.config.terms, day)
+        out.append(t)
+        day = t.start
+    return out
+
+
+def reviews_due(store: Store, today: date) -> Chart:
+    terms = next_terms(store, today)
+    counts, phase = [], []
+    for t in terms:
+        rows = [r for r in caseload.due_rows(store, t.start, t.end, today) if t.start <= r.review_due <= t.end]
+        counts.append(len(rows))
+        phase.append(sum(1 for r in rows if "phase-transfer" in r.focus))
+    labels = [t.name for t in terms]
+    alt = ("Bar chart of the annual reviews due in each of the next three terms: " +
+           "; ".join(f"{lab}: {c} ({p} with a phase transfer)" for lab, c, p in zip(labels, counts, phase,
+                                                                                   strict=True)) + ".")
+    return Chart("due", "Reviews due per term, next three terms", "bar", labels,
+                 {"reviews due": counts, "of which phase transfer": phase}, alt,
+                 ["term", "reviews due", "of which phase transfer"],
+                 [[lab, c, p] for lab, c, p in zip(labels, counts, phase, strict=True)],
+                 note="Counts reviews whose 12-month deadline falls in the term; overdue reviews are in the "
+                      "overdue chart.")
+
+
+# ---- amendments waiting for the final plan --------------------------------------------------------------------
+def waiting_for_final(facts: list[tuple[str, dict]], today: date) -> Chart:
+    weeks: Counter[int] = Counter()
+    late = 0
+    limit_weeks = None
+    for _, f in facts:
+        for a in f.get("pending_final") or []:
+            served = date.fromisoformat(a["served"])
+            due = date.fromisoformat(a["due"])
+            weeks[(today - served).days // 7] += 1
+            late += due < today
+            limit_weeks = (due - served).days / 7
+    top = max([*weeks, 12])
+    labels = [str(w) for w in range(top + 1)]
+    values = [weeks[w] for w in range(top + 1)]
+    total = sum(values)
+    alt = (f"Bar chart of the {total} amendments waiting for their final plan, by weeks since the notice was "
+           f"served; {late} are past the 8 weeks allowed.")
+    return Chart("waiting", "Amendments waiting for a final plan, against the 8 weeks", "bar", labels,
+                 {"amendments waiting": values}, alt, ["weeks since the notice", "amendments waiting"],
+                 [[lab, v] for lab, v in zip(labels, values, strict=True) if v],
+                 note=f"{late} of {total} are past the 8-week limit (reg 22(3)).",
+                 reference=limit_weeks if limit_weeks is not None else 8.0)
+
+
+# ---- phase transfers ------------------------------------------------------------------------------------------
+TRANSFER_WORDS = {"phase_transfer": "by 15 February", "phase_transfer_post16": "by 31 March (post-16)",
+                  "phase_transfer_post16_other": "5 months before (post-16 moves)"}
+
+
+def transfer_round(today: date) -> int:
+    """The year whose 15 February and 31 March deadlines the dashboard follows: this year's until 31 March is
+    past, then next year's."""
+    return today.year if (today.month, today.day) <= (3, 31) else today.year + 1
+
+
+def phase_transfers(facts: list[tuple[str, dict]], today: date) -> Chart:
+    year = transfer_round(today)
+    groups = list(TRANSFER_WORDS)
+    states = ("done on time", "done late", "not done yet", "missed")
+    counts: dict[str, Counter[str]] = {g: Counter() for g in groups}
+    for _, f in facts:
+        tr = f.get("transfer")
+        if not tr or date.fromisoformat(tr["due"]).year != year:
+            continue
+        if tr["done"]:
+            state = states[0] if tr["done"] <= tr["due"] else states[1]
+        else:
+            state = states[3] if tr["missed"] else states[2]
+        counts[tr["rule"]][state] += 1
+    labels = [TRANSFER_WORDS[g] for g in groups]
+    series = {s: [counts[g][s] for g in groups] for s in states}
+    alt = ("Bar chart of the phase transfers due in " + str(year) + ": " + "; ".join(
+        f"{TRANSFER_WORDS[g]}: {sum(counts[g].values())} due, {counts[g][states[0]] + counts[g][states[1]]} done"
+        for g in groups) + ".")
+    return Chart("transfers", f"Phase transfers due in {year} and how many are done", "stacked", labels, series,
+                 alt, ["deadline", *states], [[TRANSFER_WORDS[g], *(counts[g][s] for s in states)] for g in groups])
+
+
+# ---- the drift trend ------------------------------------------------------------------------------------------
+def trend_days(today: date) -> list[date]:
+    """The last day of each of the 11 months before this one, then today."""
+    return [month_end(m) for m in month_starts(today)[:-1]] + [today]
+
+
+def drift_trend(store: Store, today: date) -> Chart:
+    days = trend_days(today)
+    opts = caseload.options(store)
+
+    def compute(plan: dict, events: list) -> dict[str, Any]:
+        return {"counts": [len(statutory.deadlines(plan, events, d, opts).overdue) for d in days]}
+
+    cached = caseload._indexed(store, "drift-trend", [days, store.config.rules], None, compute)
+    steps = [0] * len(days)
+    plans = [0] * len(days)
+    for pid, f in (cached if cached is not None else ((p, None) for p in store.plan_ids())):
+        if f is None:
+            f = caseload._plain(store, pid, store.plan(pid), compute)
+        for i, n in enumerate(f["counts"]):
+            steps[i] += n
+            plans[i] += n > 0
+    labels = [f"{d:%d %b %Y}" for d in days]
+    alt = (f"Line chart of the drift report over the last 12 months, recomputed from the history: "
+           f"{steps[0]} overdue steps in {plans[0]} plans on {labels[0]}, {steps[-1]} in {plans[-1]} plans today.")
+    return Chart("trend", "The drift report over the last 12 months", "line", labels,
+                 {"overdue steps": steps, "plans with an overdue step": plans}, alt,
+                 ["as on", "overdue steps", "plans with an overdue step"],
+                 [[lab, s, p] for lab, s, p in zip(labels, steps, plans, strict=True)],
+                 note="Each point is worked out again from the journals as they stood on that day.")
