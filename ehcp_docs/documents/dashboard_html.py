@@ -27,6 +27,7 @@ def draw(chart: Chart) -> bytes:
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     wide = chart.kind != "line" and len(chart.categories) > 6
     fig, ax = plt.subplots(figsize=(8.0, 3.6 if not wide else 4.2), dpi=100)
@@ -55,7 +56,7 @@ def draw(chart: Chart) -> bytes:
     if not any(v for values in chart.series.values() for v in values):
         ax.set_ylim(0, 1)
         ax.text(0.5, 0.5, "none", transform=ax.transAxes, ha="center", va="center", fontsize=14, color="#555")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=8, frameon=False)
     fig.tight_layout()
