@@ -93,6 +93,13 @@ def main() -> None:
     print("\n== Drift report ==")
     ehcp("overdue")
 
+    print("\n== Management information ==")
+    year = date.today().year
+    ehcp("stats", "annual-reviews", "--year", str(year))
+    ehcp("stats", "check", "--year", str(year))
+    ehcp("sen2", "--census", f"{year + 1}-01-21")
+    ehcp("report", "--out", str(STORE / "out" / "report.html"))
+
     docs = sorted(STORE.glob("out/**/*.docx"))
     print(f"\nmake demo: the plan store is {STORE}")
     print(f"make demo: {len(docs)} Word documents are in {STORE / 'out'}:")

@@ -34,7 +34,7 @@ class Chart:
     headers: list[str] = field(default_factory=list)
     rows: list[list[Any]] = field(default_factory=list)
     note: str = ""
-    reference: float | None = None  # a line to draw across (the statutory limit), in category units
+    reference: float | None = None  # where to draw the statutory limit, in category units
 
     def as_json(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "kind": self.kind, "categories": self.categories,
@@ -150,14 +150,13 @@ def reviews_due(store: Store, today: date) -> Chart:
 def waiting_for_final(facts: list[tuple[str, dict]], today: date) -> Chart:
     weeks: Counter[int] = Counter()
     late = 0
-    limit_weeks = None
+    limit_weeks = (statutory.due("final_plan", today) - today).days / 7  # reg 22(3): from the rules, not here
     for _, f in facts:
         for a in f.get("pending_final") or []:
             served = date.fromisoformat(a["served"])
             due = date.fromisoformat(a["due"])
             weeks[(today - served).days // 7] += 1
             late += due < today
-            limit_weeks = (due - served).days / 7
     top = max([*weeks, 12])
     labels = [str(w) for w in range(top + 1)]
     values = [weeks[w] for w in range(top + 1)]
@@ -168,7 +167,7 @@ def waiting_for_final(facts: list[tuple[str, dict]], today: date) -> Chart:
                  {"amendments waiting": values}, alt, ["weeks since the notice", "amendments waiting"],
                  [[lab, v] for lab, v in zip(labels, values, strict=True) if v],
                  note=f"{late} of {total} are past the 8-week limit (reg 22(3)).",
-                 reference=limit_weeks if limit_weeks is not None else 8.0)
+                 reference=limit_weeks - 0.5)  # between the last bar on time and the first late one
 
 
 # ---- phase transfers ------------------------------------------------------------------------------------------

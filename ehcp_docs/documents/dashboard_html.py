@@ -29,7 +29,7 @@ def draw(chart: Chart) -> bytes:
     from matplotlib import pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    wide = chart.kind != "line" and len(chart.categories) > 6
+    wide = len(chart.categories) > 6 or max((len(c) for c in chart.categories), default=0) > 14
     fig, ax = plt.subplots(figsize=(8.0, 3.6 if not wide else 4.2), dpi=100)
     x = list(range(len(chart.categories)))
     if chart.kind == "line":
