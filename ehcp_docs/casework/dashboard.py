@@ -35,6 +35,8 @@ class Chart:
     rows: list[list[Any]] = field(default_factory=list)
     note: str = ""
     reference: float | None = None  # where to draw the statutory limit, in category units
+    xlabel: str = ""
+    ylabel: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "kind": self.kind, "categories": self.categories,
@@ -94,7 +96,7 @@ def decisions_by_month(facts: list[tuple[str, dict]], today: date) -> Chart:
            + (f" The most late decisions were in {labels[worst]} ({o[worst]})." if worst is not None else ""))
     return Chart("decisions", "Review decisions within and over 4 weeks, by month", "stacked", labels,
                  {"within 4 weeks": w, "over 4 weeks": o}, alt, ["month", "within 4 weeks", "over 4 weeks"],
-                 [[lab, a, b] for lab, a, b in zip(labels, w, o, strict=True)])
+                 [[lab, a, b] for lab, a, b in zip(labels, w, o, strict=True)], ylabel="decisions")
 
 
 # ---- overdue steps --------------------------------------------------------------------------------------------
@@ -114,7 +116,7 @@ def overdue_by_kind(store: Store, today: date) -> Chart:
     alt = (f"Bar chart of the {total} steps overdue today, by kind and by how late they are." +
            (f" The most common is {kinds[0]} ({sum(counts[kinds[0]].values())})." if kinds else " None is overdue."))
     return Chart("overdue", "Overdue steps by kind and by how late", "stacked", kinds, series, alt,
-                 ["kind of step", *BANDS], [[k, *(counts[k][b] for b in BANDS)] for k in kinds])
+                 ["kind of step", *BANDS], [[k, *(counts[k][b] for b in BANDS)] for k in kinds], ylabel="steps")
 
 
 # ---- reviews due per term -------------------------------------------------------------------------------------
@@ -143,7 +145,7 @@ def reviews_due(store: Store, today: date) -> Chart:
                  ["term", "reviews due", "of which phase transfer"],
                  [[lab, c, p] for lab, c, p in zip(labels, counts, phase, strict=True)],
                  note="Counts reviews whose 12-month deadline falls in the term; overdue reviews are in the "
-                      "overdue chart.")
+                      "overdue chart.", ylabel="reviews")
 
 
 # ---- amendments waiting for the final plan --------------------------------------------------------------------
@@ -167,7 +169,8 @@ def waiting_for_final(facts: list[tuple[str, dict]], today: date) -> Chart:
                  {"amendments waiting": values}, alt, ["weeks since the notice", "amendments waiting"],
                  [[lab, v] for lab, v in zip(labels, values, strict=True) if v],
                  note=f"{late} of {total} are past the 8-week limit (reg 22(3)).",
-                 reference=limit_weeks - 0.5)  # between the last bar on time and the first late one
+                 reference=limit_weeks - 0.5,  # between the last bar on time and the first late one
+                 xlabel="weeks since the amendment notice was served", ylabel="amendments")
 
 
 # ---- phase transfers ------------------------------------------------------------------------------------------
@@ -201,7 +204,8 @@ def phase_transfers(facts: list[tuple[str, dict]], today: date) -> Chart:
         f"{TRANSFER_WORDS[g]}: {sum(counts[g].values())} due, {counts[g][states[0]] + counts[g][states[1]]} done"
         for g in groups) + ".")
     return Chart("transfers", f"Phase transfers due in {year} and how many are done", "stacked", labels, series,
-                 alt, ["deadline", *states], [[TRANSFER_WORDS[g], *(counts[g][s] for s in states)] for g in groups])
+                 alt, ["deadline", *states], [[TRANSFER_WORDS[g], *(counts[g][s] for s in states)] for g in groups],
+                 ylabel="plans")
 
 
 # ---- the drift trend ------------------------------------------------------------------------------------------
@@ -233,4 +237,5 @@ def drift_trend(store: Store, today: date) -> Chart:
                  {"overdue steps": steps, "plans with an overdue step": plans}, alt,
                  ["as on", "overdue steps", "plans with an overdue step"],
                  [[lab, s, p] for lab, s, p in zip(labels, steps, plans, strict=True)],
-                 note="Each point is worked out again from the journals as they stood on that day.")
+                 note="Each point is worked out again from the journals as they stood on that day.",
+                 ylabel="overdue")

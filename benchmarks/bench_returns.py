@@ -1,0 +1,120 @@
+"""Times the management-information commands (`sen2`, `stats annual-reviews`, `stats phase-transfers`,
+`stats check`, `report`) on generated stores, first with the index deleted (cold) and then warm, and checks that
+the pre-submission check is clean on them. Writes its own section of benchmarks/RESULTS.md.
+
+Why: the issue's target is under 5 s for each on 20,000 plans with the index warm; a manager runs them a few
+times a week, so the cold run (the first of a day, unless `ehcp maintenance` ran) is reported beside it.
+
+Run: .venv/bin/python benchmarks/bench_returns.py [--plans 2000,20000] [--years 3] [--runs 3]
+It uses (or builds) the stores of benchmarks/run.py: benchmarks/stores/la-<plans>p-<years>y-s1."""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import run as bench  # noqa: E402  (the same stores, environment and RESULTS.md writer)
+
+TARGET_S = 5.0
+
+
+def timed(cmd: list[str], runs: int) -> tuple[float, list[float], subprocess.CompletedProcess]:
+    times, last = [], None
+    for _ in range(runs):
+        t = time.perf_counter()
+        last = subprocess.run(cmd, capture_output=True, text=True, env=bench.ENV)
+        times.append(time.perf_counter() - t)
+        if last.returncode not in (0, 1):
+            raise SystemExit(f"bench_returns: {' '.join(cmd[3:])} failed: {last.stderr[-800:]}")
+    assert last is not None
+    return statistics.median(times), times, last
+
+
+def measure(store: Path, info: dict, runs: int) -> dict:
+    today = info["end"]
+    end = date.fromisoformat(today)
+    year = end.year if end.month >= 6 else end.year - 1
+    census = f"{end.year + 1}-01-21"
+    E = [bench.EHCP, "--store", str(store)]
+    with tempfile.TemporaryDirectory(prefix="ehcp-bench-") as tmp:
+        ops = {
+            "sen2": ("ehcp sen2 --census D --format csv", E + ["sen2", "--census", census, "--format", "csv"]),
+            "annual": ("ehcp stats annual-reviews --year Y --json",
+                       E + ["stats", "annual-reviews", "--year", str(year), "--today", today, "--json"]),
+            "transfers": ("ehcp stats phase-transfers --year Y --json",
+                          E + ["stats", "phase-transfers", "--year", str(year + 1), "--today", today, "--json"]),
+            "check": ("ehcp stats check --year Y", E + ["stats", "check", "--year", str(year), "--today", today,
+                                                        "--json"]),
+            "report": ("ehcp report --out FILE", E + ["report", "--today", today, "--out", f"{tmp}/report.html"]),
+        }
+        out: dict = {"plans": info["plans"], "years": info["years"], "commits": info["commits"], "today": today,
+                     "year": year, "census": census, "ops": {}}
+        shutil.rmtree(store / ".git" / "ehcp-index", ignore_errors=True)
+        for key, (label, cmd) in ops.items():
+            cold, _, _ = timed(cmd, 1)
+            warm, times, last = timed(cmd, runs)
+            out["ops"][key] = {"label": label, "cold_s": cold, "warm_s": warm, "runs": len(times)}
+            if key == "check":
+                result = json.loads(last.stdout)
+                out["check_ok"] = result["ok"]
+                out["check_failures"] = result["failures"]
+            if key == "annual":
+                out["row"] = json.loads(last.stdout)
+            print(f"bench_returns: {store.name}: {label:<44} cold {cold:7.2f} s   warm {warm:6.2f} s", flush=True)
+    return out
+
+
+def section(results: list[dict], mach: dict) -> str:
+    lines = ["### Management information (`sen2`, `stats`, `report`)", "",
+             f"Machine: {mach['nproc']} cores, {mach['cpu']}; Python {mach['python']}. Run {mach['date']} by "
+             "`benchmarks/bench_returns.py`. Cold: the first run after deleting the index (each command builds "
+             "what it needs: the report also works the drift report out again for 12 month ends); warm: the "
+             "median of later runs.", "",
+             "| store | operation | cold | warm (median) | target (warm) | met |",
+             "| --- | --- | ---: | ---: | --- | --- |"]
+    for r in results:
+        name = f"{r['plans']:,} plans x {r['years']} years ({r['commits']:,} commits)"
+        for o in r["ops"].values():
+            lines.append(f"| {name} | {o['label']} | {o['cold_s']:.2f} s | {o['warm_s']:.2f} s (n={o['runs']}) | "
+                         f"< {TARGET_S:.0f} s | {'yes' if o['warm_s'] < TARGET_S else 'NO'} |")
+    lines.append("")
+    for r in results:
+        row = r["row"]
+        y = r["year"]
+        lines.append(f"- {r['plans']:,} plans, {y} (as known on {r['today']}): `stats check` "
+                     f"{'clean' if r['check_ok'] else 'FAILED: ' + json.dumps(r['check_failures'])[:300]}; "
+                     f"expected {row[f'review_expected_{y}']}, completed {row[f'review_completed_{y}']}, "
+                     f"decided within 4 weeks {row['decision_4_weeks']} and over {row['decision_over_4_weeks']} "
+                     f"({row['decision_4_weeks_percent']}% within).")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--plans", default="2000,20000")
+    ap.add_argument("--years", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-write", action="store_true")
+    a = ap.parse_args()
+    results = []
+    for n in (int(x) for x in a.plans.split(",")):
+        store, info = bench.ensure_store(n, a.years, 1, False)
+        results.append(measure(store, info, a.runs))
+    body = section(results, bench.machine())
+    print(body)
+    if not a.no_write:
+        bench.write_section("returns", body)
+
+
+if __name__ == "__main__":
+    main()
