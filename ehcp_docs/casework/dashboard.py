@@ -210,11 +210,12 @@ def phase_transfers(facts: list[tuple[str, dict]], today: date) -> Chart:
 
 # ---- the drift trend ------------------------------------------------------------------------------------------
 def trend_days(today: date) -> list[date]:
-    """The last day of each of the 11 months before this one, then today."""
-    return [month_end(m) for m in month_starts(today)[:-1]] + [today]
+    """The last day of each of the 11 months before this one (one snapshot for the whole month in the index)."""
+    return [month_end(m) for m in month_starts(today)[:-1]]
 
 
-def drift_trend(store: Store, today: date) -> Chart:
+def trend_counts(store: Store, today: date) -> tuple[list[int], list[int]]:
+    """Overdue steps and plans with one at each past month end, recomputed from the journals as they stood."""
     days = trend_days(today)
     opts = caseload.options(store)
 
@@ -230,7 +231,15 @@ def drift_trend(store: Store, today: date) -> Chart:
         for i, n in enumerate(f["counts"]):
             steps[i] += n
             plans[i] += n > 0
-    labels = [f"{d:%d %b %Y}" for d in days]
+    return steps, plans
+
+
+def drift_trend(store: Store, today: date) -> Chart:
+    steps, plans = trend_counts(store, today)
+    now = caseload.overdue_report(store, today)  # today's point: the drift report itself
+    steps.append(sum(len(p["overdue"]) for p in now.plans))
+    plans.append(sum(1 for p in now.plans if p["overdue"]))
+    labels = [f"{d:%d %b %Y}" for d in [*trend_days(today), today]]
     alt = (f"Line chart of the drift report over the last 12 months, recomputed from the history: "
            f"{steps[0]} overdue steps in {plans[0]} plans on {labels[0]}, {steps[-1]} in {plans[-1]} plans today.")
     return Chart("trend", "The drift report over the last 12 months", "line", labels,
@@ -239,3 +248,13 @@ def drift_trend(store: Store, today: date) -> Chart:
                  [[lab, s, p] for lab, s, p in zip(labels, steps, plans, strict=True)],
                  note="Each point is worked out again from the journals as they stood on that day.",
                  ylabel="overdue")
+
+
+def prepare(store: Store, day: date) -> str:
+    """For `ehcp maintenance`: what the first `stats`, `sen2` and `report` of `day` would otherwise compute for
+    every plan (the plans' facts as known that day, the drift trend, the third term's due list)."""
+    returns.facts(store, day)
+    trend_counts(store, day)
+    for t in next_terms(store, day):
+        caseload.due_rows(store, t.start, t.end, day)
+    return f"{day}: management information and dashboard"

@@ -7,6 +7,7 @@ from datetime import date
 
 from ehcp_docs.casework import caseload
 from ehcp_docs.errors import EhcpError
+from ehcp_docs.statutory import ONE_DAY
 from ehcp_docs.store import Store, checks, index, permissions
 
 LOOSE_ADVICE = 10_000  # loose objects (about 3 commands' worth per plan for 1,000 plans) before doctor advises
@@ -77,6 +78,11 @@ def maintenance(store: Store, today: date | None = None) -> list[str]:
         done.append("index of each plan's commits brought up to date")
     try:
         done += [f"calendar ready for {what}" for what in caseload.prepare_days(store, today or date.today())]
+        if index.enabled():
+            from ehcp_docs.casework import dashboard
+
+            day = today or date.today()
+            done += [f"ready for {dashboard.prepare(store, d)}" for d in (day, day + ONE_DAY)]
     except EhcpError as e:  # a plan that needs correcting: every other step is done, and the message says why
         done.append(f"calendar not prepared ahead: {e.message}")
     return done
