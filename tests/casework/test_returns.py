@@ -194,12 +194,14 @@ def test_identity_failures_name_the_plans():
 def test_phase_transfers_table(known, store_path: Path):
     plan = store_path / "plans" / "TEST-0001" / "plan.yaml"
     data = yaml.safe_load(plan.read_text(encoding="utf-8"))
-    data["transfer"] = {"date": "2027-09-01", "kind": "primary-to-secondary"}
+    data["transfer"] = {"date": "2027-09-01", "kind": "primary-to-secondary", "next_setting": "Exampleford Academy"}
     plan.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     _write_journal(store_path, "TEST-0001", [("review-meeting", "2026-11-02", {}),
                                              ("review-decision", "2026-11-20", {"decision": "amend"}),
                                              ("amendment-proposed", "2026-11-20", {"context": "review"}),
-                                             ("amended-plan-issued", "2027-01-10", {"context": "review"})])
+                                             ("amended-plan-issued", "2027-01-10", {
+                                                 "context": "review", "sections": ["I"],
+                                                 "section_i": {"name": "Exampleford Academy"}})])
     git(store_path, "commit", "-qam", "a transfer")
     row = json.loads(known("stats", "phase-transfers", "--year", "2027", "--today", "2027-03-01", "--json").stdout)
     assert (row["number_plans"], row["due_27"], row["final_27"]) == (1, 1, 1)
