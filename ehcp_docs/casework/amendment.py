@@ -128,8 +128,7 @@ def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: st
             blob = fileio.read_bytes(f, limit=MAX_EVIDENCE, what="evidence file")
             rel = evidence_name(when.isoformat(), "amendment-evidence", f.name, n)
             names.append(fileio.printable(f.name)[:120])
-            txn.write(f"{store.plan_path(pid)}/{rel}", blob)
-            saved.append(rel)
+            saved.append(txn.write_evidence(pid, rel, blob))
         ev = txn.add_event(pid, event_name, when.isoformat(), {
             "context": ctx, "reason": reason, "reasons": item_reasons, "evidence": saved, "evidence_names": names,
             "changes": len(changes),
@@ -171,8 +170,7 @@ def respond(store: Store, pid: str, text: str, when: date, school: str | None, m
         if file is not None:
             blob = fileio.read_bytes(file, limit=MAX_EVIDENCE, what="representations file")
             rel = evidence_name(when.isoformat(), "representations", file.name, notice["seq"])
-            txn.write(f"{store.plan_path(pid)}/{rel}", blob)
-            data["file"] = rel
+            data["file"] = txn.write_evidence(pid, rel, blob)
         ev = txn.add_event(pid, "representations", when.isoformat(), data, by=txn.by)
     notes = []
     if school:

@@ -103,7 +103,7 @@ def advice(store: Store, pid: str, role: str, file: Path, when: date) -> Recorde
         warnings.append(f"this advice arrived after {circulate_by}, the last day to circulate advice 2 weeks "
                         "before the meeting (reg 20(4))")
     with store.transaction("advice-received") as txn:
-        txn.write(f"{store.plan_path(pid)}/{rel}", data)
+        rel = txn.write_evidence(pid, rel, data)
         event = txn.add_event(pid, "advice-received", when.isoformat(),
                               {"role": role, "file": rel, "received": when.isoformat(),
                                "original_name": printable(file.name)[:120]}, by=txn.by)

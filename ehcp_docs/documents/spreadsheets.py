@@ -1,6 +1,11 @@
 """The due lists as spreadsheets and CSV: the termly lists for settings, health and social care, and
 `ehcp due --format xlsx|csv`. One writer for both, so every list has the same columns, and every workbook goes
-through the one save pipeline (saving.save_xlsx: properties and provenance)."""
+through the one save pipeline (saving.save_xlsx: properties and provenance).
+
+Text from a plan is data, never a formula: a child's or setting's name of `=HYPERLINK(...)` or `=cmd|'/C calc'!A0`
+would run in the recipient's spreadsheet program (formula injection). In a workbook every text cell is stored as a
+string (openpyxl would otherwise store a value starting `=` as a formula); in CSV a text value starting with a
+formula character gets a leading single quote (the OWASP rule). Dates stay real dates in the date columns only."""
 from __future__ import annotations
 
 import csv
@@ -14,6 +19,19 @@ from ehcp_docs.store import Store
 HEADER = ["Plan", "Child or young person", "Setting", "Review due by", "Meeting recommended by",
           "Transition / preparation for adulthood focus", "Overdue"]
 WIDTHS = (12, 28, 34, 14, 20, 36, 10)
+DATE_COLUMNS = (3, 4)  # 0-based: "Review due by", "Meeting recommended by"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+
+
+def _values(r: DueRow) -> list[object]:
+    return [r.plan, r.name, r.setting, r.review_due, r.meeting_recommended_by, focus_text(r.focus),
+            "OVERDUE" if r.overdue else ""]
+
+
+def csv_safe(value: object) -> str:
+    """A text value a spreadsheet opening the CSV will show as text (OWASP: prefix a single quote)."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def list_meta(store: Store, title: str) -> Meta:
@@ -33,8 +51,11 @@ def write_xlsx(rows: list[DueRow], path: Path, meta: Meta) -> Path:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for r in rows:
-        ws.append([r.plan, r.name, r.setting, r.review_due, r.meeting_recommended_by, focus_text(r.focus),
-                   "OVERDUE" if r.overdue else ""])
+        ws.append(_values(r))
+        for i, cell in enumerate(ws[ws.max_row]):
+            if i not in DATE_COLUMNS:
+                cell.value = "" if cell.value is None else str(cell.value)
+                cell.data_type = "s"  # a string, even when it starts with "=": never a formula
     for col, width in zip("ABCDEFG", WIDTHS, strict=True):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=2, min_col=4, max_col=5):
@@ -50,6 +71,6 @@ def due_csv(rows: list[DueRow]) -> str:
     w = csv.writer(buf)
     w.writerow(HEADER)
     for r in rows:
-        w.writerow([r.plan, r.name, r.setting, r.review_due, r.meeting_recommended_by, focus_text(r.focus),
-                    "OVERDUE" if r.overdue else ""])
+        w.writerow([str(v) if i in DATE_COLUMNS else csv_safe(v)
+                    for i, v in enumerate(_values(r))])
     return buf.getvalue().rstrip("\n")

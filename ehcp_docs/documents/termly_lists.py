@@ -6,6 +6,7 @@ A large LA sends hundreds of settings' lists in one go, so each setting is one b
 they are written in parallel, and one that fails is named without stopping the others."""
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 from pathlib import Path
@@ -29,6 +30,29 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "setting"
 
 
+def setting_stem(setting: str) -> str:
+    """The file name (without extension) of one setting's list: readable, and unique per setting because it
+    ends with a short stable hash of the full name. Two federations' schools whose names share their first 60
+    characters once wrote to the same file, and only the last one's list survived."""
+    digest = hashlib.sha256(setting.encode("utf-8")).hexdigest()[:8]
+    return f"setting-{slug(setting)[:48].strip('-') or 'setting'}-{digest}"
+
+
+def setting_stems(settings: list[str]) -> dict[str, str]:
+    """Every setting's file name, made unique within the run even if two hashes ever met: a list written in
+    this run is never overwritten by another."""
+    stems: dict[str, str] = {}
+    taken: set[str] = {"health-icb", "social-care"}
+    for setting in settings:
+        stem, n = setting_stem(setting), 1
+        while stem.lower() in taken:
+            n += 1
+            stem = f"{setting_stem(setting)}-{n}"
+        taken.add(stem.lower())
+        stems[setting] = stem
+    return stems
+
+
 def group_by_setting(rows: list[DueRow]) -> dict[str, list[DueRow]]:
     out: dict[str, list[DueRow]] = {}
     for r in rows:
@@ -38,8 +62,10 @@ def group_by_setting(rows: list[DueRow]) -> dict[str, list[DueRow]]:
 
 def list_jobs(term: Term, rows: list[DueRow], folder: Path, today: date) -> list[batch.Job]:
     """One job per setting, then the health and social care lists."""
-    jobs: list[batch.Job] = [(setting, setting_list, (term, setting, group, str(folder), today))
-                             for setting, group in group_by_setting(rows).items()]
+    groups = group_by_setting(rows)
+    stems = setting_stems(list(groups))
+    jobs: list[batch.Job] = [(setting, setting_list, (term, setting, group, str(folder), today, stems[setting]))
+                             for setting, group in groups.items()]
     jobs.append((HEALTH, whole_term_list, (rows, str(folder / "health-icb.xlsx"), f"Health: reviews {term.name}")))
     jobs.append((SOCIAL_CARE, whole_term_list, (rows, str(folder / "social-care.xlsx"),
                                                 f"Social care: reviews {term.name}")))
@@ -55,11 +81,11 @@ def write_lists(root: Path, term: Term, rows: list[DueRow], folder: Path, today:
 
 
 def setting_list(store: Store, term: Term, setting: str, group: list[DueRow], folder: str,
-                 today: date) -> list[Path]:
-    """One setting's list and the covering letter to its head teacher."""
-    name = slug(setting)
+                 today: date, stem: str | None = None) -> list[Path]:
+    """One setting's list and the covering letter to its head teacher (`stem`: the file name chosen for it)."""
+    name = stem or setting_stem(setting)
     where = Path(folder)
-    sheet = spreadsheets.write_xlsx(group, where / f"setting-{name}.xlsx",
+    sheet = spreadsheets.write_xlsx(group, where / f"{name}.xlsx",
                                     spreadsheets.list_meta(store, f"{setting}: reviews {term.name}"))
     la = store.config.la
     ctx = {"la": la, "caseworker": store.config.caseworker, "letter_date": long_date(today.isoformat()),
@@ -71,7 +97,7 @@ def setting_list(store: Store, term: Term, setting: str, group: list[DueRow], fo
                      "focus": focus_text(r.focus) + (" (OVERDUE)" if r.overdue else "")}
                     for r in group]}
     letter = render.render_document(render.find_template("termly-list-letter", store.root), ctx,
-                                    where / f"setting-{name}-letter.docx",
+                                    where / f"{name}-letter.docx",
                                     spreadsheets.list_meta(store, f"Termly review list {term.name}"),
                                     expect=[r.plan for r in group])
     return [sheet, letter]

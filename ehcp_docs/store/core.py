@@ -75,6 +75,24 @@ class Transaction:
         self.write(f"{self.store.plan_path(pid)}/{name}", data)
         return gitstore.blob_sha(data)
 
+    def write_evidence(self, pid: str, rel: str, data: bytes) -> str:
+        """Stores an evidence file under `rel` (from paths.evidence_name), or under the next free variant of it:
+        a committed evidence file is never overwritten, since journal lines point at it. Two representations on
+        one day, or a proposal made again after a withdrawal, once replaced the earlier letter. Returns the name
+        used (relative to the plan's folder); the same bytes already stored under a name are simply referenced."""
+        base = self.store.plan_path(pid)
+        stem, dot, ext = rel.rpartition(".") if "." in rel.rsplit("/", 1)[-1] else (rel, "", "")
+        name, k = rel, 1
+        while True:
+            path = f"{base}/{name}"
+            held = self.writes[path] if path in self.writes else self.store.read_file(path, self.head)
+            if held is None or held == data:
+                break
+            k += 1
+            name = f"{stem}-{k}{dot}{ext}"
+        self.write(path, data)
+        return name
+
     def add_event(self, pid: str, event: str, date: str, data: dict | None = None, *, by: str = "") -> dict:
         """Appends one journal line to the plan (seq numbers continue from the store's copy)."""
         if event not in eventsmod.EVENTS:

@@ -44,7 +44,7 @@ def test_lists_write_xlsx_with_header_and_letters(ehcp, tmp_path: Path):
     assert ws.max_row == 7
     letters = list(folder.glob("setting-*-letter.docx"))
     assert len(letters) == 6
-    assert "EHCP-0003" in docx_text(folder / "setting-examplemouth-community-college-letter.docx")
+    assert "EHCP-0003" in docx_text(folder / "setting-examplemouth-community-college-e56c7b83-letter.docx")
 
 
 def test_deadlines_table_and_bad_input(ehcp):

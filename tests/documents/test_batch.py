@@ -64,12 +64,12 @@ def test_lists_in_parallel_equal_lists_one_at_a_time(ehcp, tmp_path: Path):
 def test_one_setting_that_fails_does_not_stop_the_other_lists(ehcp, tmp_path: Path):
     assert ehcp("add", *sorted(PLANS.glob("*.yaml"))).exit_code == 0
     folder = tmp_path / "lists-spring-2027"
-    blocked = folder / "setting-examplemouth-community-college-letter.docx"
+    blocked = folder / "setting-examplemouth-community-college-e56c7b83-letter.docx"
     blocked.mkdir(parents=True)  # something in the way of one letter (as a file open elsewhere would be)
     r = _lists(ehcp, tmp_path, "--jobs", "2")
     assert r.exit_code == 1
     assert ("warning: Examplemouth Community College: could not write setting-examplemouth-community-college-"
-            "letter.docx: Is a directory") in r.stderr
+            "e56c7b83-letter.docx: Is a directory") in r.stderr
     assert ("6 reviews in spring-2027; lists for 5 of 6 setting(s), health and social care; 1 could not be "
             "written (listed above).") in r.stderr
     assert "Traceback" not in r.stderr
