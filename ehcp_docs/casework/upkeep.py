@@ -8,7 +8,7 @@ from datetime import date
 from ehcp_docs.casework import caseload
 from ehcp_docs.errors import EhcpError
 from ehcp_docs.statutory import ONE_DAY
-from ehcp_docs.store import Store, checks, index, permissions
+from ehcp_docs.store import Store, checks, index, permissions, safety
 
 LOOSE_ADVICE = 10_000  # loose objects (about 3 commands' worth per plan for 1,000 plans) before doctor advises
 
@@ -44,6 +44,7 @@ def doctor(store: Store, repair: bool = True) -> Report:
         seqs = [e.get("seq") for e in events]
         if seqs != list(range(1, len(seqs) + 1)):
             report.problems.append(f"plan {pid}: its journal's event numbers are out of order")
+    _git_hazards(store, report)
     dirty = store.dirty_paths("plans")
     if dirty:
         report.problems.append(f"{len(dirty)} file(s) under plans/ have changes that are not committed "
@@ -53,13 +54,31 @@ def doctor(store: Store, repair: bool = True) -> Report:
         report.advice.append(f"{unpacked:,} git objects are stored one file each, which slows every command: "
                              "run `ehcp maintenance` (nightly on a busy store)")
     loose = permissions.looser_than_private(store.root)
+    links = set(store.symlinks())
+    report.problems += [safety.explain_link(store.root, rel) for rel in sorted(links)]
+    loose = [rel for rel in loose if rel not in links and not safety.is_link(store.root / rel)]
     if loose and repair:
         for rel in loose:
-            os.chmod(store.root / rel, 0o700)
+            os.chmod(store.root / rel, 0o700, follow_symlinks=False)
         report.repaired += [f"{x}: now private to its owner" for x in loose]
     else:
         report.problems += [f"{x} can be read by other users of this computer" for x in loose]
     return report
+
+
+def _git_hazards(store: Store, report: Report) -> None:
+    """A copied store's own git config can name programs (a clean filter, an fsmonitor, an upload-pack) and a
+    committed .gitattributes can change how git stores the journals: ehcp overrides both on every git command,
+    and says so here, so that they are removed."""
+    settings, attributes, rewritten = store.git_hazards()
+    report.checked.append("git config and attributes")
+    if rewritten:
+        report.repaired.append(".git/info/attributes rewritten, so that git stores ehcp's files byte for byte")
+    report.problems += [f"the store's git config sets {key}, which would make git run a program or write outside "
+                        f"the store (ehcp overrides it): remove it with `git config --unset-all {key}`"
+                        for key in settings]
+    report.problems += [f"a committed .gitattributes tries to change how ehcp's files are stored ({line}): ehcp's "
+                        ".git/info/attributes overrides it, but remove the line" for line in attributes]
 
 
 def maintenance(store: Store, today: date | None = None) -> list[str]:

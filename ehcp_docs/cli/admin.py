@@ -74,6 +74,9 @@ def sync(ctx: click.Context, remote: str) -> None:
     syncing.check_remote(remote)
     with open_store(ctx) as store:
         result = syncing.sync(store, remote)
+    for line in result.warnings:
+        output.warn(f"the team's store commits git attributes that would change how ehcp's files are stored "
+                    f"({line}); ehcp's own .git/info/attributes overrides them, but ask for the line to be removed")
     output.info(f"Synced with {remote}: {result.pulled} change(s) received, {result.pushed} sent.")
 
 
@@ -88,6 +91,11 @@ def purge(ctx: click.Context, plan_id: str, confirm: bool, today: str | None) ->
         raise UsageError("purging erases the plan and its history for good; add --confirm to go ahead")
     with open_store(ctx) as store:
         who = store.identity()[0]
-        rewritten = purging.purge(store, plan_id, as_day(today), who)
-    output.info(f"Purged {plan_id}: {rewritten} commit(s) that held only this plan were removed and the rest "
-                "rewritten. Every clone of this store still holds the old history: re-clone them.")
+        purged = purging.purge(store, plan_id, as_day(today), who)
+    for rel in purged.deleted:
+        output.info(f"Deleted out/{rel}")
+    output.info(f"Purged {plan_id}: {purged.commits} commit(s) that held only this plan were removed and the rest "
+                "rewritten on every branch, tag and remote-tracking ref; reflogs expired, old objects pruned, the "
+                f"store index deleted and {len(purged.deleted)} document(s) under out/ deleted. Outside this copy "
+                "the data remains: every other clone and the server (force-push and expire its reflogs; colleagues "
+                "re-clone), and documents already sent or saved elsewhere with --out.")

@@ -6,6 +6,7 @@
 - paths.py        plan ids and the names evidence files are stored under
 - checks.py       whether a plan file is valid, and its problems: one file, one committed blob, or every plan
 - permissions.py  owner-only permissions of the store
+- safety.py       no writing through symbolic links; what a colleague's committed file may not do
 - index/          the store index in .git/ehcp-index/ (calendar facts, each plan's commits, check results)
 
 `from ehcp_docs.store import Store` is the entry point. It is loaded on first use (PEP 562), so that importing a

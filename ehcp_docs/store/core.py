@@ -21,7 +21,7 @@ from ehcp_docs.errors import Conflict, InvalidPlan, NotFound, StoreError
 from ehcp_docs.model import events as eventsmod
 from ehcp_docs.model import validation
 from ehcp_docs.model.plan import ID_PATTERN
-from ehcp_docs.store import checks, gitstore, index, journal
+from ehcp_docs.store import checks, gitstore, index, journal, safety
 from ehcp_docs.store.paths import check_id
 
 CONFIG_NAME = "ehcp.toml"
@@ -179,10 +179,19 @@ class Store:
             raise StoreError(f"refusing to write outside the store: {relpath[:80]}")
         if p.parts[0] in (".git", "out"):
             raise StoreError(f"refusing to write to {p.parts[0]}/")
+        safety.refuse_link(self.root, relpath)
 
     def out_dir(self, out: str | None) -> Path:
+        """The folder documents go to: `--out`, or the store's own `out/`, which may not be (or hold) a
+        symbolic link (a committed `out -> /somewhere` once sent every document elsewhere)."""
         d = Path(out).expanduser() if out else self.root / "out"
+        safety.refuse_out_link(self.root, d)
         d.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if d.absolute() == (self.root / "out").absolute():
+            with os.scandir(d) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        safety.refuse_link(self.root, f"out/{entry.name}")
         return d
 
     # ---- the repository, for upkeep and team work (everything git is done in gitstore) -----------------------
@@ -216,6 +225,17 @@ class Store:
     def pack_refs(self) -> None:
         self.git.pack_refs()
 
+    def git_hazards(self) -> tuple[list[str], list[str], bool]:
+        """What a colleague's file could do to this store through git, for `doctor`: settings of its own config
+        that would run a program (overridden on every command ehcp runs), committed `.gitattributes` lines that
+        try to change how its files are stored (overridden by `.git/info/attributes`), and whether ehcp had to
+        rewrite `.git/info/attributes` when it opened the store."""
+        return self.git.program_settings(), self.git.attribute_overrides(), self.git.attributes_repaired
+
+    def symlinks(self) -> list[str]:
+        """Symbolic links where the store keeps plans, evidence and documents (store/safety.py)."""
+        return safety.links_in_store(self.root)
+
     def sync(self, remote: str) -> gitstore.SyncResult:
         """Fetch, rebase, push under the store lock (gitstore.sync says what happens on a conflict)."""
         with self.git.lock():
@@ -226,7 +246,9 @@ class Store:
         """Rewrites the history without `relpath` (purge); returns how many commits went."""
         with self.git.lock():
             self.recover()
-            return gitstore.erase_path(self.git, relpath)
+            rewritten = gitstore.erase_path(self.git, relpath)
+            index.clear(self)  # the index holds names, addresses and dates of birth: it is rebuilt without them
+            return rewritten
 
     # ---- reading (always the committed state) --------------------------------------------------------------
     def head(self) -> str:
@@ -379,6 +401,7 @@ class Store:
         old = os.umask(0o077)
         try:
             for rel, data in txn.writes.items():
+                safety.refuse_link(self.root, rel)
                 target = self.root / rel
                 if data is None:
                     target.unlink(missing_ok=True)

@@ -36,7 +36,32 @@ if TYPE_CHECKING:
 
 SAFE_OPTIONS = ["core.hooksPath=/dev/null", "core.fsmonitor=false", "commit.gpgSign=false",
                 "tag.gpgSign=false", "core.quotePath=false", "log.showSignature=false",
-                "core.pager=cat", "diff.external=", "gc.auto=0", "maintenance.auto=false"]
+                "core.pager=cat", "diff.external=", "gc.auto=0", "maintenance.auto=false",
+                "core.editor=:", "sequence.editor=:", "core.askPass=", "protocol.ext.allow=never",
+                "core.untrackedCache=false", "submodule.recurse=false", "fetch.recurseSubmodules=false"]
+# The store controls its own attributes: `.git/info/attributes` takes precedence over any committed
+# `.gitattributes`, so ehcp's files are stored byte for byte. A colleague's `*.jsonl working-tree-encoding=UTF-16LE`
+# once turned every journal committed after a clone into mojibake; `filter=x` runs a program on `git add`.
+ATTRIBUTES = ("# Written by ehcp (do not edit): the store's files are stored byte for byte, whatever a committed\n"
+              "# .gitattributes says: no filters, no encodings, no end-of-line conversion, no diff or merge programs.\n"
+              "* -filter -text !eol -working-tree-encoding -ident !diff !merge\n")
+# What attributes a committed .gitattributes may not set on the store's files (doctor and sync warn about them).
+GUARDED_ATTRIBUTES = ("filter", "text", "eol", "working-tree-encoding", "ident", "diff", "merge", "crlf")
+# Settings in a store's own config (`.git/config`, copied with the store or written by anyone with access)
+# that make git run a program or write elsewhere: each is overridden on every git command ehcp runs (the value
+# given is the harmless one), and `doctor` reports it. `credential.helper` is the user's own business in their
+# global config, so `sync` keeps the global helpers; the store's own are never used.
+_PROGRAM_KEYS: tuple[tuple[str, str], ...] = (
+    (r"filter\.[^=]+\.(clean|smudge|process)", ""), (r"filter\.[^=]+\.required", "false"),
+    (r"diff\.[^=]+\.(textconv|command)", ""), (r"merge\.[^=]+\.driver", ""),
+    (r"remote\.[^=]+\.uploadpack", "git-upload-pack"), (r"remote\.[^=]+\.receivepack", "git-receive-pack"),
+    (r"core\.sshcommand", "ssh"), (r"core\.gitproxy", "none"), (r"core\.askpass", ""), (r"core\.worktree", "."),
+    (r"core\.fsmonitor", "false"), (r"core\.hookspath", "/dev/null"), (r"core\.pager", "cat"),
+    (r"pager\..+", "cat"), (r"core\.editor", ":"), (r"sequence\.editor", ":"), (r"gpg\.(.+\.)?program", ""),
+    (r"credential\..*helper", ""), (r"uploadpack\.packobjectshook", ""), (r"core\.alternaterefscommand", ""),
+    (r"diff\.external", ""),
+    (r"core\.attributesfile", "/dev/null"), (r"ssh\.variant", "ssh"))
+_PROGRAM_KEY = re.compile(r"^(" + "|".join(k for k, _ in _PROGRAM_KEYS) + r")$", re.IGNORECASE)
 # Memory: git maps pack files in windows of up to 1 GiB and keeps up to 8 GiB mapped, and every page it touches
 # counts in its resident size. Reading thousands of plans from a five-year store (a 1.2 GB pack) made one
 # `git cat-file` 1.3 GB resident. Smaller windows under a lower limit keep any git process far below that, at no
@@ -114,10 +139,45 @@ def parse_tree(data: bytes) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _git(repo: git.Repo) -> git.Git:
+def _git(repo: git.Repo, extra: Sequence[str] = ()) -> git.Git:
     g = repo.git
-    g.set_persistent_git_options(c=SAFE_OPTIONS + MEMORY_OPTIONS)
+    g.set_persistent_git_options(c=SAFE_OPTIONS + MEMORY_OPTIONS + list(extra))
     return g
+
+
+def _safe_value(key: str) -> str:
+    for pattern, value in _PROGRAM_KEYS:
+        if re.fullmatch(pattern, key, re.IGNORECASE):
+            return value
+    return ""
+
+
+def program_settings(local: Sequence[tuple[str, str]]) -> list[str]:
+    """The keys of a store's own config that make git run a program (or write outside the store); a key
+    already set to its harmless value (ehcp's own `core.hooksPath=/dev/null`) is not one."""
+    return sorted({key for key, value in local if _PROGRAM_KEY.match(key) and value != _safe_value(key)})
+
+
+def install_attributes(gitdir: Path) -> bool:
+    """Writes `.git/info/attributes` (ATTRIBUTES) unless it already says exactly that; True when it was
+    rewritten (it was missing, or someone had changed it: a copied store's own `filter=x`, for example)."""
+    path = gitdir / "info" / "attributes"
+    try:
+        if path.read_bytes() == ATTRIBUTES.encode():
+            return False
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        tmp = path.with_name(".attributes.ehcp-tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(ATTRIBUTES.encode())
+        os.replace(tmp, path)
+    except OSError as e:
+        raise StoreError(f"cannot protect the store's files from git attributes ({e.strerror})",
+                         hint="Check that .git/info in the store is yours and writable.") from None
+    return True
 
 
 def _gitpython() -> Any:
@@ -150,7 +210,15 @@ def _errors() -> tuple[type[BaseException], ...]:
     return (GitCommandError, git_exc.GitCommandError) if git_exc is not None else (GitCommandError,)
 
 
-_ENV = {"LC_ALL": "C", "LANGUAGE": "C", "GIT_TERMINAL_PROMPT": "0"}
+_ENV = {"LC_ALL": "C", "LANGUAGE": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": ":", "GIT_SEQUENCE_EDITOR": ":",
+        "GIT_PAGER": "cat", "GIT_ASKPASS": ""}
+
+
+def _global_helpers() -> list[str]:
+    """The user's own credential helpers (global and system config), for sync."""
+    proc = subprocess.run(["git", "config", "--global", "--get-all", "credential.helper"], capture_output=True,
+                          env={**os.environ, **_ENV}, cwd="/")
+    return [h for h in proc.stdout.decode("utf-8", "replace").splitlines() if h]
 
 
 _PREWARMED: dict[str, subprocess.Popen] = {}
@@ -282,6 +350,7 @@ def init_repo(root: Path) -> None:
         w.set_value("core", "hooksPath", "/dev/null")
         w.set_value("core", "sharedRepository", "0600")
         w.release()
+    install_attributes(root / ".git")
 
 
 def is_repo(root: Path) -> bool:
@@ -300,7 +369,47 @@ class GitStore:
             self.gitdir = dotgit
         else:  # not a plain repository (missing, or a .git file): GitPython finds out, or says what is wrong
             self.gitdir = Path(self._repository.git_dir)
+        self.attributes_repaired = install_attributes(self.gitdir)
         self.cat = _CatFile(root)
+        self._local: list[tuple[str, str]] | None = None
+        self._guard: list[str] | None = None
+
+    def local_config(self) -> list[tuple[str, str]]:
+        """Every key of the store's own config (`.git/config` and what it includes), read by git itself; no
+        program runs while reading config."""
+        if self._local is None:
+            proc = subprocess.run(["git", *_c_options(), "config", "--local", "--includes", "--list", "-z"],
+                                  cwd=self.root, capture_output=True, env={**os.environ, **_ENV})
+            items = proc.stdout.decode("utf-8", "replace").split("\0") if proc.returncode == 0 else []
+            self._local = [tuple(item.split("\n", 1)) if "\n" in item else (item, "")  # type: ignore[misc]
+                           for item in items if item]
+        return self._local
+
+    def program_settings(self) -> list[str]:
+        """Settings in the store's own config that would make git run a program: overridden, and reported."""
+        return program_settings(self.local_config())
+
+    def guard_options(self, *, keep_credentials: bool = False) -> list[str]:
+        """`-c` values that override every program-running setting of the store's own config for one command;
+        with `keep_credentials` (sync) the user's global credential helpers stay in use."""
+        if keep_credentials:
+            return self._guard_for(keep_credentials=True)
+        if self._guard is None:
+            self._guard = self._guard_for(keep_credentials=False)
+        return self._guard
+
+    def _guard_for(self, *, keep_credentials: bool) -> list[str]:
+        out = ["credential.helper="]  # an empty value resets the list of helpers
+        for key in self.program_settings():
+            if key.lower() == "credential.helper":
+                continue
+            out.append(f"{key}={self.root if key.lower() == 'core.worktree' else _safe_value(key)}")
+        if keep_credentials:
+            out += [f"credential.helper={h}" for h in _global_helpers()]
+        return out
+
+    def _options(self) -> list[str]:
+        return [x for opt in self.guard_options() for x in ("-c", opt)]
 
     @property
     def _repository(self) -> git.Repo:
@@ -318,13 +427,19 @@ class GitStore:
     def _cmd(self) -> git.Git:
         """GitPython's command runner with the safe options; private, like _repository."""
         if self._git is None:
-            self._git = _git(self._repository)
+            self._git = _git(self._repository, self.guard_options())
+            self._git.update_environment(GIT_EDITOR=":", GIT_SEQUENCE_EDITOR=":", GIT_PAGER="cat",
+                                         GIT_ASKPASS="", SSH_ASKPASS="", GIT_TERMINAL_PROMPT="0")
         return self._git
 
-    def _run(self, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> str:
+    def _run(self, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None,
+             network: bool = False) -> str:
         """Runs one git command (with the safe options) and returns its output, without GitPython. Private: every
-        git command of the project is written in this module."""
-        proc = subprocess.run(["git", *_c_options(), *args], cwd=self.root, input=stdin, capture_output=True,
+        git command of the project is written in this module. `network` (sync's fetch and push) keeps the user's
+        own credential helpers."""
+        extra = [x for opt in self.guard_options(keep_credentials=True) for x in ("-c", opt)] if network else []
+        proc = subprocess.run(["git", *_c_options(), *self._options(), *extra, *args], cwd=self.root, input=stdin,
+                              capture_output=True,
                               env={**os.environ, **_ENV, **(env or {})})
         if proc.returncode != 0:
             raise GitCommandError(list(args), proc.returncode, proc.stderr.decode("utf-8", "replace"),
@@ -334,7 +449,8 @@ class GitStore:
 
     def _popen(self, *args: str) -> subprocess.Popen:
         """One git command whose output is read as a stream (a whole history); the caller waits for it."""
-        return subprocess.Popen(["git", *_c_options(), *args], cwd=self.root, stdout=subprocess.PIPE,
+        return subprocess.Popen(["git", *_c_options(), *self._options(), *args], cwd=self.root,
+                                stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, env={**os.environ, **_ENV})
 
     def close(self) -> None:
@@ -522,6 +638,32 @@ class GitStore:
             i += 1
         return paths
 
+    def symlinks(self, rev: str) -> list[str]:
+        """Every symbolic link in a revision's tree (a store holds none: see store/safety.py)."""
+        out = self._run("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev)
+        return [entry.split("\t", 1)[1] for entry in out.split("\0") if entry.startswith("120000 ")]
+
+    def attribute_overrides(self, rev: str = "HEAD") -> list[str]:
+        """Lines of committed `.gitattributes` files that try to change how git stores ehcp's files (a filter,
+        an encoding, end-of-line conversion, a diff or merge driver). `.git/info/attributes` (ATTRIBUTES) takes
+        precedence, so they have no effect; `doctor` and `sync` warn about them all the same."""
+        try:
+            out = self._run("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev)
+        except _errors():
+            return []
+        found = []
+        for entry in out.split("\0"):
+            meta, _, path = entry.partition("\t")
+            if not (path == ".gitattributes" or path.endswith("/.gitattributes")):
+                continue
+            data = self.read_blob(meta.split()[2]) or b""
+            for line in data.decode("utf-8", "replace").splitlines()[:1000]:
+                names = [t.lstrip("-!").split("=", 1)[0] for t in line.split()[1:]]
+                if not line.lstrip().startswith("#") and any(n in GUARDED_ATTRIBUTES for n in names):
+                    shown = "".join(c if c.isprintable() else "?" for c in line.strip())[:100]
+                    found.append(f"{path}: {shown}")
+        return found
+
     # ---- writing -------------------------------------------------------------------------------------------
     def identity(self, override: tuple[str, str] | None = None) -> tuple[str, str]:
         """Who is making the change: --author, else git's own identity; refusing to guess."""
@@ -673,6 +815,7 @@ class SyncResult:
     conflict_paths: tuple[str, ...] = ()
     their_commit: str | None = None
     their_author: str | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def check_remote(name: str) -> str:
@@ -689,10 +832,17 @@ def sync(gs: GitStore, remote: str, branch: str = "main") -> SyncResult:
         raise NotFound(f"this store has no remote called {remote}",
                        hint=f"Add the team's shared repository with `git -C {gs.root} remote add {remote} URL`.")
     try:
-        gs._cmd.fetch("--quiet", "--no-recurse-submodules", remote, branch)
+        gs._run("fetch", "--quiet", "--no-recurse-submodules", "--end-of-options", remote, branch, network=True)
     except _errors() as e:
         raise StoreError(f"could not reach {remote} ({_said(e)[:200]})") from None
     theirs = f"refs/remotes/{remote}/{branch}"
+    links = gs.symlinks(theirs)
+    if links:
+        raise StoreError(f"the team's store ({remote}) has a symbolic link at {links[0][:80]}: ehcp will not take "
+                         "it in (a link named out, or in a plan's folder, would send documents and files outside "
+                         "the store); nothing was changed here",
+                         hint="Ask whoever committed it to remove it (`git rm`) and push, then sync again.")
+    warnings = tuple(gs.attribute_overrides(theirs))
     ahead = int(gs._cmd.rev_list("--count", f"{theirs}..HEAD"))
     behind = int(gs._cmd.rev_list("--count", f"HEAD..{theirs}"))
     if behind:
@@ -702,34 +852,53 @@ def sync(gs: GitStore, remote: str, branch: str = "main") -> SyncResult:
             paths = tuple(p for p in gs._cmd.diff("--name-only", "--diff-filter=U").splitlines() if p)
             gs._cmd.rebase("--abort")
             last = gs.log(paths[0] if paths else None, rev=theirs, max_count=1)
-            return SyncResult(behind, 0, paths, last[0].commit if last else None, last[0].author if last else None)
+            return SyncResult(behind, 0, paths, last[0].commit if last else None, last[0].author if last else None,
+                              warnings)
     pushed = 0
     if ahead:
         try:
-            gs._cmd.push("--quiet", remote, f"HEAD:refs/heads/{branch}")
+            gs._run("push", "--quiet", "--no-verify", "--end-of-options", remote, f"HEAD:refs/heads/{branch}",
+                    network=True)
             pushed = ahead
         except _errors() as e:
             raise StoreError(f"could not push to {remote} ({_said(e)[:200]})",
                              hint="Someone may have pushed meanwhile: run `ehcp sync` again.") from None
-    return SyncResult(behind, pushed)
+    return SyncResult(behind, pushed, warnings=warnings)
 
 
 def erase_path(gs: GitStore, path: str) -> int:
-    """Rewrites every commit on main without `path`, then drops the old objects, so the data is really gone
-    from this repository (clones made earlier still hold it: they must be re-cloned)."""
-    env = dict(os.environ, FILTER_BRANCH_SQUELCH_WARNING="1")
-    before = int(gs._cmd.rev_list("--count", "HEAD"))
+    """Rewrites every commit of every branch, tag and remote-tracking ref without `path`, then drops the old
+    objects, so the data is really gone from this repository: no ref (not `refs/remotes/origin/main` after a
+    fetch, not another branch or a tag), no reflog, no FETCH_HEAD or ORIG_HEAD and no pack still reaches it.
+    Clones made earlier and the server still hold it: they must be re-cloned and force-pushed. Runs with the
+    safe options (hooks, fsmonitor, filters off); filter-branch's own git commands inherit them."""
+    env = {"FILTER_BRANCH_SQUELCH_WARNING": "1"}
+    before = int(gs._run("rev-list", "--count", "HEAD"))
+    listed = gs._run("for-each-ref", "--format=%(refname)%00%(symref)").splitlines()
+    refs = [ref for ref, _, sym in (line.partition("\0") for line in listed)
+            if ref and not sym and not ref.startswith("refs/original/")]
     try:
-        gs._cmd.execute(["git", "-c", "core.hooksPath=/dev/null", "filter-branch", "-f", "--index-filter",
-                        f"git rm -r -q --cached --ignore-unmatch -- {shlex.quote(path)}", "--prune-empty", "--",
-                        "main"],
-                       env=env)
+        gs._run("filter-branch", "-f", "--index-filter",
+                f"git rm -r -q --cached --ignore-unmatch -- {shlex.quote(path)}", "--prune-empty",
+                "--tag-name-filter", "cat", "--", *refs, env=env)
     except _errors() as e:
         raise StoreError(f"history could not be rewritten ({_said(e)[:300]})") from None
-    for ref in gs._cmd.for_each_ref("--format=%(refname)", "refs/original/").splitlines():
-        gs._cmd.update_ref("-d", ref)
-    gs._cmd.reflog("expire", "--expire=now", "--all")
-    gs._cmd.gc("--prune=now", "--quiet")
-    gs._cmd.checkout("--quiet", "-f", "main")
-    return before - int(gs._cmd.rev_list("--count", "HEAD"))
+    for ref in gs._run("for-each-ref", "--format=%(refname)", "refs/original/").splitlines():
+        gs._run("update-ref", "-d", "--end-of-options", ref)
+    for name in ("ORIG_HEAD", "FETCH_HEAD", "MERGE_HEAD", "CHERRY_PICK_HEAD", "REBASE_HEAD", "AUTO_MERGE"):
+        (gs.gitdir / name).unlink(missing_ok=True)
+    gs._run("reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all")
+    gs._run("checkout", "--quiet", "-f", "main")
+    gs._run("-c", "repack.packKeptObjects=true", "-c", "gc.writeCommitGraph=false", "gc", "--prune=now", "--quiet")
+    gs.cat.close()  # its view of the packs predates the rewrite
+    gs.write_commit_graph()
+    return before - int(gs._run("rev-list", "--count", "HEAD"))
 
+
+def all_objects(gs: GitStore) -> Iterator[tuple[str, str, bytes]]:
+    """Every object in the repository (loose and packed, reachable or not): what a check after an erasure reads."""
+    out = gs._run("cat-file", "--batch-all-objects", "--batch-check=%(objectname)")
+    for sha in out.split():
+        got = gs.cat.object(sha)
+        if got is not None:
+            yield got

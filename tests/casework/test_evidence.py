@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import PLANS, git
 from test_amendment import PID, proposed_file
+
+from conftest import PLANS, git
 
 
 def _journal(store: Path) -> list[dict]:

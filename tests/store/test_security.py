@@ -446,13 +446,18 @@ def test_workflow_errors_name_the_plan_id_only(ehcp, store_path: Path, tmp_path:
 
 
 def test_git_filter_programs_are_never_run(ehcp, store_path: Path, tmp_path: Path):
-    """A clean filter named in the store's attributes would run during `git add`: ehcp refuses instead."""
+    """A clean filter named in the store's attributes would run during `git add` (and `git status`): ehcp rewrites
+    .git/info/attributes so that no filter applies, overrides the filter's program, and doctor reports it."""
     marker = tmp_path / "FILTER_RAN"
     (store_path / ".git" / "info").mkdir(exist_ok=True)
     (store_path / ".git" / "info" / "attributes").write_text("*.yaml filter=evil\n")
     subprocess.run(["git", "-C", str(store_path), "config", "filter.evil.clean", f"touch {marker}; cat"], check=True)
-    before = snapshot(store_path)
     r = ehcp("add", FIXTURES / "minimal_plan.yaml")
-    assert r.exit_code == 1 and "set a filter (evil)" in r.stderr
+    assert r.exit_code == 0, r.stderr
     assert not marker.exists()
-    assert snapshot(store_path) == before
+    committed = subprocess.run(["git", "-C", str(store_path), "show", f"HEAD:plans/{PID}/plan.yaml"],
+                               capture_output=True, check=True).stdout
+    assert committed == (store_path / "plans" / PID / "plan.yaml").read_bytes()
+    r = ehcp("doctor")
+    assert r.exit_code == 1 and "sets filter.evil.clean" in r.stdout
+    assert not marker.exists()
