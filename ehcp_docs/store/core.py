@@ -123,8 +123,8 @@ class Transaction:
 class Store:
     def __init__(self, root: Path):
         self.root = root
+        self.git = gitstore.GitStore(root)  # first: it puts back files a committed .gitattributes converted
         self.config = configmod.load(root / CONFIG_NAME)
-        self.git = gitstore.GitStore(root)
         self.author_override: tuple[str, str] | None = None
 
     # ---- opening -------------------------------------------------------------------------------------------

@@ -49,8 +49,10 @@ ATTRIBUTES = ("# Written by ehcp (do not edit): the store's files are stored byt
 GUARDED_ATTRIBUTES = ("filter", "text", "eol", "working-tree-encoding", "ident", "diff", "merge", "crlf")
 # Settings in a store's own config (`.git/config`, copied with the store or written by anyone with access)
 # that make git run a program or write elsewhere: each is overridden on every git command ehcp runs (the value
-# given is the harmless one), and `doctor` reports it. `credential.helper` is the user's own business in their
-# global config, so `sync` keeps the global helpers; the store's own are never used.
+# given is the harmless one), and `doctor` reports it. For `remote.*.uploadpack`/`receivepack` git keeps the
+# first value it reads, so `-c` cannot override them: sync passes `--upload-pack`/`--receive-pack` instead.
+# `credential.helper` is the user's own business in their global config, so `sync` keeps the global helpers;
+# the store's own are never used.
 _PROGRAM_KEYS: tuple[tuple[str, str], ...] = (
     (r"filter\.[^=]+\.(clean|smudge|process)", ""), (r"filter\.[^=]+\.required", "false"),
     (r"diff\.[^=]+\.(textconv|command)", ""), (r"merge\.[^=]+\.driver", ""),
@@ -373,6 +375,37 @@ class GitStore:
         self.cat = _CatFile(root)
         self._local: list[tuple[str, str]] | None = None
         self._guard: list[str] | None = None
+        if self.attributes_repaired:
+            self.restored = self._restore_converted()
+
+    restored: list[str] = []
+
+    def _restore_converted(self) -> list[str]:
+        """After a clone, git has already checked files out through a committed `.gitattributes` (a journal as
+        UTF-16, say). Once ehcp's own attributes are in place, each file those lines name whose bytes differ
+        from the committed ones is checked out again, byte for byte. Returns the paths put back."""
+        import fnmatch
+
+        lines = self.attribute_overrides("HEAD") if self.head() else []
+        patterns = [line.split(": ", 1)[1].split()[0] for line in lines if ": " in line and line.split(": ", 1)[1]]
+        if not patterns:
+            return []
+        wrong = []
+        for path, blob in self.blob_ids("HEAD", ".").items():
+            name = path.rsplit("/", 1)[-1]
+            if not any(fnmatch.fnmatch(path if "/" in pat.strip("/") else name, pat.strip("/")) for pat in patterns):
+                continue
+            try:
+                fd = os.open(self.root / path, os.O_RDONLY | os.O_NOFOLLOW)
+                with os.fdopen(fd, "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                continue
+            if blob_sha(data) != blob:
+                wrong.append(path)
+        for start in range(0, len(wrong), BULK_PATHS):
+            self._run("checkout", "HEAD", "--", *[f":(literal){p}" for p in wrong[start:start + BULK_PATHS]])
+        return wrong
 
     def local_config(self) -> list[tuple[str, str]]:
         """Every key of the store's own config (`.git/config` and what it includes), read by git itself; no
@@ -832,7 +865,8 @@ def sync(gs: GitStore, remote: str, branch: str = "main") -> SyncResult:
         raise NotFound(f"this store has no remote called {remote}",
                        hint=f"Add the team's shared repository with `git -C {gs.root} remote add {remote} URL`.")
     try:
-        gs._run("fetch", "--quiet", "--no-recurse-submodules", "--end-of-options", remote, branch, network=True)
+        gs._run("fetch", "--quiet", "--no-recurse-submodules", "--upload-pack=git-upload-pack", "--end-of-options",
+                remote, branch, network=True)
     except _errors() as e:
         raise StoreError(f"could not reach {remote} ({_said(e)[:200]})") from None
     theirs = f"refs/remotes/{remote}/{branch}"
@@ -857,8 +891,8 @@ def sync(gs: GitStore, remote: str, branch: str = "main") -> SyncResult:
     pushed = 0
     if ahead:
         try:
-            gs._run("push", "--quiet", "--no-verify", "--end-of-options", remote, f"HEAD:refs/heads/{branch}",
-                    network=True)
+            gs._run("push", "--quiet", "--no-verify", "--receive-pack=git-receive-pack", "--end-of-options", remote,
+                    f"HEAD:refs/heads/{branch}", network=True)
             pushed = ahead
         except _errors() as e:
             raise StoreError(f"could not push to {remote} ({_said(e)[:200]})",

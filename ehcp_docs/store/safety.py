@@ -65,9 +65,13 @@ _HINT = ("A store holds no symbolic links: remove it (`git rm --cached PATH` if 
 
 
 def links_in_store(root: Path) -> list[str]:
-    """Every symbolic link where the store keeps something: the top folders, each plan's folder and its
-    evidence folder, and anything inside them (for `doctor`)."""
+    """Every symbolic link where the store keeps something: the top folders, the folders of out/, each plan's
+    folder and its evidence folder, and anything inside them (for `doctor`)."""
     found = [rel for rel in GUARDED_TOP if is_link(root / rel)]
+    out = root / "out"
+    if "out" not in found and out.is_dir():
+        with os.scandir(out) as entries:
+            found += [f"out/{e.name}" for e in entries if e.is_symlink()]
     plans = root / "plans"
     if "plans" in found or not plans.is_dir():
         return found
