@@ -320,21 +320,21 @@ class Store:
 
     def events(self, pid: str, rev: str | None = None) -> list[dict]:
         data = self.read_file(f"{self.plan_path(pid)}/events.jsonl", rev)
-        if not data:
+        if data is None:
             return []
         try:
             return journal.parse(data)
-        except (ValueError, UnicodeDecodeError):
-            raise journal.damaged(pid) from None
+        except (ValueError, UnicodeDecodeError) as e:
+            raise journal.damaged(pid, e) from None
 
     def raw_events(self, pid: str) -> list[dict]:
         """The journal exactly as written (event names not normalised): what a new line is appended to. A damaged
         journal is refused, as `events` refuses it, rather than appended to."""
         data = self.read_file(f"{self.plan_path(pid)}/events.jsonl")
         try:
-            return journal.parse_raw(data) if data else []
-        except (ValueError, UnicodeDecodeError):
-            raise journal.damaged(pid) from None
+            return journal.parse_raw(data) if data is not None else []
+        except (ValueError, UnicodeDecodeError) as e:
+            raise journal.damaged(pid, e) from None
 
     def plan_at(self, pid: str, at: str) -> tuple[dict, str]:
         """The plan in force on a date (the latest version whose event date is on or before it), or at a

@@ -227,7 +227,7 @@ class Calendar:
                 if jblob is None:
                     return False  # Store.events would find no file here: leave it to the plain path
                 data = jblob
-            events = journal.parse(data) if data else []  # the same parser as Store.events
+            events = journal.parse(data) if entry is not None else []  # the same parser as Store.events
             return summarise(plan), [prune_event(e) for e in events]
         except Exception:  # noqa: BLE001 - any problem: the plain path reports it
             return False

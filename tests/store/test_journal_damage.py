@@ -1,0 +1,91 @@
+"""Issue 17, item 10: damaged journals. Each line below is committed by hand with plain git into a plan's journal;
+every command that reads the plan names the plan, the line and the problem (never a traceback), nothing is
+appended to it, and `doctor` finds every one."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import PLANS, git, snapshot
+from ehcp_docs.store import journal
+
+PID = "EHCP-0002"
+DEEP = "[" * 100_000 + "]" * 100_000
+GOOD = '{"seq": 2, "event": "contribution", "date": "2026-01-05", "recorded": "2026-01-05", "by": "x"}'
+DAMAGED = {  # what replaces the journal's second line -> words the message must contain
+    "not-an-object-number": ("42", "is not a set of fields"),
+    "not-an-object-list": ("[1, 2]", "is not a set of fields"),
+    "not-an-object-null": ("null", "is not a set of fields"),
+    "not-an-object-string": ('"issued"', "is not a set of fields"),
+    "missing-event": ('{"seq": 2, "date": "2026-01-05"}', "has no event name"),
+    "event-null": ('{"seq": 2, "event": null, "date": "2026-01-05"}', "has no event name"),
+    "unknown-event": ('{"seq": 2, "event": "teleported", "date": "2026-01-05"}', "has an unknown event"),
+    "seq-text": (GOOD.replace('"seq": 2', '"seq": "x"'), "not a whole number"),
+    "seq-nan": (GOOD.replace('"seq": 2', '"seq": NaN'), "holds NaN"),
+    "seq-infinity": (GOOD.replace('"seq": 2', '"seq": Infinity'), "holds NaN"),
+    "seq-float": (GOOD.replace('"seq": 2', '"seq": 2.0'), "not a whole number"),
+    "seq-bool": (GOOD.replace('"seq": 2', '"seq": true'), "not a whole number"),
+    "seq-repeated": (GOOD.replace('"seq": 2', '"seq": 1'), "where 2 was expected"),
+    "seq-gap": (GOOD.replace('"seq": 2', '"seq": 7'), "where 2 was expected"),
+    "date-impossible": (GOOD.replace('"date": "2026-01-05"', '"date": "2024-02-30"'), "not a real date"),
+    "date-integer": (GOOD.replace('"date": "2026-01-05"', '"date": 20260105'), "not a real date"),
+    "date-null": (GOOD.replace('"date": "2026-01-05"', '"date": null'), "not a real date"),
+    "date-missing": (GOOD.replace('"date": "2026-01-05", ', ""), "not a real date"),
+    "date-words": (GOOD.replace('"date": "2026-01-05"', '"date": "next July"'), "not a real date"),
+    "recorded-impossible": (GOOD.replace('"recorded": "2026-01-05"', '"recorded": "2026-13-01"'), "not a real date"),
+    "deep-array": (DEEP, "nested too deeply"),
+    "not-json": ("{not json", "is not valid JSON"),
+    "truncated": (GOOD[:30], "is not valid JSON"),
+}
+COMMANDS = [("review", "status", PID), ("render", PID), ("contribute", PID, "--from", "parent", "--text", "Hi."),
+            ("deadlines", PID, "--today", "2026-11-28"), ("due", "--term", "spring-2027", "--today", "2026-11-28"),
+            ("overdue", "--today", "2026-11-28")]
+
+
+def _damage(store: Path, text: str | None) -> None:
+    path = store / "plans" / PID / "events.jsonl"
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    path.write_text("" if text is None else first + "\n" + text + "\n", encoding="utf-8")
+    git(store, "commit", "-q", "-am", "journal typed by hand")
+
+
+@pytest.fixture
+def store(ehcp, store_path: Path) -> Path:
+    assert ehcp("add", *sorted(PLANS.glob("*.yaml"))).exit_code == 0
+    return store_path
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGED))
+def test_a_damaged_journal_line_is_named_everywhere(ehcp, store: Path, case: str):
+    text, words = DAMAGED[case]
+    _damage(store, text)
+    before = snapshot(store)
+    for argv in COMMANDS:
+        r = ehcp(*argv)
+        assert r.exit_code == 1, (argv, r.stderr)
+        assert f"plan {PID}: its journal (events.jsonl) is damaged: line 2 " in r.stderr, (argv, r.stderr)
+        assert words in r.stderr and "Traceback" not in r.stderr, (argv, r.stderr)
+    assert snapshot(store) == before  # never appended to
+    r = ehcp("doctor")
+    assert r.exit_code == 1 and f"plan {PID}: its journal (events.jsonl) is damaged: line 2" in r.stdout
+
+
+def test_an_empty_journal_is_damage(ehcp, store: Path):
+    _damage(store, None)
+    r = ehcp("doctor")
+    assert r.exit_code == 1 and "holds no events" in r.stdout
+    r = ehcp("contribute", PID, "--from", "parent", "--text", "Hi.")
+    assert r.exit_code == 1 and "holds no events" in r.stderr
+
+
+def test_ehcp_never_writes_nan():
+    with pytest.raises(ValueError):
+        journal.encode([{"seq": float("nan"), "event": "issued"}])
+    assert json.loads(journal.encode([{"seq": 1, "event": "issued", "date": "2026-01-01"}]))["seq"] == 1
+
+
+def test_the_corpus_size_is_stated():
+    # the hostile journal inputs of this file: every damaged line, plus the empty journal
+    assert len(DAMAGED) + 1 == 24
