@@ -102,8 +102,9 @@ def due(ctx: click.Context, term: str | None, start: str | None, end: str | None
         output.info(f"Reviews due {label}: {len(rows)}")
         for r in rows:
             flag = "OVERDUE " if r.overdue else ""
-            output.data(f"{flag}{r.review_due}  meet by {r.meeting_recommended_by}  {r.plan:<12} {r.name[:28]:<28} "
-                        f"{r.setting[:32]:<32} {caseload.focus_text(r.focus)}")
+            name, where = output.one_line(r.name), output.one_line(r.setting)
+            output.data(f"{flag}{r.review_due}  meet by {r.meeting_recommended_by}  {r.plan:<12} {name[:28]:<28} "
+                        f"{where[:32]:<32} {caseload.focus_text(r.focus)}")
 
 
 def _iso(v: str | None) -> str | None:

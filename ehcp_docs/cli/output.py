@@ -16,12 +16,41 @@ if TYPE_CHECKING:
     from ehcp_docs.model.events import Recorded
 
 
+def terminal_safe(text: str) -> str:
+    """Text from plans, line by line, with every control and direction-changing character shown as an escape: a
+    name of `Ann\\nINJ-9999 FAKE` once printed a fake row of `ehcp due`, and U+202E reverses what follows."""
+    import re
+
+    from ehcp_docs.fileio import printable
+
+    parts = re.split(r"(\r?\n)", str(text))  # line ends (CSV's \r\n too) are kept; what lies between is escaped
+    return "".join(part if i % 2 else printable(part) for i, part in enumerate(parts))
+
+
+def one_line(value: object) -> str:
+    """A value from a plan shown inside one line of a table: every line break and control character escaped."""
+    from ehcp_docs.fileio import printable
+
+    return printable(str(value))
+
+
 def data(text: str) -> None:
-    click.echo(text)
+    click.echo(terminal_safe(text))
+
+
+_RAW_IN_JSON = None
 
 
 def as_json(value: Any) -> None:
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+    """JSON with control and direction-changing characters escaped (`\\u202e`), so none reaches the terminal
+    raw; the data a script reads back is unchanged. (json escapes only U+0000-U+001F itself.)"""
+    import re
+
+    global _RAW_IN_JSON
+    if _RAW_IN_JSON is None:
+        _RAW_IN_JSON = re.compile(r"[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    click.echo(_RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def form(doc: Any, json_mode: bool) -> None:
@@ -35,11 +64,11 @@ def form(doc: Any, json_mode: bool) -> None:
 
 
 def info(text: str) -> None:
-    click.echo(text, err=True)
+    click.echo(terminal_safe(text), err=True)
 
 
 def warn(text: str) -> None:
-    click.echo(click.style("warning: ", fg="yellow", bold=True) + text, err=True)
+    click.echo(click.style("warning: ", fg="yellow", bold=True) + terminal_safe(text), err=True)
 
 
 def made(paths: list, what: str = "Wrote") -> None:
@@ -48,13 +77,13 @@ def made(paths: list, what: str = "Wrote") -> None:
 
 
 def error(message: str, details: list[str], hint: str | None) -> None:
-    click.echo(click.style("error: ", fg="red", bold=True) + message, err=True)
+    click.echo(click.style("error: ", fg="red", bold=True) + terminal_safe(message), err=True)
     for d in details[:200]:
-        click.echo(f"  - {d}", err=True)
+        click.echo(f"  - {terminal_safe(d)}", err=True)
     if len(details) > 200:
         click.echo(f"  ... and {len(details) - 200} more", err=True)
     if hint:
-        click.echo(f"hint: {hint}", err=True)
+        click.echo(f"hint: {terminal_safe(hint)}", err=True)
 
 
 def is_tty() -> bool:

@@ -135,9 +135,28 @@ def _message(doc: Any, err: ValidationError, schema_name: str) -> tuple[list, st
     return path, f"{place}: {_problem(err)}"
 
 
+# Fields that hold personal data: a message names the field and the problem, never the value (a `parents:` of
+# "Sinéad Brennan and Mark Hayes" was once echoed back in full).
+PERSONAL_TOP = ("child", "parents", "professionals", "caseworker")
+PERSONAL_KEYS = ("name", "known_as", "date_of_birth", "address", "email", "phone", "upn", "nhs_number", "head",
+                 "senco", "author", "postcode")
+# Names and ids may hold no control or direction-changing character (CR, LF, DEL, C1 controls such as U+009B,
+# U+202E): printed in a list they forge rows or reverse text.
+NAME_KEYS = ("id", "name", "known_as", "head", "senco", "author")
+_NAME_CTRL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def personal(path: list) -> bool:
+    """Whether a place in a plan holds personal data (its value is then never shown in a message)."""
+    return bool(path) and (path[0] in PERSONAL_TOP or any(p in PERSONAL_KEYS for p in path if isinstance(p, str)))
+
+
 def _problem(err: ValidationError) -> str:
-    """The words for what is wrong with a value, by the schema keyword it broke."""
+    """The words for what is wrong with a value, by the schema keyword it broke (without the value, where the
+    field holds personal data)."""
     v, value, limit = err.validator, err.instance, err.validator_value
+    if personal(list(err.absolute_path)):
+        return _private_problem(str(v), value, limit)
     if v == "format":
         return (f"'{value}' is not a real date (write it as YYYY-MM-DD, e.g. 2027-01-10)" if limit == "date"
                 else f"'{value}' is not a valid {limit}")
@@ -153,6 +172,21 @@ def _problem(err: ValidationError) -> str:
         "uniqueItems": lambda: "lists the same entry twice",
     }
     return words[str(v)]() if str(v) in words else err.message[:200]
+
+
+def _private_problem(v: str, value: Any, limit: Any) -> str:
+    kind = ("text" if isinstance(value, str) else "a number" if isinstance(value, (int, float))
+            and not isinstance(value, bool) else _show(value))
+    words = {
+        "format": "is not a real date (write it as YYYY-MM-DD, e.g. 2027-01-10)" if limit == "date"
+        else f"is not a valid {limit}",
+        "type": f"should be {_TYPE_WORDS.get(str(limit), limit)}, not {kind}",
+        "enum": f"is not one of: {', '.join(str(o) for o in limit)}" if isinstance(limit, list) else "is not allowed",
+        "minLength": "is empty", "maxLength": f"is longer than {limit} characters",
+        "pattern": "is not in the expected form", "minItems": f"needs at least {limit} entry",
+        "minimum": "is out of range", "maximum": "is out of range", "uniqueItems": "lists the same entry twice",
+    }
+    return words.get(v, "is not valid here")
 
 
 def _show(value: Any) -> str:
@@ -197,11 +231,13 @@ def text_problems(doc: Any, path: tuple = ()) -> list[str]:
             stack.extend((x, p + (k,)) for k, x in v.items())
         elif isinstance(v, list):
             stack.extend((x, p + (i,)) for i, x in enumerate(v))
-        elif isinstance(v, str) and _CTRL.search(v):
+        elif isinstance(v, str) and (_CTRL.search(v) or (p and p[-1] in NAME_KEYS and _NAME_CTRL.search(v))):
             if len(out) == MAX_ERRORS:
                 out.append("and more text with control characters after these")
                 break
-            out.append(f"{planmod.where(doc, list(p))}: contains a control character that cannot be printed")
+            what = ("contains a control character that cannot be printed" if _CTRL.search(v) else
+                    "contains a line break, control or direction-changing character, which a name or id may not")
+            out.append(f"{planmod.where(doc, list(p))}: {what}")
     return out
 
 
