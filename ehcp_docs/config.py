@@ -123,4 +123,8 @@ def load(path: Path) -> Config:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
         raise StoreError(f"{path.name}: cannot be read ({e.strerror})") from None
+    except UnicodeDecodeError as e:
+        line = path.read_bytes()[: e.start].count(b"\n") + 1
+        raise StoreError(f"{path.name}: line {line} is not UTF-8 text (it may have been saved as Latin-1 or "
+                         "Windows-1252)", hint="Save the settings file as UTF-8 and try again.") from None
     return parse(text, path)

@@ -221,4 +221,8 @@ def lint_store(store: Store, ids: list[str] | None, today: date) -> list[dict[st
     here: the calendar commands that import this module never need it)."""
     from ehcp_docs.model import lint
 
-    return [lint.lint_one(store.plan(check_id(pid)), today) for pid in (ids or store.plan_ids())]
+    out = []
+    for pid in ids or store.plan_ids():
+        plan = store.plan(check_id(pid))  # a plan committed by hand is named with its problems, not a traceback
+        out.append(readable(pid, plan, partial(lint.lint_one, plan, today)))
+    return out

@@ -28,9 +28,10 @@ def read_plans(files: list[Path]) -> list[tuple[dict, bytes, str]]:
     seen: dict[str, str] = {}
     for plan, _, name in loaded:
         pid = plan["id"]
-        if pid in seen:
-            problems.append(f"{name}: plan id {pid} is also used by {seen[pid]} in this batch")
-        seen[pid] = name
+        # ids are unique whatever their case: EHCP-0002 and ehcp-0002 share a folder on Windows and macOS
+        if pid.lower() in seen:
+            problems.append(f"{name}: plan id {pid} is also used by {seen[pid.lower()]} in this batch")
+        seen[pid.lower()] = name
     if problems:
         raise checks.invalid_batch(problems)
     return loaded
@@ -40,9 +41,11 @@ def add_plans(store: Store, files: list[Path]) -> Added:
     if not files:
         raise UsageError("give at least one plan file to add")
     loaded = read_plans(files)
-    existing = set(store.plan_ids())
-    clashes = [f"{name}: plan {plan['id']} is already in the store" for plan, _, name in loaded
-               if plan["id"] in existing]
+    existing = {pid.lower(): pid for pid in store.plan_ids()}
+    clashes = [f"{name}: plan {plan['id']} is already in the store"
+               + (f" (as {existing[plan['id'].lower()]}: ids are unique whatever their case)"
+                  if existing[plan["id"].lower()] != plan["id"] else "")
+               for plan, _, name in loaded if plan["id"].lower() in existing]
     if clashes:
         raise InvalidPlan(f"{len(clashes)} plan{'s are' if len(clashes) > 1 else ' is'} already in the store; "
                           "nothing was added", messages=clashes,
