@@ -118,8 +118,8 @@ INVALID_PLANS: dict[str, str] = {
     "yaml-escaped-nul.yaml": "child's details: name: " + CONTROL,
     # wrong types and impossible dates
     "type-impossible-date.yaml": "first issued: '2027-02-30' " + NOT_DATE,
-    "type-unquoted-impossible-date.yaml": "date of birth: '2016-02-30' " + NOT_DATE,
-    "type-date-wrong-format.yaml": "date of birth: '14/03/2016' " + NOT_DATE,
+    "type-unquoted-impossible-date.yaml": "date of birth: " + NOT_DATE,
+    "type-date-wrong-format.yaml": "date of birth: " + NOT_DATE,
     "type-date-with-time.yaml": "'2024-05-10T09:00:00' " + NOT_DATE,
     "type-id-number.yaml": "id: should be text, not the number 1234",
     "type-child-is-text.yaml": "child's details: should be a set of fields",

@@ -25,13 +25,19 @@ def parse_date(value: str | None, what: str = "date") -> str:
         raise UsageError(f"'{value[:40]}' is not a valid {what} (write it as YYYY-MM-DD, e.g. 2027-01-10)") from None
 
 
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # a --date or --today outside these years is a typing error
+
+
 def _date_cb(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
     try:
-        return Date.fromisoformat(value).isoformat()
+        day = Date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value[:40]}' is not a date (write it as YYYY-MM-DD)") from None
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:  # 9999-12-31 once gave a traceback (year 10000)
+        raise click.BadParameter(f"{day.isoformat()} is outside the years {EARLIEST_YEAR}-{LATEST_YEAR}")
+    return day.isoformat()
 
 
 def date_option(help_text: str = "The day this happened (default: today).") -> Callable:

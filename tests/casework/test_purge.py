@@ -60,7 +60,8 @@ def team(ehcp, store_path: Path, tmp_path: Path):
     assert ehcp("overdue", "--today", "2026-11-28").exit_code in (0, 1)
     # the date of birth corrected by hand (a typing error): the plan is now past its retention period
     plan_file = store_path / "plans" / PID / "plan.yaml"
-    plan_file.write_text(plan_file.read_text().replace("2015-11-04", "1990-11-04"))
+    plan_file.write_text(plan_file.read_text().replace("2015-11-04", "1990-11-04")
+                         .replace("first_issued: '2021-02-15'", "first_issued: '2014-11-01'"))
     git(store_path, "commit", "-qam", f"{PID}: date of birth corrected")
     git(store_path, "branch", "old-work", "HEAD~1")
     git(store_path, "tag", "-a", "v1", "-m", "tagged", "HEAD~1")

@@ -18,6 +18,8 @@ def plan_file(tmp: Path, pid: str, text_change: tuple[str, str] | None = None) -
     text = PLAN.read_text().replace("TEST-0001", pid)
     if text_change:
         text = text.replace(*text_change)
+        if text_change[1].startswith("19"):  # an old plan: first issued before the young person turned 25
+            text = text.replace("first_issued: '2024-05-10'", "first_issued: '2014-09-01'")
     f = tmp / f"{pid}.yaml"
     f.write_text(text)
     return f

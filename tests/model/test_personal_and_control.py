@@ -83,3 +83,30 @@ def test_personal_paths():
     assert validation.personal(["child", "name"]) and validation.personal(["parents", 0])
     assert validation.personal(["sections", "I", "head"])
     assert not validation.personal(["sections", "F", "provision", 0, "frequency"])
+
+
+@pytest.mark.parametrize("field, value, words", [
+    ("issued", "9999-12-31", "issued: is more than a year ahead"),
+    ("first_issued", "9999-12-31", "more than a year ahead"),
+    ("date_of_birth", "0001-01-01", "more than 26 years before"),
+    ("date_of_birth", "9999-12-31", "is after the plan was first issued"),
+])
+def test_impossible_and_extreme_plan_dates_are_refused(ehcp, store_path: Path, tmp_path: Path, field: str,
+                                                       value: str, words: str):
+    def change(p: dict) -> None:
+        (p["child"] if field == "date_of_birth" else p)[field] = value
+    f = _plan_file(tmp_path, change)
+    before = snapshot(store_path)
+    r = ehcp("add", f)
+    assert r.exit_code == 1 and words in r.stdout + r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert value not in r.stderr or field != "date_of_birth"
+    assert snapshot(store_path) == before
+
+
+@pytest.mark.parametrize("option", ["--date", "--today"])
+def test_extreme_option_dates_are_usage_errors(ehcp, store_path: Path, option: str):
+    assert ehcp("add", PLANS / "EHCP-0002.yaml").exit_code == 0
+    argv = (("contribute", "EHCP-0002", "--from", "parent", "--text", "Hi.") if option == "--date"
+            else ("deadlines", "EHCP-0002"))
+    r = ehcp(*argv, option, "9999-12-31")
+    assert r.exit_code == 2 and "outside the years" in r.stderr and "Traceback" not in r.stderr

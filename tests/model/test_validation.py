@@ -35,7 +35,7 @@ def test_every_problem_is_listed_in_caseworker_terms(plan):
     plan["sections"]["I"]["urn"] = 12
     plan["sections"]["F"]["provision"][0]["colour"] = "x"
     assert validation.plan_problems(plan) == [
-        "child's details: date of birth: 'next July' is not a real date (write it as YYYY-MM-DD, e.g. 2027-01-10)",
+        "child's details: date of birth: is not a real date (write it as YYYY-MM-DD, e.g. 2027-01-10)",
         "Section E, interim target E1.1 (By December 2026 the child follows two-part…), by when: '2027-02-30' is not a "
         "real date (write it as YYYY-MM-DD, e.g. 2027-01-10)",
         "Section F, provision F1 (Individual speech and language therapy): unknown field colour",

@@ -339,7 +339,7 @@ def test_a_plan_broken_by_hand_stops_its_steps_and_letters_with_the_validators_w
     git(store_path, "commit", "-q", "-am", "typed in by hand")
     before = snapshot(store_path)
     want = ["error: plan EHCP-0002: 1 problem",
-            "  - plan EHCP-0002: child's details: date of birth: 'not a date' is not a real date (write it as "
+            "  - plan EHCP-0002: child's details: date of birth: is not a real date (write it as "
             "YYYY-MM-DD, e.g. 2027-01-10)",
             "hint: Correct it with `ehcp edit EHCP-0002`; `ehcp validate --all` lists every plan's problems."]
     r = ehcp("review", "schedule", "EHCP-0002", "--meeting", "2027-01-20", "--date", "2026-12-01")

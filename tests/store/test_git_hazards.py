@@ -122,7 +122,8 @@ def test_a_copied_stores_config_never_runs_programs(shared, tmp_path: Path):
     assert r.exit_code == 0, r.stderr
     # purge: a plan past retention, committed by hand
     plan_file = copy / "plans" / PID / "plan.yaml"
-    plan_file.write_text(plan_file.read_text().replace("2015-11-04", "1990-11-04"))
+    plan_file.write_text(plan_file.read_text().replace("2015-11-04", "1990-11-04")
+                         .replace("first_issued: '2021-02-15'", "first_issued: '2014-11-01'"))
     subprocess.run(["git", "-c", "core.fsmonitor=false", "-C", str(copy), "commit", "-qam", "dob"], check=True)
     r = run(copy, "purge", PID, "--confirm")
     assert r.exit_code == 0, r.stderr
