@@ -59,6 +59,7 @@ email = "cwd.socialcare@exampleshire.example.org"
 # meeting_lead_days = 28
 # advice_return_days_before_meeting = 14
 # concern_response_working_days = 20
+# posted_served_working_days = 2          # Decision: a posted notice is served on the 2nd working day after posting
 
 # Term dates. Without them, typical English term dates are used (and the commands say so).
 # [[terms]]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ehcp_docs import fileio, statutory
+from ehcp_docs.casework import caseload
 from ehcp_docs.casework.review import current_cycle, latest
 from ehcp_docs.errors import InvalidPlan, NotFound, UsageError, WorkflowError
 from ehcp_docs.model import diffing, lint
@@ -180,6 +181,13 @@ def respond(store: Store, pid: str, text: str, when: date, school: str | None, m
     return Recorded(txn.commit, ev, warnings, notes)
 
 
+def _served_on(store: Store, plan: dict, events: list[dict], notice: dict, when: date) -> date:
+    """The day the notice was served, as the calendar has it: recorded with `ehcp served`, else its date."""
+    d = statutory.deadlines(plan, events, when, caseload.options(store))
+    step = next((s for s in d.steps if s.name == "representations" and s.ref == notice["seq"]), None)
+    return step.served if step is not None and step.served else date.fromisoformat(notice["date"])
+
+
 def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Change]]:
     plan = store.checked_plan(pid)
     events = store.events(pid)
@@ -188,15 +196,16 @@ def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Ch
     if not notice or proposal is None:
         raise WorkflowError(f"plan {pid} has no served amendment notice to issue",
                             hint=f"Serve one first: `ehcp amend propose {pid} --file PROPOSED.yaml`.")
-    served = date.fromisoformat(notice["date"])
+    notice_day = date.fromisoformat(notice["date"])
+    served = _served_on(store, plan, events, notice, when)  # the day of service once recorded (reg 22(2)(c))
     reps_end = statutory.due("representations", served)
     responded = any(e["event"] == "representations" and e["seq"] > notice["seq"] for e in events)
     if when <= reps_end and not responded:
         raise WorkflowError(f"the family has until {reps_end} to make representations (reg 22(2)(c)); the final "
                             "plan cannot be issued before then unless their response is recorded",
                             hint=f"Record it with `ehcp amend respond {pid} --text ...`, or issue after {reps_end}.")
-    if when < served:
-        raise UsageError(f"the issue date {when} is before the notice ({served})")
+    if when < notice_day:
+        raise UsageError(f"the issue date {when} is before the notice ({notice_day})")
     warnings = []
     final_due = statutory.due("final_plan", served)
     if when > final_due:

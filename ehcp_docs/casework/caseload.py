@@ -33,6 +33,7 @@ STEP_WORDS = {
     "appeal": "appeal deadlines passed",
     "termly_lists": "termly lists sent later than 2 weeks before the term",
     "cease_views": "family's time for views on ceasing passed",
+    "served_by_post": "posted notices served",
     "plan_ends": "plans still maintained after the academic year of the 25th birthday",
 }
 
@@ -165,7 +166,7 @@ def overdue_report(store: Store, today: date, lookback_days: int = 365, *,
     the calendar index like due_rows."""
     opts = options(store)
     plans: list[dict] = []
-    counts: Counter[str] = Counter()
+    counts: Counter[tuple[str, str | None]] = Counter()
     since = today - timedelta(days=lookback_days)
 
     def compute(plan: dict, events: list) -> dict[str, Any]:
@@ -178,20 +179,31 @@ def overdue_report(store: Store, today: date, lookback_days: int = 365, *,
             f = _plain(store, pid, plan, compute)
         pending, late = f["pending"], f["late"]
         for s in pending + late:
-            counts[s["step"]] += 1
+            counts[(s["step"], s.get("exception"))] += 1
         if pending or late:
             plans.append({"plan": pid, "overdue": pending, "late": late})
-    summary = {STEP_WORDS.get(k, k): v for k, v in sorted(counts.items())}
+    summary = {_summary_words(step, why): n for (step, why), n in sorted(counts.items(), key=lambda kv: (
+        kv[0][0], kv[0][1] or ""))}
     return DriftReport(today, plans, summary)
+
+
+def _summary_words(step: str, exception: str | None) -> str:
+    """The drift report's line for a step: one line per exception reason, apart from plain drift (rules 6)."""
+    words = STEP_WORDS.get(step, step)
+    if exception is None:
+        return words
+    reason = statutory.EXCEPTIONS.get(step, {}).get(exception)
+    return f"{words}, with an exception: {reason.words if reason else exception}"
 
 
 def _overdue_facts(plan: dict, events: list, today: date, opts: statutory.Options, since: date) -> dict[str, Any]:
     """One plan's pending steps past their deadline and the steps done late since `since` (JSON for the index)."""
     d = statutory.deadlines(plan, events, today, opts)
     pending = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
-                "status": "pending"} for s in d.overdue]
+                "status": "pending", "exception": s.exception} for s in d.overdue]
     late = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
-             "status": "done-late", "done": s.done.isoformat()} for s in d.late if s.done and s.done >= since]
+             "status": "done-late", "done": s.done.isoformat(), "exception": s.exception}
+            for s in d.late if s.done and s.done >= since]
     return {"pending": pending, "late": late}
 
 

@@ -37,6 +37,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "contribution": ("ehcp_docs.cli.between_reviews:contribution", "Resolve a contribution."),
     "concern": ("ehcp_docs.cli.between_reviews:concern", "Record and answer concerns about delivery."),
     "budget": ("ehcp_docs.cli.between_reviews:budget", "Personal budget requests and decisions."),
+    "served": ("ehcp_docs.cli.time_limits:served", "Record when and how a notice or letter was served."),
+    "exception": ("ehcp_docs.cli.time_limits:exception", "Record an exception to a time limit (reg 27(3))."),
     "template": ("ehcp_docs.cli.templates:template", "The LA's own copies of the document templates."),
     "doctor": ("ehcp_docs.cli.admin:doctor", "Check and repair the store."),
     "maintenance": ("ehcp_docs.cli.admin:maintenance", "Keep the store fast (pack objects, commit-graph, index)."),

@@ -46,6 +46,10 @@ def deadlines(ctx: click.Context, plan_id: str, today: str | None, as_json: bool
         output.warn(w)
 
 
+def _exception(s: dict) -> str:
+    return f", with an exception: {s['exception']}" if s.get("exception") else ""
+
+
 def _left(due: date, as_of: date) -> str:
     n = (due - as_of).days
     return f"{n} days left" if n >= 0 else f"{-n} days LATE"
@@ -172,9 +176,11 @@ def overdue(ctx: click.Context, today: str | None, as_json: bool) -> None:
         return
     for p in report.plans:
         for s in p["overdue"]:
-            output.data(f"{p['plan']:<12} {s['step']:<26} due {s['due']}  {s['days_late']} days late  ({s['basis']})")
+            output.data(f"{p['plan']:<12} {s['step']:<26} due {s['due']}  {s['days_late']} days late  ({s['basis']})"
+                        + _exception(s))
         for s in p["late"]:
-            output.data(f"{p['plan']:<12} {s['step']:<26} due {s['due']}  done {s['done']}, {s['days_late']} days late")
+            output.data(f"{p['plan']:<12} {s['step']:<26} due {s['due']}  done {s['done']}, {s['days_late']} days late"
+                        + _exception(s))
     output.info("Summary:" if report.summary else "Nothing overdue.")
     for words, n in report.summary.items():
         output.info(f"  {words}: {n}")

@@ -31,6 +31,10 @@ Data fields each event's journal line carries (besides seq, event, date, recorde
   early-review-decision   {"request": seq, "decision": "agree"|"refuse", "reason"}
   personal-budget-request {"by", "details"}
   personal-budget-decision {"request": seq, "decision": "agree"|"refuse", "reason"}
+  document-served         {"document": seq, "document_event", "how": "hand"|"email"|"post", "served"}
+                           (date = the day it was handed over, emailed or posted; served = the day of service)
+  time-limit-exception    {"step", "ref": seq, "ground" (the regulation's reason), "basis", "from", "to", "days",
+                           "details"}
   template-override       {}                                   (store-wide, no plan)
 """
 from __future__ import annotations
@@ -67,6 +71,8 @@ EVENTS: dict[str, str] = {
     "early-review-decision": "early review request decided",
     "personal-budget-request": "personal budget requested",
     "personal-budget-decision": "personal budget request decided",
+    "document-served": "document served",
+    "time-limit-exception": "exception to a time limit recorded",
     "template-override": "LA template changed",
     "purged": "plan purged after its retention period",
 }

@@ -56,17 +56,22 @@ from ehcp_docs.statutory.plan_deadlines import (
                                        Step,
                                        advice_return_due,
                                        deadlines,
+                                       exception_target,
                                        first_issued,
                                        phase_transfer_due,
                                        review_focus,
                                        section_i_of,
+                                       service,
                                        transfer_of,
                                        transfer_rule,
 )
 from ehcp_docs.statutory.rules import (
                                        COUNTED,
                                        DEFAULT_OPTIONS,
+                                       EXCEPTIONS,
                                        SEND_REGS_2014,
+                                       SERVICE_STEPS,
+                                       SERVICE_WAYS,
                                        STEP_KEYS,
                                        TRANSFER_RULES,
                                        Options,
@@ -74,9 +79,11 @@ from ehcp_docs.statutory.rules import (
                                        RuleOptions,
                                        all_rules,
                                        due,
+                                       exception_reason,
                                        register,
                                        rule,
                                        rule_or_first,
+                                       served_on,
                                        step_key,
 )
 from ehcp_docs.statutory.terms import (
@@ -95,6 +102,7 @@ from ehcp_docs.statutory.terms import (
 
 __all__ = [
     "AppealTime", "appeal_time", "appeal_time_on", "appealable", "latest_appeal", "plan_ends", "year_group",
+    "EXCEPTIONS", "SERVICE_STEPS", "SERVICE_WAYS", "exception_reason", "served_on", "exception_target", "service",
     "RETENTION_YEARS_FROM_BIRTH", "retention_ends", "age_on", "birthday", "cohort_year", "decision_maker",
     "end_of_compulsory_school_age", "is_under_five", "last_friday_of_june", "nc_year", "school_year_start",
     "ONE_DAY", "cease_from", "add_months", "add_working_days", "appeal_deadline", "at_least_days_before",

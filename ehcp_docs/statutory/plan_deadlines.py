@@ -48,10 +48,14 @@ from ehcp_docs.statutory.journal import to_date as _to_date
 from ehcp_docs.statutory.rules import (
     COUNTED,
     DEFAULT_OPTIONS,
+    EXCEPTIONS,
+    SERVICE_STEPS,
+    SERVICE_WAYS,
     TRANSFER_RULES,
     Rule,
     RuleOptions,
     rule_or_first,
+    served_on,
     step_key,
 )
 
@@ -70,6 +74,9 @@ class Step:
     ref: int | None = None  # journal seq of the event that started the step
     trigger: date | None = None
     closed_by: str | None = None
+    served: date | None = None  # steps that run from service: the day the notice was served, if recorded
+    served_how: str | None = None
+    exception: str | None = None  # a time-limit exception recorded against the step: its reason in words
 
     @property
     def key(self) -> str:
@@ -109,18 +116,24 @@ class Step:
         if self.done is None:
             if self.due >= as_of or self.kind == "family":
                 return "pending"
-            return "overdue" if self.counted else "past due"
+            if not self.counted:
+                return "past due"
+            return "overdue, with an exception" if self.exception else "overdue"
         if self.closed:
             return "closed"
         if self.missed:
-            return "ended" if self.kind == "family" else "missed"
-        return "late" if self.done > self.due and self.counted else "done"
+            status = "ended" if self.kind == "family" else "missed"
+        else:
+            status = "late" if self.done > self.due and self.counted else "done"
+        return f"{status}, with an exception" if self.exception and status in ("late", "missed") else status
 
     def as_json(self, as_of: date) -> dict[str, Any]:
         return {"step": self.name, "key": self.key, "due": self.due.isoformat(),
                 "done": self.done.isoformat() if self.done else None, "status": self.status(as_of),
                 "days_left": self.days_left(as_of), "basis": self.basis, "description": self.description,
-                "kind": self.kind, "closed_by": self.closed_by}
+                "kind": self.kind, "closed_by": self.closed_by, "exception": self.exception,
+                **({"served": _iso(self.served), "served_how": self.served_how}
+                   if self.name in SERVICE_STEPS else {})}
 
 
 CLOSING_EVENTS = ("cease-decision",)  # a step these end is closed, not missed or late
@@ -352,20 +365,41 @@ def _amendment_notice_steps(c: _Ctx, cycles: list[_Cycle]) -> list[Step]:
 
 
 # ---- amendments (reg 22) and re-assessment (CFA s.44(2); regs 24-27) ---------------------------------------------
-def _amendment_steps(c: _Ctx) -> list[Step]:
-    """Per notice served: the family's 15 days and the 8 weeks to the final plan. A new notice replaces one
-    still open; re-assessment drafts take their final-plan deadline from the 14-week rule instead."""
-    steps, j = [], c.journal
+def service(j: _Journal, options: RuleOptions = DEFAULT_OPTIONS) -> dict[int, tuple[date, str]]:
+    """When and how each document was served (the latest `document-served` record for it), by the journal seq
+    of the event the document was made from."""
+    out: dict[int, tuple[date, str]] = {}
+    for e in j.all("document-served"):
+        ref, how = e.ref("document"), str(e.get("how") or "")
+        if ref is not None and how in SERVICE_WAYS:
+            out[ref] = (e.date_of("served") or served_on(how, e.day, options), how)
+    return out
+
+
+def _amendment_steps(c: _Ctx) -> tuple[list[Step], list[str]]:
+    """Per notice served: the family's 15 days and the 8 weeks to the final plan, both counted from the day the
+    notice was served (reg 22(2)(c), (3)); until its service is recorded, from the notice's date, with a warning.
+    A new notice replaces one still open; re-assessment drafts take their final-plan deadline from the 14-week
+    rule instead."""
+    steps, j, warnings = [], c.journal, []
+    served = service(j, c.options)
     for p in j.all("amendment-proposed"):
         newer = j.first("amendment-proposed", after=p.seq)
         end = j.first("amended-plan-issued", "amendment-withdrawn", after=p.seq, before=_seq(newer))
         reps = j.first("representations", after=p.seq, before=_seq(end or newer))
         draft = p.get("context") == "reassessment"
-        steps.append(c.step("representations/draft-plan" if draft else "representations", p.day, done=reps,
-                            ref=p.seq, closed_by=end or newer))
+        on, how = served.get(p.seq, (None, None))
+        start = on or p.day
+        new = [c.step("representations/draft-plan" if draft else "representations", start, done=reps,
+                      ref=p.seq, closed_by=end or newer)]
         if not draft:
-            steps.append(c.step("final_plan", p.day, done=end, ref=p.seq, closed_by=newer))
-    return steps
+            new.append(c.step("final_plan", start, done=end, ref=p.seq, closed_by=newer))
+        steps += [replace(s, served=on, served_how=how) for s in new]
+        if on is None and any(s.pending for s in new):
+            warnings.append(f"the notice of {p.day} (journal entry {p.seq}): its service is not recorded, so the "
+                            "15 days and 8 weeks count from the notice's date; record when and how it was served "
+                            f"with `ehcp served {c.plan.get('id', 'ID')} --document {p.seq} --how hand|email|post`")
+    return steps, warnings
 
 
 def _reassessment_steps(c: _Ctx) -> list[Step]:
@@ -554,6 +588,25 @@ def _dob(plan: Mapping[str, Any]) -> date:
     return dob
 
 
+def exception_target(steps: Iterable[Step], step: str, ref: int | None = None) -> Step | None:
+    """The step a time-limit exception is recorded against: the one started by journal entry `ref`, else the
+    latest one of that name."""
+    found = [s for s in steps if s.name == step and (ref is None or s.ref == ref)]
+    return max(found, key=lambda s: (s.ref or 0, s.due)) if found else None
+
+
+def _with_exceptions(c: _Ctx, steps: list[Step]) -> list[Step]:
+    """Marks each step a `time-limit-exception` was recorded against (rules 6): it is reported as late (or
+    overdue) with the exception's reason, never as plain drift. Its date does not change."""
+    marked: dict[tuple[str, int | None], str] = {}
+    for e in c.journal.all("time-limit-exception"):
+        target = exception_target(steps, str(e.get("step") or ""), e.ref("ref"))
+        ground = str(e.get("ground") or "")  # not "reason": the store index drops long free-text fields
+        if target is not None and ground in EXCEPTIONS.get(target.name, {}):
+            marked[(target.name, target.ref)] = ground
+    return [replace(s, exception=marked[(s.name, s.ref)]) if (s.name, s.ref) in marked else s for s in steps]
+
+
 def _appeal_steps(c: _Ctx) -> list[Step]:
     """The family's time to appeal each appealable decision (rules 3.2, 8); ended once the deadline has passed."""
     r = rule_or_first("appeal", c.today)
@@ -592,7 +645,9 @@ def deadlines(plan: Mapping[str, Any], events: Iterable[Mapping[str, Any]], toda
     moving = transfer[0] if transfer else None
     end = plan_ends(c.dob)
     steps = [s for cy in cycles for s in _cycle_steps(c, cy, moving)] + _amendment_notice_steps(c, cycles)
-    steps += _amendment_steps(c) + _reassessment_steps(c) + transfer + _request_steps(c) + _appeal_steps(c)
+    amendments, unserved = _amendment_steps(c)
+    steps += amendments + _reassessment_steps(c) + transfer + _request_steps(c) + _appeal_steps(c)
+    steps = _with_exceptions(c, steps)
     steps = _before_end(steps, cycles, end) + _plan_end_step(c, end, cease)
     if cease:
         steps = _close_at_cease(steps, cease[0])
@@ -611,4 +666,4 @@ def deadlines(plan: Mapping[str, Any], events: Iterable[Mapping[str, Any]], toda
         meeting_recommended_by=rule_or_first("meeting_recommended", meet).due(meet, options) if meet else None,
         interim_review_due=next((s.due for s in current if s.name == "interim_review"), None),
         steps=steps, ceased=cease[0] if cease else None, window_start=window,
-        appeal=latest_appeal(c.journal), plan_ends=end, review_must_meet=meet, warnings=warnings)
+        appeal=latest_appeal(c.journal), plan_ends=end, review_must_meet=meet, warnings=warnings + unserved)

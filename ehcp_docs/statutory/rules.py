@@ -38,6 +38,8 @@ _RANGES = {  # option: (lowest, highest, unit, why)
     "concern_response_working_days": (1, 60, "working days", "a local standard"),
     "early_review_decision_days": (1, 90, "days", "a local standard"),
     "personal_budget_decision_days": (1, 90, "days", "a local standard"),
+    "posted_served_working_days": (1, 5, "working days", "a posted notice is served when it would be delivered "
+                                                         "in the ordinary course of post"),
 }
 
 
@@ -53,6 +55,7 @@ class RuleOptions:
     phase_transfer_meeting_term: str = "autumn"  # term of the phase-transfer review meeting, before the transfer
     early_review_decision_days: int = 28  # deciding an early-review request (no statutory limit)
     personal_budget_decision_days: int = 28  # deciding a personal budget request (no statutory limit)
+    posted_served_working_days: int = 2  # Decision: a posted notice is served on this working day after posting
 
     def __post_init__(self) -> None:
         problems = _option_problems(self)
@@ -237,6 +240,57 @@ _r("plan_ends", "Stop maintaining the plan by the end of the academic year in wh
 _r("appeal", "The last day for the family to appeal a decision to the Tribunal",
    "Tribunal Procedure (HESC) Rules 2008 r.20; rules sections 3 and 8", "the date of the decision letter",
    lambda t, o: appeal_deadline(t), kind="family")
+
+_r("served_by_post", "A posted notice is served on the day it would be delivered in the ordinary course of post",
+   "rules section 3 (project decision in ehcp.toml: posted_served_working_days, default the second working day "
+   "after posting)", "the day the notice was posted",
+   lambda t, o: add_working_days(t, o.posted_served_working_days), kind="guidance")
+
+SERVICE_WAYS = {"hand": "by hand", "email": "by email", "post": "by post"}
+SERVICE_STEPS = ("representations", "final_plan")  # steps that run from the day a notice was served
+
+
+def served_on(how: str, handed_over: date, options: RuleOptions | None = None) -> date:
+    """The day a notice or letter was served: the day it was handed over or emailed; for a posted one, the day it
+    would be delivered in the ordinary course of post (the `served_by_post` rule)."""
+    if how not in SERVICE_WAYS:
+        raise UsageError(f"a document is served by hand, by email or by post, not {how[:20]!r}")
+    return due("served_by_post", handed_over, options) if how == "post" else handed_over
+
+
+# ---- exceptions to time limits: which steps the regulations allow them for, and why (rules 6, 14) --------------
+@dataclass(frozen=True)
+class ExceptionReason:
+    words: str
+    basis: str
+    min_days: int = 0  # how long it must have lasted (absence from the area: 4 continuous weeks, reg 27(3)(d))
+
+
+_REG_27_3 = {
+    "school-closure": ExceptionReason("advice was asked of a school or college around a closure of at least 4 "
+                                      "weeks", "reg 27(3)(a)"),
+    "early-years-closure": ExceptionReason("advice was asked of an early years provider around a closure of at "
+                                           "least 4 weeks", "reg 27(3)(b)"),
+    "personal-circumstances": ExceptionReason("exceptional personal circumstances of the child, parent or young "
+                                              "person", "reg 27(3)(c)"),
+    "absent-from-area": ExceptionReason("the child, parent or young person was away from the area for at least 4 "
+                                        "weeks", "reg 27(3)(d)", 28),
+}
+EXCEPTIONS: dict[str, dict[str, ExceptionReason]] = {"reassessment_final_plan": _REG_27_3}
+
+
+def exception_reason(step: str, reason: str) -> ExceptionReason:
+    """The regulation's reason for missing a time limit, refused where the law gives none for that step."""
+    allowed = EXCEPTIONS.get(step)
+    if allowed is None:
+        steps = ", ".join(sorted(EXCEPTIONS))
+        raise UsageError(f"the regulations allow no exception to the time limit of step {step[:40]!r}",
+                         hint=f"Exceptions can be recorded for: {steps} (rules sections 6 and 14).")
+    if reason not in allowed:
+        raise UsageError(f"{reason[:40]!r} is not a reason the regulations give for step {step}",
+                         hint="Reasons: " + "; ".join(f"{k} ({v.words}, {v.basis})" for k, v in allowed.items()))
+    return allowed[reason]
+
 
 TRANSFER_RULES = {"secondary-to-post16": "phase_transfer_post16", "post16-to-post16": "phase_transfer_post16_other"}
 STEP_KEYS = {"review": "next_review_due", "plan_ends": "plan_ends", "meeting_recommended": "meeting_recommended_by",

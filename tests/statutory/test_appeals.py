@@ -82,7 +82,8 @@ def test_an_appeal_deadline_is_never_a_non_working_day(sent, cert_after):
                                                                     ts.months_after(certificate, 1))
     if raw.month == 8:  # r.12(3)(a): never in August (one ending 31 July may move into August: r.12(2) only)
         assert d >= date(raw.year, 9, 1)
-    assert not (d.month == 12 and d.day >= 25) and not (d.month == 1 and d.day == 1)
+    if (raw.month == 12 and raw.day >= 25) or (raw.month == 1 and raw.day == 1):  # r.12(3)(a)
+        assert d > date(raw.year + (raw.month == 12), 1, 1)
     assert raw.month == 8 or (d - raw).days <= 10  # else moved at most past a long weekend or holiday
     assert ts.appeal_time_on(sent).deadline == ts.appeal_deadline(sent)
 
@@ -240,3 +241,62 @@ def test_no_review_beyond_the_end_and_drift_after_it():
 def test_appealable_events_match_the_letters_with_appeal_rights():
     assert set(appeals.APPEALABLE) == {"review-decision", "amended-plan-issued", "amendment-withdrawn",
                                        "reassessment-decision", "cease-decision"}
+
+
+# ---- 11. service of documents (reg 22(2)(c): 15 days beginning with the day of service) -------------------------
+NOTICE = [ev(1, "amendment-proposed", "2026-10-09", context="outside-review")]  # a Friday
+
+
+@pytest.mark.parametrize("basis,served,reps_due,final_due,warned", [
+    ("not recorded: counted from the notice's date, with a warning", [], "2026-10-23", "2026-12-04", True),
+    ("by hand on the day", [ev(2, "document-served", "2026-10-09", document=1, how="hand")], "2026-10-23",
+     "2026-12-04", False),
+    ("posted Friday: served the second working day after (Tuesday)",
+     [ev(2, "document-served", "2026-10-09", document=1, how="post")], "2026-10-27", "2026-12-08", False),
+    ("emailed on Monday", [ev(2, "document-served", "2026-10-12", document=1, how="email")], "2026-10-26",
+     "2026-12-07", False),
+])
+def test_periods_run_from_the_day_of_service(basis, served, reps_due, final_due, warned):
+    d = ts.deadlines(plan(), NOTICE + served, D("2026-10-20"))
+    j = d.as_json()
+    assert (j["representations_due"], j["final_plan_due"]) == (reps_due, final_due), basis
+    step = next(s for s in j["steps"] if s["step"] == "representations")
+    assert ("served" in step) and step["served"] == (None if not served else
+                                                     ts.served_on(served[0]["how"], D(served[0]["date"])).isoformat())
+    assert bool([w for w in d.warnings if "service is not recorded" in w]) == warned, basis
+    assert "served" not in next(s for s in j["steps"] if s["step"] == "review")
+
+
+def test_posting_rule_is_an_ehcp_toml_decision():
+    o = ts.RuleOptions(posted_served_working_days=4)
+    assert ts.served_on("post", D("2026-10-09"), o) == D("2026-10-15")
+    assert ts.served_on("post", D("2026-12-24")) == D("2026-12-30")  # over Christmas and Boxing Day (observed)
+    with pytest.raises(Exception, match="posted_served_working_days"):
+        ts.RuleOptions(posted_served_working_days=0)
+
+
+# ---- 10. exceptions to time limits (reg 27(3); rules 6) -----------------------------------------------------------
+REASSESS = [ev(1, "reassessment-requested", "2026-01-05"),
+            ev(2, "reassessment-decision", "2026-01-15", decision="agree")]  # final plan due 2026-04-23
+
+
+def test_an_exception_marks_the_step_late_with_the_reason_and_changes_no_date():
+    exc = [ev(3, "time-limit-exception", "2026-05-01", step="reassessment_final_plan", ref=2,
+              ground="absent-from-area")]
+    without = ts.deadlines(plan(), REASSESS, D("2026-05-10"))
+    marked = ts.deadlines(plan(), REASSESS + exc, D("2026-05-10"))
+    assert without.as_json()["reassessment_final_plan_due"] == marked.as_json()["reassessment_final_plan_due"] \
+        == "2026-04-23"
+    step = next(s for s in marked.steps if s.name == "reassessment_final_plan")
+    assert step.status(marked.as_of) == "overdue, with an exception" and step.exception == "absent-from-area"
+    done = ts.deadlines(plan(), REASSESS + exc + [ev(4, "amended-plan-issued", "2026-05-20")], D("2026-05-21"))
+    step = next(s for s in done.steps if s.name == "reassessment_final_plan")
+    assert step.status(done.as_of) == "late, with an exception"
+
+
+def test_exceptions_only_where_the_regulations_give_them():
+    assert ts.exception_reason("reassessment_final_plan", "personal-circumstances").basis == "reg 27(3)(c)"
+    with pytest.raises(Exception, match="allow no exception"):
+        ts.exception_reason("decision", "personal-circumstances")
+    with pytest.raises(Exception, match="not a reason"):
+        ts.exception_reason("reassessment_final_plan", "too-busy")

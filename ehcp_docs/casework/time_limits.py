@@ -1,0 +1,83 @@
+"""Recording what the time limits count from and where the law lets the LA miss them: when and how a document was
+served (the family's 15 days begin with the day of service, reg 22(2)(c)), and exceptions to a time limit for a
+reason the regulations give (reg 27(3); rules sections 6 and 14). Each is one event in one commit; nothing else
+changes its date."""
+from __future__ import annotations
+
+from datetime import date
+
+from ehcp_docs import statutory
+from ehcp_docs.casework import caseload
+from ehcp_docs.errors import UsageError, WorkflowError
+from ehcp_docs.fileio import printable
+from ehcp_docs.model.events import Recorded, words
+from ehcp_docs.store import Store
+
+NOT_DOCUMENTS = ("document-served", "time-limit-exception", "correction", "amendment-started")
+
+
+def serve(store: Store, pid: str, document: int | None, how: str, when: date) -> Recorded:
+    """Records that the document made from journal entry `document` (default: the latest amendment notice) was
+    handed over, emailed or posted on `when`; a posted one is served when it would be delivered (ehcp.toml
+    [rules] posted_served_working_days, default the second working day after posting)."""
+    plan = store.checked_plan(pid)
+    events = store.events(pid)
+    target = _document_event(pid, events, document)
+    sent = date.fromisoformat(target["date"])
+    if when < sent:
+        raise UsageError(f"plan {pid}: the document of {sent} (journal entry {target['seq']}) cannot have been "
+                         f"served on {when}, before it was made")
+    opts = caseload.options(store)
+    served = statutory.served_on(how, when, opts)
+    notes = [f"{words(target['event'])} of {sent} served {statutory.SERVICE_WAYS[how]} on {served}"]
+    before = statutory.deadlines(plan, events, when, opts)
+    steps = [s for s in before.steps if s.ref == target["seq"] and s.name in statutory.SERVICE_STEPS]
+    with store.transaction("document-served") as txn:
+        event = txn.add_event(pid, "document-served", when.isoformat(),
+                              {"document": target["seq"], "document_event": target["event"], "how": how,
+                               "served": served.isoformat()}, by=txn.by)
+    after = statutory.deadlines(plan, store.events(pid), max(when, served), opts)
+    for s in steps:
+        new = next((a for a in after.steps if a.name == s.name and a.ref == s.ref), None)
+        if new is not None and new.due != s.due:
+            notes.append(f"{s.description}: now due by {new.due} (was {s.due}, counted from the notice's date)")
+    return Recorded(txn.commit, event, [], notes)
+
+
+def _document_event(pid: str, events: list[dict], document: int | None) -> dict:
+    if document is None:
+        found = next((e for e in reversed(events) if e["event"] == "amendment-proposed"), None)
+        if found is None:
+            raise UsageError(f"plan {pid} has no amendment notice: say which document was served with "
+                             "--document N (its journal entry, shown by `ehcp log`)")
+        return found
+    found = next((e for e in events if e.get("seq") == document), None)
+    if found is None or found["event"] in NOT_DOCUMENTS:
+        raise UsageError(f"plan {pid} has no document made from journal entry {document}")
+    return found
+
+
+def record_exception(store: Store, pid: str, step: str, reason: str, start: date, end: date, details: str,
+                     when: date, ref: int | None = None) -> Recorded:
+    """Records an exception to a step's time limit, with the regulation's reason and how long it lasted. The
+    step keeps its statutory date and is reported as late (or overdue) with the exception, not as plain drift."""
+    why = statutory.exception_reason(step, reason)
+    if end < start:
+        raise UsageError(f"the exception ends ({end}) before it starts ({start})")
+    days = (end - start).days + 1
+    if days < why.min_days:
+        raise UsageError(f"{why.basis} needs at least {why.min_days // 7} continuous weeks; {start} to {end} is "
+                         f"{days} days")
+    plan = store.checked_plan(pid)
+    d = statutory.deadlines(plan, store.events(pid), when, caseload.options(store))
+    target = statutory.exception_target(d.steps, step, ref)
+    if target is None:
+        raise WorkflowError(f"plan {pid} has no step {step}" + (f" started by journal entry {ref}" if ref else "")
+                            + " to record an exception against", hint=f"ehcp deadlines {pid}")
+    data = {"step": step, "ref": target.ref, "ground": reason, "basis": why.basis, "from": start.isoformat(),
+            "to": end.isoformat(), "days": days, "details": printable(details)[:2000]}
+    with store.transaction("time-limit-exception") as txn:
+        event = txn.add_event(pid, "time-limit-exception", when.isoformat(), data, by=txn.by)
+    notes = [f"{target.description}: still due by {target.due}; reported as late with an exception ({why.words}, "
+             f"{why.basis})"]
+    return Recorded(txn.commit, event, [], notes)

@@ -1,0 +1,46 @@
+"""`ehcp served` and `ehcp exception`: when a document was served, and exceptions to a time limit."""
+from __future__ import annotations
+
+import click
+
+from ehcp_docs import statutory
+from ehcp_docs.casework import time_limits
+from ehcp_docs.cli import output
+from ehcp_docs.cli.common import as_day, date_option, open_store, parse_date, plan_id_argument
+
+
+@click.command()
+@plan_id_argument()
+@click.option("--document", type=int, metavar="N", help="The journal entry the document was made from (see "
+              "`ehcp log`); default: the latest amendment notice.")
+@click.option("--how", type=click.Choice(sorted(statutory.SERVICE_WAYS)), required=True,
+              help="By hand, by email or by post.")
+@date_option("The day it was handed over, emailed or posted (default: today).")
+@click.pass_context
+def served(ctx: click.Context, plan_id: str, document: int | None, how: str, when: str | None) -> None:
+    """Record when and how a notice or letter was served: the family's 15 days begin with the day of service."""
+    with open_store(ctx) as store:
+        step = time_limits.serve(store, plan_id, document, how, as_day(when))
+    output.recorded(step, f"service of a document for {plan_id}")
+
+
+@click.command()
+@plan_id_argument()
+@click.option("--step", required=True, help="The step whose time limit was missed, e.g. reassessment_final_plan.")
+@click.option("--ref", type=int, metavar="N", help="The journal entry that started the step (default: the latest).")
+@click.option("--reason", required=True, help="The regulation's reason, e.g. personal-circumstances, "
+              "absent-from-area, school-closure, early-years-closure.")
+@click.option("--from", "start", required=True, metavar="YYYY-MM-DD", help="When the circumstances began.")
+@click.option("--to", "end", required=True, metavar="YYYY-MM-DD", help="When they ended.")
+@click.option("--details", default="", help="What happened, in a sentence (kept in the record).")
+@date_option()
+@click.pass_context
+def exception(ctx: click.Context, plan_id: str, step: str, ref: int | None, reason: str, start: str, end: str,
+              details: str, when: str | None) -> None:
+    """Record an exception to a time limit, for a reason the regulations give (reg 27(3)): the step keeps its
+    date and is reported as late with the exception, not as plain drift."""
+    a = as_day(parse_date(start, "--from date"))
+    b = as_day(parse_date(end, "--to date"))
+    with open_store(ctx) as store:
+        result = time_limits.record_exception(store, plan_id, step, reason, a, b, details, as_day(when), ref)
+    output.recorded(result, f"exception to the {step} time limit for {plan_id}")
