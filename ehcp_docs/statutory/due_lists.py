@@ -77,9 +77,11 @@ def review_due_in(plan: Mapping[str, Any], events: Iterable[Mapping[str, Any]], 
     focus = review_focus(plan, max(start, today))
     if phase and "phase-transfer" not in focus:
         focus.insert(1 if focus[:1] == ["preparation-for-adulthood"] else 0, "phase-transfer")
-    due = min(d.next_review_due, transfer_due) if phase and transfer_due else d.next_review_due
+    # the earliest deadline the review must meet, and the meeting date counted back from it: the one rule that
+    # `deadlines`, `review status` and the letters use too (plan_deadlines.must_meet)
+    due = d.review_must_meet or d.next_review_due
     reason = " and ".join(w for w, on in (("annual review", annual), ("phase transfer", phase)) if on) or "overdue"
-    return ReviewDue(d.plan, due, at_least_days_before(due, options.meeting_lead_days), d.next_review_due, focus,
+    return ReviewDue(d.plan, due, d.meeting_recommended_by, d.next_review_due, focus,
                      overdue, phase, transfer_due, term.name if term else None, reason)
 
 

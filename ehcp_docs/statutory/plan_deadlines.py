@@ -175,8 +175,9 @@ class Deadlines:
     @property
     def late(self) -> list[Step]:
         """Counted steps done after their deadline, or missed: drift that has already happened. Steps closed by
-        ceasing are not drift: a ceased plan has no next review (rules 7)."""
-        return [s for s in self.steps if s.done and s.counted and s.done > s.due and not s.closed]
+        ceasing are not drift, and a ceased plan's reviews are never counted: it has no next review (rules 7)."""
+        return [s for s in self.steps if s.done and s.counted and s.done > s.due and not s.closed
+                and not (self.ceased and s.name == "review")]
 
     def as_json(self) -> dict[str, Any]:
         iso = _iso
