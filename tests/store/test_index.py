@@ -45,9 +45,10 @@ def reference_overdue(store: Store, today: date, lookback_days: int = 365) -> di
     for pid in store.plan_ids():
         d = statutory.deadlines(store.plan(pid), store.events(pid), today, opts)
         pending = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
-                    "status": "pending"} for s in d.overdue]
+                    "status": "pending", "exception": s.exception} for s in d.overdue]
         late = [{"step": s.name, "due": s.due.isoformat(), "days_late": s.days_late(today), "basis": s.basis,
-                 "status": "done-late", "done": s.done.isoformat()} for s in d.late if s.done >= since]
+                 "status": "done-late", "done": s.done.isoformat(), "exception": s.exception}
+                for s in d.late if s.done >= since]
         for s in pending + late:
             counts[s["step"]] += 1
         if pending or late:
