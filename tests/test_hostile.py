@@ -32,7 +32,7 @@ from ehcp_docs.errors import InputError
 HOSTILE = ROOT / "tests" / "hostile"
 PID = "TEST-0001"
 BASE = (FIXTURES / "minimal_plan.yaml").read_text(encoding="utf-8")
-HANG_S = 120.0       # a hang guard, not a speed test: speed is measured in benchmarks/ (a loaded 2-core CI box took 26 s)
+HANG_S = 120.0       # a hang guard, not a speed test (speed: benchmarks/; a loaded 2-core box took 26 s)
 PEAK_BYTES = 100e6   # bounded memory for bombs and big files (an exploded alias bomb needs gigabytes; `edit`
 #                      of a 1.4 MB JSON file peaks near 120 MB, because it is turned into YAML and parsed again)
 PWNED = "ehcp-pwned"  # the file every shell/option payload in the corpus tries to create
