@@ -35,6 +35,20 @@ Data fields each event's journal line carries (besides seq, event, date, recorde
                            (date = the day it was handed over, emailed or posted; served = the day of service)
   time-limit-exception    {"step", "ref": seq, "ground" (the regulation's reason), "basis", "from", "to", "days",
                            "details"}
+  mediation-contact       {"wants_mediation": bool, "about": [education|health|social-care], "decision": seq,
+                           "against"}                           (the family contacted the mediation adviser)
+  mediation-health-notified {"contact": seq}                   (the ICB was told: health is in issue)
+  mediation-arranged      {"contact": seq, "mediation_date"?}
+  mediation-held          {"contact": seq, "outcome": agreed|partly|not-agreed, "agreement"?: path,
+                           "actions": [{"kind", "description"}]}
+  mediation-certificate   {"contact": seq, "decision": seq, "appeal_deadline"}
+  appeal-registered       {"against": maintain|amended-plan|refuse-amend|refuse-reassess|cease, "decision": seq,
+                           "about": [B|F|I], "reference", "late_permitted": bool, "appeal_deadline"}
+  appeal-withdrawn        {"appeal": seq}
+  appeal-conceded         {"appeal": seq, "kind"}              (reg 45: the LA will not oppose)
+  tribunal-order          {"appeal": seq, "order": kind, "sections": [...], "file"?, "details"?}
+  working-document        {"appeal": seq, "version", "file", "sections", "cells", "agreed": [...]}
+  working-document-returned {"appeal": seq, "version", "file", "cells", "unplaced": [...], "changes": [...]}
   template-override       {}                                   (store-wide, no plan)
 """
 from __future__ import annotations
@@ -73,6 +87,17 @@ EVENTS: dict[str, str] = {
     "personal-budget-decision": "personal budget request decided",
     "document-served": "document served",
     "time-limit-exception": "exception to a time limit recorded",
+    "mediation-contact": "family contacted the mediation adviser",
+    "mediation-health-notified": "health service told about mediation",
+    "mediation-arranged": "mediation arranged",
+    "mediation-held": "mediation held",
+    "mediation-certificate": "mediation certificate issued",
+    "appeal-registered": "appeal to the Tribunal registered",
+    "appeal-withdrawn": "appeal withdrawn",
+    "appeal-conceded": "appeal not opposed (reg 45)",
+    "tribunal-order": "Tribunal order recorded",
+    "working-document": "Tribunal working document written",
+    "working-document-returned": "returned working document recorded",
     "template-override": "LA template changed",
     "purged": "plan purged after its retention period",
 }

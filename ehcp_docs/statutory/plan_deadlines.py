@@ -37,9 +37,16 @@ from datetime import date
 from typing import Any
 
 from ehcp_docs.errors import InvalidPlan, StoreError
-from ehcp_docs.statutory.appeals import AppealTime, appeal_times, cease_from_for, latest_appeal
+from ehcp_docs.statutory.appeals import AppealTime, appeal_times, latest_appeal
 from ehcp_docs.statutory.child import decision_maker, is_under_five, plan_ends, year_group
 from ehcp_docs.statutory.dates import at_least_days_before, months_after, within_12_months_starting
+from ehcp_docs.statutory.disagreement import (
+    cease_effective,
+    is_compliance,
+    mediation_steps,
+    order_steps,
+    pending_appeal,
+)
 from ehcp_docs.statutory.journal import Event as _Event
 from ehcp_docs.statutory.journal import Journal as _Journal
 from ehcp_docs.statutory.journal import plan_date as _plan_date
@@ -159,6 +166,12 @@ class Deadlines:
     plan_ends: date | None = None  # the end of the academic year of the 25th birthday (CFA s.46)
     review_must_meet: date | None = None  # the earliest statutory deadline the review in progress must meet
     warnings: list[str] = field(default_factory=list)  # what a caseworker should know about these dates
+    appeal_pending: str | None = None  # the kind of decision under appeal, while the Tribunal has not decided
+
+    @property
+    def compliance(self) -> list[Step]:
+        """The steps that carry out a Tribunal order, an unopposed appeal or a mediation agreement."""
+        return [s for s in self.steps if is_compliance(s.name)]
 
     def pending(self, name: str) -> date | None:
         """The earliest pending deadline of a step, by step name ("decision") or JSON key ("decision_due")."""
@@ -189,6 +202,9 @@ class Deadlines:
         out.update({step_key(n): iso(self.pending(step_key(n))) for n in JSON_STEPS + EXTRA_STEPS})
         out["overdue"] = [{"step": s.name, "due": iso(s.due), "days_late": s.days_late(self.as_of), "key": s.key,
                            "basis": s.basis, "description": s.description} for s in self.overdue]
+        pending_compliance = [s.due for s in self.compliance if s.pending]
+        out.update({"appeal_pending": self.appeal_pending,
+                    "compliance_due": iso(min(pending_compliance)) if pending_compliance else None})
         out.update({"ceased": iso(self.ceased), "window_start": iso(self.window_start),
                     "appeal_deadline": iso(self.appeal.deadline) if self.appeal else None,
                     "appeal_deadline_reason": self.appeal.reason if self.appeal else None,
@@ -389,6 +405,8 @@ def _amendment_steps(c: _Ctx) -> tuple[list[Step], list[str]]:
         end = j.first("amended-plan-issued", "amendment-withdrawn", after=p.seq, before=_seq(newer))
         reps = j.first("representations", after=p.seq, before=_seq(end or newer))
         draft = p.get("context") == "reassessment"
+        if p.get("context") == "tribunal-order":
+            continue  # timed by the order's own compliance steps (regs 44-45), not reg 22
         on, how = served.get(p.seq, (None, None))
         start = on or p.day
         new = [c.step("representations/draft-plan" if draft else "representations", start, done=reps,
@@ -548,15 +566,19 @@ def _request_steps(c: _Ctx) -> list[Step]:
 
 # ---- ceasing (CFA s.45) ----------------------------------------------------------------------------------------
 def _ceased(j: _Journal, today: date) -> tuple[date, _Event] | None:
-    """The day the plan stopped being maintained, if a decision to cease has taken effect by today."""
+    """The day the plan stopped being maintained, if a decision to cease has taken effect by today: never while an
+    appeal against it is pending (statutory/disagreement.py decides when it takes effect)."""
     dec = j.last("cease-decision")
     if dec is None or dec.get("decision") != "cease":
         return None
-    earliest = cease_from_for(j, dec)  # never on or before the last day for appealing (CFA s.45(4))
-    if earliest is None:
-        return None
-    effective = max(dec.date_of("effective") or dec.day, earliest)
-    return (effective, dec) if effective <= today else None
+    effective = cease_effective(j, dec)
+    return (effective, dec) if effective is not None and effective <= today else None
+
+
+def _disagreement_steps(c: _Ctx) -> list[Step]:
+    """Mediation, and the compliance steps of Tribunal orders, unopposed appeals and mediation agreements."""
+    return [c.step(p.rule, p.trigger, done=p.done, ref=p.ref, due=p.due)
+            for p in mediation_steps(c.journal) + order_steps(c.journal)]
 
 
 def _close_at_cease(steps: list[Step], ceased: date) -> list[Step]:
@@ -648,6 +670,7 @@ def deadlines(plan: Mapping[str, Any], events: Iterable[Mapping[str, Any]], toda
     steps = [s for cy in cycles for s in _cycle_steps(c, cy, moving)] + _amendment_notice_steps(c, cycles)
     amendments, unserved = _amendment_steps(c)
     steps += amendments + _reassessment_steps(c) + transfer + _request_steps(c) + _appeal_steps(c)
+    steps += _disagreement_steps(c)
     steps = _with_exceptions(c, steps)
     steps = _before_end(steps, cycles, end) + _plan_end_step(c, end, cease)
     if cease:
@@ -667,4 +690,9 @@ def deadlines(plan: Mapping[str, Any], events: Iterable[Mapping[str, Any]], toda
         meeting_recommended_by=rule_or_first("meeting_recommended", meet).due(meet, options) if meet else None,
         interim_review_due=next((s.due for s in current if s.name == "interim_review"), None),
         steps=steps, ceased=cease[0] if cease else None, window_start=window,
-        appeal=latest_appeal(c.journal), plan_ends=end, review_must_meet=meet, warnings=warnings + unserved)
+        appeal=latest_appeal(c.journal), plan_ends=end, review_must_meet=meet, warnings=warnings + unserved,
+        appeal_pending=_against(pending_appeal(c.journal)))
+
+
+def _against(appeal: _Event | None) -> str | None:
+    return str(appeal.get("against")) if appeal is not None else None
