@@ -15,10 +15,12 @@ from ehcp_docs.model import diffing, lint
 from ehcp_docs.model import events as eventsmod
 from ehcp_docs.model.events import Recorded
 from ehcp_docs.model.validation import check_plan
+from ehcp_docs.statutory import disagreement
+from ehcp_docs.statutory.journal import Journal
 from ehcp_docs.store import Store
 from ehcp_docs.store.paths import evidence_name
 
-CONTEXTS = ("review", "outside-review", "reassessment")
+CONTEXTS = ("review", "outside-review", "reassessment", "tribunal-order")
 MAX_EVIDENCE = 20 * 1024 * 1024
 
 
@@ -33,7 +35,15 @@ def pending_notice(events: list[dict]) -> dict | None:
     return open_notice
 
 
+def _order(events: list[dict]) -> dict | None:
+    """The Tribunal order, unopposed appeal or mediation agreement an amended plan now would carry out."""
+    found = disagreement.order_for_amendment(Journal(events, date.max))
+    return next((e for e in events if found is not None and e["seq"] == found.seq), None)
+
+
 def _context(events: list[dict]) -> str:
+    if _order(events) is not None:
+        return "tribunal-order"
     cycle = current_cycle(events)
     decision = latest(events, "review-decision")
     agreed = latest(events, "reassessment-decision")
@@ -122,6 +132,10 @@ def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: st
             warnings.append(f"the amendments should have been served with the decision, by {due} (Devon case): "
                             f"{(when - due).days} days late")
     event_name = eventsmod.amendment_event("amendment-proposed", ctx)
+    ordered = _order(events) if ctx == "tribunal-order" else None
+    if ctx == "tribunal-order" and ordered is None:
+        raise WorkflowError(f"plan {pid} has no Tribunal order, unopposed appeal or mediation agreement waiting "
+                            "for an amended plan")
     with store.transaction(event_name) as txn:
         txn.write(f"{store.plan_path(pid)}/proposed.yaml", data)
         saved, names = [], []
@@ -133,10 +147,16 @@ def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: st
         ev = txn.add_event(pid, event_name, when.isoformat(), {
             "context": ctx, "reason": reason, "reasons": item_reasons, "evidence": saved, "evidence_names": names,
             "changes": len(changes),
-            "contributions": suggested,
+            "contributions": suggested, **({"order": ordered["seq"]} if ordered else {}),
             "representations_due": statutory.due("representations", when).isoformat(),
-            "final_plan_due": statutory.due("final_plan", when).isoformat()}, by=txn.by)
+            "final_plan_due": _final_due(ordered) or statutory.due("final_plan", when).isoformat()}, by=txn.by)
     return Recorded(txn.commit, ev, warnings), changes
+
+
+def _final_due(ordered: dict | None) -> str | None:
+    """For a plan the Tribunal ordered (or the LA conceded, or mediation agreed): the last compliance date."""
+    dues = [d["due"] for d in (ordered or {}).get("due") or []]
+    return max(dues) if dues else None
 
 
 def _contribution_lines(events: list[dict], numbers: list[int]) -> list[dict]:
@@ -200,7 +220,8 @@ def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Ch
     served = _served_on(store, plan, events, notice, when)  # the day of service once recorded (reg 22(2)(c))
     reps_end = statutory.due("representations", served)
     responded = any(e["event"] == "representations" and e["seq"] > notice["seq"] for e in events)
-    if when <= reps_end and not responded:
+    ordered = notice.get("context") == "tribunal-order"
+    if when <= reps_end and not responded and not ordered:
         raise WorkflowError(f"the family has until {reps_end} to make representations (reg 22(2)(c)); the final "
                             "plan cannot be issued before then unless their response is recorded",
                             hint=f"Record it with `ehcp amend respond {pid} --text ...`, or issue after {reps_end}.")
@@ -208,7 +229,7 @@ def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Ch
         raise UsageError(f"the issue date {when} is before the notice ({notice_day})")
     warnings = []
     final_due = statutory.due("final_plan", served)
-    if when > final_due:
+    if when > final_due and not ordered:
         warnings.append(f"the final plan is {(when - final_due).days} days past the 8-week deadline of {final_due} "
                         "(reg 22(3))")
     proposal = dict(proposal, issued=when.isoformat())
@@ -220,6 +241,7 @@ def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Ch
         txn.remove(f"{store.plan_path(pid)}/proposed.yaml")
         ev = txn.add_event(pid, event_name, when.isoformat(), {
             "context": notice.get("context", "outside-review"), "notice": notice["seq"], "plan_blob": blob,
+            **({"order": notice.get("order")} if ordered else {}),
             "amended": sorted(diffing.amended_items(changes)), "sections": diffing.changed_sections(changes),
             "section_i": statutory.section_i_of(proposal),
             "appeal_deadline": statutory.appeal_deadline(when).isoformat()}, by=txn.by)

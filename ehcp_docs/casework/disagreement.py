@@ -198,7 +198,8 @@ def register(store: Store, pid: str, when: date, against: str, about: str | Sequ
     decision = next((e for e in reversed(rules.appealable(j))
                      if rules.event_against(e.name, e.data) == against), None)
     if decision is None:
-        raise WorkflowError(f"plan {pid} has no {rules.APPEALABLE_DECISIONS[against]} to appeal against")
+        raise WorkflowError(f"plan {pid}: there is nothing to appeal against as {against} "
+                            f"({rules.APPEALABLE_DECISIONS[against]}): no such decision is recorded")
     if decision.day > when:
         raise UsageError(f"the appeal date {when} is before the decision ({decision.day})")
     pending = rules.pending_appeal(j)

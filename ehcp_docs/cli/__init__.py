@@ -31,6 +31,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "amend": ("ehcp_docs.cli.amend:amend", "Propose, consult on and issue amendments."),
     "reassess": ("ehcp_docs.cli.reassess:reassess", "Re-assessment requests and decisions."),
     "cease": ("ehcp_docs.cli.cease:cease", "Consider and decide ceasing a plan."),
+    "mediation": ("ehcp_docs.cli.disagreement:mediation", "Mediation before an appeal: contact, arranged, held, "
+                  "certificate."),
+    "appeal": ("ehcp_docs.cli.disagreement:appeal", "Appeals to the Tribunal, orders and the working document."),
     "progress": ("ehcp_docs.cli.between_reviews:progress", "Termly progress returns and updates for families."),
     "lint": ("ehcp_docs.cli.between_reviews:lint", "Plan quality checks."),
     "contribute": ("ehcp_docs.cli.between_reviews:contribute", "Record a suggestion between reviews."),
