@@ -28,6 +28,7 @@ bench: $(STAMP)
 templates: $(STAMP)
 	$(BIN)/python scripts/build_templates.py
 	$(BIN)/python scripts/build_letters.py
+	$(BIN)/python scripts/build_disagreement_letters.py
 
 schema: $(STAMP)
 	$(BIN)/python scripts/make_schema.py

@@ -88,6 +88,8 @@ def main() -> None:
          "--date", "2026-10-20")
     ehcp("amend", "issue", "EHCP-0004", "--date", "2026-10-23")
 
+    disagreement()
+
     print("\n== Next term's reviews ==")
     ehcp("due", "--term", f"spring-{date.today().year + (1 if date.today().month >= 9 else 0)}")
     print("\n== Drift report ==")
@@ -105,6 +107,57 @@ def main() -> None:
     print(f"make demo: {len(docs)} Word documents are in {STORE / 'out'}:")
     for d in docs:
         print(f"  {d.relative_to(ROOT)}")
+
+
+def family_edits(returned: Path, version1: Path) -> None:
+    """What a family does to the working document in Word: a bold addition, a bold strike-through deletion."""
+    from docx import Document
+
+    doc = Document(str(version1))
+    for table in doc.tables:
+        for row in table.rows:
+            if row.cells[0].text.strip() == "F1 (how often)":
+                p = row.cells[1].paragraphs[0]
+                for r in p.runs:
+                    if "3 sessions a week" in r.text and not r.bold and not r.italic and not r.font.strike:
+                        r.font.strike, r.bold = True, True
+                        break
+                added = p.add_run(" 4 sessions a week in term time")
+                added.bold = True
+    doc.save(str(returned))
+
+
+def disagreement() -> None:
+    print("\n== A disagreement: EHCP-0004's family appeals the amended plan, to the Tribunal's order ==")
+    ehcp("mediation", "contact", "EHCP-0004", "--wants-mediation", "yes", "--about", "education,health",
+         "--date", "2026-10-26")
+    ehcp("mediation", "health-notified", "EHCP-0004", "--date", "2026-10-27")
+    ehcp("mediation", "arranged", "EHCP-0004", "--date", "2026-11-02", "--mediation-date", "2026-11-16")
+    ehcp("mediation", "held", "EHCP-0004", "--outcome", "not-agreed", "--date", "2026-11-16")
+    ehcp("mediation", "certificate", "EHCP-0004", "--date", "2026-11-18")
+    ehcp("appeal", "register", "EHCP-0004", "--against", "amended-plan", "--about", "F", "--date", "2026-11-25",
+         "--reference", "EH123/26/00042")
+    ehcp("appeal", "working-document", "EHCP-0004", "--date", "2026-12-01")
+    out = STORE / "out" / "EHCP-0004"
+    returned = STORE / "out" / "demo-working-document-returned.docx"
+    family_edits(returned, out / "2026-12-01-working-document-v1.docx")
+    ehcp("appeal", "working-document", "EHCP-0004", "--read", str(returned), "--date", "2026-12-08")
+    plan = yaml.safe_load(ehcp("show", "EHCP-0004", "--json", capture=True))
+    plan["sections"]["F"]["provision"][0]["duration"] = "50 minutes a session, for the whole of Year 11"
+    counter = STORE / "out" / "demo-la-counter-EHCP-0004.yaml"
+    counter.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    ehcp("appeal", "working-document", "EHCP-0004", "--agree", "F1", "--proposed", str(counter),
+         "--evidence", "F1=Specialist teacher report, specialist dyslexia teacher, 2026-10-05, page 3",
+         "--date", "2026-12-15")
+    ehcp("appeal", "order", "EHCP-0004", "--order", "amend", "--date", "2027-02-10")
+    ordered = yaml.safe_load(ehcp("show", "EHCP-0004", "--json", capture=True))
+    ordered["sections"]["F"]["provision"][0]["frequency"] = "4 sessions a week in term time"
+    ordered_file = STORE / "out" / "demo-ordered-EHCP-0004.yaml"
+    ordered_file.write_text(yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    ehcp("amend", "propose", "EHCP-0004", "--file", str(ordered_file), "--date", "2027-02-17",
+         "--reason", "The Tribunal ordered 4 sessions a week.")
+    ehcp("amend", "issue", "EHCP-0004", "--date", "2027-03-03")
+    ehcp("appeal", "status", "EHCP-0004", "--today", "2027-03-04")
 
 
 if __name__ == "__main__":

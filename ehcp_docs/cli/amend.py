@@ -136,6 +136,8 @@ def issue(ctx: click.Context, plan_id: str, when: str | None, out: str | None) -
     with open_store(ctx) as store:
         step, _ = amendment.issue(store, plan_id, as_day(when))
         docs = produce(store, plan_id, "amended-plan", out, step.event)
+        if step.event.get("order"):  # it carries out a Tribunal order, an unopposed appeal or an agreement
+            docs += produce(store, plan_id, "order-compliance", out, step.event)
     output.recorded(step, f"final amended plan for {plan_id}", docs)
 
 

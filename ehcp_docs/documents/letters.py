@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ehcp_docs.documents import amendment_letters, live_letters, plan_document, review_letters
+from ehcp_docs.documents import amendment_letters, disagreement_letters, live_letters, plan_document, review_letters
 from ehcp_docs.documents.live_letters import progress_update
 from ehcp_docs.documents.plan_document import render_plan
 from ehcp_docs.errors import NotFound, UsageError
@@ -48,6 +48,10 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          amendment_letters.reassessment_decision),
     Kind("cease-consultation", "cease-consultation", "cease-proposed", amendment_letters.cease_consultation),
     Kind("cease-notice", "cease-notice", "cease-decision", amendment_letters.cease_notice),
+    Kind("mediation-acknowledgement", "mediation-acknowledgement", "mediation-contact",
+         disagreement_letters.mediation_acknowledgement),
+    Kind("appeal-conceded", "appeal-conceded", "appeal-conceded", disagreement_letters.appeal_conceded),
+    Kind("order-compliance", "order-compliance", "amended-plan-issued", disagreement_letters.order_compliance),
 )}
 
 

@@ -1,0 +1,86 @@
+"""The letters of a disagreement (rules sections 8, 13, 14): the acknowledgement of a mediation request with the
+dates the LA commits to, the letter saying the LA will not oppose an appeal and what it will do by when (reg 45),
+and the covering letter of a plan issued to carry out a Tribunal order (reg 44). Their templates are made by
+scripts/build_disagreement_letters.py."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from ehcp_docs.documents.letter_context import base_context, deadlines_for, out_path, render_letter
+from ehcp_docs.documents.plan_context import long_date
+from ehcp_docs.statutory import disagreement as rules
+from ehcp_docs.statutory.journal import Journal
+from ehcp_docs.store import Store
+
+STEP_WORDS = {
+    "mediation_arranged": "Arrange the mediation meeting",
+    "mediation_health_notice": "Tell the health service (Integrated Care Board), because health is part of it",
+    "assess_notice": "Tell you that we will assess (or re-assess) the needs",
+    "assess_final_plan": "Issue the final plan after the assessment (or, by an earlier date, tell you if we decide "
+                         "not to)",
+    "draft_plan": "Send you the draft plan", "final_plan": "Issue the final plan",
+    "amend": "Issue the amended plan", "section_i": "Issue the plan with the new school or college named",
+    "continue_amend": "Keep the plan and make the agreed changes",
+}
+
+
+def _words(step: str) -> str:
+    for prefix in rules.COMPLIANCE_PREFIXES:
+        if step.startswith(prefix):
+            step = step[len(prefix):]
+    return STEP_WORDS.get(step, step.replace("_", " ").capitalize())
+
+
+def _dates(due: list[dict]) -> list[dict[str, str]]:
+    return [{"what": _words(d["step"]), "by": long_date(d["due"])} for d in due]
+
+
+def mediation_acknowledgement(store: Store, plan: dict, events: list[dict], event: dict, template: str,
+                              folder: Path, rev: str) -> list[Path]:
+    when = date.fromisoformat(event["date"])
+    j = Journal([e for e in events if e["seq"] <= event["seq"]], date.max)
+    decision = next((e for e in j.events if e.seq == event.get("decision")), None)
+    ctx = base_context(store, plan, when, rev)
+    ctx.update(decision_words=rules.APPEALABLE_DECISIONS.get(str(event.get("against")), "our decision"),
+               decision_date=long_date(event.get("decision_date")), dates=_dates(event.get("due") or []),
+               appeal_deadline=long_date(rules.appeal_deadline_for(j, decision).isoformat()) if decision else
+               ctx["appeal_deadline"])
+    out = out_path(folder, plan["id"], event["date"], template)
+    return [render_letter(store, plan, template, ctx, out, f"Mediation acknowledgement {plan['id']}", rev,
+                          [plan["child"]["name"], ctx["appeal_deadline"], *[d["by"] for d in ctx["dates"]]])]
+
+
+def appeal_conceded(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,
+                    rev: str) -> list[Path]:
+    when = date.fromisoformat(event["date"])
+    appeal = next((e for e in events if e["seq"] == event.get("appeal")), {})
+    ctx = base_context(store, plan, when, rev)
+    ctx.update(kind_words=rules.CONCEDE_KINDS.get(str(event.get("kind")), ""),
+               appeal_reference=appeal.get("reference") or "not given", dates=_dates(event.get("due") or []))
+    out = out_path(folder, plan["id"], event["date"], template)
+    return [render_letter(store, plan, template, ctx, out, f"Appeal not opposed {plan['id']}", rev,
+                          [plan["child"]["name"], *[d["by"] for d in ctx["dates"]]])]
+
+
+def order_compliance(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,
+                     rev: str) -> list[Path]:
+    """Made from the `amended-plan-issued` that carried out an order (its `order` names the order's seq)."""
+    when = date.fromisoformat(event["date"])
+    order = next((e for e in events if e["seq"] == event.get("order")), None) or {}
+    d = deadlines_for(store, plan, [e for e in events if e["seq"] <= event["seq"]], when)
+    step = next((s for s in d.compliance if s.ref == order.get("seq") and s.done == when), None)
+    words = (rules.ORDER_KINDS.get(str(order.get("order"))) if order.get("event") == "tribunal-order"
+             else rules.CONCEDE_KINDS.get(str(order.get("kind"))) if order.get("event") == "appeal-conceded"
+             else "the steps agreed at mediation") or "the Tribunal's order"
+    ctx = base_context(store, plan, when, rev)
+    ctx.update(issued_date=long_date(event["date"]), order_date=long_date(order.get("date")), order_words=words,
+               sections_text=", ".join(f"Section {s}" for s in event.get("sections") or []) or "none",
+               due_date=long_date(step.due.isoformat()) if step else "not recorded",
+               on_time_words="on time" if step and step.done and step.done <= step.due else
+               f"{(step.done - step.due).days} days late" if step and step.done else "no deadline recorded",
+               next_review_due=long_date(d.next_review_due.isoformat()) if d.next_review_due else "not applicable",
+               setting_name=plan["sections"]["I"].get("name") or "the setting")
+    out = out_path(folder, plan["id"], event["date"], template)
+    return [render_letter(store, plan, template, ctx, out, f"Plan issued as ordered {plan['id']}", rev,
+                          [plan["child"]["name"], ctx["due_date"]])]
