@@ -113,6 +113,13 @@ def next_cells(plan: dict, sections: list[str], cells: wt.Cells, proposal: dict 
     and the family's proposals the LA agrees (by item id or cell key)."""
     layout = wt.cells_of(plan, sections)
     state = {c.key: [dict(s) for s in cells.get(c.key) or wt.original(c.text)] for c in layout}
+    for item in agree:
+        keys = [c.key for c in layout if item in (c.item, c.key)]
+        if not keys:
+            raise UsageError(f"--agree {fileio.printable(item)[:20]}: no such item in the working document",
+                             hint="Give an item id from the document's first column, such as F1.")
+        for key in keys:
+            state[key] = wt.agree(state[key], "family")
     if proposal is not None:
         wanted = {c.key: c for c in wt.cells_of(proposal, sections)}
         for c in layout:
@@ -129,13 +136,6 @@ def next_cells(plan: dict, sections: list[str], cells: wt.Cells, proposal: dict 
     unknown_ev = sorted(set(evidence) - {c.key for c in layout} - {c.item for c in layout})
     if unknown_ev:
         raise UsageError(f"--evidence names {', '.join(unknown_ev)}, which is not an item of the document")
-    for item in agree:
-        keys = [c.key for c in layout if item in (c.item, c.key)]
-        if not keys:
-            raise UsageError(f"--agree {fileio.printable(item)[:20]}: no such item in the working document",
-                             hint="Give an item id from the document's first column, such as F1.")
-        for key in keys:
-            state[key] = wt.agree(state[key], "family")
     return layout, state
 
 

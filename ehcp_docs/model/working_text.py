@@ -170,7 +170,10 @@ def propose(segments: list[Segment], wanted: str, who: str, evidence: str | None
 
 
 def agree(segments: list[Segment], who: str) -> list[Segment]:
-    """One party's proposals on a cell become agreed changes; the other party's proposals there are withdrawn."""
+    """One party's proposals on a cell become agreed changes, and the other party's proposals on that cell are
+    withdrawn (they answered the same wording). A cell without proposals of theirs is left as it is."""
+    if not any(s["who"] == who and s["op"] != "keep" for s in segments):
+        return [dict(s) for s in segments]  # nothing of theirs to agree here: leave the other party's proposals
     other = "la" if who == "family" else "family"
     out = []
     for s in withdraw(segments, other):
