@@ -52,8 +52,8 @@ def _cell(doc: Document, label: str):
 
 
 def _styles(cell) -> list[tuple[str, bool, bool, bool, bool]]:
-    return [(r.text, bool(r.bold), bool(r.italic), bool(r.underline), bool(r.font.strike)) for r in cell.paragraphs[0].runs
-            if r.text]
+    runs = cell.paragraphs[0].runs
+    return [(r.text, bool(r.bold), bool(r.italic), bool(r.underline), bool(r.font.strike)) for r in runs if r.text]
 
 
 def family_edit(v1: Path, out: Path) -> None:
