@@ -38,6 +38,22 @@ STEP_WORDS = {
 }
 
 
+COMPLIANCE_WORDS = {"order_": "Tribunal order not complied with",
+                    "unopposed_": "unopposed appeal not complied with",
+                    "agreement_": "mediation agreement not carried out"}
+MEDIATION_WORDS = {"mediation_certificate": "mediation certificates later than 3 working days",
+                   "mediation_arranged": "mediation not arranged within 30 days",
+                   "mediation_health_notice": "health service not told about mediation within 3 working days"}
+
+
+def step_words(step: str) -> str:
+    """A step's words in the drift report: late compliance with an order is named as such."""
+    for prefix, words in COMPLIANCE_WORDS.items():
+        if step.startswith(prefix):
+            return words
+    return STEP_WORDS.get(step) or MEDIATION_WORDS.get(step, step)
+
+
 def options(store: Store) -> statutory.Options:
     return statutory.Options.from_mapping(store.config.rules)
 
@@ -182,14 +198,16 @@ def overdue_report(store: Store, today: date, lookback_days: int = 365, *,
             counts[(s["step"], s.get("exception"))] += 1
         if pending or late:
             plans.append({"plan": pid, "overdue": pending, "late": late})
-    summary = {_summary_words(step, why): n for (step, why), n in sorted(counts.items(), key=lambda kv: (
-        kv[0][0], kv[0][1] or ""))}
+    words: Counter[str] = Counter()
+    for (step, why), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        words[_summary_words(step, why)] += n  # one line per words: every late order step is one line
+    summary = dict(sorted(words.items()))
     return DriftReport(today, plans, summary)
 
 
 def _summary_words(step: str, exception: str | None) -> str:
     """The drift report's line for a step: one line per exception reason, apart from plain drift (rules 6)."""
-    words = STEP_WORDS.get(step, step)
+    words = step_words(step)
     if exception is None:
         return words
     reason = statutory.EXCEPTIONS.get(step, {}).get(exception)

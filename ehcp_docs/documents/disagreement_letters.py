@@ -25,6 +25,16 @@ STEP_WORDS = {
 }
 
 
+ORDER_WORDS = {"cease": "the plan stops", "assess": "we must assess (or re-assess) the needs",
+               "make-plan": "we must make a plan", "amend": "we must change Section B and/or Section F",
+               "section-i": "we must change the school or college named in Section I",
+               "continue": "we must keep the plan", "dismissed": "nothing changes"}
+CONCEDE_WORDS = {"assess": "assess (or re-assess) the needs", "amend": "change the plan as you asked",
+                 "section-i": "name the school or college you asked for",
+                 "amend-and-i": "change the plan and name the school or college you asked for",
+                 "make-plan": "make a plan", "cease": "keep the plan, with the changes we agreed"}
+
+
 def _words(step: str) -> str:
     for prefix in rules.COMPLIANCE_PREFIXES:
         if step.startswith(prefix):
@@ -56,7 +66,7 @@ def appeal_conceded(store: Store, plan: dict, events: list[dict], event: dict, t
     when = date.fromisoformat(event["date"])
     appeal = next((e for e in events if e["seq"] == event.get("appeal")), {})
     ctx = base_context(store, plan, when, rev)
-    ctx.update(kind_words=rules.CONCEDE_KINDS.get(str(event.get("kind")), ""),
+    ctx.update(kind_words=CONCEDE_WORDS.get(str(event.get("kind")), ""),
                appeal_reference=appeal.get("reference") or "not given", dates=_dates(event.get("due") or []))
     out = out_path(folder, plan["id"], event["date"], template)
     return [render_letter(store, plan, template, ctx, out, f"Appeal not opposed {plan['id']}", rev,
@@ -70,8 +80,8 @@ def order_compliance(store: Store, plan: dict, events: list[dict], event: dict, 
     order = next((e for e in events if e["seq"] == event.get("order")), None) or {}
     d = deadlines_for(store, plan, [e for e in events if e["seq"] <= event["seq"]], when)
     step = next((s for s in d.compliance if s.ref == order.get("seq") and s.done == when), None)
-    words = (rules.ORDER_KINDS.get(str(order.get("order"))) if order.get("event") == "tribunal-order"
-             else rules.CONCEDE_KINDS.get(str(order.get("kind"))) if order.get("event") == "appeal-conceded"
+    words = (ORDER_WORDS.get(str(order.get("order"))) if order.get("event") == "tribunal-order"
+             else CONCEDE_WORDS.get(str(order.get("kind"))) if order.get("event") == "appeal-conceded"
              else "the steps agreed at mediation") or "the Tribunal's order"
     ctx = base_context(store, plan, when, rev)
     ctx.update(issued_date=long_date(event["date"]), order_date=long_date(order.get("date")), order_words=words,

@@ -1,0 +1,186 @@
+"""`ehcp mediation ...` and `ehcp appeal ...` through the CLI: one commit per step with its trailers, refusals that
+leave the store exactly as it was (caseworker words, exit codes), the calendar and drift report, and the letters
+read back as a parent would get them."""
+from __future__ import annotations
+
+import json
+import re
+
+from datetime import date
+
+import pytest
+import yaml
+
+from ehcp_docs import statutory
+
+from ehcp_docs.documents.saving import docx_text
+from tests.conftest import PLANS, git, head, snapshot
+
+PID = "EHCP-0004"
+
+
+@pytest.fixture
+def amended(ehcp, store_path, tmp_path):
+    """EHCP-0004 with a final amended plan issued on 2026-10-23 (an appealable decision)."""
+    assert ehcp("add", *map(str, sorted(PLANS.glob("*.yaml")))).exit_code == 0
+    plan = yaml.safe_load(ehcp("show", PID, "--json").stdout)
+    plan["sections"]["F"]["provision"][0]["frequency"] = "3 sessions a week in term time"
+    f = tmp_path / "proposed.yaml"
+    f.write_text(yaml.safe_dump(plan, sort_keys=False), encoding="utf-8")
+    for args in (("amend", "propose", PID, "--file", f, "--date", "2026-10-12", "--context", "outside-review"),
+                 ("amend", "respond", PID, "--text", "We want more.", "--date", "2026-10-20"),
+                 ("amend", "issue", PID, "--date", "2026-10-23")):
+        assert ehcp(*args).exit_code == 0
+    return store_path
+
+
+def ok(r):
+    assert r.exit_code == 0, r.stderr
+    return r
+
+
+def last_event(store):
+    return json.loads((store / "plans" / PID / "events.jsonl").read_text().splitlines()[-1])
+
+
+def test_each_step_is_one_commit_with_trailers(ehcp, amended):
+    for args, event in ((("mediation", "contact", PID, "--wants-mediation", "yes", "--about", "education,health",
+                          "--date", "2026-10-26"), "mediation-contact"),
+                        (("mediation", "health-notified", PID, "--date", "2026-10-27"), "mediation-health-notified"),
+                        (("mediation", "arranged", PID, "--date", "2026-11-02"), "mediation-arranged"),
+                        (("mediation", "held", PID, "--outcome", "not-agreed", "--date", "2026-11-16"),
+                         "mediation-held"),
+                        (("mediation", "certificate", PID, "--date", "2026-11-18"), "mediation-certificate"),
+                        (("appeal", "register", PID, "--against", "amended-plan", "--about", "F", "--date",
+                          "2026-11-25"), "appeal-registered"),
+                        (("appeal", "withdrawn", PID, "--date", "2026-12-01"), "appeal-withdrawn")):
+        before = head(amended)
+        ok(ehcp(*args))
+        assert git(amended, "rev-list", "--count", f"{before}..HEAD").strip() == "1"
+        body = git(amended, "log", "-1", "--format=%B")
+        assert f"EHCP-Event: {event}" in body and f"EHCP-Plan: {PID}" in body and "EHCP-Date: " in body
+        assert "Kacper" not in body  # no child's name in the audit trail
+        assert last_event(amended)["event"] == event
+
+
+@pytest.mark.parametrize("args,code,words", [
+    (("appeal", "register", PID, "--against", "review-report", "--date", "2026-11-01"), 2, "can be appealed"),
+    (("appeal", "register", PID, "--against", "cease", "--date", "2026-11-01"), 1, "no such decision"),
+    (("appeal", "register", PID, "--against", "amended-plan", "--about", "F", "--date", "2027-01-05"), 1,
+     "after the deadline"),
+    (("appeal", "register", PID, "--against", "amended-plan", "--about", "E", "--date", "2026-11-01"), 2,
+     "--about cannot be"),
+    (("appeal", "order", PID, "--order", "amend"), 1, "no appeal pending"),
+    (("mediation", "certificate", PID), 1, "no mediation contact"),
+])
+def test_refusals_leave_the_store_as_it_was(ehcp, amended, args, code, words):
+    before = snapshot(amended)
+    r = ehcp(*args)
+    assert r.exit_code == code and words in r.stderr and "Traceback" not in r.stderr
+    assert snapshot(amended) == before
+
+
+def test_late_appeal_recorded_when_the_tribunal_admits_it(ehcp, amended):
+    r = ok(ehcp("appeal", "register", PID, "--against", "amended-plan", "--about", "F", "--date", "2027-01-05",
+                "--late-permitted"))
+    assert "late appeal" in r.stderr and last_event(amended)["late_permitted"] is True
+
+
+def test_a_certificate_moves_the_appeal_deadline_and_the_letter_says_so(ehcp, amended, tmp_path):
+    r = ok(ehcp("mediation", "contact", PID, "--wants-mediation", "yes", "--date", "2026-12-10", "--out", tmp_path))
+    letter = docx_text(tmp_path / PID / "2026-12-10-mediation-acknowledgement.docx")
+    assert "9 January 2027" in letter or "8 January 2027" in letter  # arrange within 30 days of 10 Dec
+    assert "appeal" in letter and "certificate" in letter
+    ok(ehcp("mediation", "held", PID, "--outcome", "not-agreed", "--date", "2027-01-05"))
+    r = ok(ehcp("mediation", "certificate", PID, "--date", "2027-01-07"))
+    moved = statutory.appeal_deadline(date(2026, 10, 23), date(2027, 1, 7)).isoformat()  # 1 month: 7 Feb 2027
+    assert moved >= "2027-02-07"
+    assert "moved from 2026-12-23" in r.stderr and last_event(amended)["appeal_deadline"] == moved
+    # an appeal on 1 February is now in time (it was late after 23 December)
+    ok(ehcp("appeal", "register", PID, "--against", "amended-plan", "--about", "F", "--date", "2027-02-01"))
+    assert last_event(amended)["appeal_deadline"] == moved
+
+
+def _appeal(ehcp):
+    ok(ehcp("mediation", "contact", PID, "--wants-mediation", "no", "--date", "2026-10-26"))
+    ok(ehcp("mediation", "certificate", PID, "--date", "2026-10-28"))
+    ok(ehcp("appeal", "register", PID, "--against", "amended-plan", "--about", "F", "--date", "2026-11-25",
+            "--reference", "EH123/26/00042"))
+
+
+def test_order_to_compliance_through_the_amend_route(ehcp, amended, tmp_path):
+    _appeal(ehcp)
+    r = ok(ehcp("appeal", "order", PID, "--order", "amend", "--date", "2027-02-10"))
+    assert "by 2027-03-17" in r.stderr
+    d = json.loads(ok(ehcp("deadlines", PID, "--today", "2027-03-20", "--json")).stdout)
+    step = next(s for s in d["steps"] if s["step"] == "order_amend")
+    assert (step["due"], step["status"], step["key"]) == ("2027-03-17", "overdue", "order_amend_due")
+    assert d["compliance_due"] == "2027-03-17"
+    drift = json.loads(ok(ehcp("overdue", "--today", "2027-03-20", "--json")).stdout)
+    assert drift["summary"].get("Tribunal order not complied with") == 1
+    review_before = d["next_review_due"]
+    plan = yaml.safe_load(ehcp("show", PID, "--json").stdout)
+    plan["sections"]["F"]["provision"][0]["frequency"] = "4 sessions a week in term time"
+    f = tmp_path / "ordered.yaml"
+    f.write_text(yaml.safe_dump(plan, sort_keys=False), encoding="utf-8")
+    ok(ehcp("amend", "propose", PID, "--file", f, "--date", "2027-02-17"))
+    assert last_event(amended)["context"] == "tribunal-order"
+    ok(ehcp("amend", "issue", PID, "--date", "2027-03-03", "--out", tmp_path))  # no 15-day wait
+    letter = docx_text(tmp_path / PID / "2027-03-03-order-compliance.docx")
+    assert "the Tribunal ordered on 10 February 2027" in letter and "17 March 2027 (on time)" in letter
+    d = json.loads(ok(ehcp("deadlines", PID, "--today", "2027-03-20", "--json")).stdout)
+    assert next(s for s in d["steps"] if s["step"] == "order_amend")["status"] == "done"
+    assert d["next_review_due"] == review_before  # an ordered amendment does not restart the review clock
+    st = json.loads(ok(ehcp("appeal", "status", PID, "--today", "2027-03-20", "--json")).stdout)
+    assert st["appeal"]["pending"] is False and "amend" in st["appeal"]["outcome"]
+
+
+def test_unopposed_appeal_letter_says_what_by_when(ehcp, amended, tmp_path):
+    _appeal(ehcp)
+    ok(ehcp("appeal", "concede", PID, "--kind", "amend", "--date", "2026-12-14", "--out", tmp_path))
+    letter = docx_text(tmp_path / PID / "2026-12-14-appeal-conceded.docx")
+    assert "EH123/26/00042" in letter and "18 January 2027" in letter  # 5 weeks (reg 45(4))
+    assert flesch(_body(letter)) >= 70
+
+
+def test_a_cease_appeal_keeps_the_plan_in_force(ehcp, store_path):
+    ok(ehcp("add", *map(str, sorted(PLANS.glob("*.yaml")))))
+    pid = "EHCP-0005"
+    ok(ehcp("cease", "propose", pid, "--reason", "4", "--date", "2026-05-01"))
+    ok(ehcp("cease", "decide", pid, "--date", "2026-05-11"))
+    ok(ehcp("appeal", "register", pid, "--against", "cease", "--date", "2026-06-01"))
+    d = json.loads(ok(ehcp("deadlines", pid, "--today", "2026-09-01", "--json")).stdout)
+    assert d["ceased"] is None and d["appeal_pending"] == "cease" and d["next_review_due"]
+    ok(ehcp("appeal", "order", pid, "--order", "cease", "--date", "2026-10-01"))
+    d = json.loads(ok(ehcp("deadlines", pid, "--today", "2026-10-02", "--json")).stdout)
+    assert d["ceased"] == "2026-10-01"
+
+
+# ---- plain English (rules section 8): Flesch reading ease -----------------------------------------------------------
+def _syllables(word: str) -> int:
+    """Vowel groups, less a silent final e: the usual approximation (textstat 0.7.13 needs an NLTK download)."""
+    w = word.lower()
+    n = len(re.findall(r"[aeiouy]+", w))
+    if w.endswith("e") and not w.endswith(("le", "ee")) and n > 1:
+        n -= 1
+    return max(n, 1)
+
+
+def flesch(text: str) -> float:
+    sentences = max(1, len(re.findall(r"[.!?:](?:\s|$)", text)))
+    words = re.findall(r"[A-Za-z']+", text)
+    return 206.835 - 1.015 * len(words) / sentences - 84.6 * sum(map(_syllables, words)) / max(1, len(words))
+
+
+def _body(letter: str) -> str:
+    """What a parent reads: from "Dear" to "Yours sincerely", without contact details (addresses, numbers)."""
+    lines = letter.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Dear "))
+    end = next(i for i, line in enumerate(lines) if line.startswith("Yours sincerely"))
+    return "\n".join(line if line.rstrip().endswith((".", ":", "?")) else line + "."
+                     for line in lines[start + 1:end] if "@" not in line and "http" not in line)
+
+
+def test_disagreement_letters_are_plain_english(ehcp, amended, tmp_path):
+    ok(ehcp("mediation", "contact", PID, "--wants-mediation", "yes", "--date", "2026-10-26", "--out", tmp_path))
+    assert flesch(_body(docx_text(tmp_path / PID / "2026-10-26-mediation-acknowledgement.docx"))) >= 70
