@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-
 from datetime import date
 
 import pytest
 import yaml
 
 from ehcp_docs import statutory
-
 from ehcp_docs.documents.saving import docx_text
 from tests.conftest import PLANS, git, head, snapshot
 
