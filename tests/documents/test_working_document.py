@@ -195,3 +195,45 @@ def test_libreoffice_converts_it_and_the_key_and_styles_survive(ehcp, appealed, 
         [label for label, _r in wd.Returned((conv / "family.docx").read_bytes(), "x").rows].index("F1 (how often)")][1])
     assert [(s["who"], s["op"], s["t"].strip()) for s in segs if s["op"] != "keep"] == [
         ("family", "del", "3 sessions a week in term time"), ("family", "add", "5 sessions a week in term time")]
+
+
+def test_returned_file_with_entities_or_a_huge_unpacked_size_is_refused(ehcp, appealed, tmp_path):
+    """Untrusted input: an XML entity bomb is never expanded; a zip that unpacks to too much is refused."""
+    assert ehcp("appeal", "working-document", PID, "--date", "2026-12-01", "--out", tmp_path).exit_code == 0
+    v1 = tmp_path / PID / "2026-12-01-working-document-v1.docx"
+    src = zipfile.ZipFile(v1)
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w") as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;'
+                        b'&a;&a;&a;&a;&a;">]>' + data.split(b"?>", 1)[1].replace(b"<w:t>", b"<w:t>&b;", 1))
+            z.writestr(info.filename, data)
+    before = snapshot(appealed)
+    r = ehcp("appeal", "working-document", PID, "--read", bomb)
+    assert "Traceback" not in r.stderr
+    if r.exit_code == 0:  # read, but the entity was never expanded into the record
+        assert "aaaaaaaaaa" not in (appealed / "plans" / PID / "events.jsonl").read_text()
+    else:
+        assert snapshot(appealed) == before
+    big = tmp_path / "big.docx"
+    with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info.filename, src.read(info.filename))
+        z.writestr("word/media/padding.bin", b"\0" * (wd.MAX_UNZIPPED + 1))
+    before = snapshot(appealed)
+    r = ehcp("appeal", "working-document", PID, "--read", big)
+    assert r.exit_code == 1 and "unpacks to more than" in r.stderr
+    assert snapshot(appealed) == before
+
+
+def test_version_n_is_written_again_exactly_as_kept(ehcp, appealed, tmp_path):
+    assert ehcp("appeal", "working-document", PID, "--date", "2026-12-01", "--out", tmp_path / "a").exit_code == 0
+    before = snapshot(appealed)
+    r = ehcp("appeal", "working-document", PID, "--version", "1", "--out", tmp_path / "b")
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / "b" / PID / "2026-12-01-working-document-v1.docx").read_bytes() == \
+        (tmp_path / "a" / PID / "2026-12-01-working-document-v1.docx").read_bytes()
+    assert snapshot(appealed) == before  # nothing recorded
+    assert ehcp("appeal", "working-document", PID, "--version", "7").exit_code == 2

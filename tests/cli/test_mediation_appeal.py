@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from ehcp_docs import statutory
-from ehcp_docs.documents.saving import docx_text
+from ehcp_docs.documents.saving import docx_text, read_provenance
 from tests.conftest import PLANS, git, head, snapshot
 
 PID = "EHCP-0004"
@@ -136,6 +136,15 @@ def test_order_to_compliance_through_the_amend_route(ehcp, amended, tmp_path):
 def test_unopposed_appeal_letter_says_what_by_when(ehcp, amended, tmp_path):
     _appeal(ehcp)
     ok(ehcp("appeal", "concede", PID, "--kind", "amend", "--date", "2026-12-14", "--out", tmp_path))
+    rev = head(amended)
+    for kind in ("appeal-conceded", "order-compliance"):  # provenance, remade at a revision
+        out = tmp_path / "at" / kind
+        ok(ehcp("render", PID, "--doc", kind, "--at", rev, "--out", out))
+        assert list(out.rglob("*.docx"))
+        for doc in out.rglob("*.docx"):
+            prov = read_provenance(doc)
+            assert (prov["store_commit"], prov["plan"]) == (rev, PID), doc.name
+            assert prov["plan_blob"] == git(amended, "rev-parse", f"{rev}:plans/{PID}/plan.yaml").strip()
     letter = docx_text(tmp_path / PID / "2026-12-14-appeal-conceded.docx")
     assert "EH123/26/00042" in letter and "18 January 2027" in letter  # 5 weeks (reg 45(4))
     assert flesch(_body(letter)) >= 70
@@ -181,4 +190,6 @@ def _body(letter: str) -> str:
 
 def test_disagreement_letters_are_plain_english(ehcp, amended, tmp_path):
     ok(ehcp("mediation", "contact", PID, "--wants-mediation", "yes", "--date", "2026-10-26", "--out", tmp_path))
-    assert flesch(_body(docx_text(tmp_path / PID / "2026-10-26-mediation-acknowledgement.docx"))) >= 70
+    letter = tmp_path / PID / "2026-10-26-mediation-acknowledgement.docx"
+    assert flesch(_body(docx_text(letter))) >= 70
+    assert read_provenance(letter)["store_commit"] == head(amended)
