@@ -495,6 +495,12 @@ def _merge(doc: Returned, layout: list[wt.Cell], cells: wt.Cells) -> tuple[wt.Ce
 
 
 def _keep_evidence(segs: list[wt.Segment], prev: list[wt.Segment]) -> list[wt.Segment]:
-    known = {(s["who"], s["op"], s["t"]): s.get("ev") for s in prev if s.get("ev")}
-    return [{**s, "ev": known[(s["who"], s["op"], s["t"])]} if not s.get("ev") and known.get(
-        (s["who"], s["op"], s["t"])) else s for s in segs]
+    """What Word cannot show survives the round trip: the evidence of an unchanged proposal, and the other party's
+    wish to remove the same words."""
+    known = {(s["who"], s["op"], s["t"]): s for s in prev}
+    out = []
+    for s in segs:
+        before = known.get((s["who"], s["op"], s["t"]))
+        extra = {k: before[k] for k in ("ev", "also") if before and before.get(k) and not s.get(k)}
+        out.append({**s, **extra})
+    return out

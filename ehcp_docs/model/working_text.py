@@ -29,7 +29,7 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
     "I": (("name", "school or institution"), ("type", "type of school or institution")),
 }
 _LIST = {"B": "needs", "F": "provision"}
-_TOKEN = re.compile(r"\s+|[^\s]+")
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")  # words, spaces and each punctuation mark apart
 Segment = dict[str, Any]
 Cells = dict[str, list[Segment]]
 
@@ -95,13 +95,13 @@ def view(segments: Iterable[Segment], who: str) -> str:
 @dataclass
 class _Slots:
     base: str
-    deleted: list[tuple[str, str | None] | None]  # per char: (who, evidence) or None
+    deleted: list[list[tuple[str, str | None]]]  # per char: who deletes it [(who, evidence)], first shown
     inserts: list[list[tuple[str, str, str | None]]]  # per gap (len(base) + 1): [(who, text, evidence)]
 
 
 def _to_slots(segments: list[Segment]) -> _Slots:
     base = base_text(segments)
-    slots = _Slots(base, [None] * len(base), [[] for _ in range(len(base) + 1)])
+    slots = _Slots(base, [[] for _ in base], [[] for _ in range(len(base) + 1)])
     i = 0
     for s in segments:
         if s["op"] == "add":
@@ -109,7 +109,7 @@ def _to_slots(segments: list[Segment]) -> _Slots:
             continue
         for _ in s["t"]:
             if s["op"] == "del":
-                slots.deleted[i] = (s["who"], s.get("ev"))
+                slots.deleted[i] = [(s["who"], s.get("ev"))] + [(w, None) for w in s.get("also") or []]
             i += 1
     return slots
 
@@ -117,14 +117,16 @@ def _to_slots(segments: list[Segment]) -> _Slots:
 def _from_slots(slots: _Slots) -> list[Segment]:
     out: list[Segment] = []
 
-    def push(text: str, who: str, op: str, ev: str | None) -> None:
+    def push(text: str, who: str, op: str, ev: str | None, also: list[str] | None = None) -> None:
         last = out[-1] if out else None
-        if last and last["who"] == who and last["op"] == op and last.get("ev") == ev:
+        if last and last["who"] == who and last["op"] == op and last.get("ev") == ev and last.get("also") == also:
             last["t"] += text
             return
         seg: Segment = {"t": text, "who": who, "op": op}
         if ev:
             seg["ev"] = ev
+        if also:
+            seg["also"] = also  # the other party proposes to remove the same words
         out.append(seg)
 
     for i in range(len(slots.base) + 1):
@@ -133,7 +135,10 @@ def _from_slots(slots: _Slots) -> list[Segment]:
                 push(text, who, "add", ev)
         if i < len(slots.base):
             d = slots.deleted[i]
-            push(slots.base[i], d[0] if d else "original", "del" if d else "keep", d[1] if d else None)
+            if d:
+                push(slots.base[i], d[0][0], "del", d[0][1], [w for w, _e in d[1:]] or None)
+            else:
+                push(slots.base[i], "original", "keep", None)
     return out
 
 
@@ -145,7 +150,7 @@ def normalise(segments: list[Segment]) -> list[Segment]:
 def withdraw(segments: list[Segment], who: str) -> list[Segment]:
     """The cell without one party's proposals (their deletions restored, their additions gone)."""
     slots = _to_slots(segments)
-    slots.deleted = [None if d and d[0] == who else d for d in slots.deleted]
+    slots.deleted = [[x for x in d if x[0] != who] for d in slots.deleted]
     slots.inserts = [[x for x in gap if x[0] != who] for gap in slots.inserts]
     return _from_slots(slots)
 
@@ -163,9 +168,12 @@ def propose(segments: list[Segment], wanted: str, who: str, evidence: str | None
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op in ("delete", "replace"):
             for k in range(offsets[i1], offsets[i2]):
-                slots.deleted[k] = slots.deleted[k] or (who, evidence)
+                slots.deleted[k].append((who, evidence))
         if op in ("insert", "replace"):
-            slots.inserts[offsets[i2]].append((who, "".join(b[j1:j2]), evidence))
+            text = "".join(b[j1:j2])
+            if op == "replace" and not text[:1].isspace():
+                text = " " + text  # struck "45", then " 50": never read as "4550"
+            slots.inserts[offsets[i2]].append((who, text, evidence))
     return _from_slots(slots)
 
 
@@ -178,6 +186,9 @@ def agree(segments: list[Segment], who: str) -> list[Segment]:
     out = []
     for s in withdraw(segments, other):
         out.append({**s, "who": "agreed"} if s["who"] == who else dict(s))
+    for s in out:
+        if s["who"] == "agreed":
+            s.pop("also", None)
     return _from_slots(_to_slots(out))
 
 

@@ -117,7 +117,7 @@ def test_round_trip_v1_family_edits_read_back_then_v2_with_la_counter(ehcp, appe
     assert _styles(_cell(v2, "F1 (where)"))[-1] == (" and at home", False, False, True, False)
     assert (", with a specialist teacher", False, False, True, False) in _styles(_cell(v2, "F2 (who delivers it)"))
     how_long = _styles(_cell(v2, "F1 (how long)"))
-    assert ("45", False, True, False, True) in how_long and ("50", False, True, False, False) in how_long
+    assert ("45", False, True, False, True) in how_long and (" 50", False, True, False, False) in how_long
     assert all(not (b or i or u or s) for t, b, i, u, s in _styles(_cell(v2, "F3 (what)")))
     key_rows = {row.cells[0].text: row.cells[0].paragraphs[0].runs[0] for row in v2.tables[0].rows[1:]}
     assert key_rows["Bold and struck through"].bold and key_rows["Bold and struck through"].font.strike
