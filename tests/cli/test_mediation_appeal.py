@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 
 import pytest
 import yaml
 
-from ehcp_docs import statutory
 from ehcp_docs.documents.saving import docx_text, read_provenance
 from tests.conftest import PLANS, git, head, snapshot
 
@@ -91,9 +89,10 @@ def test_a_certificate_moves_the_appeal_deadline_and_the_letter_says_so(ehcp, am
     assert "appeal" in letter and "certificate" in letter
     ok(ehcp("mediation", "held", PID, "--outcome", "not-agreed", "--date", "2027-01-05"))
     r = ok(ehcp("mediation", "certificate", PID, "--date", "2027-01-07"))
-    moved = statutory.appeal_deadline(date(2026, 10, 23), date(2027, 1, 7)).isoformat()  # 1 month: 7 Feb 2027
-    assert moved >= "2027-02-07"
+    moved = "2027-02-08"  # 1 month after 7 January is Sunday 7 February: the next working day (r.12(2))
     assert "moved from 2026-12-23" in r.stderr and last_event(amended)["appeal_deadline"] == moved
+    d = json.loads(ok(ehcp("deadlines", PID, "--today", "2027-01-08", "--json")).stdout)
+    assert d["appeal_deadline"] == moved and "mediation certificate" in d["appeal_deadline_reason"]
     # an appeal on 1 February is now in time (it was late after 23 December)
     ok(ehcp("appeal", "register", PID, "--against", "amended-plan", "--about", "F", "--date", "2027-02-01"))
     assert last_event(amended)["appeal_deadline"] == moved
