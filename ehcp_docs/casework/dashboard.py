@@ -109,7 +109,7 @@ def overdue_by_kind(store: Store, today: date) -> Chart:
     counts: dict[str, Counter[str]] = {}
     for p in report.plans:
         for s in p["overdue"]:
-            counts.setdefault(caseload.STEP_WORDS.get(s["step"], s["step"]), Counter())[band(s["days_late"])] += 1
+            counts.setdefault(caseload.step_words(s["step"]), Counter())[band(s["days_late"])] += 1
     kinds = sorted(counts, key=lambda k: -sum(counts[k].values()))
     series = {b: [counts[k][b] for k in kinds] for b in BANDS}
     total = sum(sum(c.values()) for c in counts.values())
