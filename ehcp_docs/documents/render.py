@@ -169,22 +169,114 @@ def _picture_bytes(path: Path) -> bytes:
 # Rendering
 # ------------------------------------------------------------------------------------------------------------
 
-MAX_RESULT = 100_000  # characters or items one template expression may build (ranges: jinja's own limit)
+MAX_RESULT = 100_000  # characters or items one template expression may build
+MAX_ITERATIONS = 1_000_000  # items all the range()s of one render may hand out (nested loops multiply)
+MAX_OUTPUT = 20_000_000  # characters one part of a document may render to (a 400-page plan is about 5 million)
+MAX_RENDER_SECONDS = 30.0  # wall-clock time one document may take to fill in (a plan takes well under a second)
+MAX_LIPSUM = 20  # paragraphs lipsum() may make
+_PADDING = frozenset({"ljust", "rjust", "center", "zfill"})
+_FORMAT_WIDTH = re.compile(r"%[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+
+
+class TemplateLimit(SecurityError):
+    """A template went past one of the bounds that keep an LA's template from exhausting memory or time."""
+
+
+class _Budget:
+    """What one render may still spend: range() items and wall-clock time. Checked on every range item, every
+    call and every piece of output, so a runaway loop stops within the limit."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self.deadline = self._clock() + MAX_RENDER_SECONDS
+        self.iterations = 0
+
+    def tick(self, items: int = 0) -> None:
+        self.iterations += items
+        if self.iterations > MAX_ITERATIONS:
+            raise TemplateLimit(f"its loops go round more than {MAX_ITERATIONS:,} times")
+        if self._clock() > self.deadline:
+            raise TemplateLimit(f"it took longer than {MAX_RENDER_SECONDS:g} seconds to fill in")
+
+
+class _CountedRange:
+    """range() for templates: at most MAX_RESULT items, and every item handed out counts against the render's
+    budget, so `range(100000)` nested in `range(100000)` stops instead of running for hours."""
+
+    def __init__(self, budget: _Budget, *args: int) -> None:
+        self._range = range(*args)
+        if len(self._range) > MAX_RESULT:
+            raise TemplateLimit(f"a range of {len(self._range):,} numbers is more than {MAX_RESULT:,}")
+        self._budget = budget
+
+    def __len__(self) -> int:
+        return len(self._range)
+
+    def __iter__(self) -> Any:
+        for n in self._range:
+            self._budget.tick(1)
+            yield n
+
+    def __reversed__(self) -> Any:
+        for n in reversed(self._range):
+            self._budget.tick(1)
+            yield n
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._range[i]
+
+    def __contains__(self, n: Any) -> bool:
+        return n in self._range
 
 
 class _BoundedSandbox(SandboxedEnvironment):
-    """The sandbox stops templates reaching Python internals but not from building a huge value
-    (`{{ 'x' * 10**10 }}` exhausts memory): repetition and powers are bounded here."""
+    """The sandbox stops templates reaching Python internals but not from building a huge value or running
+    forever (`{{ 'x'.ljust(1500000000) }}` took 1.5 GB, nested `range(100000)` loops ran for hours). Here every
+    way a template can make something big is bounded before it is made: repetition and powers, the string
+    methods and filters that pad, repeat, replace or format with a width, range(), lipsum(), batch/slice, the
+    number of loop items, the size of the output and the time a render takes. Past a bound the render stops
+    with TemplateLimit, which names the template."""
 
     intercepted_binops = frozenset({"*", "**", "//", "%"})
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.budget = _Budget()
+        self.globals["range"] = lambda *a: _CountedRange(self.budget, *a)
+        self.globals["lipsum"] = _bounded_lipsum
+        self.filters.update(_bounded_filters())
+
+    def concat(self, pieces: Iterable[str]) -> str:
+        """The template's output, stopped once it passes MAX_OUTPUT characters or the time limit."""
+        out: list[str] = []
+        size = 0
+        for piece in pieces:
+            size += len(piece)
+            if size > MAX_OUTPUT:
+                raise TemplateLimit(f"it produced more than {MAX_OUTPUT:,} characters")
+            self.budget.tick()
+            out.append(piece)
+        return "".join(out)
+
+    def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        self.budget.tick()
+        _check_str_method(obj, args, kwargs)
+        result = super().call(context, obj, *args, **kwargs)
+        if _str_self(obj) is not None:
+            _check_size(result)
+        return result
+
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and (abs(_num(right)) > 64 or abs(_num(left)) > 10 ** 6):
-            raise SecurityError("a power that large is not allowed in a template")
+            raise TemplateLimit("a power that large is not allowed in a template")
         if operator == "*":
             for seq, n in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * max(n, 0) > MAX_RESULT:
-                    raise SecurityError("a repetition that large is not allowed in a template")
+                    raise TemplateLimit(f"a repetition of more than {MAX_RESULT:,} characters or items")
+        if operator == "%" and isinstance(left, str):
+            _check_percent_format(left)
         return super().call_binop(context, operator, left, right)
 
     def compile(self, source: Any, name: str | None = None, filename: str | None = None, raw: bool = False,
@@ -309,6 +401,128 @@ def _num(value: Any) -> float:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
 
 
+def _check_size(value: Any) -> None:
+    if isinstance(value, (str, list, tuple)) and len(value) > MAX_RESULT:
+        raise TemplateLimit(f"it built a value of {len(value):,} characters or items (the limit is {MAX_RESULT:,})")
+
+
+def _str_self(method: Any) -> str | None:
+    """The string a method belongs to (the sandbox hands out str.format wrapped, with the method in __wrapped__)."""
+    target = getattr(method, "__self__", None)
+    if not isinstance(target, str):
+        target = getattr(getattr(method, "__wrapped__", None), "__self__", None)
+    return target if isinstance(target, str) else None
+
+
+def _width(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _check_str_method(obj: Any, args: tuple, kwargs: dict) -> None:
+    """Refuses a call of a string method that would build more than MAX_RESULT characters, before it runs."""
+    target = _str_self(obj)
+    name = getattr(obj, "__name__", "")
+    if not isinstance(target, str):
+        return
+    first = args[0] if args else next(iter(kwargs.values()), None)
+    if name in _PADDING and _width(first) > MAX_RESULT:
+        raise TemplateLimit(f"a padding to {_width(first):,} characters (the limit is {MAX_RESULT:,})")
+    if name == "expandtabs":
+        tab = _width(first) if args or kwargs else 8
+        if len(target) + target.count("\t") * max(tab, 0) > MAX_RESULT:
+            raise TemplateLimit(f"expanding tabs to more than {MAX_RESULT:,} characters")
+    if name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        _check_replace(target, args[0], args[1])
+    if name in ("format", "format_map"):
+        _check_format_spec(target)
+    if name == "join" and args and isinstance(args[0], (list, tuple)):
+        _check_size_estimate(len(target) * len(args[0]) + sum(len(str(x)) for x in args[0][:MAX_RESULT + 1]))
+
+
+def _check_size_estimate(size: int) -> None:
+    if size > MAX_RESULT:
+        raise TemplateLimit(f"it would build a value of {size:,} characters (the limit is {MAX_RESULT:,})")
+
+
+def _check_replace(text: str, old: str, new: str) -> None:
+    hits = text.count(old) if old else len(text) + 1
+    _check_size_estimate(len(text) + hits * max(len(new) - len(old), 0))
+
+
+def _check_format_spec(fmt: str) -> None:
+    """str.format with a width (`'{:>2000000000}'`) or a nested width (`'{:{w}}'`) that could be huge."""
+    import string
+
+    try:
+        fields = list(string.Formatter().parse(fmt))
+    except ValueError:
+        return  # the call itself raises the formatting error
+    for _, _, spec, _ in fields:
+        if spec and ("{" in spec or any(int(n) > MAX_RESULT for n in re.findall(r"\d+", spec))):
+            raise TemplateLimit(f"a format width over {MAX_RESULT:,} characters (or set by a value)")
+
+
+def _check_percent_format(fmt: str) -> None:
+    """`'%2000000000d' % 1` and `'%*d' % (n, 1)`: widths in %-formatting (also the `format` filter)."""
+    for m in _FORMAT_WIDTH.finditer(fmt):
+        for part in m.groups():
+            if part == "*" or (part and int(part) > MAX_RESULT):
+                raise TemplateLimit(f"a format width over {MAX_RESULT:,} characters (or set by a value)")
+
+
+def _bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002
+    from jinja2.utils import generate_lorem_ipsum
+
+    if _width(n) > MAX_LIPSUM or _width(min) > 1000 or _width(max) > 1000:
+        raise TemplateLimit(f"lipsum() of more than {MAX_LIPSUM} paragraphs of 1,000 words")
+    return generate_lorem_ipsum(n, html, min, max)
+
+
+def _bounded_filters() -> dict[str, Any]:
+    """The filters that pad, indent, repeat, replace, format or fill, with their sizes checked first."""
+    from jinja2 import filters as jf
+
+    center, indent, fmt, batch = jf.do_center, jf.do_indent, jf.do_format, jf.do_batch
+
+    def bounded_center(value: Any, width: int = 80) -> str:
+        if _width(width) > MAX_RESULT:
+            raise TemplateLimit(f"a padding to {_width(width):,} characters (the limit is {MAX_RESULT:,})")
+        return str(center(value, width))
+
+    def bounded_indent(s: Any, width: Any = 4, first: bool = False, blank: bool = False) -> str:
+        step = len(width) if isinstance(width, str) else _width(width)
+        _check_size_estimate(len(str(s)) + (str(s).count("\n") + 1) * step)
+        return str(indent(s, width, first, blank))
+
+    def bounded_format(value: Any, *args: Any, **kwargs: Any) -> str:
+        _check_percent_format(str(value))
+        return str(fmt(value, *args, **kwargs))
+
+    def bounded_batch(value: Any, linecount: int, fill_with: Any = None) -> Any:
+        if _width(linecount) > MAX_RESULT:
+            raise TemplateLimit(f"batches of more than {MAX_RESULT:,} items")
+        return batch(value, linecount, fill_with)
+
+    def bounded_slice(value: Any, slices: int, fill_with: Any = None) -> Any:
+        if _width(slices) > MAX_RESULT:
+            raise TemplateLimit(f"more than {MAX_RESULT:,} slices")
+        return jf.sync_do_slice(value, slices, fill_with)
+
+    @jf.pass_eval_context
+    def bounded_replace(eval_ctx: Any, s: Any, old: Any, new: Any, count: Any = None) -> str:
+        _check_replace(str(s), str(old), str(new))
+        return str(jf.do_replace(eval_ctx, s, old, new, count))
+
+    @jf.pass_environment
+    def bounded_wordwrap(environment: Any, s: Any, width: int = 79, *args: Any, **kwargs: Any) -> str:
+        if _width(width) > MAX_RESULT:
+            raise TemplateLimit(f"a line width over {MAX_RESULT:,} characters")
+        return str(jf.do_wordwrap(environment, s, width, *args, **kwargs))
+
+    return {"center": bounded_center, "indent": bounded_indent, "format": bounded_format, "batch": bounded_batch,
+            "slice": bounded_slice, "replace": bounded_replace, "wordwrap": bounded_wordwrap}
+
+
 def jinja_env() -> SandboxedEnvironment:
     """Sandboxed (templates may come from the LA's store, so they are untrusted code) with bounded
     arithmetic, autoescaped (the only thing that stops `&` and `<` in values from destroying text) and strict
@@ -345,7 +559,8 @@ def _open(blob: bytes, name: str) -> DocxTemplate:
 
 def _render(tpl: DocxTemplate, ctx: dict, name: str) -> None:
     try:
-        tpl.render(ctx, jinja_env(), autoescape=True)
+        with _time_limit():
+            tpl.render(ctx, jinja_env(), autoescape=True)
     except TemplateError as e:
         raise _template_error(e, name) from None
     except (OverflowError, MemoryError, RecursionError, ArithmeticError) as e:
@@ -356,9 +571,39 @@ def _render(tpl: DocxTemplate, ctx: dict, name: str) -> None:
                           hint="Check the template's tags; a tag may be split across a table or paragraph.") from None
 
 
+@contextlib.contextmanager
+def _time_limit() -> Any:
+    """Stops a render that runs past MAX_RENDER_SECONDS even inside a loop that calls nothing the sandbox sees
+    (`{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}`). A timer signal can only be used in the main
+    thread; elsewhere the sandbox's own checks on calls, range items and output still stop it."""
+    import signal
+    import threading
+
+    usable = (threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+              and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None))
+    if not usable:
+        yield
+        return
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise TemplateLimit(f"it took longer than {MAX_RENDER_SECONDS:g} seconds to fill in")
+
+    signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, MAX_RENDER_SECONDS + 1)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+
+
 def _template_error(e: TemplateError, name: str) -> RenderError:
     near = " ".join(s.strip() for s in getattr(e, "docx_context", []) or [] if s.strip())[:200]
     hint = f"Near: {near}" if near else None
+    if isinstance(e, TemplateLimit):
+        return RenderError(f"template {name}: stopped because {e.message}",
+                           hint="Templates may print values and use if/for over the plan's items; "
+                                "remove the tag that builds or repeats so much.")
     if isinstance(e, SecurityError):
         return RenderError(f"template {name}: uses something templates are not allowed to use ({e.message})",
                            hint="Templates may only print values and use if/for; remove the offending tag.")

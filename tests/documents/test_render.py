@@ -539,3 +539,68 @@ def test_the_quick_read_back_gives_the_same_text_as_python_docx(rendered):
     for data in docs:
         assert saving.saved_text(data) == _python_docx_text(data)
     assert f"Section F: {SECTION_TITLES['F']}" in saving.saved_text(docs[0])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Resource limits of LA templates (issue 17, point 8): the refusal is asserted, never a time or a peak
+# ---------------------------------------------------------------------------------------------------------------
+
+ISSUE_BOMBS = ["{{ 'x'.ljust(1500000000)|length }}", "{{ \"a\".zfill(2000000000) }}",
+               "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+               "{{ lipsum(1000000) }}"]
+OTHER_BOMBS = ["{{ 'x'.rjust(10**9) }}", "{{ 'x'.center(1000000000) }}", "{{ 'x'|center(1000000000) }}",
+               "{{ 'a\tb'.expandtabs(1000000000) }}", "{{ '{:>2000000000}'.format(1) }}",
+               "{{ '{:{w}}'.format(1, w=2000000000) }}", "{{ '{x:>2000000000}'.format_map({'x': 1}) }}",
+               "{{ '%2000000000d' % 1 }}", "{{ '%*d' % (2000000000, 1) }}", "{{ '%2000000000s'|format('a') }}",
+               "{{ 'ab\ncd'|indent(1000000000, true) }}", "{{ ('x' * 100000).replace('x', 'yy') }}",
+               "{{ ('x' * 1000)|replace('x', 'x' * 1000) }}", "{{ [1]|batch(1000000000, 0)|list|length }}",
+               "{{ [1]|slice(1000000000)|list|length }}", "{{ 'a b'|wordwrap(1000000000) }}",
+               "{{ ','.join(['x' * 100000, 'y']) }}", "{{ 'x' * 100001 }}", "{{ [0] * 200000 }}",
+               "{{ 10 ** 100 }}", "{{ range(200000)|length }}",
+               "{% for i in range(1000) %}{{ 'x' * 100000 }}{% endfor %}{% for i in range(1000) %}{% endfor %}",
+               "{% for i in range(400) %}{% for j in range(400) %}{{ 'x' * 1000 }}{% endfor %}{% endfor %}"]
+
+
+@pytest.mark.parametrize("tag", ISSUE_BOMBS)
+def test_template_past_a_bound_stops_with_a_message_naming_it(tmp_path, tag):
+    tpl = _tiny_template(tmp_path, "Dear parent,", tag, name="la-bomb")
+    out = tmp_path / "out.docx"
+    with pytest.raises(RenderError) as e:
+        render.render_document(tpl, {}, out, Meta(title="t", author="LA"))
+    assert e.value.message.startswith("template la-bomb: stopped because ")
+    assert "Traceback" not in e.value.message and not out.exists()
+
+
+@pytest.mark.parametrize("tag", OTHER_BOMBS)
+def test_every_way_to_build_something_huge_is_bounded(tag):
+    with pytest.raises(render.TemplateLimit):
+        render.jinja_env().from_string(tag).render()
+
+
+def test_ordinary_use_of_the_same_features_still_works():
+    tag = ("{{ 'x'.rjust(5) }}|{{ 'a'|center(5) }}|{{ '{:>4}'.format(7) }}|{{ '%03d' % 7 }}|{{ '%s!'|format('hi') }}|"
+           "{{ range(3)|list }}|{{ range(4)|length }}|{% for i in range(3)|reverse %}{{ i }}{% endfor %}|"
+           "{{ [1, 2, 3]|batch(2)|list }}|{{ 'a-b'|replace('-', '+') }}|{{ 'ab'.zfill(4) }}|{{ lipsum(1)|length > 0 }}|"
+           "{{ 'a\nb'|indent(2) }}|{{ 'x' * 3 }}|{{ 2 ** 10 }}")
+    assert render.jinja_env().from_string(tag).render() == (
+        "    x|  a  |   7|007|hi!|[0, 1, 2]|4|210|[[1, 2], [3]]|a+b|00ab|True|a\n  b|xxx|1024")
+
+
+def test_loops_over_data_stop_at_the_time_limit(monkeypatch):
+    """Nested loops over a long value make output slowly: the time limit stops them (here set to 0.2 s)."""
+    monkeypatch.setattr(render, "MAX_RENDER_SECONDS", 0.2)
+    tpl = render.jinja_env().from_string("{% for a in s %}{% for b in s %}.{% endfor %}{% endfor %}")
+    with pytest.raises(render.TemplateLimit, match="longer than 0.2 seconds"):
+        tpl.render(s="x" * 100_000)
+
+
+def test_a_loop_with_no_output_stops_at_the_time_limit(tmp_path, monkeypatch):
+    """An empty nested loop calls nothing the sandbox sees: the timer signal stops it (main thread only)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("the render timer signal works only in the main thread; this test runner is not in it")
+    monkeypatch.setattr(render, "MAX_RENDER_SECONDS", 0.2)
+    tpl = _tiny_template(tmp_path, "{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}", name="la-spin")
+    with pytest.raises(RenderError, match="template la-spin: stopped because it took longer than 0.2 seconds"):
+        render.render_document(tpl, {"s": "x" * 100_000}, tmp_path / "o.docx", Meta(title="t", author="LA"))

@@ -461,3 +461,20 @@ def test_git_filter_programs_are_never_run(ehcp, store_path: Path, tmp_path: Pat
     r = ehcp("doctor")
     assert r.exit_code == 1 and "sets filter.evil.clean" in r.stdout
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("tag", ["{{ 'x'.ljust(1500000000)|length }}", "{{ \"a\".zfill(2000000000) }}",
+                                 "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+                                 "{{ lipsum(1000000) }}"])
+def test_la_template_past_a_resource_bound_is_stopped(ehcp, one_plan: Path, tmp_path: Path, tag: str,
+                                                      monkeypatch: pytest.MonkeyPatch):
+    """Issue 17's template bombs in an LA override: a message naming the template, exit 1, nothing written."""
+    monkeypatch.chdir(tmp_path)
+    _override(one_plan, tag)
+    before = snapshot(one_plan)
+    r = ehcp("render", PID, "--out", tmp_path / "out")
+    assert r.exit_code == 1, r.stderr
+    assert r.stderr.startswith("error: template plan: stopped because "), r.stderr
+    assert "Traceback" not in r.stderr
+    assert not list((tmp_path / "out").rglob("*.docx"))
+    assert snapshot(one_plan) == before
