@@ -115,10 +115,12 @@ def setting_name(plan: dict) -> str:
 
 
 def due_rows(store: Store, start: date, end: date, today: date, setting: str | None = None, *,
-             use_index: bool | None = None) -> list[DueRow]:
+             use_index: bool | None = None, problems: list[EhcpError] | None = None) -> list[DueRow]:
     """Plans whose review falls in [start, end] (the rule is statutory.review_due_in), plus every review already
     overdue, overdue ones first. Read through the calendar index (ehcp_docs.index): the same rows, from cached
-    results for plans unchanged since the same question was last asked (`use_index=False` or EHCP_INDEX=0: none)."""
+    results for plans unchanged since the same question was last asked (`use_index=False` or EHCP_INDEX=0: none).
+    With `problems`, a plan that cannot be read (a damaged journal, a broken hand-committed plan) is left out and
+    its error added there, so one plan never stops the list of all the others; without, the first one is raised."""
     opts = options(store)
 
     def compute(plan: dict, events: list) -> dict[str, Any]:
@@ -128,10 +130,9 @@ def due_rows(store: Store, start: date, end: date, today: date, setting: str | N
     rows = []
     for pid, f in (facts if facts is not None else ((p, None) for p in store.plan_ids())):
         if f is None:  # not in the index: computed from the plan itself
-            plan = store.plan(pid)
-            if setting and setting.lower() not in readable(pid, plan, partial(setting_name, plan)).lower():
+            f = _each_plan(problems, partial(_plain_due, store, pid, setting, compute))
+            if f is None:
                 continue
-            f = _plain(store, pid, plan, compute)
         if setting and setting.lower() not in f["setting"].lower():
             continue
         if f["row"] is not None:
@@ -139,6 +140,29 @@ def due_rows(store: Store, start: date, end: date, today: date, setting: str | N
             rows.append(DueRow(pid, name, f["setting"], date.fromisoformat(review_due), date.fromisoformat(meet_by),
                                focus, overdue, reason))
     return sorted(rows, key=lambda r: (not r.overdue, r.review_due, r.plan))
+
+
+def _plain_due(store: Store, pid: str, setting: str | None, compute: Callable[[dict, list], dict]) -> dict | None:
+    plan = store.plan(pid)
+    if setting and setting.lower() not in readable(pid, plan, partial(setting_name, plan)).lower():
+        return {"setting": "", "row": None}
+    return _plain(store, pid, plan, compute)
+
+
+def _plain_overdue(store: Store, pid: str, compute: Callable[[dict, list], dict]) -> dict:
+    return _plain(store, pid, store.plan(pid), compute)
+
+
+def _each_plan(problems: list[EhcpError] | None, work: Callable[[], T]) -> T | None:
+    """One plan's part of a whole-store command: its error is kept in `problems` (the plan is then left out)
+    when the caller collects them, raised when it does not."""
+    if problems is None:
+        return work()
+    try:
+        return work()
+    except EhcpError as e:
+        problems.append(e)
+        return None
 
 
 def _due_facts(plan: dict, events: list, start: date, end: date, today: date, opts: statutory.Options,
@@ -177,9 +201,9 @@ class DriftReport:
 
 
 def overdue_report(store: Store, today: date, lookback_days: int = 365, *,
-                   use_index: bool | None = None) -> DriftReport:
+                   use_index: bool | None = None, problems: list[EhcpError] | None = None) -> DriftReport:
     """Every plan with a pending step past its deadline, and the steps done late in the last year. Read through
-    the calendar index like due_rows."""
+    the calendar index like due_rows; `problems` as for due_rows."""
     opts = options(store)
     plans: list[dict] = []
     counts: Counter[tuple[str, str | None]] = Counter()
@@ -191,8 +215,9 @@ def overdue_report(store: Store, today: date, lookback_days: int = 365, *,
     facts = _indexed(store, "overdue", [today, lookback_days, store.config.rules], use_index, compute)
     for pid, f in (facts if facts is not None else ((p, None) for p in store.plan_ids())):
         if f is None:
-            plan = store.plan(pid)
-            f = _plain(store, pid, plan, compute)
+            f = _each_plan(problems, partial(_plain_overdue, store, pid, compute))
+            if f is None:
+                continue
         pending, late = f["pending"], f["late"]
         for s in pending + late:
             counts[(s["step"], s.get("exception"))] += 1

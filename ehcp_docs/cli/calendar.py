@@ -10,7 +10,7 @@ from ehcp_docs import statutory
 from ehcp_docs.casework import caseload
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, json_option, open_store, out_option, plan_id_argument, today_option
-from ehcp_docs.errors import CHECK_FAILED, UsageError
+from ehcp_docs.errors import CHECK_FAILED, EhcpError, UsageError
 
 
 @click.command()
@@ -84,15 +84,17 @@ def due(ctx: click.Context, term: str | None, start: str | None, end: str | None
         setting: str | None, fmt: str, out: str | None, as_json: bool) -> None:
     """Plans whose review falls in a term or period, sorted by due date; overdue reviews always first."""
     fmt = "json" if as_json else fmt
+    unreadable: list[EhcpError] = []
     with open_store(ctx) as store:
         a, b, label = _period(store, term, start, end)
-        rows = caseload.due_rows(store, a, b, as_day(today), setting)
+        rows = caseload.due_rows(store, a, b, as_day(today), setting, problems=unreadable)
         if fmt == "xlsx":
             path = Path(out) if out and out.endswith(".xlsx") else store.out_dir(out) / f"due-{a}-{b}.xlsx"
             from ehcp_docs.documents import spreadsheets  # the document machinery, only when a file is made
 
             spreadsheets.write_xlsx(rows, path, spreadsheets.list_meta(store, f"Reviews due {label}"))
             output.made([path])
+            _left_out(ctx, unreadable)
             return
     if "typical" in label:
         output.warn("no term dates in ehcp.toml: using typical English term dates")
@@ -109,6 +111,18 @@ def due(ctx: click.Context, term: str | None, start: str | None, end: str | None
             name, where = output.one_line(r.name), output.one_line(r.setting)
             output.data(f"{flag}{r.review_due}  meet by {r.meeting_recommended_by}  {r.plan:<12} {name[:28]:<28} "
                         f"{where[:32]:<32} {caseload.focus_text(r.focus)}")
+    _left_out(ctx, unreadable)
+
+
+def _left_out(ctx: click.Context, unreadable: list[EhcpError]) -> None:
+    """After a whole-store answer for every other plan: each plan that could not be read, named with its problem
+    on stderr, and exit 1 (a list with plans missing is not a clean answer)."""
+    if not unreadable:
+        return
+    for e in unreadable:
+        output.error(e.message, e.messages, e.hint)
+    output.warn(f"{len(unreadable)} plan(s) left out above; every other plan is listed")
+    ctx.exit(CHECK_FAILED)
 
 
 def _iso(v: str | None) -> str | None:
@@ -131,9 +145,10 @@ def lists(ctx: click.Context, term: str, jobs: int | None, today: str | None, ou
     from ehcp_docs.documents import termly_lists
 
     now = as_day(today)
+    unreadable: list[EhcpError] = []
     with open_store(ctx) as store:
         t = statutory.find_term(term, store.config.terms)
-        rows = caseload.due_rows(store, t.start, t.end, now)
+        rows = caseload.due_rows(store, t.start, t.end, now, problems=unreadable)
         folder = store.out_dir(out) / f"lists-{t.name}"
         root, settings = store.root, len(termly_lists.group_by_setting(rows))
     with output.progress(f"Writing the {t.name} lists", settings + 2) as tick:
@@ -147,6 +162,7 @@ def lists(ctx: click.Context, term: str, jobs: int | None, today: str | None, ou
         output.warn(f"the send-by date {send_by} has passed: send the lists today")
     if t.typical:
         output.warn("no term dates in ehcp.toml: using typical English term dates")
+    _left_out(ctx, unreadable)
     if result.failed:
         ctx.exit(CHECK_FAILED)
 
@@ -169,10 +185,12 @@ def _lists_written(settings: int, failed: dict[str, str]) -> str:
 @click.pass_context
 def overdue(ctx: click.Context, today: str | None, as_json: bool) -> None:
     """The drift report: every overdue step across the store, and steps done late in the last year."""
+    unreadable: list[EhcpError] = []
     with open_store(ctx) as store:
-        report = caseload.overdue_report(store, as_day(today))
+        report = caseload.overdue_report(store, as_day(today), problems=unreadable)
     if as_json:
         output.as_json(report.as_json())
+        _left_out(ctx, unreadable)
         return
     for p in report.plans:
         for s in p["overdue"]:
@@ -184,3 +202,4 @@ def overdue(ctx: click.Context, today: str | None, as_json: bool) -> None:
     output.info("Summary:" if report.summary else "Nothing overdue.")
     for words, n in report.summary.items():
         output.info(f"  {words}: {n}")
+    _left_out(ctx, unreadable)

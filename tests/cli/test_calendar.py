@@ -66,12 +66,17 @@ def _hand_commit(store: Path, pid: str, text: str) -> None:
 def test_a_plan_committed_as_a_list_is_named_not_a_traceback(ehcp, store_path: Path):
     add_samples(ehcp)
     _hand_commit(store_path, "EHCP-0002", "- a\n- list\n")
-    for args in (("due", "--term", "spring-2027", "--today", "2026-11-28"), ("deadlines", "EHCP-0002"),
-                 ("overdue",), ("show", "EHCP-0002")):
+    named = ("error: plan EHCP-0002: the file does not hold a plan (expected a set of fields such as "
+             "id, child and sections)\nhint: Correct it with `ehcp edit EHCP-0002`.\n")
+    for args in (("deadlines", "EHCP-0002"), ("show", "EHCP-0002")):
         r = ehcp(*args)
         assert r.exit_code == 1, args
-        assert r.stderr == ("error: plan EHCP-0002: the file does not hold a plan (expected a set of fields such as "
-                            "id, child and sections)\nhint: Correct it with `ehcp edit EHCP-0002`.\n"), args
+        assert r.stderr == named, args
+    for args in (("due", "--term", "spring-2027", "--today", "2026-11-28"), ("overdue",)):
+        r = ehcp(*args)  # a whole-store answer: the other plans listed, this one named, exit 1
+        assert r.exit_code == 1, args
+        assert named in r.stderr and "warning: 1 plan(s) left out above" in r.stderr, args
+        assert "EHCP-0002" not in r.stdout and "Traceback" not in r.stderr, args
 
 
 def test_a_plan_with_a_field_of_the_wrong_kind_gets_the_validators_words(ehcp, store_path: Path):
@@ -80,8 +85,8 @@ def test_a_plan_with_a_field_of_the_wrong_kind_gets_the_validators_words(ehcp, s
     _hand_commit(store_path, "EHCP-0002", text.replace("\n  I:\n", "\n  I: [a, list]\n  Iold:\n"))
     r = ehcp("due", "--term", "spring-2027", "--today", "2026-11-28")
     assert r.exit_code == 1 and "Traceback" not in r.stderr
-    assert r.stderr.splitlines()[0] == ("error: plan EHCP-0002: 2 problems: its deadlines cannot be worked out "
-                                        "until it is corrected")
+    assert ("error: plan EHCP-0002: 2 problems: its deadlines cannot be worked out "
+            "until it is corrected\n") in r.stderr
     assert "  - plan EHCP-0002: Section I, Section I: placement: should be a set of fields, not a list" in r.stderr
     # the drift report does not read Section I, so it still answers
     assert ehcp("overdue", "--today", "2026-11-28").exit_code == 0

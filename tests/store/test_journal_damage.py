@@ -89,3 +89,51 @@ def test_ehcp_never_writes_nan():
 def test_the_corpus_size_is_stated():
     # the hostile journal inputs of this file: every damaged line, plus the empty journal
     assert len(DAMAGED) + 1 == 24
+
+
+WHOLE_STORE = [("due", "--term", "spring-2027", "--today", "2026-11-28"),
+               ("due", "--term", "spring-2027", "--today", "2026-11-28", "--format", "csv"),
+               ("due", "--term", "spring-2027", "--today", "2026-11-28", "--json"),
+               ("overdue", "--today", "2026-11-28"), ("overdue", "--today", "2026-11-28", "--json")]
+
+
+def _without(stdout: str, pid: str) -> str:
+    """The output with the plan's lines (text) or entries (JSON) taken out."""
+    try:
+        data = json.loads(stdout)
+    except ValueError:
+        return "".join(line for line in stdout.splitlines(keepends=True) if pid not in line)
+    if isinstance(data, dict):
+        data["plans"] = [p for p in data["plans"] if p["plan"] != pid]
+        data.pop("summary")
+    else:
+        data = [r for r in data if r["plan"] != pid]
+    return json.dumps(data, sort_keys=True)
+
+
+@pytest.mark.parametrize("case", ["not-an-object-number", "seq-nan", "missing-event", "deep-array"])
+def test_a_damaged_journal_never_stops_the_rest_of_the_store(ehcp, store: Path, case: str):
+    """`due`, `overdue` and `lists` answer for every other plan, name the damaged one on stderr and exit 1."""
+    healthy = {argv: ehcp(*argv) for argv in WHOLE_STORE}
+    assert all(r.exit_code == 0 for r in healthy.values())
+    assert any(PID in r.stdout for r in healthy.values())  # the plan is in the answers before it is damaged
+    _damage(store, DAMAGED[case][0])
+    for argv in WHOLE_STORE:
+        r = ehcp(*argv)
+        assert r.exit_code == 1, (argv, r.stderr)
+        assert f"plan {PID}: its journal (events.jsonl) is damaged: line 2 " in r.stderr, (argv, r.stderr)
+        assert "1 plan(s) left out" in r.stderr and "Traceback" not in r.stderr
+        assert PID not in r.stdout
+        assert _without(r.stdout, PID) == _without(healthy[argv].stdout, PID), argv
+        assert r.stdout.strip(), argv  # the other plans are still listed
+
+
+def test_termly_lists_are_written_for_the_other_plans(ehcp, store: Path, tmp_path: Path):
+    _damage(store, DAMAGED["not-an-object-number"][0])
+    r = ehcp("lists", "--term", "spring-2027", "--today", "2026-11-28", "--jobs", "1", "--out", tmp_path / "out")
+    assert r.exit_code == 1, r.stderr
+    assert f"plan {PID}: its journal (events.jsonl) is damaged: line 2 " in r.stderr
+    assert "1 plan(s) left out" in r.stderr and "Traceback" not in r.stderr
+    assert "reviews in spring-2027" in r.stderr
+    written = list((tmp_path / "out").rglob("setting-*.xlsx"))
+    assert written, r.stderr
