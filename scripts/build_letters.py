@@ -13,92 +13,129 @@ OUT = Path(__file__).resolve().parent.parent / "templates"
 def letter(title: str):
     doc = k.base_document()
     k.reproducible_core_properties(doc, title)
+    k.add_footer(doc, "{{ la.name }} · Our reference {{ reference }}")
     k.add_letterhead(doc)
     k.add_date_and_addressee(doc)
     k.heading(doc, title, 1)
-    k.labelled(doc, "About", "{{ child.name }} (date of birth {{ child.dob }})")
+    k.labelled(doc, "About", "{% if child.you %}your EHC plan{% else %}{{ child.name }}, born {{ child.dob }}"
+                             "{% endif %}")
     return doc
 
 
 def save(doc, name: str) -> None:
-    k.add_footer(doc, "{{ la.name }} - {{ reference }} - made from store commit {{ source_commit }}")
     doc.save(OUT / f"{name}.docx")
     print(f"wrote templates/{name}.docx")
 
 
+def close(doc) -> None:
+    """The end of every letter to a family: the signature, then who else gets it."""
+    k.add_signature(doc)
+    k.add_copies(doc)
+
+
 def invitation() -> None:
-    doc = letter("Invitation to {{ child.first_name }}'s annual review meeting")
-    k.para(doc, "Every Education, Health and Care (EHC) plan is reviewed at least once a year. At the review we "
-                "look together at how {{ child.first_name }} is getting on, whether the outcomes in the plan "
-                "(Section E) "
-                "are still right, and whether the support in the plan needs to change.")
+    doc = letter("Invitation to {{ child.poss }} annual review")
+    k.para(doc, "We review every EHC plan at least once a year. At the review we look together at how "
+                "{{ child.subj }} {% if child.you %}are{% else %}is{% endif %} getting on. We check that the "
+                "outcomes in Section E are still right, and whether the help in the plan needs to change.")
     k.heading(doc, "The meeting", 2)
     k.labelled(doc, "Date", "{{ meeting_date }}")
+    k.labelled(doc, "Time", "{{ meeting_time }}")
     k.labelled(doc, "Place", "{{ venue }}")
     k.labelled(doc, "Arranged by", "{{ caseworker.name }}, {{ la.name }}")
     k.heading(doc, "Who is invited", 2)
-    k.loop_table(doc, ["Who", "Role"], "i in invitees", ["{{ i.name }}", "{{ i.role_words }}"],
-                 caption="People invited to the review", widths_mm=(90, 80))
+    k.tag(doc, "for i in invitees")
+    k.para(doc, "{{ i.name }}: {{ i.role_words }}", style="List Bullet")
+    k.tag(doc, "endfor")
     k.heading(doc, "Your views matter", 2)
-    k.para(doc, "The review must take account of your views, wishes and feelings, and {{ child.first_name }}'s. "
-                "Please fill in the short form below, or tell us at the meeting. You can bring someone with you.")
-    k.labelled(doc, "What is going well?", "................................................................")
-    k.labelled(doc, "What is not going well?", "........................................................")
-    k.labelled(doc, "What would you like to change?", "..................................................")
-    k.labelled(doc, "In {{ child.first_name }}'s own words", ".......................................................")
-    k.heading(doc, "Advice from professionals", 2)
-    k.para(doc, "We have asked the school or college, health and social care for advice. We will send you all the "
-                "advice by {{ circulate_by }}, at least two weeks before the meeting.")
-    k.heading(doc, "Your right to ask for a personal budget", 2)
-    k.para(doc, "You can ask for a personal budget: an amount of money to pay for some of the support in the plan, "
-                "which you can manage yourself. You can ask at the review, or at any time.")
-    k.if_block(doc, "contributions")
-    k.heading(doc, "Suggestions made since the last review", 2)
-    k.para(doc, "These suggestions were made between reviews and will be discussed at the meeting:")
-    k.loop_table(doc, ["Date", "From", "Suggestion"], "c in contributions",
-                 ["{{ c.date }}", "{{ c.role }}", "{{ c.text }}"], caption="Suggestions since the last review",
-                 widths_mm=(30, 35, 105))
+    k.if_block(doc, "child.you")
+    k.para(doc, "The review must take account of your views, wishes and feelings. Please fill in the short form "
+                "below, or tell us at the meeting. You can bring someone with you.")
+    k.else_block(doc)
+    k.para(doc, "The review must take account of your views, and {{ child.poss }} views too. Please fill in the "
+                "short form below, or tell us at the meeting. You can bring someone with you.")
     k.end_if(doc)
-    k.para(doc, "If the date does not suit you, please contact us as soon as you can.")
-    k.heading(doc, "Who to contact", 2)
-    k.para(doc, "{{ la.sendiass.name }} gives free, impartial advice about reviews: " + k.contact("la.sendiass") + ".")
-    k.add_signature(doc)
+    k.para(doc, ("b", "Please send the form back by {{ views_by }}."),
+           " You can post it, or email it to {{ caseworker.email|default(la.email|default('')) }}.")
+    k.labelled(doc, "What is going well?", "..........................................................")
+    k.labelled(doc, "What is not going well?", "......................................................")
+    k.labelled(doc, "What would you like to change?", "...............................................")
+    k.labelled(doc, "{% if child.you %}Anything else you want to say{% else %}In {{ child.poss }} own words"
+                    "{% endif %}", "..............................")
+    k.heading(doc, "Advice from professionals", 2)
+    k.para(doc, "We have asked the school or college, health and social care for advice. We will send you all of "
+                "it by {{ circulate_by }}. That is at least two weeks before the meeting.")
+    k.heading(doc, "You can ask for a personal budget", 2)
+    k.para(doc, "A personal budget is money to pay for some of the help in the plan. You can manage it yourself. "
+                "You can ask for one at the review, or at any time.")
+    k.if_block(doc, "contributions")
+    k.heading(doc, "Ideas sent in since the last review", 2)
+    k.para(doc, "We will talk about these at the meeting:")
+    k.tag(doc, "for c in contributions")
+    k.para(doc, "{{ c.date }}, from {{ c.role }}: {{ c.text }}", style="List Bullet")
+    k.tag(doc, "endfor")
+    k.end_if(doc)
+    k.para(doc, "If the date or time does not suit you, please tell us as soon as you can.")
+    k.add_contacts(doc)
+    close(doc)
     save(doc, "review-invitation")
 
 
 def advice_request() -> None:
     doc = letter("Request for advice: annual review of {{ child.name }}'s EHC plan")
-    k.para(doc, "The annual review meeting for {{ child.name }} ({{ reference }}) is on {{ meeting_date }} at "
-                "{{ venue }}. Please send your advice and information about {{ child.first_name }}'s progress "
-                "towards the outcomes in Section E, and any changes you recommend to the plan.")
+    k.para(doc, "The annual review meeting for {{ child.name }} is on {{ meeting_date }} at {{ meeting_time }}, "
+                "at {{ venue }}. We would like your advice about {{ child.first_name }}'s progress, and any "
+                "changes you recommend to the plan.")
     k.para(doc, ("b", "Please send your advice by {{ advice_due }}."),
-           " The law says advice must be circulated to everyone invited at least two weeks before the meeting "
+           " We must send all the advice to everyone invited by {{ circulate_by }}, two weeks before the meeting "
            "(regulation 20(4)).")
-    k.heading(doc, "Outcomes to comment on", 2)
-    k.loop_table(doc, ["Outcome", "By when"], "o in outcomes", ["{{ o.id }}: {{ o.description }}", "{{ o.by_when }}"],
-                 caption="Outcomes in the plan", widths_mm=(135, 35))
+    k.heading(doc, "How to send your advice", 2)
+    k.para(doc, "Please email it to {{ caseworker.name }} at {{ caseworker.email|default(la.email|default('')) }}"
+                "{% if caseworker.phone|default('') %}, or call {{ caseworker.phone }} if you have a question"
+                "{% endif %}. Please quote our reference {{ reference }}.")
+    k.heading(doc, "What we would like you to comment on", 2)
+    k.para(doc, "For each outcome: the progress made, how you know, and whether it is still right.")
+    k.tag(doc, "for o in outcomes")
+    k.para(doc, ("b", "Outcome {{ o.id }}, by {{ o.by_when }}: "), "{{ o.description }}")
+    k.tag(doc, "endfor")
+    k.para(doc, "For each item of provision in your area: whether it is being given, whether it is working, and "
+                "any change you recommend.")
+    k.tag(doc, "for p in provision")
+    k.para(doc, ("b", "{{ p.id }}: "), "{{ p.description }} ({{ p.frequency }})")
+    k.tag(doc, "endfor")
     k.add_signature(doc)
     save(doc, "advice-request")
 
 
 def review_report() -> None:
     doc = letter("Annual review report for {{ child.name }}")
-    k.para(doc, "This report sets out what was discussed at the annual review meeting on {{ meeting_date }}. "
-                "It is sent to everyone who was invited, within two weeks of the meeting (regulation 20(7)).")
-    k.heading(doc, "Who attended", 2)
-    k.loop_table(doc, ["Name", "Role"], "a in attended", ["{{ a.name }}", "{{ a.role }}"],
-                 caption="People at the meeting", widths_mm=(85, 85))
+    k.para(doc, "This report sets out what was said at the annual review meeting on {{ meeting_date }}. We send "
+                "it to everyone who was invited, within two weeks of the meeting (regulation 20(7)).")
+    k.heading(doc, "Who came", 2)
+    k.tag(doc, "for a in attended")
+    k.para(doc, "{{ a.name }}: {{ a.role }}", style="List Bullet")
+    k.tag(doc, "endfor")
+    k.if_block(doc, "apologies")
+    k.heading(doc, "Apologies", 2)
+    k.tag(doc, "for a in apologies")
+    k.para(doc, "{{ a }}", style="List Bullet")
+    k.tag(doc, "endfor")
+    k.end_if(doc)
     k.heading(doc, "Views", 2)
     k.labelled(doc, "{{ child.first_name }}'s views", "{{ child_views }}")
     k.labelled(doc, "Family's views", "{{ family_views }}")
     k.heading(doc, "Progress towards each outcome", 2)
-    k.loop_table(doc, ["Outcome or target", "Progress", "Evidence", "Still right?"], "p in progress",
-                 ["{{ p.id }}: {{ p.description }}", "{{ p.status }}", "{{ p.evidence }}", "{{ p.appropriate }}"],
-                 caption="Progress towards outcomes and interim targets", widths_mm=(70, 25, 55, 20))
+    k.tag(doc, "for p in progress")
+    k.para(doc, ("b", "{{ p.id }}: "), "{{ p.description }}").paragraph_format.keep_with_next = True
+    k.para(doc, "Progress: {{ p.status }}.{% if p.appropriate %} Still right: {{ p.appropriate }}.{% endif %}"
+                "{% if p.evidence %} How we know: {{ p.evidence }}{% endif %}")
+    k.tag(doc, "endfor")
     k.heading(doc, "Recommended changes to the plan", 2)
     k.if_block(doc, "recommendations")
-    k.loop_table(doc, ["Part of the plan", "Recommended change"], "r in recommendations",
-                 ["{{ r.item }}", "{{ r.change }}"], caption="Recommended amendments", widths_mm=(45, 125))
+    k.tag(doc, "for r in recommendations")
+    k.para(doc, ("b", "{{ r.item }}: "), "{{ r.change }}").paragraph_format.keep_with_next = True
+    k.para(doc, "Why: {{ r.reason }}")
+    k.tag(doc, "endfor")
     k.else_block(doc)
     k.para(doc, "The meeting did not recommend any changes to the plan.")
     k.end_if(doc)
@@ -111,125 +148,134 @@ def review_report() -> None:
     k.heading(doc, "Preparing for adulthood", 2)
     k.para(doc, "{{ pfa }}")
     k.end_if(doc)
+    k.heading(doc, "Next steps agreed at the meeting", 2)
+    k.if_block(doc, "next_steps")
+    k.tag(doc, "for n in next_steps")
+    k.para(doc, "{{ n }}", style="List Bullet")
+    k.tag(doc, "endfor")
+    k.else_block(doc)
+    k.para(doc, "No other next steps were recorded.")
+    k.end_if(doc)
     k.heading(doc, "What happens next", 2)
-    k.para(doc, "The local authority will decide whether to keep the plan as it is, change it, or stop it, and "
-                "will write to {{ addressee.name }} by {{ decision_due }} (within four weeks of the meeting).")
-    k.add_signature(doc)
+    k.para(doc, "We will decide whether to keep the plan as it is, change it, or stop it. We will write to "
+                "{% if child.you %}you{% else %}{{ decision_maker.name }}{% endif %} by {{ decision_due }}, "
+                "within four weeks of the meeting.")
+    close(doc)
     save(doc, "review-report")
 
 
 def decision() -> None:
-    doc = letter("Our decision after {{ child.first_name }}'s annual review")
+    doc = letter("Our decision after {{ child.poss }} annual review")
     k.para(doc, "Thank you for taking part in the annual review meeting on {{ meeting_date }}.")
     k.if_block(doc, "decision == 'maintain'")
-    k.para(doc, ("b", "We have decided to keep {{ child.first_name }}'s EHC plan as it is, with no changes."),
-           " The support in the plan continues.")
+    k.para(doc, ("b", "We have decided to keep {{ child.poss }} EHC plan as it is, with no changes."),
+           " The help in the plan goes on as before.")
     k.end_if(doc)
     k.if_block(doc, "decision == 'amend'")
-    k.para(doc, ("b", "We have decided to change (amend) {{ child.first_name }}'s EHC plan."),
-           " With this letter we send the changes we propose, and you have 15 days to tell us what you think. "
-           "The current plan stays in force until the amended plan is issued.")
+    k.para(doc, ("b", "We have decided to change {{ child.poss }} EHC plan."),
+           " We {{ changes_sent }} the changes we propose. You then have 15 days to tell us what you think. The "
+           "plan you have now stays in force until we issue the new one.")
     k.end_if(doc)
     k.if_block(doc, "decision == 'cease'")
-    k.para(doc, ("b", "We are considering stopping (ceasing to maintain) {{ child.first_name }}'s EHC plan."),
-           " Before we decide, we will ask for your views and the views of the school or college. The plan stays "
-           "in force until any appeal is decided.")
+    k.para(doc, ("b", "We are thinking about stopping {{ child.poss }} EHC plan."),
+           " We have not decided yet. First we will ask for your views, and the views of the school or college. "
+           "We will write to you about this soon. The plan stays in force meanwhile.")
     k.end_if(doc)
     k.if_block(doc, "reason")
     k.labelled(doc, "Our reasons", "{{ reason }}")
     k.end_if(doc)
-    k.labelled(doc, "Next annual review", "the next review must be completed by {{ next_review_due }}")
-    k.add_glossary(doc)
+    k.add_timeline(doc)
+    k.if_block(doc, "appealable")
+    k.add_glossary(doc, ("tribunal", "mediation"))
     k.add_your_rights(doc)
-    k.add_signature(doc)
+    k.else_block(doc)
+    k.para(doc, "{{ no_appeal_words }}")
+    k.add_contacts(doc)
+    k.end_if(doc)
+    close(doc)
     save(doc, "decision")
 
 
 def what_happens_next() -> None:
-    doc = letter("What happens next: {{ child.first_name }}'s EHC plan")
-    k.para(doc, "This leaflet explains what happens now, how {{ child.first_name }}'s progress will be checked, "
-                "and what you can do if you are worried.")
-    k.heading(doc, "Key dates", 2)
-    k.labelled(doc, "Next annual review completed by", "{{ next_review_due }}")
-    k.labelled(doc, "We aim to hold the review meeting by", "{{ meeting_recommended_by }}")
-    k.if_block(doc, "interim_review_due")
-    k.labelled(doc, "Because {{ child.first_name }} is under five, an extra review by", "{{ interim_review_due }}")
-    k.end_if(doc)
-    k.if_block(doc, "transfer_due")
-    k.labelled(doc, "Plan amended to name the next school or college by", "{{ transfer_due }}")
-    k.end_if(doc)
-    k.heading(doc, "How progress will be measured", 2)
-    k.loop_table(doc, ["Outcome", "How progress is measured", "By whom", "By when"], "o in outcomes",
-                 ["{{ o.id }}: {{ o.description }}", "{{ o.measured_how }}", "{{ o.measured_by }}", "{{ o.by_when }}"],
-                 caption="How and when progress is measured", widths_mm=(60, 55, 30, 25))
+    doc = letter("What happens next: {{ child.poss }} EHC plan")
+    k.para(doc, "{{ intro }}")
+    k.add_timeline(doc)
+    k.if_block(doc, "outcomes")
+    k.heading(doc, "How progress will be checked", 2)
+    k.tag(doc, "for o in outcomes")
+    k.para(doc, ("b", "Outcome {{ o.id }}, by {{ o.by_when }}: "), "{{ o.description }}"
+           ).paragraph_format.keep_with_next = True
+    k.para(doc, "How: {{ o.measured_how }} Who checks: {{ o.measured_by }}.")
+    k.tag(doc, "endfor")
     k.para(doc, "The school or college will send you a progress update each term.")
+    k.end_if(doc)
     k.heading(doc, "If you are worried", 2)
-    k.para(doc, "If the support in the plan is not being given, or {{ child.first_name }} is not making progress, "
-                "tell the school first, then {{ caseworker.name }} (" + "{{ caseworker.email }}" + "). You can:")
+    k.para(doc, "If the help in the plan is not being given, tell the school first. Then tell "
+                "{{ caseworker.name }}. You can:")
     for line in ("raise a concern with us: we will reply within {{ concern_days }} working days;",
                  "ask for an early review of the plan at any time;",
-                 "ask for a re-assessment of {{ child.first_name }}'s needs;",
+                 "ask us to assess {{ child.poss }} needs again;",
                  "ask for a personal budget;",
-                 "use our complaints procedure, or contact the Local Government and Social Care Ombudsman;",
-                 "ask for mediation, and appeal to the SEND Tribunal about a decision."):
+                 "use our complaints process, or go to the Local Government and Social Care Ombudsman."):
         k.para(doc, line, style="List Bullet")
-    k.para(doc, "{{ la.sendiass.name }} can help you with any of these: " + k.contact("la.sendiass") + ".")
-    k.add_signature(doc)
+    k.add_contacts(doc)
+    close(doc)
     save(doc, "what-happens-next")
 
 
 def termly_list_letter() -> None:
+    """The covering letter of a termly list: to a setting's head teacher, to health (the ICB), to social care,
+    or to the LA's own lead for children educated otherwise than in a school. `intro` says which."""
     doc = k.base_document()
     k.reproducible_core_properties(doc, "Termly list of EHC plan reviews")
+    k.add_footer(doc, "{{ la.name }} \u00b7 {{ reference }}")
     k.add_letterhead(doc)
     k.add_date_and_addressee(doc)
     k.heading(doc, "EHC plan reviews due in the {{ term_name }} term", 1)
-    k.para(doc, "The SEND Code of Practice asks us to send you, at least two weeks before each term starts, the "
-                "list of your pupils or students whose EHC plan must be reviewed that term, so you can plan the "
-                "meetings and the advice. The list is attached as a spreadsheet and repeated below.")
+    k.para(doc, "{{ intro }}")
+    k.para(doc, "The SEND Code of Practice asks us to send this list at least two weeks before each term starts, "
+                "so that the meetings and the advice can be planned. The list is attached as a spreadsheet and "
+                "repeated below.")
     k.para(doc, "Reviews marked as a transition or preparation-for-adulthood focus must consider the move to the "
                 "next phase, or preparing for adult life (from Year 9).")
     k.loop_table(doc, ["Plan", "Name", "Review due by", "Meeting by", "Focus"], "r in rows",
                  ["{{ r.plan }}", "{{ r.name }}", "{{ r.review_due }}", "{{ r.meeting_by }}", "{{ r.focus }}"],
                  caption="Reviews due this term", widths_mm=(25, 45, 30, 30, 40))
     k.add_signature(doc)
-    k.add_footer(doc, "{{ la.name }} - termly review list")
     doc.save(OUT / "termly-list-letter.docx")
     print("wrote templates/termly-list-letter.docx")
 
 
 def concern_response() -> None:
-    doc = letter("Our reply to your concern about {{ child.first_name }}'s EHC plan")
+    doc = letter("Our reply to your concern about {{ child.poss }} EHC plan")
     k.para(doc, "On {{ concern_date }} you told us:")
     k.para(doc, "{{ concern_text }}")
-    k.heading(doc, "What we have found and what we will do", 2)
+    k.heading(doc, "What we found and what we will do", 2)
     k.para(doc, "{{ response_text }}")
     k.heading(doc, "What you can do next", 2)
     k.para(doc, "{{ outcome_words }}")
-    k.para(doc, "If you are still unhappy, these are your options:")
-    for line in ("ask for an early review of the plan: we will decide within 4 weeks;",
-                 "ask for a re-assessment of {{ child.first_name }}'s needs: we will decide within 15 days;",
-                 "make a complaint through our complaints procedure, and then to the Local Government and Social "
-                 "Care Ombudsman;",
-                 "ask for disagreement resolution or mediation: " + "{{ la.mediation.name }}, "
-                 + k.contact("la.mediation") + ";",
-                 "appeal to the Tribunal about the parts of the plan that can be appealed (Sections B, F and I), "
-                 "after a decision that gives you that right."):
+    k.para(doc, "If you are still unhappy, you can:")
+    for line in ("ask for an early review of the plan;",
+                 "ask us to assess {{ child.poss }} needs again: we will decide within 15 days;",
+                 "make a complaint, and then go to the Local Government and Social Care Ombudsman;",
+                 "ask for mediation: {{ la.mediation.name }}, " + k.contact("la.mediation") + ";",
+                 "appeal to the Tribunal, after a decision that gives you that right."):
         k.para(doc, line, style="List Bullet")
-    k.para(doc, "{{ la.sendiass.name }} can give you free, impartial advice: " + k.contact("la.sendiass") + ".")
-    k.add_signature(doc)
+    k.add_contacts(doc)
+    close(doc)
     save(doc, "concern-response")
 
 
 def progress_update() -> None:
-    doc = letter("How {{ child.first_name }} is getting on: progress update")
-    k.para(doc, "This update comes from {{ returned_by }} and covers {{ period }}. It shows, for each outcome in "
-                "{{ child.first_name }}'s plan, where things are now, what has changed and what happens next.")
+    doc = letter("How {{ child.subj }} {% if child.you %}are{% else %}is{% endif %} getting on")
+    k.para(doc, "This update comes from {{ returned_by }}. It covers {{ period }}. For each outcome in the plan it "
+                "shows where things are now, what has changed and what happens next.")
     k.para(doc, "{{ chart }}")
     k.para(doc, "{{ chart_note }}")
     k.tag(doc, "for o in outcomes")
-    k.heading(doc, "{{ o.id }}: {{ o.description }}", 2)
-    k.labelled(doc, "Where {{ child.first_name }} is now", "{{ o.status }}")
+    k.heading(doc, "{{ o.title }}", 2)
+    k.para(doc, "{{ o.description }}")
+    k.labelled(doc, "Where things are now", "{{ o.status }}")
     k.labelled(doc, "What has changed since last time", "{{ o.changed }}")
     k.labelled(doc, "What happens next", "{{ o.next }}")
     k.labelled(doc, "How we know", "{{ o.evidence }}")
@@ -238,129 +284,168 @@ def progress_update() -> None:
     k.heading(doc, "A message from school", 2)
     k.para(doc, "{{ family_message }}")
     k.end_if(doc)
-    k.para(doc, "If you are worried about {{ child.first_name }}'s progress, talk to the school first, or contact "
-                "{{ caseworker.name }}. You can also ask for an early review of the plan.")
-    k.add_signature(doc)
+    k.para(doc, "If you are worried about progress, talk to the school first, or contact {{ caseworker.name }}. "
+                "You can also ask for an early review of the plan.")
+    k.add_contacts(doc)
+    close(doc)
     save(doc, "progress-update")
 
 
 def amendment_notice() -> None:
-    doc = letter("Changes we propose to {{ child.first_name }}'s EHC plan")
-    k.para(doc, ("b", "We propose to amend (change) {{ child.first_name }}'s Education, Health and Care plan."),
-           " {{ context_words }}")
+    doc = letter("Changes we propose to {{ child.poss }} EHC plan")
+    k.para(doc, ("b", "We want to change {{ child.poss }} EHC plan."), " {{ context_words }}")
     k.if_block(doc, "reason")
     k.labelled(doc, "Why", "{{ reason }}")
     k.end_if(doc)
     k.para(doc, "With this letter we send you:")
-    for line in ("a copy of the current plan, which stays in force until the amended plan is issued;",
-                 "the schedule of proposed amendments, which shows each change section by section: words we "
-                 "propose to remove are struck through, new words are in bold;",
-                 "the proposed plan with the changes shown as tracked changes, which you can step through in Word;",
-                 "copies of the evidence the changes are based on ({{ evidence_count }} document(s))."):
+    for line in ("a copy of the plan you have now, which stays in force until we issue the new one;",
+                 "a list of the changes, section by section: words we want to take out are struck through, and "
+                 "new words are in bold;",
+                 "the new plan with the changes shown, which you can step through in Word;"):
         k.para(doc, line, style="List Bullet")
-    k.heading(doc, "Your right to comment: you have 15 days", 2)
+    k.if_block(doc, "evidence")
+    k.para(doc, "copies of the evidence for the changes:", style="List Bullet")
+    k.tag(doc, "for e in evidence")
+    k.para(doc, "{{ e }}", style="List Bullet 2")
+    k.tag(doc, "endfor")
+    k.else_block(doc)
+    k.para(doc, ("b", "We have not used any new evidence. "), "{{ no_evidence }}")
+    k.end_if(doc)
+    k.heading(doc, "Tell us what you think: you have 15 days", 2)
     k.para(doc, ("b", "Please send us your views by {{ representations_due }}."),
-           " You can tell us what you think of the proposed changes, and you can ask to meet one of our officers "
-           "to talk about them.")
-    k.heading(doc, "Your right to ask for a particular school or college", 2)
-    k.para(doc, "You can ask for a particular school, college or other institution to be named in Section I of "
-                "the plan. We must agree unless it would be unsuitable, or would not fit with the efficient "
-                "education of others or the efficient use of resources. Information about schools and colleges is "
-                "in our Local Offer: {{ la.local_offer }}.")
-    k.heading(doc, "What happens next", 2)
-    k.para(doc, "After the 15 days we will consider your views and send you the final amended plan by "
-                "{{ final_plan_due }} at the latest (within 8 weeks of this notice), or tell you if we decide not "
-                "to amend the plan after all. The final plan will come with your rights of appeal.")
-    k.para(doc, "{{ la.sendiass.name }} gives free, impartial advice about amendments: "
-           + k.contact("la.sendiass") + ".")
-    k.add_signature(doc)
+           " You can also ask to meet one of our officers to talk about the changes. Email or call "
+           "{{ caseworker.name }}{% if caseworker.email|default('') %} at {{ caseworker.email }}{% endif %}.")
+    k.heading(doc, "You can ask for a school or college", 2)
+    k.para(doc, "You can ask for a school, college or other setting to be named in Section I. We must agree unless "
+                "it would not be suitable, or it would not be a good use of money or harm other pupils' learning. "
+                "You can find schools and colleges in our Local Offer: {{ la.local_offer }}.")
+    k.add_timeline(doc)
+    k.para(doc, "You cannot appeal yet. When we send the final plan, we will tell you how to appeal and by when.")
+    k.add_contacts(doc)
+    close(doc)
     save(doc, "amendment-notice")
 
 
 def amended_plan_letter() -> None:
-    doc = letter("{{ child.first_name }}'s amended EHC plan")
-    k.para(doc, ("b", "We enclose {{ child.first_name }}'s final amended Education, Health and Care plan, issued on "
-                      "{{ issued_date }}."), " It replaces the previous plan from today.")
-    k.para(doc, "The parts that have changed are marked in the plan. The sections changed are: {{ sections_text }}.")
+    doc = letter("{{ child.poss_cap }} amended EHC plan")
+    k.para(doc, ("b", "We enclose {{ child.poss }} final amended EHC plan, issued on {{ issued_date }}."),
+           " It replaces the old plan from today.")
+    k.para(doc, "The changes are marked in the plan. These sections changed: {{ sections_text }}.")
     k.if_block(doc, "representations")
-    k.para(doc, "Thank you for your comments on the proposed changes. We considered them before issuing the plan.")
+    k.heading(doc, "What you told us, and our answer", 2)
+    k.tag(doc, "for r in representations")
+    k.para(doc, ("b", "On {{ r.date }} you said: "), "{{ r.text }}").paragraph_format.keep_with_next = True
+    k.para(doc, ("b", "Our answer: {{ r.answer }}. "), "{{ r.why }}")
+    k.tag(doc, "endfor")
     k.end_if(doc)
-    k.labelled(doc, "Next annual review", "the next review must still be completed by {{ next_review_due }}; amending "
-                                          "the plan does not change this date")
-    k.para(doc, "We have also sent the plan to {{ setting_name }} and to the health service (Integrated Care Board).")
-    k.add_glossary(doc)
+    k.labelled(doc, "Next annual review", "by {{ next_review_due }}. Changing the plan does not change this date")
+    k.add_glossary(doc, ("section-f", "tribunal", "mediation"))
     k.add_your_rights(doc)
-    k.add_signature(doc)
+    close(doc)
     save(doc, "amended-plan-letter")
 
 
 def amendment_withdrawn() -> None:
-    doc = letter("We have decided not to amend {{ child.first_name }}'s EHC plan")
-    k.para(doc, "On {{ notice_date }} we sent you proposed changes to {{ child.first_name }}'s plan. We have now "
-                "decided not to make those changes. The current plan stays as it is.")
+    doc = letter("We have decided not to change {{ child.poss }} EHC plan")
+    k.para(doc, "On {{ notice_date }} we sent you changes we wanted to make to the plan. We have now decided not "
+                "to make them. The plan you have stays as it is.")
     k.labelled(doc, "Our reasons", "{{ reason }}")
-    k.add_glossary(doc)
+    k.add_glossary(doc, ("tribunal", "mediation"))
     k.add_your_rights(doc)
-    k.add_signature(doc)
+    close(doc)
     save(doc, "amendment-withdrawn")
 
 
 def reassessment_decision() -> None:
-    doc = letter("Your request for a re-assessment of {{ child.first_name }}'s needs")
-    k.para(doc, "We received a request on {{ request_date }} to re-assess {{ child.first_name }}'s education, health "
-                "and care needs.")
+    doc = letter("Your request to assess {{ child.poss }} needs again")
+    k.para(doc, "On {{ request_date }} we were asked to assess {{ child.poss }} education, health and care needs "
+                "again (a re-assessment).")
     k.if_block(doc, "decision == 'agree'")
-    k.para(doc, ("b", "We have agreed to carry out a re-assessment."),
-           " We will ask for advice from education, health, social care and an educational psychologist, and you will "
-           "be able to comment on a draft plan and ask for a particular school or college. We will issue the final "
-           "plan by {{ final_plan_due }} (within 14 weeks of this decision).")
+    k.para(doc, ("b", "We have agreed to do a re-assessment."),
+           " The plan you have now stays in force while we do it, and the help in it goes on.")
+    k.add_timeline(doc)
+    k.if_block(doc, "transfer_note")
+    k.para(doc, ("b", "Please note: "), "{{ transfer_note }}")
+    k.end_if(doc)
+    k.add_contacts(doc)
     k.end_if(doc)
     k.if_block(doc, "decision == 'refuse'")
-    k.para(doc, ("b", "We have decided not to carry out a re-assessment."))
+    k.para(doc, ("b", "We have decided not to do a re-assessment."), " The plan you have now stays in force.")
     k.labelled(doc, "Our reasons", "{{ reason }}")
-    k.add_glossary(doc)
+    k.add_glossary(doc, ("tribunal", "mediation"))
     k.add_your_rights(doc)
     k.end_if(doc)
-    k.add_signature(doc)
+    close(doc)
     save(doc, "reassessment-decision")
 
 
 def cease_consultation() -> None:
-    doc = letter("We are considering ceasing {{ child.first_name }}'s EHC plan")
-    k.para(doc, "We are considering whether to stop maintaining (cease) {{ child.first_name }}'s Education, Health and "
-                "Care plan. No decision has been made yet.")
-    k.labelled(doc, "Why we are considering this", "{{ reason }}")
-    k.para(doc, ("b", "We want your views."),
-           " Please tell us what you think by {{ views_by }}. We are also asking the "
-           "head teacher or principal of {{ setting_name }} for their views.")
-    k.para(doc, "If we then decide to cease the plan, we will write to you with our reasons and your right to appeal. "
-                "The plan stays in force until the appeal period ends or any appeal is decided.")
-    k.para(doc, "{{ la.sendiass.name }} gives free, impartial advice: " + k.contact("la.sendiass") + ".")
-    k.add_signature(doc)
+    doc = letter("We are thinking about stopping {{ child.poss }} EHC plan")
+    k.para(doc, "We are thinking about whether to stop {{ child.poss }} EHC plan. We have not decided yet.")
+    k.labelled(doc, "Why we are thinking about this", "{{ reason }}")
+    k.para(doc, ("b", "We want your views."), " Please tell us what you think by {{ views_by }}. We are also "
+                "asking {{ setting_name }} for their views.")
+    k.heading(doc, "How to tell us", 2)
+    k.para(doc, "Write, email or call {{ caseworker.name }}"
+                "{% if caseworker.email|default('') %}, email {{ caseworker.email }}{% endif %}"
+                "{% if caseworker.phone|default('') %}, phone {{ caseworker.phone }}{% endif %}. "
+                "Please quote our reference {{ reference }}. You can also ask to meet us.")
+    k.add_timeline(doc)
+    k.para(doc, "You cannot appeal yet, because we have not decided. If we decide to stop the plan, we will tell "
+                "you how to appeal and by when.")
+    k.add_contacts(doc)
+    close(doc)
     save(doc, "cease-consultation")
 
 
 def cease_notice() -> None:
-    doc = letter("Our decision about ceasing {{ child.first_name }}'s EHC plan")
+    doc = letter("Our decision about stopping {{ child.poss }} EHC plan")
+    k.if_block(doc, "views")
+    k.para(doc, "Thank you for your views. We read everything we were sent before we decided:")
+    k.tag(doc, "for v in views")
+    k.para(doc, "{{ v }}", style="List Bullet")
+    k.tag(doc, "endfor")
+    k.else_block(doc)
+    k.para(doc, "We did not receive any views by {{ views_by }}.")
+    k.end_if(doc)
     k.if_block(doc, "decision == 'cease'")
-    k.para(doc, ("b", "We have decided to cease (stop maintaining) {{ child.first_name }}'s EHC plan."))
+    k.para(doc, ("b", "We have decided to stop {{ child.poss }} EHC plan."))
     k.labelled(doc, "Our reasons", "{{ reason }}")
-    k.para(doc, "The plan stays in force until {{ appeal_deadline }}, the end of the period in which you can appeal. "
-                "If you appeal, it stays in force until the appeal is decided.")
+    k.para(doc, "The plan stays in force until {{ cease_from }}. If you appeal by then, it stays in force until "
+                "the appeal is decided.")
+    k.labelled(doc, "Help after the plan stops", "{{ support_after }}")
+    k.add_glossary(doc, ("tribunal", "mediation"))
+    k.add_your_rights(doc)
     k.end_if(doc)
     k.if_block(doc, "decision == 'continue'")
-    k.para(doc, ("b", "We have decided to keep maintaining {{ child.first_name }}'s EHC plan."),
-           " The plan continues as it is.")
+    k.para(doc, ("b", "We have decided to keep {{ child.poss }} EHC plan."), " The plan goes on as it is.")
+    k.add_contacts(doc)
     k.end_if(doc)
-    k.add_glossary(doc)
-    k.add_your_rights(doc)
-    k.add_signature(doc)
+    close(doc)
     save(doc, "cease-notice")
+
+
+def request_decision() -> None:
+    doc = letter("Our decision on your request about {{ child.poss }} EHC plan")
+    k.para(doc, "On {{ request_date }} {{ requested_by }} asked us for {{ request_words }}.")
+    k.if_block(doc, "agreed")
+    k.para(doc, ("b", "We have agreed."), " {{ agreed_words }}")
+    k.else_block(doc)
+    k.para(doc, ("b", "We have said no."), " The plan you have now stays in force.")
+    k.end_if(doc)
+    k.labelled(doc, "Our reasons", "{{ reason }}")
+    k.heading(doc, "What you can do next", 2)
+    k.tag(doc, "for n in next_steps")
+    k.para(doc, "{{ n }}", style="List Bullet")
+    k.tag(doc, "endfor")
+    k.add_contacts(doc)
+    close(doc)
+    save(doc, "request-decision")
 
 
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
     for build in (invitation, advice_request, review_report, decision, what_happens_next, termly_list_letter,
                   concern_response, progress_update, amendment_notice, amended_plan_letter,
-                  amendment_withdrawn, reassessment_decision, cease_consultation, cease_notice):
+                  amendment_withdrawn, reassessment_decision, cease_consultation, cease_notice, request_decision):
         build()

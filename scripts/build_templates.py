@@ -26,12 +26,13 @@ from ehcp_docs.fileio import atomic_write  # noqa: E402
 from ehcp_docs.model.plan import SECTION_TITLES  # noqa: E402
 
 OUT = ROOT / "templates"
-PROVISION_HEADERS = ["ID", "Provision", "Who delivers it and their expertise", "How often", "How long",
-                     "Group size", "Where", "Funded by", "Needs and outcomes it serves"]
-PROVISION_CELLS = ["{{ p.id }}{% if p.amended %}\n(amended){% endif %}", "{{ p.description }}", "{{ p.who }}",
-                   "{{ p.frequency }}", "{{ p.duration }}", "{{ p.group_size }}", "{{ p.location }}",
-                   "{{ p.funded_by }}", "{{ p.serves }}"]
-PROVISION_WIDTHS = [26, 44, 34, 25, 25, 19, 29, 29, 36]  # mm; landscape A4 text width is 267 mm
+# Provision is a label/value block per item (issue 16): a nine-column landscape table split words across lines.
+PROVISION_ROWS = [("What", "{{ p.description }}"), ("Who delivers it", "{{ p.who }}"),
+                  ("How often", "{{ p.frequency }}"), ("How long", "{{ p.duration }}"),
+                  ("Group size", "{{ p.group_size }}"), ("Where", "{{ p.location }}"),
+                  ("Funded by", "{{ p.funded_by }}"), ("Needs and outcomes it serves", "{{ p.serves }}")]
+PROVISION_HEADERS = [label for label, _ in PROVISION_ROWS]
+MARK = "{% if p.note %} ({{ p.note }}){% elif p.amended %} (amended){% endif %}"
 EMPTY = {
     "B": "No special educational needs have been identified.",
     "C": "No health needs have been identified.",
@@ -56,31 +57,31 @@ def section_heading(doc: Document, sec: str, level: int = 1) -> None:
     lk.heading(doc, f"Section {sec}: {SECTION_TITLES[sec]}", level)
     lk.if_block(doc, f"sections.{sec}.amended")
     lk.para(doc, ("b", "Changed in the latest amendment. "),
-            "Items changed in the latest amendment are marked \u201c(amended)\u201d.")
+            "Items changed are marked \u201cnew\u201d or say what changed.")
     lk.end_if(doc)
 
 
 def front_page(doc: Document, layout_note: str) -> None:
+    """The title and a summary block (issue 16): the child, date of birth, setting, the plan's dates and the
+    caseworker, in one table that stays on one page; the plan then starts on the same page."""
     lk.para(doc, ("b", "{{ la.name }}"))
-    doc.add_paragraph("Education, Health and Care plan", style="Title")
-    lk.labelled(doc, "Name", "{{ child.name }}")
-    lk.if_block(doc, "child.known_as")
-    lk.labelled(doc, "Known as", "{{ child.known_as }}")
-    lk.end_if(doc)
-    lk.labelled(doc, "Date of birth", "{{ child.date_of_birth }}")
-    lk.labelled(doc, "Plan reference", "{{ plan_id }}")
-    lk.labelled(doc, "Date this plan was issued", "{{ issued }}")
-    lk.labelled(doc, "Plan first issued", "{{ first_issued }}")
-    lk.if_block(doc, "next_review_due")
-    lk.labelled(doc, "Next review by", "{{ next_review_due }}")
-    lk.end_if(doc)
+    doc.add_paragraph("Education, Health and Care plan{% if proposed %}: proposed{% endif %}", style="Title")
+    lk.label_table(doc, [("Name", "{{ child.name }}{% if child.known_as %} (known as {{ child.known_as }})"
+                                  "{% endif %}"),
+                         ("Date of birth", "{{ child.date_of_birth }}"),
+                         ("School or college", "{{ sections.I.name or sections.I.type }}"),
+                         ("Plan reference", "{{ plan_id }}"),
+                         ("This plan issued", "{{ issued or 'not yet issued: this is a proposal' }}"),
+                         ("Plan first issued", "{{ first_issued }}"),
+                         ("Next review by", "{{ next_review_due or 'to be set' }}"),
+                         ("Caseworker", "{{ caseworker }}")],
+                   caption="Summary of the plan", widths_mm=(55, 115))
     lk.if_block(doc, "amended")
     lk.heading(doc, "Changes in this version", 2)
     lk.para(doc, "This plan has been amended. The latest amendment changed {{ amended_sections_text }}. "
                  "Each changed item is marked \u201c(amended)\u201d.")
     lk.end_if(doc)
     lk.para(doc, layout_note)
-    lk.page_break(doc)
 
 
 def section_a(doc: Document) -> None:
@@ -104,7 +105,7 @@ def section_a(doc: Document) -> None:
 def needs_list(doc: Document, items: str, empty: str) -> None:
     """One labelled paragraph per need, then its description; `empty` when the list is empty."""
     lk.tag(doc, f"for n in {items}")
-    lk.para(doc, ("b", "Need {{ n.id }}"), " ({{ n.area_name }}){% if n.amended %} (amended){% endif %}")
+    lk.para(doc, ("b", "Need {{ n.id }}"), " ({{ n.area_name }})" + MARK.replace("p.", "n."))
     lk.para(doc, "{{ n.description }}")
     lk.tag(doc, "endfor")
     lk.if_block(doc, f"not {items}")
@@ -127,7 +128,7 @@ def needs_section(doc: Document, sec: str) -> None:
 def outcomes_list(doc: Document, items: str, empty: str, level: int) -> None:
     """Each outcome under its own heading (SMART parts labelled), with its interim targets in a table."""
     lk.tag(doc, f"for o in {items}")
-    lk.heading(doc, "Outcome {{ o.id }} ({{ o.area_name }}){% if o.amended %} (amended){% endif %}", level)
+    lk.heading(doc, "Outcome {{ o.id }} ({{ o.area_name }})" + MARK.replace("p.", "o."), level)
     lk.para(doc, "{{ o.description }}")
     lk.labelled(doc, "By when", "{{ o.by_when }}")
     lk.labelled(doc, "How progress is measured", "{{ o.measured_how }}")
@@ -138,7 +139,7 @@ def outcomes_list(doc: Document, items: str, empty: str, level: int) -> None:
     lk.if_block(doc, "o.targets")
     lk.heading(doc, "Interim targets for outcome {{ o.id }}", level + 1)
     lk.loop_table(doc, ["Target", "By when", "How progress is measured"], "t in o.targets",
-                  ["{{ t.id }}: {{ t.description }}{% if t.amended %} (amended){% endif %}", "{{ t.by_when }}",
+                  ["{{ t.id }}: {{ t.description }}" + MARK.replace("p.", "t."), "{{ t.by_when }}",
                    "{{ t.measured_how }}"], caption="Interim targets", widths_mm=[80, 35, 55])
     lk.else_block(doc)
     lk.para(doc, "No interim targets have been set for this outcome.")
@@ -149,10 +150,14 @@ def outcomes_list(doc: Document, items: str, empty: str, level: int) -> None:
     lk.end_if(doc)
 
 
-def provision_table(doc: Document, items: str, empty: str, caption: str) -> None:
+def provision_table(doc: Document, items: str, empty: str, caption: str, level: int = 2) -> None:
+    """One block per item of provision: a heading (kept with its block), then label and value rows."""
     lk.if_block(doc, items)
-    lk.loop_table(doc, PROVISION_HEADERS, f"p in {items}", PROVISION_CELLS, caption=caption,
-                  widths_mm=PROVISION_WIDTHS)
+    lk.tag(doc, f"for p in {items}")
+    lk.heading(doc, "{{ p.id }}: {{ p.title }}" + MARK, level)
+    lk.label_table(doc, PROVISION_ROWS, caption=caption, widths_mm=(50, 120))
+    lk.para(doc, "")
+    lk.tag(doc, "endfor")
     lk.else_block(doc)
     lk.para(doc, empty)
     lk.end_if(doc)
@@ -216,7 +221,7 @@ def section_k(doc: Document) -> None:
 def plan_document(title: str) -> Document:
     doc = lk.base_document()
     lk.reproducible_core_properties(doc, title)
-    lk.add_footer(doc, "{{ child.name }}, EHC plan {{ plan_id }}, issued {{ issued }}")
+    lk.add_footer(doc, "{{ la.name }} \u00b7 EHC plan {{ plan_id }}{% if proposed %} (proposed){% endif %}")
     return doc
 
 
@@ -234,10 +239,8 @@ def build_plan(doc: Document) -> None:
         needs_section(doc, sec)
     section_heading(doc, "E")
     outcomes_list(doc, "sections.E.outcomes", EMPTY["E"], level=2)
-    lk.set_orientation(doc, landscape=True)
     for sec in ("F", "G", "H1", "H2"):
         provision_section(doc, sec)
-    lk.set_orientation(doc, landscape=False)
     section_i(doc)
     section_j(doc)
     section_k(doc)
@@ -250,7 +253,6 @@ def build_plan_areas(doc: Document) -> None:
                     "Section F (special educational provision) together for each broad area of need. Sections "
                     "B, F and I (placement) can be appealed to the Tribunal.")
     section_a(doc)
-    lk.set_orientation(doc, landscape=True)
     lk.heading(doc, "Needs, outcomes and provision by area of need", 1)
     lk.if_block(doc, "sections.B.amended or sections.E.amended or sections.F.amended")
     lk.para(doc, ("b", "Changed in the latest amendment. "),
@@ -264,7 +266,7 @@ def build_plan_areas(doc: Document) -> None:
     outcomes_list(doc, "area.outcomes", "No outcomes have been set in this area.", level=4)
     lk.heading(doc, f"Section F: {SECTION_TITLES['F']}", 3)
     provision_table(doc, "area.provision", "No special educational provision has been specified in this area.",
-                    f"Section F: {SECTION_TITLES['F']}, {{{{ area.name }}}}")
+                    f"Section F: {SECTION_TITLES['F']}, {{{{ area.name }}}}", level=4)
     lk.tag(doc, "endfor")
     lk.if_block(doc, "not areas")
     for sec in ("B", "E", "F"):
@@ -280,7 +282,6 @@ def build_plan_areas(doc: Document) -> None:
         needs_section(doc, sec)
     for sec in ("G", "H1", "H2"):
         provision_section(doc, sec)
-    lk.set_orientation(doc, landscape=False)
     section_i(doc)
     section_j(doc)
     section_k(doc)

@@ -35,6 +35,9 @@ PERSON = {
         "name": text("name"), "relationship": text("relationship"), "address": text("address"),
         "email": {"type": "string", "format": "email", "title": "email"}, "phone": text("telephone"),
         "role": text("role"),
+        "no_letters": text("why this person is not sent letters",
+                           "set when the plan records that this person must not be sent letters about the child "
+                           "(for example, a court order); the reason is kept for the caseworker"),
     },
 }
 

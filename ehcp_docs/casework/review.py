@@ -3,6 +3,7 @@ Each step validates first, then records one event in one commit, then produces t
 Documents are made after the commit from the committed facts, so `ehcp render --doc KIND --at REV` remakes them."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,9 +39,8 @@ def invitees(store: Store, plan: dict, on: date) -> list[dict]:
     out: list[dict] = []
     if statutory.decision_maker(dob, on, bool(plan["child"].get("lacks_capacity"))) == "young-person":
         out.append({"role": "young-person", "name": plan["child"]["name"]})
-        out += [{"role": "parent", "name": p["name"]} for p in plan.get("parents", [])[:1]]
-    else:
-        out += [{"role": "parent", "name": p["name"]} for p in plan.get("parents", [])]
+    out += [{"role": "parent", "name": p["name"]} for p in plan.get("parents", [])
+            if not str(p.get("no_letters") or "").strip()]
     sec_i = plan["sections"]["I"]
     if sec_i.get("name"):
         out.append({"role": "setting", "name": sec_i.get("senco") or sec_i.get("head") or f"Head of {sec_i['name']}",
@@ -54,8 +54,25 @@ def invitees(store: Store, plan: dict, on: date) -> list[dict]:
     return out
 
 
-def schedule(store: Store, pid: str, meeting: date, when: date, venue: str) -> Recorded:
+TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
+
+
+def meeting_time(text: str) -> str:
+    """"14:00" -> "2pm", "9.30" -> "9:30am": the time as a family reads it; "" when not given."""
+    if not text.strip():
+        return ""
+    m = TIME.fullmatch(text.strip())
+    if not m:
+        raise UsageError(f"the meeting time '{printable(text)[:20]}' is not a time like 14:00")
+    hour, minute = int(m.group(1)), int(m.group(2))
+    suffix = "am" if hour < 12 else "pm"
+    h12 = hour % 12 or 12
+    return f"{h12}{f':{minute:02d}' if minute else ''}{suffix}"
+
+
+def schedule(store: Store, pid: str, meeting: date, when: date, venue: str, time: str = "") -> Recorded:
     plan = store.checked_plan(pid)
+    words = meeting_time(time)
     if meeting < when:
         raise UsageError(f"the meeting date {meeting} is before the invitations ({when})")
     opts = caseload.options(store)
@@ -73,6 +90,8 @@ def schedule(store: Store, pid: str, meeting: date, when: date, venue: str) -> R
     data: dict[str, Any] = {"meeting": meeting.isoformat(), "invitations_sent": when.isoformat(),
                             "advice_due": statutory.advice_return_due(meeting, opts).isoformat(),
                             "venue": venue, "invitees": invitees(store, plan, when), "short_notice": notice < 14}
+    if words:
+        data["time"] = words
     if previous:
         data["reschedules"] = previous["seq"]
     with store.transaction("review-scheduled") as txn:

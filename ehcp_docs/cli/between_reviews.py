@@ -16,6 +16,7 @@ from ehcp_docs.cli.common import (
     out_option,
     parse_date,
     plan_id_argument,
+    produce,
     today_option,
 )
 from ehcp_docs.documents import letters
@@ -194,4 +195,5 @@ def budget_decide(ctx: click.Context, plan_id: str, number: int, decision: str, 
     with open_store(ctx) as store:
         result = between_reviews.decide_request(store, plan_id, "personal-budget", number, decision, reason,
                                                 as_day(when))
-    output.recorded(result, f"personal budget request #{number}: {decision}")
+        docs = produce(store, plan_id, "budget-decision", None, result.event)
+    output.recorded(result, f"personal budget request #{number}: {decision}", docs)

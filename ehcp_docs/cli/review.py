@@ -38,15 +38,17 @@ def _docs(store, pid: str, kinds: list[str], out: str | None, event: dict) -> li
 @review.command()
 @plan_id_argument()
 @click.option("--meeting", required=True, metavar="YYYY-MM-DD", help="The date of the review meeting.")
-@click.option("--venue", default="", help="Where the meeting will be held.")
+@click.option("--venue", default="", help="Where the meeting will be held, or how to join it.")
+@click.option("--time", "time_", default="", metavar="HH:MM", help="The time the meeting starts, e.g. 14:00.")
 @date_option("The day the invitations are sent (default: today).")
 @out_option()
 @click.pass_context
-def schedule(ctx: click.Context, plan_id: str, meeting: str, venue: str, when: str | None, out: str | None) -> None:
+def schedule(ctx: click.Context, plan_id: str, meeting: str, venue: str, time_: str, when: str | None,
+             out: str | None) -> None:
     """Schedule the review meeting: invitation to the family, advice requests to professionals."""
     m = date.fromisoformat(parse_date(meeting, "meeting date"))
     with open_store(ctx) as store:
-        result = review_steps.schedule(store, plan_id, m, as_day(when), venue)
+        result = review_steps.schedule(store, plan_id, m, as_day(when), venue, time_)
         docs = _docs(store, plan_id, ["invitation", "advice-request"], out, result.event)
     output.recorded(result, f"review meeting for {plan_id} on {m}", docs)
 
@@ -179,6 +181,7 @@ def request_decide(ctx: click.Context, plan_id: str, number: int, decision: str,
     from ehcp_docs.casework import between_reviews
 
     with open_store(ctx) as store:
-        between_reviews.decide_request(store, plan_id, "early-review", number, decision, reason,
-                            as_day(when))
-    output.info(f"Recorded: early review request #{number}: {decision}")
+        result = between_reviews.decide_request(store, plan_id, "early-review", number, decision, reason,
+                                                as_day(when))
+        docs = _docs(store, plan_id, ["early-review-decision"], None, result.event)
+    output.recorded(result, f"early review request #{number}: {decision}", docs)

@@ -8,7 +8,15 @@ from datetime import date
 from pathlib import Path
 
 from ehcp_docs import statutory
-from ehcp_docs.documents.letter_context import base_context, deadlines_for, meta, out_path, render_letter
+from ehcp_docs.documents.letter_context import (
+    base_context,
+    deadlines_for,
+    family_letters,
+    meta,
+    out_path,
+    render_letter,
+    voice,
+)
 from ehcp_docs.documents.plan_context import long_date
 from ehcp_docs.documents.plan_document import plan_document
 from ehcp_docs.documents.review_letters import what_happens_next
@@ -36,19 +44,29 @@ def amendment_notice(store: Store, plan: dict, events: list[dict], event: dict, 
     when = date.fromisoformat(event["date"])
     ctx = base_context(store, plan, when, rev)
     ctx.update(context_words=CONTEXT_WORDS.get(event.get("context", ""), ""), reason=event.get("reason") or "",
-               evidence_count=len(event.get("evidence") or []),
+               evidence=evidence_lines(event),
+               no_evidence=event.get("no_evidence") or "",
                representations_due=long_date(event.get("representations_due")),
-               final_plan_due=long_date(event.get("final_plan_due")))
+               final_plan_due=long_date(event.get("final_plan_due")),
+               timeline=[{"when": long_date(event.get("representations_due")),
+                          "what": "the last day to send us your views.",
+                          "you_can": "tell us what you think, ask to meet us, or ask for a school or college."},
+                         {"when": long_date(event.get("final_plan_due")),
+                          "what": "the last day for us to send you the final amended plan, or tell you we will "
+                                  "not change the plan.",
+                          "you_can": "appeal, once you have the final plan. It will tell you how and by when."}])
     pid = plan["id"]
-    made = [render_letter(store, plan, template, ctx, out_path(folder, pid, event["date"], "amendment-notice"),
-                    f"Proposed amendments notice {pid}", rev, [plan["child"]["name"], ctx["representations_due"]])]
+    made = family_letters(store, plan, template, ctx, out_path(folder, pid, event["date"], "amendment-notice"),
+                          f"Proposed amendments notice {pid}", rev, [plan["child"]["name"],
+                                                                     ctx["representations_due"]])
     doc = template_blocks.base_document()
     template_blocks.heading(doc, f"Schedule of proposed amendments: {plan['child']['name']} ({pid})", 1)
     taken_up = [f"suggested by the {c['role']} on {long_date(c['date'])}: {c['text']}"
                 for c in event.get("contributions") or []]
     overall = "; ".join(x for x in [event.get("reason") or ""] + taken_up if x) or None
     schedule.add_schedule(doc, changes, reasons=event.get("reasons") or {}, overall_reason=overall,
-                          evidence=event.get("evidence_names") or [Path(e).name for e in event.get("evidence") or []])
+                          evidence=evidence_lines(event) or [f"No new evidence was used: {event['no_evidence']}"
+                                                             if event.get("no_evidence") else ""])
     sched = out_path(folder, pid, event["date"], "schedule-of-amendments")
     made.append(save_docx(doc, sched, meta(store, f"Schedule of proposed amendments {pid}", rev, plan, "proposed.yaml"),
                           expect=[pid]))
@@ -77,13 +95,41 @@ def amended_plan(store: Store, plan: dict, events: list[dict], event: dict, temp
     sections = event.get("sections") or []
     ctx.update(issued_date=long_date(event["date"]),
                sections_text=", ".join(f"Section {s}" for s in sections) or "none",
-               representations=any(e["event"] == "representations" and e.get("notice") == event.get("notice")
-                                   for e in events),
-               next_review_due=long_date(d.next_review_due.isoformat()) if d.next_review_due else "not applicable",
-               setting_name=plan["sections"]["I"].get("name") or "the setting")
-    made.append(render_letter(store, plan, template, ctx, out_path(folder, pid, event["date"], "amended-plan-letter"),
-                        f"Amended plan letter {pid}", rev, [plan["child"]["name"], ctx["appeal_deadline"]]))
+               representations=representation_answers(events, event),
+               next_review_due=long_date(d.next_review_due.isoformat()) if d.next_review_due else "not applicable")
+    setting = plan["sections"]["I"].get("name")
+    made += family_letters(store, plan, template, ctx, out_path(folder, pid, event["date"], "amended-plan-letter"),
+                           f"Amended plan letter {pid}", rev, [plan["child"]["name"], ctx["appeal_deadline"]],
+                           [f"{setting} (head teacher or principal)" if setting else "",
+                            str(store.config.la["health"].get("name") or "the Integrated Care Board")])
     return made + what_happens_next(store, plan, events, event, "what-happens-next", folder, rev)
+
+
+ANSWER_WORDS = {"accepted": "we agree", "accepted-in-part": "we agree in part", "not-accepted": "we do not agree"}
+
+
+def representation_answers(events: list[dict], issued: dict) -> list[dict[str, str]]:
+    """Each representation the family made on the notice, with the answer `amend issue` recorded for it."""
+    answers = {str(a["representation"]): a for a in issued.get("answers") or []}
+    out = []
+    for e in events:
+        if e["event"] != "representations" or e.get("notice") != issued.get("notice"):
+            continue
+        a = answers.get(str(e["seq"])) or {}
+        out.append({"date": long_date(e["date"]), "text": e.get("text", ""),
+                    "answer": ANSWER_WORDS.get(a.get("answer", ""), "we have considered this"),
+                    "why": a.get("why") or ""})
+    return out
+
+
+def evidence_lines(event: dict) -> list[str]:
+    """Evidence by title, author and date ("Speech and language therapy report, A Therapist, 3 March 2026"),
+    never by file name; older notices without titles fall back to the name the file was given."""
+    meta_rows = event.get("evidence_meta") or []
+    if meta_rows:
+        return [", ".join(x for x in (m.get("title"), m.get("author"), long_date(m.get("dated"))) if x)
+                for m in meta_rows]
+    return [str(n) for n in event.get("evidence_names") or [Path(e).name for e in event.get("evidence") or []]]
 
 
 def _simple_letter(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,
@@ -93,37 +139,99 @@ def _simple_letter(store: Store, plan: dict, events: list[dict], event: dict, te
     ctx.update(extra)
     out = out_path(folder, plan["id"], event["date"], template)
     title = f"{template.replace('-', ' ').capitalize()} {plan['id']}"
-    return [render_letter(store, plan, template, ctx, out, title, rev,
-                    [plan["child"]["name"], ctx["addressee"]["name"], *expect])]
+    setting = plan["sections"]["I"].get("name")
+    return family_letters(store, plan, template, ctx, out, title, rev, [plan["child"]["name"], *expect],
+                          [f"{setting} (head teacher or principal)" if setting else ""])
 
 
 def amendment_withdrawn(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,
-                         rev: str) -> list[Path]:
+                        rev: str) -> list[Path]:
     notice = next((e for e in events if e["seq"] == event.get("notice")), None)
+    v = voice(plan, date.fromisoformat(event["date"]))
     return _simple_letter(store, plan, events, event, template, folder, rev,
-                          {"reason": event["reason"],
+                          {"reason": event["reason"], "appeal_against": f"not to change {v['poss']} EHC plan",
                            "notice_date": long_date(notice["date"]) if notice else "earlier"},
                           [])
 
 
 def reassessment_decision(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,
-                           rev: str) -> list[Path]:
+                          rev: str) -> list[Path]:
     req = next((e for e in events if e["seq"] == event.get("request")), None)
+    when = date.fromisoformat(event["date"])
+    v = voice(plan, when)
+    final = event.get("final_plan_due")
+    d = deadlines_for(store, plan, [e for e in events if e["seq"] <= event["seq"]], when)
+    transfer = (d.pending("phase_transfer") or d.pending("phase_transfer_post16")
+                or d.pending("phase_transfer_post16_other"))
+    note = ""
+    if transfer and final and date.fromisoformat(final) > transfer:
+        note = (f"the final date for the re-assessment, {long_date(final)}, is after {long_date(transfer.isoformat())}"
+                f", the date by which {v['poss']} plan must name the next school or college. We will make sure "
+                "the plan names it in time, through a review if we need to.")
+    timeline = [{"when": "Now", "what": "we ask for advice from education, health, social care and an educational "
+                                        "psychologist.", "you_can": "send us your own views and any reports."},
+                {"when": "Then", "what": "we send you a draft plan.",
+                 "you_can": "tell us what you think within 15 days, and ask for a school or college."},
+                {"when": long_date(final), "what": "the last day for us to issue the final plan.",
+                 "you_can": "appeal about the final plan. It will tell you how and by when."}]
     return _simple_letter(store, plan, events, event, template, folder, rev,
                           {"decision": event["decision"], "reason": event.get("reason") or "",
-                           "request_date": long_date(req["date"]) if req else "",
-                           "final_plan_due": long_date(event.get("final_plan_due"))}, [])
+                           "request_date": long_date(req["date"]) if req else "an earlier date",
+                           "final_plan_due": long_date(final), "timeline": timeline, "transfer_note": note,
+                           "appeal_against": f"not to assess {v['poss']} needs again"}, [])
 
 
 def cease_consultation(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,
-                        rev: str) -> list[Path]:
+                       rev: str) -> list[Path]:
+    from ehcp_docs.documents.review_letters import decision_timeline
+
     views_by = statutory.due("cease_views", date.fromisoformat(event["date"]))
+    t = decision_timeline(store, plan, events, {**event, "event": "review-decision", "decision": "cease",
+                                                "seq": event["seq"] - 1})
     return _simple_letter(store, plan, events, event, template, folder, rev,
                           {"reason": event.get("reason") or "", "views_by": long_date(views_by.isoformat()),
-                           "setting_name": plan["sections"]["I"].get("name") or "the setting"}, [])
+                           "timeline": t["timeline"],
+                           "setting_name": plan["sections"]["I"].get("name") or "the school or college"}, [])
 
 
 def cease_notice(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,
-                  rev: str) -> list[Path]:
+                 rev: str) -> list[Path]:
+    v = voice(plan, date.fromisoformat(event["date"]))
+    proposed = next((e for e in reversed(events) if e["event"] == "cease-proposed" and e["seq"] < event["seq"]),
+                    None)
+    views_by = statutory.due("cease_views", date.fromisoformat(proposed["date"])) if proposed else None
     return _simple_letter(store, plan, events, event, template, folder, rev,
-                          {"decision": event["decision"], "reason": event.get("reason") or ""}, [])
+                          {"decision": event["decision"], "reason": event.get("reason") or "",
+                           "views": list(event.get("views") or []),
+                           "views_by": long_date(views_by.isoformat()) if views_by else "the date we asked",
+                           "cease_from": long_date(event.get("effective")),
+                           "support_after": event.get("support") or "Your caseworker will write to you about the "
+                                                                     "help that follows, and who gives it.",
+                           "appeal_against": f"to stop {v['poss']} EHC plan"}, [])
+
+
+REQUEST_WORDS = {"early-review-decision": ("an early review of the plan",
+                                           "We will hold an early review. We will write to you with the date."),
+                 "personal-budget-decision": ("a personal budget",
+                                              "We will work out the budget with you, and add it to Section J.")}
+
+
+def request_decision(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,
+                     rev: str) -> list[Path]:
+    """The answer to an early review request or a personal budget request: the decision, the reasons and what
+    the family can do next (no Tribunal appeal lies against either; rules sections 4.1 and 9)."""
+    req = next((e for e in events if e["seq"] == event.get("request")), None)
+    asked, agreed = REQUEST_WORDS[event["event"]]
+    who = {"parent": "you", "young-person": "you", "setting": "the school or college"}.get(
+        (req or {}).get("by", ""), "you")
+    steps = (["tell us if things change: you can ask again at any time;",
+              "raise a concern or make a complaint if you are unhappy with how we decided;",
+              "ask for mediation or disagreement resolution: " + str(store.config.la["mediation"]["name"]) + "."]
+             if event["decision"] != "agree" else ["tell us if anything changes before then."])
+    if event["event"] == "personal-budget-decision" and event["decision"] != "agree":
+        steps.insert(0, "ask us to think again: there is no appeal to the Tribunal about a personal budget;")
+    return _simple_letter(store, plan, events, event, template, folder, rev,
+                          {"request_date": long_date(req["date"]) if req else "an earlier date",
+                           "requested_by": who, "request_words": asked, "agreed": event["decision"] == "agree",
+                           "agreed_words": agreed, "reason": event.get("reason") or "none given",
+                           "next_steps": steps}, [])

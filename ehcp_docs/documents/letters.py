@@ -52,6 +52,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          disagreement_letters.mediation_acknowledgement),
     Kind("appeal-conceded", "appeal-conceded", "appeal-conceded", disagreement_letters.appeal_conceded),
     Kind("order-compliance", "order-compliance", "amended-plan-issued", disagreement_letters.order_compliance),
+    Kind("early-review-decision", "request-decision", "early-review-decision", amendment_letters.request_decision),
+    Kind("budget-decision", "request-decision", "personal-budget-decision", amendment_letters.request_decision),
 )}
 
 

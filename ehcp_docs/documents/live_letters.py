@@ -55,7 +55,9 @@ def progress_update(store: Store, pid: str, folder: Path, start: date | None, en
             f"was {forms.STATUS_WORDS[was]}, now {now}" if was and was != row["status"] else
             ("no change since the last update" if was else "this is the first update"))
         targets = "; ".join(f"{t['target']} {forms.STATUS_WORDS[t['status']]}" for t in row.get("targets", []))
-        rows.append({"id": row["outcome"], "description": planmod.short(row.get("description") or "", 140),
+        wording = next((o["description"] for o in planmod.outcomes(plan) if o["id"] == row["outcome"]), "")
+        rows.append({"id": row["outcome"], "title": f"Outcome {row['outcome']}: {planmod.short(wording, 60)}",
+                     "description": row.get("description") or wording,
                      "status": now + (f" (interim targets: {targets})" if targets else ""), "changed": changed,
                      "next": row.get("next_steps") or "keep going with the support in the plan",
                      "evidence": row.get("evidence") or "not given"})

@@ -59,14 +59,18 @@ def join_words(words: Iterable[str]) -> str:
 
 
 def plan_context(plan: dict, *, la: dict, layout: Layout = "classic", next_review_due: str | None = None,
-                 amended_items: Iterable[str] = frozenset()) -> dict[str, Any]:
+                 amended_items: Iterable[str] = frozenset(), item_notes: dict[str, str] | None = None,
+                 proposed: bool = False) -> dict[str, Any]:
     """The template context for a plan. `amended_items` holds item ids (and section letters, for sections
-    without items such as A and I) changed in the latest amendment; they are marked "(amended)"."""
+    without items such as A and I) changed in the latest amendment; they are marked "(amended)", or with their
+    `item_notes` entry ("new", "how often changed"). `proposed` titles the document as a proposal."""
     if layout not in TEMPLATE_FOR_LAYOUT:
         raise ValueError(f"unknown plan layout {layout!r}; use one of {', '.join(TEMPLATE_FOR_LAYOUT)}")
     marks = frozenset(amended_items)
     secs = plan.get("sections") or {}
+    notes = dict(item_notes or {})
     sections = {s: _section(s, secs.get(s) or {}, marks) for s in planmod.SECTIONS}
+    _add_notes(sections, notes)
     amended_secs = [s for s in planmod.SECTIONS if sections[s]["amended"]]
     child = plan.get("child") or {}
     ctx: dict[str, Any] = {
@@ -84,8 +88,25 @@ def plan_context(plan: dict, *, la: dict, layout: Layout = "classic", next_revie
         if amended_secs else "",
         "sections": sections,
         "areas": _areas(sections) if layout == "areas" else [],
+        "proposed": proposed,
+        "caseworker": ", ".join(x for x in ((plan.get("caseworker") or {}).get(k, "") for k in
+                                            ("name", "phone", "email")) if x) or "the SEN team",
     }
     return ctx
+
+
+def _add_notes(sections: dict, notes: dict[str, str]) -> None:
+    """Every item gets `note` (empty unless the amendment says "new" or what changed) and provision a `title`."""
+    for sec in sections.values():
+        for key in ("needs", "outcomes", "provision", "budget", "advice"):
+            for item in sec.get(key) or []:
+                item["note"] = notes.get(item["id"], "")
+                if item["note"]:
+                    item["amended"] = True
+                for t in item.get("targets") or []:
+                    t["note"] = notes.get(t["id"], "")
+                if key == "provision":
+                    item["title"] = planmod.short(item["description"], 70)
 
 
 def _section(sec: str, data: dict, marks: frozenset[str]) -> dict[str, Any]:

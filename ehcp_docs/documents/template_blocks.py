@@ -134,14 +134,25 @@ def page_break(doc: Document) -> None:
 
 
 def add_footer(doc: Document, text: str) -> None:
-    """Footer text (may hold tags) followed by "Page N of M" fields, for printed copies that get separated."""
-    footer = doc.sections[0].footer
-    para = footer.paragraphs[0]
-    para.text = text
-    para.add_run(" - Page ")
+    """The page header and footer every document has (issue 16): the header carries `text` (the LA's name and
+    our reference; may hold tags), the footer "Page X of Y" as fields, for printed copies that get separated.
+    Store commits are never printed: they are in the document's properties (saving.Provenance)."""
+    header = doc.sections[0].header.paragraphs[0]
+    header.text = text
+    _small(header)
+    para = doc.sections[0].footer.paragraphs[0]
+    para.text = ""
+    para.add_run("Page ")
     _field(para, "PAGE")
     para.add_run(" of ")
     _field(para, "NUMPAGES")
+    _small(para)
+
+
+def _small(para: Paragraph) -> None:
+    for run in para.runs:
+        run.font.size = Pt(10)
+        run.font.name = FONT
 
 
 def _field(para: Paragraph, instr: str) -> None:
@@ -216,9 +227,34 @@ def loop_table(doc: Document, headers: Sequence[str], loop: str, cells: Sequence
     for cell, text in zip(table.rows[2].cells, cells, strict=True):
         cell.text = text
     table.rows[3].cells[0].text = "{%tr endfor %}"
+    keep_rows_whole(table)
     _caption(table, caption)
     if widths_mm:
         set_widths(table, widths_mm)
+    return table
+
+
+def keep_rows_whole(table: Table) -> None:
+    """Every row stays on one page (w:cantSplit): a row split across pages ("F3 (amended" / ")") is unreadable."""
+    for row in table.rows:
+        tr_pr = row._tr.get_or_add_trPr()
+        if tr_pr.find(qn("w:cantSplit")) is None:
+            tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def label_table(doc: Document, rows: Sequence[tuple[str, str]], *, caption: str,
+                widths_mm: Sequence[float] = (50, 120)) -> Table:
+    """A two-column label/value block (one item of provision, a summary): words never split, because the value
+    column is wide, and every row stays on one page. Labels are bold; the table is one accessible unit."""
+    table = doc.add_table(rows=len(rows), cols=2)
+    table.style = doc.styles["Table Grid"]
+    for row, (label, value) in zip(table.rows, rows, strict=True):
+        row.cells[0].text = ""
+        row.cells[0].paragraphs[0].add_run(label).bold = True
+        row.cells[1].text = value
+    keep_rows_whole(table)
+    _caption(table, caption)
+    set_widths(table, widths_mm)
     return table
 
 
@@ -229,8 +265,8 @@ def mark_header_row(table: Table) -> None:
         el = OxmlElement("w:tblHeader")
         el.set(qn("w:val"), "true")
         tr_pr.append(el)
-    cant = OxmlElement("w:cantSplit")
-    tr_pr.insert(0, cant)
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        tr_pr.insert(0, OxmlElement("w:cantSplit"))
 
 
 def _caption(table: Table, caption: str) -> None:
@@ -292,20 +328,22 @@ def add_date_and_addressee(doc: Document) -> None:
     if_block(doc, "addressee.address|default('')")
     para(doc, "{{ addressee.address }}")
     end_if(doc)
-    para(doc, "Dear {{ addressee.name }}")
+    if_block(doc, "copy_of|default('')")
+    para(doc, ("b", "This is a copy of the letter we sent to {{ copy_of }}."))
+    end_if(doc)
+    para(doc, "Dear {{ addressee.dear|default(addressee.name) }}")
 
 
 GLOSSARY = {
     "section-f": ("Section F",
-                  "Section F is the part of the plan that sets out the special educational provision: the help "
-                  "that must be given, who gives it, how often and for how long. The council must make sure "
-                  "this help is given."),
+                  "Section F is the part of the plan that says what help must be given, who gives it, how "
+                  "often and for how long. We must make sure this help is given."),
     "tribunal": ("the Tribunal",
-                 "The Tribunal is the First-tier Tribunal (Special Educational Needs and Disability), an "
-                 "independent court that decides appeals about EHC plans. Appealing is free."),
+                 "The Tribunal is an independent court. It decides appeals about EHC plans. Its full name is "
+                 "the First-tier Tribunal (SEND). Appealing is free."),
     "mediation": ("mediation",
-                  "Mediation is a meeting with an independent person, the mediator, who helps you and the "
-                  "council try to agree. It is free and it is your choice whether to take part."),
+                  "Mediation is a meeting with an independent person who helps you and us try to agree. It "
+                  "is free. You choose whether to take part."),
 }
 
 
@@ -321,55 +359,60 @@ def add_glossary(doc: Document, terms: Sequence[str] = ("section-f", "tribunal",
 
 
 def add_your_rights(doc: Document, *, level: int = 2) -> None:
-    """"Your rights if you disagree": every item of rules section 8, in plain English.
+    """"Your rights if you disagree": every item of rules section 8, in plain English, short sentences.
 
-    1. the right to appeal and the appealable parts (B, F, I; recommendations only on C, D, G, H);
+    1. the right to appeal: against the plan's parts (B, F, I; recommendations only on C, D, G, H) or, when
+       `appeal_against` is set (a cease decision, a refusal), against the decision itself;
     2. the printed deadline (2 months from the letter or 1 month from a mediation certificate, if later);
     3. mediation advice and certificate before appealing, except for appeals only about Section I, with the
        mediation adviser's contact details;
     4. disagreement resolution; 5. SENDIASS; 6. the caseworker.
     Context: appeal_deadline, appeal_deadline_reason (what it counts from and why it moved: rules 3.2),
-    la.mediation.*, la.disagreement_resolution.*, la.sendiass.*, la.local_offer,
-    caseworker.name, caseworker.role*, caseworker.phone*, caseworker.email*."""
+    appeal_against*, la.mediation.*, la.disagreement_resolution.*, la.sendiass.*,
+    la.local_offer, caseworker.name, caseworker.role*, caseworker.phone*, caseworker.email*."""
     heading(doc, "Your rights if you disagree", level)
     heading(doc, "Appealing to the Tribunal", level + 1)
-    para(doc, "If you disagree with our decision, you have the right to appeal to the First-tier Tribunal "
-              "(Special Educational Needs and Disability), called \u201cthe Tribunal\u201d. The Tribunal is "
-              "an independent court that decides appeals about EHC plans. Appealing is free.")
-    para(doc, "You can appeal about these parts of the plan:")
-    for text in ("Section B: the description of special educational needs",
-                 "Section F: the special educational provision (the help that must be given, who gives it, "
-                 "how often and for how long)",
-                 "Section I: the school, college or other institution named, or the type named, or that no "
-                 "school or institution is named"):
+    if_block(doc, "appeal_against|default('')")
+    para(doc, "If you do not agree, you can appeal against our decision {{ appeal_against }}. You appeal to "
+              "the Tribunal. It is free.")
+    else_block(doc)
+    para(doc, "If you do not agree with the plan, you can appeal to the Tribunal. It is free. You can appeal "
+              "about these parts of the plan:")
+    for text in ("Section B: the special educational needs;",
+                 "Section F: the help that must be given;",
+                 "Section I: the school or college named, or the type of school."):
         para(doc, text, style="List Bullet")
-    para(doc, "When you appeal, you can also ask the Tribunal to make recommendations about the health and "
-              "social care parts of the plan: Sections C, D, G and H. Recommendations are not binding, but "
-              "the health and social care services must reply to them in writing.")
-    para(doc, ("b", "The deadline to appeal is {{ appeal_deadline }}. "),
-         "{{ appeal_deadline_reason }} If you get a mediation certificate, you can instead "
-         "appeal up to 1 month from the date of the certificate, if that is later.")
+    para(doc, "You can also ask the Tribunal to look at the health and social care parts: Sections C, D, G "
+              "and H. It can make recommendations about them.")
+    end_if(doc)
+    para(doc, ("b", "The last day to appeal is {{ appeal_deadline }}. "),
+         "{{ appeal_deadline_reason }} If you get a mediation certificate, you have 1 month from the date on it, "
+         "if that is later.")
     _mediation(doc, level + 1)
     _disagreement_resolution(doc, level + 1)
-    _sendiass(doc, level + 1)
-    _caseworker(doc, level + 1)
+    add_contacts(doc, level + 1)
+
+
+def add_contacts(doc: Document, level: int = 2) -> None:
+    """Free advice (SENDIASS, the Local Offer) and the caseworker's direct contact: in every letter to a family,
+    with or without appeal rights. Context: la.sendiass.*, la.local_offer, caseworker.*."""
+    _sendiass(doc, level)
+    _caseworker(doc, level)
 
 
 def _mediation(doc: Document, level: int) -> None:
     heading(doc, "Mediation", level)
-    para(doc, "Before you can appeal, you must contact a mediation adviser and get a certificate, unless your "
-              "appeal is only about the school or institution named in Section I. Mediation is a meeting with "
-              "an independent person, the mediator, who helps you and us try to agree. You do not have to "
-              "take part in mediation, but you must contact the adviser first.")
+    para(doc, "Before you appeal, you must talk to a mediation adviser. The adviser gives you a certificate. "
+              "You do not need one if you only want to appeal about the school named in Section I. "
+              "You do not have to take part in mediation itself.")
     para(doc, ("b", "Mediation adviser: "),
          "{{ la.mediation.name }}, " + contact("la.mediation") + ".")
 
 
 def _disagreement_resolution(doc: Document, level: int) -> None:
-    heading(doc, "Disagreement resolution", level)
-    para(doc, "You can also ask for help from an independent disagreement resolution service at any time, "
-              "including about health and social care. It is free, it is your choice whether to use it, and "
-              "it does not affect your right to appeal.")
+    heading(doc, "Help to sort out a disagreement", level)
+    para(doc, "You can ask a free, independent service to help us agree. You can do this at any time, and it "
+              "can cover health and social care too. Using it does not stop you appealing.")
     if_block(doc, "la.disagreement_resolution.name|default('')")
     para(doc, ("b", "Disagreement resolution service: "),
          "{{ la.disagreement_resolution.name }}"
@@ -378,34 +421,58 @@ def _disagreement_resolution(doc: Document, level: int) -> None:
          "{% if la.disagreement_resolution.email|default('') %}, email "
          "{{ la.disagreement_resolution.email }}{% endif %}.")
     else_block(doc)
-    para(doc, "Your caseworker, named below, can arrange this for you.")
+    para(doc, "Your caseworker, named below, can set this up for you.")
     end_if(doc)
 
 
 def _sendiass(doc: Document, level: int) -> None:
-    heading(doc, "Free, impartial advice and support", level)
-    para(doc, "{{ la.sendiass.name }} gives free, confidential and impartial information, advice and support "
-              "about special educational needs and disabilities, including appeals: "
-              + contact("la.sendiass") + ".")
-    para(doc, "Information about local services, schools and colleges is in our Local Offer: "
-              "{{ la.local_offer }}.")
+    heading(doc, "Free advice and support", level)
+    para(doc, "{{ la.sendiass.name }} gives free advice that does not take sides. You can call them on "
+              "{{ la.sendiass.phone }}{% if la.sendiass.email|default('') %} or email {{ la.sendiass.email }}"
+              "{% endif %}.{% if la.sendiass.website|default('') %} Their website is {{ la.sendiass.website }}."
+              "{% endif %}")
+    para(doc, "Our Local Offer lists local services, schools and colleges: {{ la.local_offer }}.")
 
 
 def _caseworker(doc: Document, level: int) -> None:
     heading(doc, "Your caseworker", level)
-    para(doc, "If you have any questions about this letter, please contact {{ caseworker.name }}"
-              "{% if caseworker.role|default('') %}, {{ caseworker.role }}{% endif %}"
-              "{% if caseworker.phone|default('') %}, telephone {{ caseworker.phone }}{% endif %}"
-              "{% if caseworker.email|default('') %}, email {{ caseworker.email }}{% endif %}.")
+    para(doc, "If you have a question, please contact {{ caseworker.name }}"
+              "{% if caseworker.role|default('') %}, {{ caseworker.role }}{% endif %}."
+              "{% if caseworker.phone|default('') %} Phone: {{ caseworker.phone }}.{% endif %}"
+              "{% if caseworker.email|default('') %} Email: {{ caseworker.email }}.{% endif %}")
+
+
+def add_timeline(doc: Document, *, level: int = 2) -> None:
+    """What happens next, step by step: the date in bold, what happens, and what the family can do then.
+    Context: timeline, a list of {when, what, you_can*} (plain strings, dates in words)."""
+    heading(doc, "What happens next", level)
+    tag(doc, "for t in timeline")
+    p = para(doc, ("b", "{{ t.when }}: "), "{{ t.what }}")
+    p.paragraph_format.keep_with_next = True
+    if_block(doc, "t.you_can|default('')")
+    para(doc, ("b", "What you can do: "), "{{ t.you_can }}")
+    end_if(doc)
+    tag(doc, "endfor")
+
+
+def add_copies(doc: Document) -> None:
+    """"Copies to": everyone else who gets this letter, so each reader knows who has it.
+    Context: copies (a list of plain strings)."""
+    if_block(doc, "copies|default([])")
+    para(doc, ("b", "Copies to:"))
+    tag(doc, "for c in copies")
+    para(doc, "{{ c }}", style="List Bullet")
+    tag(doc, "endfor")
+    end_if(doc)
 
 
 def add_signature(doc: Document) -> None:
     """"Yours sincerely" and the caseworker's name, role and team.
     Context: caseworker.name, caseworker.role*, la.service*, la.name."""
-    para(doc, "Yours sincerely")
-    para(doc, ("b", "{{ caseworker.name }}"))
+    para(doc, "Yours sincerely").paragraph_format.keep_with_next = True
+    para(doc, ("b", "{{ caseworker.name }}")).paragraph_format.keep_with_next = True
     if_block(doc, "caseworker.role|default('')")
-    para(doc, "{{ caseworker.role }}")
+    para(doc, "{{ caseworker.role }}").paragraph_format.keep_with_next = True
     end_if(doc)
     para(doc, "{% if la.service|default('') %}{{ la.service }}, {% endif %}{{ la.name }}")
 

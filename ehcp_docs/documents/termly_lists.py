@@ -66,9 +66,10 @@ def list_jobs(term: Term, rows: list[DueRow], folder: Path, today: date) -> list
     stems = setting_stems(list(groups))
     jobs: list[batch.Job] = [(setting, setting_list, (term, setting, group, str(folder), today, stems[setting]))
                              for setting, group in groups.items()]
-    jobs.append((HEALTH, whole_term_list, (rows, str(folder / "health-icb.xlsx"), f"Health: reviews {term.name}")))
+    jobs.append((HEALTH, whole_term_list, (rows, str(folder / "health-icb.xlsx"), f"Health: reviews {term.name}",
+                                           term, today)))
     jobs.append((SOCIAL_CARE, whole_term_list, (rows, str(folder / "social-care.xlsx"),
-                                                f"Social care: reviews {term.name}")))
+                                                f"Social care: reviews {term.name}", term, today)))
     return jobs
 
 
@@ -87,21 +88,56 @@ def setting_list(store: Store, term: Term, setting: str, group: list[DueRow], fo
     where = Path(folder)
     sheet = spreadsheets.write_xlsx(group, where / f"{name}.xlsx",
                                     spreadsheets.list_meta(store, f"{setting}: reviews {term.name}"))
-    la = store.config.la
-    ctx = {"la": la, "caseworker": store.config.caseworker, "letter_date": long_date(today.isoformat()),
-           "reference": f"Termly list {term.name}", "addressee": {"name": f"The head teacher, {setting}",
-                                                                 "address": ""},
+    intro = "This is the list of your pupils or students whose EHC plan must be reviewed in the coming term."
+    letter = covering_letter(store, term, group, where / f"{name}-letter.docx", setting_addressee(store, setting),
+                             intro, today)
+    return [sheet, letter]
+
+
+def setting_addressee(store: Store, setting: str) -> dict[str, str]:
+    """Who a setting's list is written to: the head teacher named in the LA's settings table (`[settings."<name>"]
+    head = "..."` in ehcp.toml) as "Dear Mrs Jones", else "Dear Head teacher". Children educated otherwise than in a
+    school are listed for the LA's own EOTAS lead (`[eotas] name`), never for a "setting" of that name."""
+    table = store.config.data.get("settings") or {}
+    if EOTAS.search(setting):
+        lead = store.config.data.get("eotas") or {}
+        name = str(lead.get("name") or "EOTAS lead")
+        return {"name": f"{name}, {store.config.la['name']}", "dear": name, "address": str(lead.get("address", ""))}
+    row = table.get(setting) if isinstance(table, dict) else None
+    head = str((row or {}).get("head") or "").strip() if isinstance(row, dict) else ""
+    return {"name": f"{head or 'The head teacher'}, {setting}", "dear": head or "Head teacher",
+            "address": str((row or {}).get("address", "")) if isinstance(row, dict) else ""}
+
+
+EOTAS = re.compile(r"otherwise than in (a )?school|\bEOTAS\b", re.I)
+
+
+def covering_letter(store: Store, term: Term, group: list[DueRow], out: Path, addressee: dict[str, str], intro: str,
+                    today: date) -> Path:
+    ctx = {"la": store.config.la, "caseworker": store.config.caseworker, "letter_date": long_date(today.isoformat()),
+           "reference": f"Termly list {term.name}", "addressee": addressee, "copy_of": "", "intro": intro,
            "term_name": term.season + " " + term.name.split("-")[1],
            "rows": [{"plan": r.plan, "name": r.name, "review_due": long_date(r.review_due.isoformat()),
                      "meeting_by": long_date(r.meeting_recommended_by.isoformat()),
                      "focus": focus_text(r.focus) + (" (OVERDUE)" if r.overdue else "")}
                     for r in group]}
-    letter = render.render_document(render.find_template("termly-list-letter", store.root), ctx,
-                                    where / f"{name}-letter.docx",
-                                    spreadsheets.list_meta(store, f"Termly review list {term.name}"),
-                                    expect=[r.plan for r in group])
+    return render.render_document(render.find_template("termly-list-letter", store.root), ctx, out,
+                                  spreadsheets.list_meta(store, f"Termly review list {term.name}"),
+                                  expect=[r.plan for r in group])
+
+
+def whole_term_list(store: Store, rows: list[DueRow], path: str, title: str, term: Term | None = None,
+                    today: date | None = None) -> list[Path]:
+    """The whole term's list for health or social care, with its covering letter."""
+    sheet = spreadsheets.write_xlsx(rows, Path(path), spreadsheets.list_meta(store, title))
+    if term is None or today is None:
+        return [sheet]
+    who = "health" if "health" in Path(path).name else "social_care"
+    body = store.config.la.get(who) or {}
+    name = str(body.get("name") or ("Integrated Care Board" if who == "health" else "Social care"))
+    addressee = {"name": name, "dear": str(body.get("contact") or "Colleague"), "address": str(body.get("address", ""))}
+    intro = ("This is the whole list of children and young people whose EHC plan must be reviewed in the coming "
+             "term, so that you can plan the " + ("health" if who == "health" else "social care") + " advice.")
+    letter = covering_letter(store, term, rows, Path(path).with_name(Path(path).stem + "-letter.docx"), addressee,
+                             intro, today)
     return [sheet, letter]
-
-
-def whole_term_list(store: Store, rows: list[DueRow], path: str, title: str) -> list[Path]:
-    return [spreadsheets.write_xlsx(rows, Path(path), spreadsheets.list_meta(store, title))]

@@ -88,7 +88,7 @@ def test_full_amendment(ehcp, store: Path, tmp_path: Path):
     r = ehcp("amend", "issue", PID, "--date", "2026-12-01", "--out", out)
     assert r.exit_code == 0, r.stderr
     letter = docx_text(folder / "2026-12-01-amended-plan-letter.docx")
-    assert "The deadline to appeal is 1 February 2027" in letter   # 2 months after the letter
+    assert "The last day to appeal is 1 February 2027" in letter   # 2 months after the letter
     final = docx_text(folder / "2026-12-01-final-amended-plan.docx")
     assert "(amended)" in final and new_words in final
     before = json.loads(ehcp("show", PID, "--at", "2026-11-30", "--json").stdout)
@@ -120,7 +120,7 @@ def test_withdraw_and_stale_proposal(ehcp, store: Path, tmp_path: Path):
              "--date", "2026-12-01", "--out", tmp_path)
     assert r.exit_code == 0
     text = docx_text(tmp_path / PID / "2026-12-01-amendment-withdrawn.docx")
-    assert "The deadline to appeal is 1 February 2027" in text and "no change is needed" in text
+    assert "The last day to appeal is 1 February 2027" in text and "no change is needed" in text
     assert json.loads(ehcp("deadlines", PID, "--today", "2026-12-02", "--json").stdout)["final_plan_due"] is None
 
 
@@ -134,8 +134,8 @@ def test_reassessment_refused_and_agreed(ehcp, store: Path, tmp_path: Path):
              "--date", "2026-11-10", "--out", tmp_path)
     assert r.exit_code == 0, r.stderr
     letter = docx_text(tmp_path / PID / "2026-11-10-reassessment-decision.docx")
-    assert "We have decided not to carry out a re-assessment" in letter
-    assert "The deadline to appeal is 11 January 2027" in letter and "mediation" in letter.lower()
+    assert "We have decided not to do a re-assessment" in letter
+    assert "The last day to appeal is 11 January 2027" in letter and "mediation" in letter.lower()
     ehcp("reassess", "request", PID, "--by", "setting", "--date", "2026-11-20")
     ehcp("reassess", "decide", PID, "--decision", "agree", "--date", "2026-11-27", "--out", tmp_path)
     assert json.loads(ehcp("deadlines", PID, "--today", "2026-11-28", "--json").stdout)[
@@ -153,7 +153,7 @@ def test_ceasing_drops_the_plan_from_due_lists(ehcp, store: Path, tmp_path: Path
     assert r.exit_code == 0
     notice = docx_text(tmp_path / pid / "2026-11-02-cease-notice.docx")
     # 2 months end on Saturday 2 January: outside the 25 Dec-1 Jan extension, but r.12(2) gives the next working day
-    assert "The deadline to appeal is 4 January 2027" in notice
+    assert "The last day to appeal is 4 January 2027" in notice
     assert "end on Saturday 2 January 2027, when the Tribunal is closed" in notice
     rows = json.loads(ehcp("due", "--from", "2026-01-01", "--to", "2028-12-31", "--today", "2027-02-01",
                            "--json").stdout)

@@ -59,12 +59,17 @@ def test_full_review_maintain(ehcp, store: Path, tmp_path: Path):
     assert set(docs) == {"2026-10-20-invitation.docx", "2026-10-20-advice-request-setting.docx",
                          "2026-10-20-advice-request-health.docx", "2026-10-20-advice-request-social-care.docx",
                          "2026-11-17-review-report.docx", "2026-11-24-decision-maintain.docx",
-                         "2026-11-24-what-happens-next.docx"}
+                         "2026-11-24-what-happens-next.docx",
+                         # the second parent gets their own letters (issue 15.4), never a name in a file name
+                         "2026-10-20-invitation-copy-2.docx", "2026-11-17-review-report-copy-2.docx",
+                         "2026-11-24-decision-maintain-copy-2.docx", "2026-11-24-what-happens-next-copy-2.docx"}
     for name, text in docs.items():
         assert "Oliver Brennan-Hayes" in text, name
     letter = docs["2026-11-24-decision-maintain.docx"]
-    assert "Dear Sinéad Brennan" in letter
-    assert "The deadline to appeal is 25 January 2027" in letter  # 2 months end on Sunday 24 January (r.12(2))
+    assert "Dear Sinéad Brennan" in letter and "Copies to:" in letter and "Mark Hayes" in letter
+    second = docs["2026-11-24-decision-maintain-copy-2.docx"]
+    assert "Dear Mark Hayes" in second and "This is a copy" not in second  # addressed to him, not a copy
+    assert "The last day to appeal is 25 January 2027" in letter  # 2 months end on Sunday 24 January (r.12(2))
     assert "end on Sunday 24 January 2027, when the Tribunal is closed" in letter
     assert "This is 2 months from the date of this letter" not in letter
     assert "0300 123 4567" in letter          # mediation adviser, from ehcp.toml

@@ -7,6 +7,7 @@ import copy
 import hashlib
 import importlib.util
 import os
+import re
 import shutil
 import struct
 import zlib
@@ -116,7 +117,7 @@ def test_every_item_appears(rendered, plan):
 def test_dates_are_written_for_people(rendered):
     _, path = rendered
     text = saving.docx_text(path)
-    for s in ("Date of birth: 5 October 2014", "10 January 2026", "14 March 2022", "Next review by: 9 January 2027",
+    for s in ("Date of birth\n5 October 2014", "10 January 2026", "14 March 2022", "Next review by\n9 January 2027",
               "18 December 2026", "20 November 2025"):
         assert s in text
 
@@ -131,9 +132,9 @@ def test_empty_sections_say_so(rendered):
 def test_amended_items_are_marked(rendered):
     layout, path = rendered
     text = saving.docx_text(path)
-    assert "F1\n(amended)" in text  # on its own line in the narrow ID column
+    assert "F1: Individual speech & language therapy" in text and " (amended)\nWhat\n" in text
     assert "E1.1: Uses a visual help card without prompting in 3 of 5 lessons {% if %}. (amended)" in text
-    assert "F2\n(amended)" not in text
+    assert not re.search(r"F2: [^\n]*\(amended\)", text)
     assert "The latest amendment changed Sections E, F and I." in text
 
 
@@ -171,16 +172,18 @@ def test_areas_layout_groups_by_area(rendered):
     assert cl < text.index("Need B2") < text.index("Daily phonics")
 
 
-def test_provision_tables_have_repeating_header_rows(rendered):
+def test_provision_is_a_label_block_per_item_whose_rows_never_split(rendered):
     _, path = rendered
-    tables = [t for t in Document(str(path)).tables
-              if t.rows[0].cells[2].text == "Who delivers it and their expertise"]
-    assert tables
+    tables = [t for t in Document(str(path)).tables if t.rows[0].cells[0].text == "What"]
+    assert len(tables) >= 2  # one block per item of provision
     for t in tables:
-        tr_pr = t.rows[0]._tr.trPr
-        assert tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
-        assert [c.text for c in t.rows[0].cells][:2] == ["ID", "Provision"]
-        assert all(len(r.cells) == 9 for r in t.rows)
+        assert [r.cells[0].text for r in t.rows] == ["What", "Who delivers it", "How often", "How long",
+                                                     "Group size", "Where", "Funded by",
+                                                     "Needs and outcomes it serves"]
+        assert all(len(r.cells) == 2 for r in t.rows)
+        for r in t.rows:
+            tr_pr = r._tr.trPr
+            assert tr_pr is not None and tr_pr.find(qn("w:cantSplit")) is not None
 
 
 def test_core_properties_and_provenance(rendered):
@@ -394,16 +397,16 @@ def test_rights_block_has_everything_rules_section_8_requires(tmp_path):
                                  Meta(title="Decision", author=LA["name"]))
     text = saving.docx_text(out)
     required = [
-        "right to appeal to the First-tier Tribunal",                  # 1. appeal right
+        "you can appeal to the Tribunal",                              # 1. appeal right
         "Section B:", "Section F:", "Section I:", "Sections C, D, G and H",  # 1. appealable parts
-        "The deadline to appeal is 10 March 2027.",                    # 2. printed deadline
-        "2 months from the date of this letter", "1 month from the date of the certificate",
-        "must contact a mediation adviser and get a certificate",      # 3. mediation
-        "unless your appeal is only about the school or institution named in Section I",
+        "The last day to appeal is 10 March 2027.",                    # 2. printed deadline
+        "2 months from the date of this letter", "1 month from the date on it",
+        "you must talk to a mediation adviser",                        # 3. mediation
+        "if you only want to appeal about the school named in Section I",
         f"{LA['mediation']['name']}, telephone {LA['mediation']['phone']}",
         LA["disagreement_resolution"]["name"],                         # 4. disagreement resolution
         f"{LA['sendiass']['name']} gives free", LA["sendiass"]["phone"],  # 5. SENDIASS
-        "please contact Casey O'Worker & Co, SEN officer, telephone 01234 567891",  # 6. caseworker
+        "please contact Casey O'Worker & Co, SEN officer. Phone: 01234 567891.",  # 6. caseworker
         "Section F is the part of the plan", "The Tribunal is", "Mediation is a meeting",  # plain English
         "Dear Siobhán O'Brien & Partner", "1 High St\nExampletown", LA["name"], "Yours sincerely",
     ]
@@ -421,7 +424,7 @@ def test_rights_block_without_optional_contacts(tmp_path):
     out = render.render_document(_letter_template(tmp_path), ctx, tmp_path / "l.docx", Meta(title="D", author="LA"))
     text = saving.docx_text(out)
     assert "Mediators, telephone 0300." in text
-    assert "Your caseworker, named below, can arrange this for you." in text
+    assert "Your caseworker, named below, can set this up for you." in text
     assert "please contact Sam." in text
 
 
