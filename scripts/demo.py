@@ -3,6 +3,7 @@ on one plan (letters in demo-store/out/), and prints the next term's due list an
 Everything runs through the real `ehcp` command, as a caseworker would."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -16,7 +17,7 @@ STORE = ROOT / "demo-store"
 AUTHOR = "Demo Caseworker <demo.caseworker@example.org>"
 
 
-def ehcp(*args: str, capture: bool = False) -> str:
+def ehcp(*args: str, capture: bool = False, stderr_too: bool = False) -> str:
     cmd = [sys.executable, "-m", "ehcp_docs", "--author", AUTHOR, "--store", str(STORE), *args]
     print("$ ehcp " + " ".join(args), flush=True)
     p = subprocess.run(cmd, text=True, capture_output=capture)
@@ -24,6 +25,9 @@ def ehcp(*args: str, capture: bool = False) -> str:
         if capture:
             print(p.stdout, p.stderr)
         sys.exit(f"demo: `ehcp {' '.join(args)}` failed (exit {p.returncode})")
+    if stderr_too:
+        print(p.stderr, end="", file=sys.stderr)
+        return p.stdout + p.stderr
     return p.stdout if capture else ""
 
 
@@ -82,11 +86,15 @@ def main() -> None:
     ehcp("amend", "propose", "EHCP-0004", "--file", str(proposal), "--date", "2026-10-12",
          "--context", "outside-review", "--reason", "New advice from the specialist dyslexia teacher.",
          "--item-reason", "F1=The specialist teacher recommends three sessions a week before his exams.",
-         "--evidence", str(evidence))
+         "--evidence", str(evidence), "--title", "Specialist dyslexia teacher's report", "--author",
+         "Specialist teacher, Exampleshire Learning Support", "--dated", "2026-10-05")
     ehcp("diff", "EHCP-0004")
-    ehcp("amend", "respond", "EHCP-0004", "--text", "Kacper and his mum agree with the extra sessions.",
-         "--date", "2026-10-20")
-    ehcp("amend", "issue", "EHCP-0004", "--date", "2026-10-23")
+    said = ehcp("amend", "respond", "EHCP-0004", "--text", "We agree with the extra sessions, but would like them "
+                "after lunch, not first thing.", "--date", "2026-10-20", capture=True, stderr_too=True)
+    seq = re.search(r"representations #(\d+)", said).group(1)
+    ehcp("amend", "issue", "EHCP-0004", "--date", "2026-10-23", "--answer", f"{seq}=accepted-in-part",
+         "--why", f"{seq}=The school will hold two of the three sessions after lunch; the third has to be in the "
+         "morning, when the specialist teacher visits.")
 
     disagreement()
 

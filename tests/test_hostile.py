@@ -234,14 +234,15 @@ COMMANDS = [
     Command("edit", ("edit", PID, "--file", "{file}"), "plan", (f"plan {PID}",)),
     Command("amend edit", ("amend", "edit", PID, "--file", "{file}"), "plan", (f"proposed plan {PID}",),
             yaml_only=True),
-    Command("amend propose", ("amend", "propose", PID, "--file", "{file}"), "plan"),
+    Command("amend propose", ("amend", "propose", PID, "--file", "{file}", "--no-evidence", "x"), "plan"),
     Command("review record", ("review", "record", PID, "--file", "{file}", "--date", "2026-11-10"), "document"),
     Command("progress add", ("progress", "add", PID, "--file", "{file}"), "document"),
     Command("contribute", ("contribute", PID, "--from", "parent", "--file", "{file}"), "text"),
     Command("concern add", ("concern", "add", PID, "--from", "parent", "--file", "{file}"), "text"),
     Command("amend respond", ("amend", "respond", PID, "--file", "{file}"), "text"),
     Command("review advice", ("review", "advice", PID, "--from", "setting", "--file", "{file}"), "evidence"),
-    Command("amend propose --evidence", ("amend", "propose", PID, "--file", "PROPOSAL", "--evidence", "{file}"),
+    Command("amend propose --evidence", ("amend", "propose", PID, "--file", "PROPOSAL", "--evidence", "{file}",
+                                          "--title", "Advice"),
             "evidence"),
 ]
 

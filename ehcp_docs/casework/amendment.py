@@ -92,9 +92,54 @@ def _same_id(plan: dict, proposal: dict) -> None:
         raise InvalidPlan(f"the proposal is for plan {proposal.get('id')}, not {plan['id']}")
 
 
+ANSWERS = ("accepted", "accepted-in-part", "not-accepted")
+
+
+def evidence_meta(files: list[Path], titles: list[str], authors: list[str], dates: list[str],
+                  no_evidence: str) -> list[dict[str, str]]:
+    """Each evidence file's title, author and date, as the family reads them (never the file name). Serving with
+    no evidence must say why (`--no-evidence REASON`): a notice must not promise copies of nothing."""
+    if files and no_evidence.strip():
+        raise UsageError("give either --evidence or --no-evidence, not both")
+    if not files:
+        if not no_evidence.strip():
+            raise UsageError("the notice must send copies of the evidence (reg 22(2)): give --evidence FILE "
+                             "--title T --author A --dated D, or --no-evidence REASON")
+        return []
+    if len(titles) != len(files):
+        raise UsageError(f"give one --title for each --evidence ({len(files)} file(s), {len(titles)} title(s))",
+                         hint="Families see the evidence by title, author and date, never by file name.")
+    if len(authors) > len(files) or len(dates) > len(files):
+        raise UsageError("there are more --author or --dated values than --evidence files")
+    for d in dates:
+        try:
+            date.fromisoformat(d)
+        except ValueError:
+            raise UsageError(f"--dated {d[:20]!r} is not a date like 2026-10-01") from None
+    return [{"title": t.strip()[:200], "author": (authors[n] if n < len(authors) else "").strip()[:200],
+             "dated": dates[n] if n < len(dates) else ""} for n, t in enumerate(titles)]
+
+
+def parse_answers(answers: list[str], whys: list[str]) -> dict[str, dict[str, str]]:
+    """`--answer 7=accepted --why 7="..."` -> {"7": {"answer": "accepted", "why": "..."}}."""
+    out: dict[str, dict[str, str]] = {}
+    for value in answers:
+        n, sep, answer = value.partition("=")
+        if not sep or not n.strip().isdigit() or answer.strip() not in ANSWERS:
+            raise UsageError(f"--answer takes N=ANSWER with ANSWER one of {', '.join(ANSWERS)}, not {value[:40]!r}")
+        out[n.strip()] = {"answer": answer.strip(), "why": ""}
+    for value in whys:
+        n, sep, text = value.partition("=")
+        if not sep or n.strip() not in out or not text.strip():
+            raise UsageError(f"--why takes N=TEXT for a representation given an --answer, not {value[:40]!r}")
+        out[n.strip()]["why"] = text.strip()[:2000]
+    return out
+
+
 def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: str, item_reasons: dict[str, str],
             evidence: list[Path], context: str | None,
-            contributions: list[int] | None = None) -> tuple[Recorded, list[diffing.Change]]:
+            contributions: list[int] | None = None, evidence_meta: list[dict[str, str]] | None = None,
+            no_evidence: str = "") -> tuple[Recorded, list[diffing.Change]]:
     plan = store.checked_plan(pid)
     events = store.events(pid)
     suggested = _contribution_lines(events, contributions or [])
@@ -146,7 +191,8 @@ def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: st
             saved.append(txn.write_evidence(pid, rel, blob))
         ev = txn.add_event(pid, event_name, when.isoformat(), {
             "context": ctx, "reason": reason, "reasons": item_reasons, "evidence": saved, "evidence_names": names,
-            "changes": len(changes),
+            "changes": len(changes), "evidence_meta": evidence_meta or [],
+            "no_evidence": no_evidence.strip()[:2000],
             "contributions": suggested, **({"order": ordered["seq"]} if ordered else {}),
             "representations_due": statutory.due("representations", when).isoformat(),
             "final_plan_due": _final_due(ordered) or statutory.due("final_plan", when).isoformat()}, by=txn.by)
@@ -208,7 +254,8 @@ def _served_on(store: Store, plan: dict, events: list[dict], notice: dict, when:
     return step.served if step is not None and step.served else date.fromisoformat(notice["date"])
 
 
-def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Change]]:
+def issue(store: Store, pid: str, when: date, *, answers: dict[str, dict[str, str]] | None = None,
+          meeting: str | None = None) -> tuple[Recorded, list[diffing.Change]]:
     plan = store.checked_plan(pid)
     events = store.events(pid)
     notice = pending_notice(events)
@@ -227,6 +274,7 @@ def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Ch
                             hint=f"Record it with `ehcp amend respond {pid} --text ...`, or issue after {reps_end}.")
     if when < notice_day:
         raise UsageError(f"the issue date {when} is before the notice ({notice_day})")
+    recorded = _answered(pid, events, notice, answers or {}, meeting)
     warnings = []
     final_due = statutory.due("final_plan", served)
     if when > final_due and not ordered:
@@ -244,8 +292,32 @@ def issue(store: Store, pid: str, when: date) -> tuple[Recorded, list[diffing.Ch
             **({"order": notice.get("order")} if ordered else {}),
             "amended": sorted(diffing.amended_items(changes)), "sections": diffing.changed_sections(changes),
             "section_i": statutory.section_i_of(proposal),
+            "answers": recorded, **({"meeting": meeting} if meeting else {}),
             "appeal_deadline": statutory.appeal_deadline(when).isoformat()}, by=txn.by)
     return Recorded(txn.commit, ev, warnings), changes
+
+
+def _answered(pid: str, events: list[dict], notice: dict, answers: dict[str, dict[str, str]],
+              meeting: str | None) -> list[dict[str, Any]]:
+    """The LA's answer to every representation on this notice (the final plan's letter gives an account of
+    them), and the meeting the family asked for recorded as held or declined; refused otherwise."""
+    reps = [e for e in events if e["event"] == "representations" and e.get("notice") == notice["seq"]]
+    numbers = {str(e["seq"]) for e in reps}
+    unknown = sorted(set(answers) - numbers)
+    if unknown:
+        raise UsageError(f"plan {pid}: --answer names representations {', '.join(unknown)}, which are not on this "
+                         f"notice" + (f" (they are {', '.join(sorted(numbers))})" if numbers else ""))
+    missing = sorted(numbers - set(answers), key=int)
+    if missing:
+        raise WorkflowError(f"plan {pid}: representations {', '.join(missing)} have no answer; the letter must say "
+                            "what we decided about each",
+                            hint=f"ehcp amend issue {pid} " + " ".join(f"--answer {n}=accepted --why {n}=\"...\""
+                                                                        for n in missing))
+    if any(e.get("meeting_request") for e in reps) and meeting is None:
+        raise WorkflowError(f"plan {pid}: the family asked to meet an officer; the final plan cannot be issued "
+                            "until that meeting is held or they decline it",
+                            hint=f"ehcp amend issue {pid} --meeting held|declined ...")
+    return [{"representation": int(n), **answers[n]} for n in sorted(answers, key=int)]
 
 
 def withdraw(store: Store, pid: str, reason: str, when: date) -> Recorded:

@@ -87,6 +87,11 @@ def _item_reasons(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--reason", default="", help="Why the plan is being amended (overall).")
 @click.option("--item-reason", "item_reasons", multiple=True, metavar="ITEM=REASON", help="Why one item changes.")
 @click.option("--evidence", multiple=True, type=click.Path(path_type=Path), help="Evidence to attach (repeatable).")
+@click.option("--title", "titles", multiple=True, help="The title of each --evidence, in the same order.")
+@click.option("--author", "authors", multiple=True, help="Who wrote each --evidence, in the same order.")
+@click.option("--dated", "dates", multiple=True, metavar="YYYY-MM-DD", help="The date of each --evidence.")
+@click.option("--no-evidence", "no_evidence", default="", metavar="REASON",
+              help="Serve without new evidence, saying why (the notice says so plainly).")
 @click.option("--context", type=click.Choice(amendment.CONTEXTS), help="Default: worked out from the history.")
 @click.option("--contribution", "contributions", multiple=True, type=int, metavar="N",
               help="A contribution made between reviews that this proposal takes up (repeatable).")
@@ -94,13 +99,16 @@ def _item_reasons(values: tuple[str, ...]) -> dict[str, str]:
 @out_option()
 @click.pass_context
 def propose(ctx: click.Context, plan_id: str, file: Path | None, reason: str, item_reasons: tuple[str, ...],
-            evidence: tuple[Path, ...], context: str | None, contributions: tuple[int, ...], when: str | None,
+            evidence: tuple[Path, ...], titles: tuple[str, ...], authors: tuple[str, ...], dates: tuple[str, ...],
+            no_evidence: str, context: str | None, contributions: tuple[int, ...], when: str | None,
             out: str | None) -> None:
     """Serve the proposed amendments notice (reg 22(2)): letter, schedule, plan in force, tracked-changes plan."""
+    meta = amendment.evidence_meta(list(evidence), list(titles), list(authors), list(dates), no_evidence)
     with open_store(ctx) as store:
         step, changes = amendment.propose(store, plan_id, file, as_day(when), reason=reason,
                                          item_reasons=_item_reasons(item_reasons), evidence=list(evidence),
-                                         context=context, contributions=list(contributions))
+                                         context=context, contributions=list(contributions),
+                                         evidence_meta=meta, no_evidence=no_evidence)
         docs = produce(store, plan_id, "amendment-notice", out, step.event)
     output.info(f"{len(changes)} change(s) proposed; representations due by {step.event['representations_due']}, "
                 f"final plan due by {step.event['final_plan_due']}")
@@ -123,18 +131,26 @@ def respond(ctx: click.Context, plan_id: str, file: Path | None, text: str | Non
     body = between_reviews.read_text(text, file, "representations")
     with open_store(ctx) as store:
         step = amendment.respond(store, plan_id, body, as_day(when), school_request, meeting_request, file)
-    output.recorded(step, f"representations for {plan_id}", [])
+    output.recorded(step, f"representations #{step.event['seq']} for {plan_id} (answer them when issuing: "
+                          f"--answer {step.event['seq']}=accepted|accepted-in-part|not-accepted)", [])
 
 
 @amend.command()
 @plan_id_argument()
+@click.option("--answer", "answers", multiple=True, metavar="N=ANSWER",
+              help="The answer to representations N: accepted, accepted-in-part or not-accepted (repeatable).")
+@click.option("--why", "whys", multiple=True, metavar="N=TEXT", help="Why, for representations N (repeatable).")
+@click.option("--meeting", type=click.Choice(["held", "declined"]),
+              help="The meeting the family asked for: held, or declined by them.")
 @date_option("The day the final plan is issued (default: today).")
 @out_option()
 @click.pass_context
-def issue(ctx: click.Context, plan_id: str, when: str | None, out: str | None) -> None:
+def issue(ctx: click.Context, plan_id: str, answers: tuple[str, ...], whys: tuple[str, ...], meeting: str | None,
+          when: str | None, out: str | None) -> None:
     """Issue the final amended plan (it becomes the plan in force) with its covering letter and appeal rights."""
+    given = amendment.parse_answers(list(answers), list(whys))
     with open_store(ctx) as store:
-        step, _ = amendment.issue(store, plan_id, as_day(when))
+        step, _ = amendment.issue(store, plan_id, as_day(when), answers=given, meeting=meeting)
         docs = produce(store, plan_id, "amended-plan", out, step.event)
         if step.event.get("order"):  # it carries out a Tribunal order, an unopposed appeal or an agreement
             docs += produce(store, plan_id, "order-compliance", out, step.event)

@@ -6,7 +6,7 @@ Data fields each event's journal line carries (besides seq, event, date, recorde
   issued                  {}                                   (date = the plan's `issued`)
   correction              {"note"?}
   review-scheduled        {"meeting", "invitations_sent", "advice_due", "venue", "invitees": [{role, name}],
-                           "short_notice": bool, "reschedules"?: seq}
+                           "short_notice": bool, "reschedules"?: seq, "time"?: "2pm"}
   advice-received         {"role", "file" (path in the store, relative to the plan folder), "received"}
   advice-circulated       {}
   review-meeting          {"record": {...meeting record...}}   (date = the meeting date)
@@ -14,14 +14,17 @@ Data fields each event's journal line carries (besides seq, event, date, recorde
   review-decision         {"decision": "maintain"|"amend"|"cease", "reason"}
   amendment-started       {}                                   (proposed.yaml: a draft, not yet served)
   amendment-proposed      {"context": "review"|"outside-review"|"reassessment", "reason", "reasons": {item: text},
-                           "evidence": [paths], "changes": int}  (date = the day the notice was served)
+                           "evidence": [paths], "changes": int, "evidence_meta": [{title, author, dated}],
+                           "no_evidence": reason}         (date = the day the notice was served)
   representations         {"text", "file"?, "school_request"?, "meeting_request": bool}
-  amended-plan-issued     {"context"}                          (date = the day the final plan was issued)
+  amended-plan-issued     {"context", "answers": [{representation: seq, answer, why}], "meeting"?: held|declined}
+                                                               (date = the day the final plan was issued)
   amendment-withdrawn     {"reason"}
   reassessment-requested  {"by"}                               (date = the day the request was received)
   reassessment-decision   {"decision": "agree"|"refuse", "reason"}
   cease-proposed          {"reason_code": 1..9, "reason"}
-  cease-decision          {"decision": "cease"|"continue", "reason_code", "effective"}
+  cease-decision          {"decision": "cease"|"continue", "reason_code", "effective", "views"?: [text],
+                           "support"?: text}
   progress-update         {"return": {...progress return...}}
   contribution            {"role", "text", "file"?}
   contribution-resolved   {"contribution": seq, "taken_up": bool, "reason"}

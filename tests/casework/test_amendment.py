@@ -60,7 +60,9 @@ def test_full_amendment(ehcp, store: Path, tmp_path: Path):
     evidence = tmp_path / "slt-advice.txt"
     evidence.write_text("Therapist advice: increase sessions.")
     r = ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-24", "--reason", "New advice",
-             "--item-reason", "F1=Therapist recommends more sessions", "--evidence", evidence, "--out", out)
+             "--item-reason", "F1=Therapist recommends more sessions", "--evidence", evidence,
+             "--title", "Speech and language therapy advice", "--author", "A Therapist", "--dated", "2026-11-20",
+             "--out", out)
     assert r.exit_code == 0, r.stderr
     assert "2 change(s) proposed" in r.stderr
     d = json.loads(ehcp("deadlines", PID, "--today", "2026-11-25", "--json").stdout)
@@ -71,7 +73,10 @@ def test_full_amendment(ehcp, store: Path, tmp_path: Path):
     struck, bold = runs(folder / "2026-11-24-schedule-of-amendments.docx")
     assert old_words.split()[0] in " ".join(struck) and "4" in " ".join(bold)
     schedule = docx_text(folder / "2026-11-24-schedule-of-amendments.docx")
-    assert "Therapist recommends more sessions" in schedule and "slt-advice.txt" in schedule
+    assert "Therapist recommends more sessions" in schedule
+    # evidence by title, author and date, never by file name (issue 15.11)
+    assert "Speech and language therapy advice, A Therapist, 20 November 2026" in schedule
+    assert "slt-advice.txt" not in schedule
     xml = zipfile.ZipFile(folder / "2026-11-24-proposed-plan-tracked.docx").read("word/document.xml").decode()
     inserted = "".join(re.findall(r"<w:ins [^>]*>.*?</w:ins>", xml, re.S))
     deleted = "".join(re.findall(r"<w:del [^>]*>.*?</w:del>", xml, re.S))
@@ -83,11 +88,19 @@ def test_full_amendment(ehcp, store: Path, tmp_path: Path):
 
     # issuing before the 15 days without a response is refused; the family's response unlocks it
     assert ehcp("amend", "issue", PID, "--date", "2026-12-01").exit_code == 1
-    assert ehcp("amend", "respond", PID, "--text", "We agree with the extra sessions.", "--date",
-                "2026-11-30").exit_code == 0
-    r = ehcp("amend", "issue", PID, "--date", "2026-12-01", "--out", out)
+    said = ehcp("amend", "respond", PID, "--text", "We agree with the extra sessions.", "--meeting-request",
+                "--date", "2026-11-30")
+    assert said.exit_code == 0
+    n = re.search(r"representations #(\d+)", said.stderr).group(1)
+    r = ehcp("amend", "issue", PID, "--date", "2026-12-01", "--answer", f"{n}=accepted", "--out", out)
+    assert r.exit_code == 1 and "asked to meet an officer" in r.stderr  # the meeting they asked for comes first
+    r = ehcp("amend", "issue", PID, "--date", "2026-12-01", "--answer", f"{n}=accepted-in-part",
+             "--why", f"{n}=We agree to four sessions, and will review them at Easter.", "--meeting", "held",
+             "--out", out)
     assert r.exit_code == 0, r.stderr
     letter = docx_text(folder / "2026-12-01-amended-plan-letter.docx")
+    assert "you said: We agree with the extra sessions." in letter
+    assert "Our answer: we agree in part. We agree to four sessions, and will review them at Easter." in letter
     assert "The last day to appeal is 1 February 2027" in letter   # 2 months after the letter
     final = docx_text(folder / "2026-12-01-final-amended-plan.docx")
     assert "(amended)" in final and new_words in final
@@ -104,7 +117,7 @@ def test_full_amendment(ehcp, store: Path, tmp_path: Path):
 def test_diff_json_between_revisions(ehcp, store: Path, tmp_path: Path):
     proposal, old, new = proposed_file(ehcp, tmp_path)
     ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-24", "--context", "outside-review",
-         "--out", tmp_path)
+         "--no-evidence", "The advice is in the review report.", "--out", tmp_path)
     changes = json.loads(ehcp("diff", PID, "--json").stdout)
     assert [(c["section"], c["item"], c["kind"]) for c in changes] == [("F", "F1", "changed"), ("F", "F9", "added")]
     assert changes[0]["old"] == old and changes[0]["field"] == "how often"
@@ -113,8 +126,9 @@ def test_diff_json_between_revisions(ehcp, store: Path, tmp_path: Path):
 
 def test_withdraw_and_stale_proposal(ehcp, store: Path, tmp_path: Path):
     proposal, _, _ = proposed_file(ehcp, tmp_path)
-    ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-24", "--out", tmp_path)
-    r = ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-25", "--out", tmp_path)
+    none = ("--no-evidence", "The advice is in the review report.")
+    ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-24", *none, "--out", tmp_path)
+    r = ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-25", *none, "--out", tmp_path)
     assert r.exit_code == 1 and "already has amendments served on 2026-11-24" in r.stderr
     r = ehcp("amend", "withdraw", PID, "--reason", "The family's new evidence shows no change is needed.",
              "--date", "2026-12-01", "--out", tmp_path)
@@ -164,11 +178,14 @@ def test_ceasing_drops_the_plan_from_due_lists(ehcp, store: Path, tmp_path: Path
 def test_amendments_outside_a_review_have_their_own_event_names(ehcp, store: Path, tmp_path: Path):
     proposal, _, _ = proposed_file(ehcp, tmp_path)
     ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-02", "--context", "outside-review",
-         "--out", tmp_path)
+         "--no-evidence", "The advice is in the review report.", "--out", tmp_path)
     d = json.loads(ehcp("deadlines", PID, "--today", "2026-11-03", "--json").stdout)
     assert (d["representations_due"], d["final_plan_due"]) == ("2026-11-16", "2026-12-28")
-    ehcp("amend", "respond", PID, "--text", "Agreed.", "--date", "2026-11-05")
-    assert ehcp("amend", "issue", PID, "--date", "2026-11-06", "--out", tmp_path).exit_code == 0
+    n = re.search(r"representations #(\d+)", ehcp("amend", "respond", PID, "--text", "Agreed.", "--date",
+                                                  "2026-11-05").stderr).group(1)
+    assert ehcp("amend", "issue", PID, "--date", "2026-11-06", "--out", tmp_path).exit_code == 1  # no answer yet
+    assert ehcp("amend", "issue", PID, "--answer", f"{n}=accepted", "--date", "2026-11-06",
+                "--out", tmp_path).exit_code == 0
     events = git(store, "log", "-n", "3", "--format=%(trailers:key=EHCP-Event,valueonly)").split()
     assert events == ["amended-plan-issued-outside-review", "representations", "amendment-proposed-outside-review"]
     assert json.loads(ehcp("show", PID, "--at", "2026-11-06", "--json").stdout)["issued"] == "2026-11-06"

@@ -121,7 +121,7 @@ def test_a_contribution_becomes_a_line_of_the_proposal(ehcp, store: Path, tmp_pa
     f = tmp_path / "p.yaml"
     f.write_text(yaml.safe_dump(plan, allow_unicode=True))
     r = ehcp("amend", "propose", PID, "--file", f, "--contribution", number, "--date", "2026-11-02",
-             "--context", "outside-review", "--out", tmp_path)
+             "--context", "outside-review", "--no-evidence", "The advice is in the review report.", "--out", tmp_path)
     assert r.exit_code == 0, r.stderr
     text = docx_text(tmp_path / PID / "2026-11-02-schedule-of-amendments.docx")
     assert "suggested by the setting on 1 October 2026: Add weekly touch-typing practice." in text

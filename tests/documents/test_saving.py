@@ -4,6 +4,7 @@ from, the plan and the blob id of the plan version, the template), so any docume
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -39,14 +40,19 @@ def history(ehcp, store_path: Path, tmp_path: Path) -> Path:
     plan = (store_path / "plans" / PID / "proposed.yaml").read_text(encoding="utf-8")
     changed = tmp_path / "proposed.yaml"
     changed.write_text(plan.replace("3 sessions a week", "4 sessions a week", 1), encoding="utf-8")
-    for step in [("amend", "propose", PID, "--file", changed, "--date", "2026-11-24", "--reason", "Therapy advice"),
+    seq = ""  # the representations' number, answered when the plan is issued
+    for step in [("amend", "propose", PID, "--file", changed, "--date", "2026-11-24", "--reason", "Therapy advice",
+                  "--no-evidence", "The advice is in the review report."),
                  ("amend", "respond", PID, "--text", "We agree.", "--date", "2026-11-30"),
-                 ("amend", "issue", PID, "--date", "2026-12-01"),
+                 ("amend", "issue", PID, "--date", "2026-12-01", "--answer", "ANSWER=accepted"),
                  ("concern", "add", PID, "--from", "parent", "--text", "Sessions missed.", "--date", "2026-12-02"),
                  ("reassess", "request", PID, "--by", "parent", "--date", "2026-12-03"),
                  ("reassess", "decide", PID, "--decision", "refuse", "--reason", "Assessed in May.",
                   "--date", "2026-12-04")]:
+        step = tuple(f"{seq}=accepted" if s == "ANSWER=accepted" else s for s in step)
         r = ehcp(*step, "--out", tmp_path / "made") if step[1] in ("propose", "issue", "decide") else ehcp(*step)
+        if step[1] == "respond":
+            seq = re.search(r"representations #(\d+)", r.stderr).group(1)
         assert r.exit_code == 0, (step, r.stderr)
     concern = [line for line in git(store_path, "log", "--format=%s").splitlines() if "concern recorded" in line]
     assert concern

@@ -111,7 +111,8 @@ def test_sigkill_during_amend_issue_leaves_before_or_after(store_path: Path, tmp
         proposal = tmp_path / f"{pid}-proposed.yaml"
         proposal.write_text(_plan(tmp_path, pid).read_text().replace("once a week in term time", "twice a week"))
         subprocess.run(ehcp + ["amend", "propose", pid, "--file", str(proposal), "--date", "2026-11-02",
-                               "--context", "outside-review", "--out", str(tmp_path / "out")],
+                               "--context", "outside-review", "--no-evidence", "none", "--out",
+                               str(tmp_path / "out")],
                        env=env, check=True, capture_output=True)
         _kill_at_random(ehcp + ["amend", "issue", pid, "--date", "2026-11-20", "--out", str(tmp_path / "out")],
                         env, rng.uniform(0.05, 1.2))
