@@ -58,6 +58,7 @@ email = "cwd.socialcare@exampleshire.example.org"
 # under5_interval_months = 6
 # meeting_lead_days = 28
 # advice_return_days_before_meeting = 14
+# advice_reply_working_days_before_circulation = 5   # advice asked back this many working days before circulation
 # concern_response_working_days = 20
 # posted_served_working_days = 2          # Decision: a posted notice is served on the 2nd working day after posting
 

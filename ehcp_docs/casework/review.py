@@ -88,7 +88,7 @@ def schedule(store: Store, pid: str, meeting: date, when: date, venue: str, time
     warnings += lint.warnings(plan, meeting)
     previous = latest(cycle, "review-scheduled")
     data: dict[str, Any] = {"meeting": meeting.isoformat(), "invitations_sent": when.isoformat(),
-                            "advice_due": statutory.advice_return_due(meeting, opts).isoformat(),
+                            "advice_due": statutory.advice_return_due(meeting, opts, store.config.terms).isoformat(),
                             "venue": venue, "invitees": invitees(store, plan, when), "short_notice": notice < 14}
     if words:
         data["time"] = words

@@ -31,15 +31,15 @@ Project decisions (beyond those in ehcp-rules.md):
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ehcp_docs.errors import InvalidPlan, StoreError
 from ehcp_docs.statutory.appeals import AppealTime, appeal_times, latest_appeal
 from ehcp_docs.statutory.child import decision_maker, is_under_five, plan_ends, year_group
-from ehcp_docs.statutory.dates import at_least_days_before, months_after, within_12_months_starting
+from ehcp_docs.statutory.dates import at_least_days_before, is_working_day, months_after, within_12_months_starting
 from ehcp_docs.statutory.disagreement import (
     cease_effective,
     is_compliance,
@@ -65,6 +65,7 @@ from ehcp_docs.statutory.rules import (
     served_on,
     step_key,
 )
+from ehcp_docs.statutory.terms import terms_for
 
 
 # ---- steps and the result --------------------------------------------------------------------------------------
@@ -213,11 +214,35 @@ class Deadlines:
         return out
 
 
-def advice_return_due(meeting: date, options: RuleOptions = DEFAULT_OPTIONS) -> date:
+def advice_return_due(meeting: date, options: RuleOptions = DEFAULT_OPTIONS,
+                      terms_config: Sequence[Mapping[str, Any]] | None = None) -> date:
     """The date invitees are asked to send their advice back (recorded as `advice_due` when a review is
-    scheduled): `advice_return_days_before_meeting` before the meeting, never later than the reg 20(4) circulation
-    date, which the option's lower bound of 14 days guarantees."""
-    return at_least_days_before(meeting, options.advice_return_days_before_meeting)
+    scheduled): `advice_reply_working_days_before_circulation` working days before the circulation date
+    (`advice_return_days_before_meeting` before the meeting, never later than reg 20(4)'s, which the option's
+    lower bound of 14 days guarantees), so the advice can be copied and sent on time; a date in a school holiday
+    moves back to the last working day of the term before, when a school can still answer."""
+    reply = at_least_days_before(meeting, options.advice_return_days_before_meeting)
+    for _ in range(options.advice_reply_working_days_before_circulation):
+        reply = previous_working_day(reply)
+    return _in_term(reply, terms_config)
+
+
+def previous_working_day(d: date) -> date:
+    d -= timedelta(days=1)
+    while not is_working_day(d):
+        d -= timedelta(days=1)
+    return d
+
+
+def _in_term(d: date, terms_config: Sequence[Mapping[str, Any]] | None) -> date:
+    spans = [t for y in (d.year - 1, d.year) for t in terms_for(y, terms_config)]
+    if any(t.start <= d <= t.end for t in spans):
+        return d
+    before = [t.end for t in spans if t.end < d]
+    if not before:
+        return d
+    last = max(before)
+    return last if is_working_day(last) else previous_working_day(last)
 
 
 def _iso(d: date | None) -> str | None:

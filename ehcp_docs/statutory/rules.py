@@ -40,6 +40,8 @@ _RANGES = {  # option: (lowest, highest, unit, why)
     "personal_budget_decision_days": (1, 90, "days", "a local standard"),
     "posted_served_working_days": (1, 5, "working days", "a posted notice is served when it would be delivered "
                                                          "in the ordinary course of post"),
+    "advice_reply_working_days_before_circulation": (0, 20, "working days", "a local standard: time to copy and "
+                                                                             "send the advice before reg 20(4)'s date"),
 }
 
 
@@ -56,6 +58,7 @@ class RuleOptions:
     early_review_decision_days: int = 28  # deciding an early-review request (no statutory limit)
     personal_budget_decision_days: int = 28  # deciding a personal budget request (no statutory limit)
     posted_served_working_days: int = 2  # Decision: a posted notice is served on this working day after posting
+    advice_reply_working_days_before_circulation: int = 5  # advice asked back this long before it is circulated
 
     def __post_init__(self) -> None:
         problems = _option_problems(self)

@@ -260,9 +260,22 @@ def test_calendar_modules_are_pure():
 
 
 def test_advice_return_date_is_an_option():  # reg 20(4): asked back in time to circulate 2 weeks before
-    assert ts.advice_return_due(D("2026-11-10")) == D("2026-10-27")
+    # circulation by Tue 27 October 2026; 5 working days before it is Tue 20 October (issue 15.5)
+    assert ts.advice_return_due(D("2026-11-10")) == D("2026-10-20")
+    assert ts.advice_return_due(D("2026-11-10"), ts.RuleOptions(advice_return_days_before_meeting=14,
+                                advice_reply_working_days_before_circulation=0)) == D("2026-10-27")
     assert ts.advice_return_due(D("2026-11-10"), ts.RuleOptions(advice_return_days_before_meeting=21)) == \
-        D("2026-10-20")
+        D("2026-10-13")
+
+
+def test_advice_reply_date_never_falls_in_a_school_holiday():
+    terms = [{"name": "summer-2027", "start": "2027-04-12", "end": "2027-07-21"},
+             {"name": "autumn-2027", "start": "2027-09-06", "end": "2027-12-17"}]
+    # a meeting on 24 September: circulation 10 September, 5 working days before is 3 September, in the summer
+    # holiday; the request goes back to the last day of the summer term
+    assert ts.advice_return_due(D("2027-09-24"), terms_config=terms) == D("2027-07-21")
+    # in term time it stays as computed
+    assert ts.advice_return_due(D("2027-11-10"), terms_config=terms) == D("2027-10-20")
 
 
 def test_options_defaults():
