@@ -122,8 +122,9 @@ def review_report() -> None:
     k.tag(doc, "endfor")
     k.end_if(doc)
     k.heading(doc, "Views", 2)
-    k.labelled(doc, "{{ child.first_name }}'s views", "{{ child_views }}")
-    k.labelled(doc, "Family's views", "{{ family_views }}")
+    k.labelled(doc, "{{ child.poss_cap }} views", "{{ child_views }}")
+    k.labelled(doc, "{% if child.you %}Your family’s views{% else %}The family’s views{% endif %}",
+               "{{ family_views }}")
     k.heading(doc, "Progress towards each outcome", 2)
     k.tag(doc, "for p in progress")
     k.para(doc, ("b", "{{ p.id }}: "), "{{ p.description }}").paragraph_format.keep_with_next = True

@@ -189,11 +189,13 @@ def budget_request(ctx: click.Context, plan_id: str, by: str, details: str, when
 @click.option("--decision", required=True, type=click.Choice(["agree", "refuse"]))
 @click.option("--reason", default="", help="Reasons (required for a refusal).")
 @date_option()
+@out_option()
 @click.pass_context
-def budget_decide(ctx: click.Context, plan_id: str, number: int, decision: str, reason: str, when: str | None) -> None:
+def budget_decide(ctx: click.Context, plan_id: str, number: int, decision: str, reason: str, when: str | None,
+                  out: str | None) -> None:
     """Record the decision on personal budget request NUMBER."""
     with open_store(ctx) as store:
         result = between_reviews.decide_request(store, plan_id, "personal-budget", number, decision, reason,
                                                 as_day(when))
-        docs = produce(store, plan_id, "budget-decision", None, result.event)
+        docs = produce(store, plan_id, "budget-decision", out, result.event)
     output.recorded(result, f"personal budget request #{number}: {decision}", docs)

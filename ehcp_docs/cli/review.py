@@ -174,14 +174,15 @@ def request(ctx: click.Context, plan_id: str, by: str, reason: str, when: str | 
 @click.option("--decision", required=True, type=click.Choice(["agree", "refuse"]))
 @click.option("--reason", default="", help="Reasons (required for a refusal).")
 @date_option()
+@out_option()
 @click.pass_context
 def request_decide(ctx: click.Context, plan_id: str, number: int, decision: str, reason: str,
-                   when: str | None) -> None:
+                   when: str | None, out: str | None) -> None:
     """Record the decision on early review request NUMBER."""
     from ehcp_docs.casework import between_reviews
 
     with open_store(ctx) as store:
         result = between_reviews.decide_request(store, plan_id, "early-review", number, decision, reason,
                                                 as_day(when))
-        docs = _docs(store, plan_id, ["early-review-decision"], None, result.event)
+        docs = _docs(store, plan_id, ["early-review-decision"], out, result.event)
     output.recorded(result, f"early review request #{number}: {decision}", docs)

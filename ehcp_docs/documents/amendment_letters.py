@@ -133,12 +133,12 @@ def evidence_lines(event: dict) -> list[str]:
 
 
 def _simple_letter(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,
-                   rev: str, extra: dict, expect: list[str]) -> list[Path]:
+                   rev: str, extra: dict, expect: list[str], name: str | None = None) -> list[Path]:
     when = date.fromisoformat(event["date"])
     ctx = base_context(store, plan, when, rev)  # the appeal deadline as the calendar works it out, not as recorded
     ctx.update(extra)
-    out = out_path(folder, plan["id"], event["date"], template)
-    title = f"{template.replace('-', ' ').capitalize()} {plan['id']}"
+    out = out_path(folder, plan["id"], event["date"], name or template)
+    title = f"{(name or template).replace('-', ' ').capitalize()} {plan['id']}"
     setting = plan["sections"]["I"].get("name")
     return family_letters(store, plan, template, ctx, out, title, rev, [plan["child"]["name"], *expect],
                           [f"{setting} (head teacher or principal)" if setting else ""])
@@ -234,4 +234,6 @@ def request_decision(store: Store, plan: dict, events: list[dict], event: dict, 
                           {"request_date": long_date(req["date"]) if req else "an earlier date",
                            "requested_by": who, "request_words": asked, "agreed": event["decision"] == "agree",
                            "agreed_words": agreed, "reason": event.get("reason") or "none given",
-                           "next_steps": steps}, [])
+                           "next_steps": steps}, [],
+                          name="early-review-decision" if event["event"] == "early-review-decision"
+                          else "budget-decision")
