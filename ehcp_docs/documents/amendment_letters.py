@@ -4,6 +4,7 @@ the final amended plan and its letter, the decision not to amend, the re-assessm
 consultation and the cease notice."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def amendment_notice(store: Store, plan: dict, events: list[dict], event: dict, 
                       rev: str) -> list[Path]:
     """The reg 22(2) pack: the notice, the schedule of proposed amendments, the plan in force, and the proposed
     plan with tracked changes. The plan in force and proposal are read as they stood at the notice's commit."""
-    from ehcp_docs.documents import schedule, template_blocks, tracked
+    from ehcp_docs.documents import schedule, template_blocks
     from ehcp_docs.model import diffing
 
     proposal = store.proposal(plan["id"], rev)
@@ -72,10 +73,36 @@ def amendment_notice(store: Store, plan: dict, events: list[dict], event: dict, 
                           expect=[pid]))
     made += plan_document(store, plan, events, None, "plan", folder, rev,
                   out=out_path(folder, pid, event["date"], "plan-in-force"))
-    made.append(tracked.tracked_changes_document(
-        changes, plan, proposal, out_path(folder, pid, event["date"], "proposed-plan-tracked"),
-        meta=meta(store, f"Proposed amended EHC plan {pid}", rev, plan, "proposed.yaml"), date=event["date"]))
+    made += proposed_plans(store, plan, proposal, events, event, folder, rev)
     return made
+
+
+def proposed_plans(store: Store, plan: dict, proposal: dict, events: list[dict], event: dict, folder: Path,
+                   rev: str) -> list[Path]:
+    """The proposed plan in the issued plan's own template and layout: once with the changes as Word tracked
+    changes (w:ins / w:del inside its paragraphs and table cells), once as a clean copy."""
+    from ehcp_docs.documents import render, tracked
+    from ehcp_docs.documents.plan_context import TEMPLATE_FOR_LAYOUT, plan_context
+
+    pid = plan["id"]
+    d = deadlines_for(store, plan, events, date.fromisoformat(event["date"]))
+    due = d.next_review_due.isoformat() if d.next_review_due else None
+    layout = "areas" if (store.config.data.get("plan") or {}).get("layout") == "areas" else "classic"
+    template = render.find_template(TEMPLATE_FOR_LAYOUT[layout], store.root)
+    old = plan_context(plan, la=store.config.la, layout=layout, next_review_due=due)
+    new = plan_context(proposal, la=store.config.la, layout=layout, next_review_due=due, proposed=True)
+    author = store.config.la["name"]
+
+    def revisions(doc: object) -> None:
+        tracked.apply_revisions(doc, author, event["date"])
+        tracked.track_further_edits(doc)
+
+    info = meta(store, f"Proposed amended EHC plan {pid}", rev, plan, "proposed.yaml")
+    marked = tracked.merge_contexts(old, new)
+    return [render.render_document(template, marked, out_path(folder, pid, event["date"], "proposed-plan-tracked"),
+                                   info, expect=[pid], transform=revisions),
+            render.render_document(template, new, out_path(folder, pid, event["date"], "proposed-plan"),
+                                   replace(info, title=f"Proposed EHC plan (clean copy) {pid}"), expect=[pid])]
 
 
 def amended_plan(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,

@@ -531,17 +531,20 @@ def jinja_env() -> SandboxedEnvironment:
 
 
 def render_document(template: Path, context: Mapping[str, Any], out: Path, meta: Meta, *,
-                    expect: Iterable[str] = ()) -> Path:
+                    expect: Iterable[str] = (), transform: Callable[[Any], None] | None = None) -> Path:
     """Renders `template` with `context` into `out` through the one save pipeline (saving.save_docx: properties,
     provenance with the template's name and hash added, the expected-text check, an atomic 0600 write) and returns
     `out`. Every string in `expect` must be in the rendered text, or RenderError is raised and nothing is
-    written."""
+    written. `transform` changes the rendered python-docx Document before it is saved (the tracked plan turns its
+    change markers into revisions there)."""
     template = Path(template)
     name = template.stem
     blob = _template_bytes(template)
     tpl = _open(blob, name)
     ctx = clean_context(dict(context), lambda p: image(tpl, p.png, p.width_mm, p.alt))
     _render(tpl, ctx, name)
+    if transform is not None:
+        transform(tpl.docx)
     stamped = replace(meta, provenance=replace(meta.provenance, template=name,
                                                template_sha256=hashlib.sha256(blob).hexdigest()))
     return save_docx(tpl.docx, out, stamped, expect=expect, write=tpl.save)

@@ -15,6 +15,7 @@ document.
 """
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -288,7 +289,7 @@ def _set_language(doc: Document) -> None:
     doc.core_properties.language = LANG
 
 
-def _track_further_edits(doc: Document) -> None:
+def track_further_edits(doc: Document) -> None:
     """Turns on Track Changes, so the family's or setting's own edits to the proposal are tracked too."""
     settings = doc.settings.element
     if settings.find(qn("w:trackRevisions")) is not None:
@@ -307,7 +308,7 @@ def tracked_changes_document(changes: Iterable[Change], old_plan: dict, new_plan
     as tracked changes by `meta.author` (the LA) on `date` (ISO date or datetime). Returns `out`."""
     doc = new_docx()
     _set_language(doc)
-    _track_further_edits(doc)
+    track_further_edits(doc)
     author, title = meta.author, meta.title
     revs = _Revisions(author, date)
     w = _Writer(doc, revs, list(changes), old_plan, new_plan)
@@ -318,3 +319,139 @@ def tracked_changes_document(changes: Iterable[Change], old_plan: dict, new_plan
     for sec in SECTIONS:
         w.section(sec)
     return save_docx(doc, out, meta)
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The proposed plan in the plan's own layout (issue 16): the issued plan's template, with the differences from
+# the plan in force as real w:ins / w:del inside its paragraphs and table cells.
+#
+# How: the template context of the plan in force and of the proposal are merged value by value; a changed value
+# carries private-use markers around its inserted and deleted words (never valid in a plan: validation refuses
+# nothing here, the markers are added after it); after rendering, every run holding markers is split into plain
+# runs, w:ins runs and w:del runs (w:delText). So the tracked plan has exactly the template's structure.
+# ------------------------------------------------------------------------------------------------------------
+
+INS_START, INS_END, DEL_START, DEL_END = "\ue000", "\ue001", "\ue002", "\ue003"
+_MARKERS = re.compile("[\ue000-\ue003]")
+MOSTLY_CHANGED = 0.5  # below this share of unchanged characters, the whole old wording goes and the new comes
+
+
+def sentence_ops(old: str, new: str) -> list[tuple[str, str]]:
+    """Word-level changes for a small edit; the whole old wording deleted and the whole new one inserted where
+    most of it changed (a rewritten sentence is unreadable as a word-by-word diff)."""
+    ops = word_diff(old, new)
+    same = sum(len(t) for op, t in ops if op == "equal")
+    if same < MOSTLY_CHANGED * max(len(old), len(new)):
+        return [(op, t) for op, t in (("delete", old), ("insert", new)) if t]
+    return ops
+
+
+def _marked(old: str, new: str) -> str:
+    if old == new:
+        return new
+    wrap = {"equal": ("", ""), "delete": (DEL_START, DEL_END), "insert": (INS_START, INS_END)}
+    return "".join(wrap[op][0] + text + wrap[op][1] for op, text in sentence_ops(old, new))
+
+
+def _wrap_all(value: Any, start: str, end: str) -> Any:
+    if isinstance(value, str):
+        return f"{start}{value}{end}" if value else value
+    if isinstance(value, dict):
+        return {k: v if k in ("id", "key", "area") else _wrap_all(v, start, end) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_wrap_all(v, start, end) for v in value]
+    return value
+
+
+def _key(item: Any) -> str | None:
+    if isinstance(item, dict):
+        for k in ("id", "key"):
+            if isinstance(item.get(k), str):
+                return str(item[k])
+    return None
+
+
+def merge_contexts(old: Any, new: Any) -> Any:
+    """The proposal's template context with every difference from the plan in force marked: changed text
+    word by word (or whole, when most of it changed), added items inserted and removed items deleted where they
+    were. Values that are not text (flags, numbers) come from the proposal."""
+    if isinstance(old, str) and isinstance(new, str):
+        return _marked(old, new)
+    if isinstance(old, dict) and isinstance(new, dict):
+        return {k: merge_contexts(old[k], v) if k in old else _wrap_all(v, INS_START, INS_END)
+                for k, v in new.items()}
+    if isinstance(old, list) and isinstance(new, list) and all(_key(i) for i in old + new) and (old or new):
+        old_by = {_key(i): i for i in old}
+        new_by = {_key(i): i for i in new}
+        out = []
+        for key, status in merged_order([str(k) for k in old_by], [str(k) for k in new_by], track_moves=False):
+            if status == "removed":
+                out.append(_wrap_all(old_by[key], DEL_START, DEL_END))
+            elif status == "added":
+                out.append(_wrap_all(new_by[key], INS_START, INS_END))
+            else:
+                out.append(merge_contexts(old_by[key], new_by[key]))
+        return out
+    if old is None and new is not None:
+        return _wrap_all(new, INS_START, INS_END)
+    return new
+
+
+def apply_revisions(doc: Any, author: str, date: str) -> int:
+    """Turns the markers in `doc`'s body into revisions; returns how many revision elements were written."""
+    revs = _Revisions(author, date)
+    made = 0
+    for run in list(doc.element.body.iter(qn("w:r"))):
+        if not any(_MARKERS.search(t.text or "") for t in run.iter(qn("w:t"))):
+            continue
+        made += _split_run(run, revs)
+    for t in doc.element.body.iter(qn("w:t")):  # a marker left outside a run's text would show as a box
+        if t.text and _MARKERS.search(t.text):
+            t.text = _MARKERS.sub("", t.text)
+    return made
+
+
+def _pieces(run: Any) -> list[tuple[str, Any]]:
+    """A run's content as (state, text or a w:br / w:tab element), the state set by the markers."""
+    pieces: list[tuple[str, Any]] = []
+    state = "plain"
+    for child in list(run):
+        if child.tag != qn("w:t"):
+            if child.tag != qn("w:rPr"):
+                pieces.append((state, child))
+            continue
+        for token in re.split("([\ue000-\ue003])", child.text or ""):
+            if token in (INS_START, DEL_START, INS_END, DEL_END):
+                state = {INS_START: "ins", DEL_START: "del"}.get(token, "plain")
+            elif token:
+                pieces.append((state, token))
+    return pieces
+
+
+def _split_run(run: Any, revs: _Revisions) -> int:
+    """One run with markers -> plain runs, w:ins-wrapped runs and w:del-wrapped runs (w:delText), in order."""
+    rpr = run.find(qn("w:rPr"))
+    pieces = _pieces(run)
+    made = 0
+    anchor = run
+    for state, group in itertools.groupby(pieces, key=lambda p: p[0]):
+        new_run = OxmlElement("w:r")
+        if rpr is not None:
+            new_run.append(copy.deepcopy(rpr))
+        for _, value in group:
+            if isinstance(value, str):
+                t = OxmlElement("w:delText" if state == "del" else "w:t")
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                t.text = value
+                new_run.append(t)
+            else:
+                new_run.append(value)
+        element = new_run
+        if state != "plain":
+            element = revs.mark("w:ins" if state == "ins" else "w:del")
+            element.append(new_run)
+            made += 1
+        anchor.addnext(element)
+        anchor = element
+    run.getparent().remove(run)
+    return made
