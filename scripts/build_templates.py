@@ -154,7 +154,7 @@ def provision_table(doc: Document, items: str, empty: str, caption: str, level: 
     """One block per item of provision: a heading (kept with its block), then label and value rows."""
     lk.if_block(doc, items)
     lk.tag(doc, f"for p in {items}")
-    lk.heading(doc, "{{ p.id }}: {{ p.title }}" + MARK, level)
+    lk.heading(doc, "Provision {{ p.id }}" + MARK, level)
     lk.label_table(doc, PROVISION_ROWS, caption=caption, widths_mm=(50, 120))
     lk.para(doc, "")
     lk.tag(doc, "endfor")

@@ -253,6 +253,10 @@ def label_table(doc: Document, rows: Sequence[tuple[str, str]], *, caption: str,
         row.cells[0].paragraphs[0].add_run(label).bold = True
         row.cells[1].text = value
     keep_rows_whole(table)
+    for row in table.rows[:-1]:  # a block of one item stays on one page: each row keeps with the next
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
     _caption(table, caption)
     set_widths(table, widths_mm)
     return table
