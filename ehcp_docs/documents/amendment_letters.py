@@ -61,7 +61,9 @@ def amendment_notice(store: Store, plan: dict, events: list[dict], event: dict, 
                           f"Proposed amendments notice {pid}", rev, [plan["child"]["name"],
                                                                      ctx["representations_due"]])
     doc = template_blocks.base_document()
+    template_blocks.add_footer(doc, f"{store.config.la['name']} \u00b7 Our reference {pid}")
     template_blocks.heading(doc, f"Schedule of proposed amendments: {plan['child']['name']} ({pid})", 1)
+    template_blocks.para(doc, f"{store.config.la['name']}, {long_date(event['date'])}")
     taken_up = [f"suggested by the {c['role']} on {long_date(c['date'])}: {c['text']}"
                 for c in event.get("contributions") or []]
     overall = "; ".join(x for x in [event.get("reason") or ""] + taken_up if x) or None

@@ -52,3 +52,22 @@ def _run(cmd: list[str], timeout: int) -> None:
                           hint="Try again; if it keeps happening, close other LibreOffice windows.") from None
     except OSError as e:
         raise RenderError(f"LibreOffice could not be started ({e.strerror})", hint=INSTALL_HINT) from None
+
+
+def to_pdfs(docxs: list[Path], outdir: Path, *, timeout: int = PDF_TIMEOUT_S * 4) -> list[Path]:
+    """Many documents in one LibreOffice run (starting it is most of the cost): `outdir/<stem>.pdf` each, in
+    the order given. Stems must differ. Used by the layout checks and scripts/pages.py."""
+    exe = soffice()
+    if exe is None:
+        raise RenderError("PDF needs LibreOffice, which is not installed", hint=INSTALL_HINT)
+    outdir = Path(outdir).resolve()
+    outdir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with tempfile.TemporaryDirectory(prefix=".ehcp-pdf-", dir=outdir) as work:
+        profile = (Path(work) / "profile").as_uri()
+        _run([exe, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nologo", "--convert-to",
+              "pdf", "--outdir", str(outdir), *(str(Path(d).resolve()) for d in docxs)], timeout)
+    made = [outdir / f"{Path(d).stem}.pdf" for d in docxs]
+    missing = [p.name for p in made if not p.is_file()]
+    if missing:
+        raise RenderError(f"LibreOffice did not produce {', '.join(missing[:5])}")
+    return made

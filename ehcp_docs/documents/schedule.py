@@ -11,14 +11,16 @@ used for nothing else in the schedule, and nothing is shown by colour alone.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
 from docx.text.paragraph import Paragraph
 
-from ehcp_docs.documents.tracked import as_text, clean
-from ehcp_docs.model.diffing import Change, changes_by_section, word_diff
+from ehcp_docs.documents.plan_context import long_date
+from ehcp_docs.documents.tracked import as_text, clean, sentence_ops
+from ehcp_docs.model.diffing import Change, changes_by_section
 from ehcp_docs.model.plan import ITEM_LISTS, SECTION_TITLES
 from ehcp_docs.model.validation import field_title
 
@@ -55,10 +57,28 @@ def _section_heading(section: str | None) -> str:
     return f"Section {section}: {SECTION_TITLES.get(section, section)}"
 
 
+ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def words(value: Any, key: str = "") -> str:
+    """A value as a family reads it: ISO dates in words ("16 April 2027"), the rest as tracked.as_text."""
+    if isinstance(value, str) and ISO.fullmatch(value):
+        return long_date(value)
+    return as_text(value, key)
+
+
 def _item_group(doc: Any, group: list[Change], reasons: Mapping[str, str]) -> None:
-    """The changes to one item (or to one section's own fields), then the reason once."""
+    """The changes to one item (or to one section's own fields), each shown once, then the reason once. A change
+    of wording is labelled by where it is and shown marked; other changes are said in a sentence."""
     for c in group:
-        _para(doc, c.description, style="List Bullet")
+        if c.is_wording:
+            label = c.description.split(" changed")[0]
+            p = _para(doc, f"{label}: ", style="List Bullet")
+            old, new = words(c.old), words(c.new)
+            _marked_runs(p, sentence_ops(old, new) if not ISO.fullmatch(str(c.old)) else
+                         [("delete", old), ("insert", new)])
+            continue
+        _para(doc, _in_words(c.description), style="List Bullet")
         _details(doc, c)
     first = group[0]
     reason = _reason(first, reasons)
@@ -80,13 +100,10 @@ def _details(doc: Any, c: Change) -> None:
         _whole_item(doc, c)
         return
     key = c.key[-1] if c.key else ""
-    if c.is_wording:
-        p = _para(doc, f"{_cap(c.field or '')}, current wording with the proposed changes: ")
-        _marked_runs(p, word_diff(c.old, c.new))
-    elif c.kind == "added" and _printable(c.new):
-        _labelled(doc, c.field or "", [("insert", as_text(c.new, key))])
+    if c.kind == "added" and _printable(c.new):
+        _labelled(doc, c.field or "", [("insert", words(c.new, key))])
     elif c.kind == "removed" and _printable(c.old):
-        _labelled(doc, c.field or "", [("delete", as_text(c.old, key))])
+        _labelled(doc, c.field or "", [("delete", words(c.old, key))])
 
 
 def _whole_item(doc: Any, c: Change) -> None:
@@ -95,11 +112,11 @@ def _whole_item(doc: Any, c: Change) -> None:
     if not isinstance(item, dict) or not c.section:
         return
     for title, key, value in _fields(c.section, item, nested=c.parent is not None):
-        _labelled(doc, title, [(op, as_text(value, key))])
+        _labelled(doc, title, [(op, words(value, key))])
     for t in item.get("targets") or [] if c.parent is None else []:
         if isinstance(t, dict):
             for title, key, value in _fields(c.section, t, nested=True):
-                _labelled(doc, f"interim target {t.get('id', '')}, {title}", [(op, as_text(value, key))])
+                _labelled(doc, f"interim target {t.get('id', '')}, {title}", [(op, words(value, key))])
 
 
 def _fields(section: str, item: dict, *, nested: bool) -> list[tuple[str, str, Any]]:
@@ -154,6 +171,11 @@ def _evidence(doc: Any, evidence: list[str]) -> None:
         _para(doc, "No evidence documents are listed.")
     for name in evidence:
         _para(doc, name, style="List Bullet")
+
+
+def _in_words(sentence: str) -> str:
+    """ISO dates inside a sentence ("changed from '2027-07-16'") in words."""
+    return re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: long_date(m.group(0)), sentence)
 
 
 def _cap(text: str) -> str:

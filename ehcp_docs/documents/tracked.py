@@ -333,15 +333,17 @@ def tracked_changes_document(changes: Iterable[Change], old_plan: dict, new_plan
 
 INS_START, INS_END, DEL_START, DEL_END = "\ue000", "\ue001", "\ue002", "\ue003"
 _MARKERS = re.compile("[\ue000-\ue003]")
-MOSTLY_CHANGED = 0.5  # below this share of unchanged characters, the whole old wording goes and the new comes
+MOSTLY_CHANGED = 0.5  # when this share of a sentence is deleted, the whole old wording goes and the new comes
+SENTENCE_WORDS = 5  # ...in a sentence; a short value ("once a week") keeps its word-level marks
 
 
 def sentence_ops(old: str, new: str) -> list[tuple[str, str]]:
     """Word-level changes for a small edit; the whole old wording deleted and the whole new one inserted where
     most of it changed (a rewritten sentence is unreadable as a word-by-word diff)."""
     ops = word_diff(old, new)
-    same = sum(len(t) for op, t in ops if op == "equal")
-    if same < MOSTLY_CHANGED * max(len(old), len(new)):
+    gone = sum(len(t.strip()) for op, t in ops if op == "delete")
+    sentence = len(old.split()) >= SENTENCE_WORDS
+    if sentence and gone >= MOSTLY_CHANGED * len(old.strip()) and any(op == "insert" for op, _ in ops):
         return [(op, t) for op, t in (("delete", old), ("insert", new)) if t]
     return ops
 

@@ -430,7 +430,8 @@ class _Builder:
         return (sec_rank, self._item_key(c.section, c.parent, c.item), kind_rank, fk)
 
     def label(self, sec: str, parent: str | None, item: str) -> str:
-        it = self.new.items.get((sec, parent, item)) or self.old.items.get((sec, parent, item)) or {}
+        """The item named in the plan in force's wording (the words the family knows); a new item by its own."""
+        it = self.old.items.get((sec, parent, item)) or self.new.items.get((sec, parent, item)) or {}
         return item_label(it)
 
     def unit_change(self, unit: _Unit) -> Change | None:

@@ -185,16 +185,30 @@ def test_schedule_has_text_cues_headings_reasons_and_evidence() -> None:
     assert lines[0] == ("Normal", LEGEND)
     assert ("Heading 2", "Section F: Special educational provision") in lines
     assert ("Heading 2", "Section I: Placement") in lines
-    assert ("Normal", "How often, current wording with the proposed changes: [deleted: once] "
-                      "[added: three times] a week") in lines
-    assert ("Normal", f"Provision, current wording with the proposed changes: Individual speech and language "
-                      f"therapy [added: with {TRICKY}].") in lines
+    bullets = [t for style, t in lines if style == "List Bullet"]
+    # each change once, labelled by where it is, marked in place (issue 16.3)
+    assert any(t.endswith(": how often: [deleted: once] [added: three times] a week") for t in bullets), bullets
+    assert any(t.endswith(f": provision: Individual speech and language therapy [added: with {TRICKY}].")
+               for t in bullets), bullets
+    assert not any("changed from" in t for t in bullets)
     assert ("Normal", "Reason: The therapist's advice of November 2026.") in lines
     assert ("Normal", "Reason: The family asked for Hillside Academy.") in lines
     assert lines[-2:] == [("Heading 2", "Evidence for these changes"),
                           ("List Bullet", "Speech and language therapy advice")]
     reasons = [t for _s, t in lines if t.startswith("Reason: The therapist")]
     assert len(reasons) == 1  # once per item, not once per change
+
+
+def test_schedule_shows_a_rewritten_sentence_whole() -> None:
+    old, new = base(), base()
+    new["sections"]["F"]["provision"][0]["description"] = "Two group sessions a week with the school's new " \
+                                                          "language programme, led by a trained assistant."
+    d = schedule_doc(old, new)
+    struck = [r.text for p in d.paragraphs for r in p.runs if r.font.strike]
+    bold = [r.text for p in d.paragraphs for r in p.runs if r.bold]
+    assert struck == [old["sections"]["F"]["provision"][0]["description"].rstrip(".") + "."] or \
+        struck == [old["sections"]["F"]["provision"][0]["description"]]
+    assert bold == [new["sections"]["F"]["provision"][0]["description"]]
 
 
 def test_schedule_of_no_changes_says_so() -> None:
@@ -208,6 +222,6 @@ def test_schedule_shows_whole_added_and_removed_items() -> None:
     del new["sections"]["K"]["advice"][0]
     d = schedule_doc(old, new)
     struck = [r.text for p in d.paragraphs for r in p.runs if r.font.strike]
-    assert struck == ["Speech and language therapy advice", "J Therapist", "2023-11-02"]
+    assert struck == ["Speech and language therapy advice", "J Therapist", "2 November 2023"]  # dates in words
     assert not [r for p in d.paragraphs for r in p.runs if r.bold]
     assert re.search(r"\[deleted: J Therapist\]", "\n".join(p.text for p in d.paragraphs))
