@@ -101,12 +101,17 @@ class DueRow:
     focus: list[str]
     overdue: bool
     reason: str  # "annual review", "phase transfer"
+    date_of_birth: date | None = None
+    year_group: int | None = None  # national curriculum year when the review is due (recorded year wins)
+    setting_urn: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {"plan": self.plan, "name": self.name, "setting": self.setting,
                 "review_due": self.review_due.isoformat(),
                 "meeting_recommended_by": self.meeting_recommended_by.isoformat(), "focus": self.focus,
-                "overdue": self.overdue, "reason": self.reason}
+                "overdue": self.overdue, "reason": self.reason,
+                "date_of_birth": self.date_of_birth.isoformat() if self.date_of_birth else None,
+                "year_group": self.year_group, "setting_urn": self.setting_urn}
 
 
 def setting_name(plan: dict) -> str:
@@ -136,9 +141,10 @@ def due_rows(store: Store, start: date, end: date, today: date, setting: str | N
         if setting and setting.lower() not in f["setting"].lower():
             continue
         if f["row"] is not None:
-            name, review_due, meet_by, focus, overdue, reason = f["row"]
+            name, review_due, meet_by, focus, overdue, reason, *more = f["row"]
+            dob, year, urn = (more + [None, None, ""])[:3]
             rows.append(DueRow(pid, name, f["setting"], date.fromisoformat(review_due), date.fromisoformat(meet_by),
-                               focus, overdue, reason))
+                               focus, overdue, reason, date.fromisoformat(dob) if dob else None, year, urn or ""))
     return sorted(rows, key=lambda r: (not r.overdue, r.review_due, r.plan))
 
 
@@ -169,8 +175,12 @@ def _due_facts(plan: dict, events: list, start: date, end: date, today: date, op
                terms: Any) -> dict[str, Any]:
     """One plan's line of the due list as JSON data for the index (exactly what due_rows makes of it)."""
     r = statutory.review_due_in(plan, events, start, end, today, opts, terms)
-    row = None if r is None else [plan["child"]["name"], r.review_due.isoformat(),
-                                  r.meeting_recommended_by.isoformat(), list(r.focus), r.overdue, r.reason]
+    row = None
+    if r is not None:
+        dob = plan["child"]["date_of_birth"]
+        year = statutory.nc_year(date.fromisoformat(dob), r.review_due, plan.get("year_group"))
+        row = [plan["child"]["name"], r.review_due.isoformat(), r.meeting_recommended_by.isoformat(), list(r.focus),
+               r.overdue, r.reason, dob, year, str((plan.get("sections") or {}).get("I", {}).get("urn") or "")]
     return {"setting": setting_name(plan), "row": row}
 
 

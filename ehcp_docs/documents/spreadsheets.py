@@ -16,16 +16,22 @@ from ehcp_docs.casework.caseload import DueRow, focus_text
 from ehcp_docs.documents.saving import Meta, Provenance, save_xlsx
 from ehcp_docs.store import Store
 
-HEADER = ["Plan", "Child or young person", "Setting", "Review due by", "Meeting recommended by",
-          "Transition / preparation for adulthood focus", "Overdue"]
-WIDTHS = (12, 28, 34, 14, 20, 36, 10)
-DATE_COLUMNS = (3, 4)  # 0-based: "Review due by", "Meeting recommended by"
+HEADER = ["Plan", "Child or young person", "Date of birth", "Year group", "Setting", "Setting reference (URN)",
+          "Review due by", "Meeting recommended by", "Transition / preparation for adulthood focus", "Overdue"]
+WIDTHS = (12, 28, 14, 11, 34, 16, 14, 20, 36, 10)
+DATE_COLUMNS = (2, 6, 7)  # 0-based: date of birth, "Review due by", "Meeting recommended by": real dates
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
 
+def _year(n: int | None) -> str:
+    return "" if n is None else ("Reception" if n == 0 else f"Nursery {n + 2}" if n < 0 else f"Year {n}")
+
+
 def _values(r: DueRow) -> list[object]:
-    return [r.plan, r.name, r.setting, r.review_due, r.meeting_recommended_by, focus_text(r.focus),
-            "OVERDUE" if r.overdue else ""]
+    """One row: blank cells (never "-") for "none", so a filter or a formula sees an empty cell."""
+    focus = focus_text(r.focus)
+    return [r.plan, r.name, r.date_of_birth, _year(r.year_group), r.setting, r.setting_urn, r.review_due,
+            r.meeting_recommended_by, "" if focus == "-" else focus, "OVERDUE" if r.overdue else ""]
 
 
 def csv_safe(value: object) -> str:
@@ -56,12 +62,14 @@ def write_xlsx(rows: list[DueRow], path: Path, meta: Meta) -> Path:
             if i not in DATE_COLUMNS:
                 cell.value = "" if cell.value is None else str(cell.value)
                 cell.data_type = "s"  # a string, even when it starts with "=": never a formula
-    for col, width in zip("ABCDEFG", WIDTHS, strict=True):
+    for col, width in zip("ABCDEFGHIJ", WIDTHS, strict=True):
         ws.column_dimensions[col].width = width
-    for row in ws.iter_rows(min_row=2, min_col=4, max_col=5):
-        for c in row:
-            c.number_format = "dd/mm/yyyy"
+    for column in DATE_COLUMNS:
+        for row in ws.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
+            for c in row:
+                c.number_format = "dd/mm/yyyy"
     ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
     return save_xlsx(wb, path, meta)
 
 
@@ -71,6 +79,6 @@ def due_csv(rows: list[DueRow]) -> str:
     w = csv.writer(buf)
     w.writerow(HEADER)
     for r in rows:
-        w.writerow([str(v) if i in DATE_COLUMNS else csv_safe(v)
+        w.writerow(["" if v is None else str(v) if i in DATE_COLUMNS else csv_safe(v)
                     for i, v in enumerate(_values(r))])
     return buf.getvalue().rstrip("\n")

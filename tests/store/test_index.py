@@ -33,8 +33,11 @@ def reference_due(store: Store, start: date, end: date, today: date, setting: st
             continue
         r = statutory.review_due_in(plan, store.events(pid), start, end, today, opts, store.config.terms)
         if r is not None:
+            dob = date.fromisoformat(plan["child"]["date_of_birth"])
             rows.append(caseload.DueRow(pid, plan["child"]["name"], caseload.setting_name(plan), r.review_due,
-                                     r.meeting_recommended_by, r.focus, r.overdue, r.reason))
+                                        r.meeting_recommended_by, r.focus, r.overdue, r.reason, dob,
+                                        statutory.nc_year(dob, r.review_due, plan.get("year_group")),
+                                        str(plan["sections"]["I"].get("urn") or "")))
     return sorted(rows, key=lambda r: (not r.overdue, r.review_due, r.plan))
 
 
