@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ehcp_docs import statutory
 from ehcp_docs.documents.letter_context import (
@@ -84,18 +85,18 @@ def proposed_plans(store: Store, plan: dict, proposal: dict, events: list[dict],
     """The proposed plan in the issued plan's own template and layout: once with the changes as Word tracked
     changes (w:ins / w:del inside its paragraphs and table cells), once as a clean copy."""
     from ehcp_docs.documents import render, tracked
-    from ehcp_docs.documents.plan_context import TEMPLATE_FOR_LAYOUT, plan_context
+    from ehcp_docs.documents.plan_context import TEMPLATE_FOR_LAYOUT, Layout, plan_context
 
     pid = plan["id"]
     d = deadlines_for(store, plan, events, date.fromisoformat(event["date"]))
     due = d.next_review_due.isoformat() if d.next_review_due else None
-    layout = "areas" if (store.config.data.get("plan") or {}).get("layout") == "areas" else "classic"
+    layout: Layout = "areas" if (store.config.data.get("plan") or {}).get("layout") == "areas" else "classic"
     template = render.find_template(TEMPLATE_FOR_LAYOUT[layout], store.root)
     old = plan_context(plan, la=store.config.la, layout=layout, next_review_due=due)
     new = plan_context(proposal, la=store.config.la, layout=layout, next_review_due=due, proposed=True)
     author = store.config.la["name"]
 
-    def revisions(doc: object) -> None:
+    def revisions(doc: Any) -> None:
         tracked.apply_revisions(doc, author, event["date"])
         tracked.track_further_edits(doc)
 

@@ -29,7 +29,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from ehcp_docs.documents.saving import Meta, save_docx
-from ehcp_docs.model.diffing import ORDERED_SECTIONS, Change, merged_order, normalise, word_diff
+from ehcp_docs.model.diffing import ORDERED_SECTIONS, Change, Op, merged_order, normalise, word_diff
 from ehcp_docs.model.plan import AREAS, ITEM_LISTS, SECTION_TITLES, SECTIONS
 from ehcp_docs.model.validation import load_schema, subschema
 
@@ -337,14 +337,15 @@ MOSTLY_CHANGED = 0.5  # when this share of a sentence is deleted, the whole old 
 SENTENCE_WORDS = 5  # ...in a sentence; a short value ("once a week") keeps its word-level marks
 
 
-def sentence_ops(old: str, new: str) -> list[tuple[str, str]]:
+def sentence_ops(old: str, new: str) -> list[tuple[Op, str]]:
     """Word-level changes for a small edit; the whole old wording deleted and the whole new one inserted where
     most of it changed (a rewritten sentence is unreadable as a word-by-word diff)."""
     ops = word_diff(old, new)
     gone = sum(len(t.strip()) for op, t in ops if op == "delete")
     sentence = len(old.split()) >= SENTENCE_WORDS
     if sentence and gone >= MOSTLY_CHANGED * len(old.strip()) and any(op == "insert" for op, _ in ops):
-        return [(op, t) for op, t in (("delete", old), ("insert", new)) if t]
+        whole: list[tuple[Op, str]] = [("delete", old), ("insert", new)]
+        return [(op, t) for op, t in whole if t]
     return ops
 
 
