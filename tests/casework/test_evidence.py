@@ -25,7 +25,8 @@ def _committed(store: Path, rel: str) -> bytes:
 def test_two_representations_on_one_day_keep_both_letters(ehcp, store_path: Path, tmp_path: Path):
     assert ehcp("add", *sorted(PLANS.glob("*.yaml"))).exit_code == 0
     proposal, _, _ = proposed_file(ehcp, tmp_path)
-    assert ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-02", "--out", tmp_path).exit_code == 0
+    assert ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-02", "--no-evidence", "none",
+                "--out", tmp_path).exit_code == 0
     sent = []
     for n, words in enumerate((b"%PDF-1.4 first letter from the family", b"%PDF-1.4 second letter, from the school")):
         f = tmp_path / f"letter-{n}.pdf"
@@ -48,6 +49,7 @@ def test_propose_withdraw_propose_again_on_the_same_day_keeps_the_first_evidence
     for f, step in ((first, "propose"), (None, "withdraw"), (second, "propose")):
         if step == "propose":
             r = ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-24", "--evidence", f,
+                     "--title", "Advice",
                      "--out", tmp_path)
         else:
             r = ehcp("amend", "withdraw", PID, "--reason", "Not needed after all.", "--date", "2026-11-24",
@@ -63,7 +65,8 @@ def test_propose_withdraw_propose_again_on_the_same_day_keeps_the_first_evidence
 def test_the_same_bytes_again_are_referenced_not_duplicated(ehcp, store_path: Path, tmp_path: Path):
     assert ehcp("add", *sorted(PLANS.glob("*.yaml"))).exit_code == 0
     proposal, _, _ = proposed_file(ehcp, tmp_path)
-    ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-02", "--out", tmp_path)
+    ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-02", "--no-evidence", "none",
+         "--out", tmp_path)
     f = tmp_path / "same.pdf"
     f.write_bytes(b"%PDF-1.4 same")
     for _ in range(2):
