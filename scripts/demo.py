@@ -163,7 +163,7 @@ def disagreement() -> None:
     ordered_file = STORE / "out" / "demo-ordered-EHCP-0004.yaml"
     ordered_file.write_text(yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False), encoding="utf-8")
     ehcp("amend", "propose", "EHCP-0004", "--file", str(ordered_file), "--date", "2027-02-17",
-         "--reason", "The Tribunal ordered 4 sessions a week.")
+         "--reason", "The Tribunal ordered 4 sessions a week.", "--no-evidence", "the Tribunal's order")
     ehcp("amend", "issue", "EHCP-0004", "--date", "2027-03-03")
     ehcp("appeal", "status", "EHCP-0004", "--today", "2027-03-04")
 

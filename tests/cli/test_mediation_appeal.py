@@ -23,10 +23,11 @@ def amended(ehcp, store_path, tmp_path):
     plan["sections"]["F"]["provision"][0]["frequency"] = "3 sessions a week in term time"
     f = tmp_path / "proposed.yaml"
     f.write_text(yaml.safe_dump(plan, sort_keys=False), encoding="utf-8")
-    for args in (("amend", "propose", PID, "--file", f, "--date", "2026-10-12", "--context", "outside-review"),
-                 ("amend", "respond", PID, "--text", "We want more.", "--date", "2026-10-20"),
-                 ("amend", "issue", PID, "--date", "2026-10-23")):
-        assert ehcp(*args).exit_code == 0
+    assert ehcp("amend", "propose", PID, "--file", f, "--date", "2026-10-12", "--context", "outside-review",
+                "--no-evidence", "the family asked for this change at the review").exit_code == 0
+    said = ehcp("amend", "respond", PID, "--text", "We want more.", "--date", "2026-10-20")
+    n = re.search(r"representations #(\d+)", said.stderr).group(1)  # each representation is answered on issue
+    assert ehcp("amend", "issue", PID, "--date", "2026-10-23", "--answer", f"{n}=not-accepted").exit_code == 0
     return store_path
 
 
@@ -120,7 +121,7 @@ def test_order_to_compliance_through_the_amend_route(ehcp, amended, tmp_path):
     plan["sections"]["F"]["provision"][0]["frequency"] = "4 sessions a week in term time"
     f = tmp_path / "ordered.yaml"
     f.write_text(yaml.safe_dump(plan, sort_keys=False), encoding="utf-8")
-    ok(ehcp("amend", "propose", PID, "--file", f, "--date", "2027-02-17"))
+    ok(ehcp("amend", "propose", PID, "--file", f, "--date", "2027-02-17", "--no-evidence", "the Tribunal order"))
     assert last_event(amended)["context"] == "tribunal-order"
     ok(ehcp("amend", "issue", PID, "--date", "2027-03-03", "--out", tmp_path))  # no 15-day wait
     letter = docx_text(tmp_path / PID / "2027-03-03-order-compliance.docx")

@@ -4,6 +4,7 @@ with LibreOffice with its key and styles intact."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -32,9 +33,11 @@ def appealed(ehcp, store_path, tmp_path):
     plan["sections"]["F"]["provision"][0]["frequency"] = "3 sessions a week in term time"
     f = tmp_path / "proposed.yaml"
     f.write_text(yaml.safe_dump(plan, sort_keys=False), encoding="utf-8")
-    for args in (("amend", "propose", PID, "--file", f, "--date", "2026-10-12", "--context", "outside-review"),
-                 ("amend", "respond", PID, "--text", "We want more.", "--date", "2026-10-20"),
-                 ("amend", "issue", PID, "--date", "2026-10-23"),
+    assert ehcp("amend", "propose", PID, "--file", f, "--date", "2026-10-12", "--context", "outside-review",
+                "--no-evidence", "the family asked for this change at the review").exit_code == 0
+    said = ehcp("amend", "respond", PID, "--text", "We want more.", "--date", "2026-10-20")
+    n = re.search(r"representations #(\d+)", said.stderr).group(1)  # each representation is answered on issue
+    for args in (("amend", "issue", PID, "--date", "2026-10-23", "--answer", f"{n}=not-accepted"),
                  ("mediation", "contact", PID, "--wants-mediation", "no", "--date", "2026-10-26"),
                  ("mediation", "certificate", PID, "--date", "2026-10-28"),
                  ("appeal", "register", PID, "--against", "amended-plan", "--about", "F", "--date", "2026-11-25")):
