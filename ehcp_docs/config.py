@@ -71,6 +71,35 @@ email = "cwd.socialcare@exampleshire.example.org"
 
 _REQUIRED = {"la": ["name", "address", "local_offer"], "sendiass": ["name", "phone"],
              "mediation": ["name", "phone"]}
+_CONTACT = ("name", "phone", "email", "website", "address")
+# every table and key ehcp reads: anything else is a typing slip ([la] phon, [[term]]) that would silently do
+# nothing, so it is an error, as unknown [rules] options already are (statutory.rules.RuleOptions)
+KNOWN: dict[str, tuple[str, ...]] = {
+    "la": ("name", "service", "address", "phone", "email", "website", "local_offer"),
+    "caseworker": ("name", "email", "phone", "role"), "sendiass": _CONTACT, "mediation": _CONTACT,
+    "disagreement_resolution": _CONTACT, "health": _CONTACT, "social_care": _CONTACT,
+    "rules": (), "terms": ("name", "start", "end"),
+}
+
+
+def unknown_keys(data: dict[str, Any], name: str) -> list[str]:
+    """Every table or key in the settings that ehcp does not know, with the nearest one it does."""
+    from ehcp_docs.errors import did_you_mean
+
+    out = []
+    for table, value in data.items():
+        if table not in KNOWN:
+            hint = did_you_mean(table, list(KNOWN))
+            out.append(f"{name}: [{table}] is not a settings table" + (f" ({hint})" if hint else ""))
+            continue
+        if table == "rules":
+            continue  # checked, with their allowed ranges, by statutory.rules.RuleOptions
+        for entry in value if isinstance(value, list) else [value]:
+            for key in entry if isinstance(entry, dict) else []:
+                if key not in KNOWN[table]:
+                    hint = did_you_mean(key, list(KNOWN[table]))
+                    out.append(f"{name}: [{table}] {key} is not a setting" + (f" ({hint})" if hint else ""))
+    return out
 
 
 @dataclass(frozen=True)
@@ -109,9 +138,10 @@ def parse(text: str, path: Path | None = None) -> Config:
     problems = [f"{name}: [{table}] {key} is missing"
                 for table, keys in _REQUIRED.items() for key in keys
                 if not str(data.get(table, {}).get(key, "")).strip()]
+    problems += unknown_keys(data, name)
     if problems:
-        raise StoreError(f"{name}: settings are incomplete", messages=problems,
-                         hint="Letters must print these details; add them to ehcp.toml.")
+        raise StoreError(f"{name}: {len(problems)} problem(s) in the settings", messages=problems,
+                         hint="Letters print these details: correct ehcp.toml (`ehcp settings check` checks it).")
     for t in data.get("terms", []):
         if not isinstance(t, dict) or not {"name", "start", "end"} <= set(t):
             raise StoreError(f"{name}: each [[terms]] entry needs name, start and end")

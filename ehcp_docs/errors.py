@@ -51,3 +51,13 @@ class WorkflowError(EhcpError):
 
 class RenderError(EhcpError):
     """A document could not be produced."""
+
+
+def did_you_mean(value: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    """"Did you mean X?" for a mistyped name (a command, a role, a plan id), or None when nothing is close."""
+    import difflib
+
+    lowered = {c.lower(): c for c in choices}
+    found = [lowered[value.lower()]] if value.lower() in lowered else \
+        [lowered[m] for m in difflib.get_close_matches(value.lower(), list(lowered), n=3, cutoff=0.6)]
+    return f"Did you mean {' or '.join(found)}?" if found else None

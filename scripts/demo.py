@@ -102,6 +102,9 @@ def main() -> None:
     ehcp("due", "--term", f"spring-{date.today().year + (1 if date.today().month >= 9 else 0)}")
     print("\n== Drift report ==")
     ehcp("overdue")
+    print("\n== Every plan, and what next for EHCP-0004 ==")
+    ehcp("list")
+    ehcp("status", "EHCP-0004")
 
     print("\n== Management information ==")
     year = date.today().year

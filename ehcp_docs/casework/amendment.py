@@ -80,7 +80,7 @@ def edit_draft(store: Store, pid: str, text: str, seen: str | None, source: str 
     proposal = fileio.parse_text(text, name, json_only=is_json)
     check_plan(proposal, name)
     _same_id(plan, proposal)
-    data = (fileio.dump_yaml(proposal) if is_json else text).encode("utf-8")
+    data = fileio.dump_yaml(proposal).encode("utf-8")  # one canonical form, as every plan file
     with store.transaction("amendment-started", summary="draft proposal edited") as txn:
         txn.expect_unchanged(pid, seen)
         txn.write(f"{store.plan_path(pid)}/proposed.yaml", data)

@@ -101,17 +101,12 @@ class DueRow:
     focus: list[str]
     overdue: bool
     reason: str  # "annual review", "phase transfer"
-    date_of_birth: date | None = None
-    year_group: int | None = None  # national curriculum year when the review is due (recorded year wins)
-    setting_urn: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {"plan": self.plan, "name": self.name, "setting": self.setting,
                 "review_due": self.review_due.isoformat(),
                 "meeting_recommended_by": self.meeting_recommended_by.isoformat(), "focus": self.focus,
-                "overdue": self.overdue, "reason": self.reason,
-                "date_of_birth": self.date_of_birth.isoformat() if self.date_of_birth else None,
-                "year_group": self.year_group, "setting_urn": self.setting_urn}
+                "overdue": self.overdue, "reason": self.reason}
 
 
 def setting_name(plan: dict) -> str:
@@ -120,12 +115,10 @@ def setting_name(plan: dict) -> str:
 
 
 def due_rows(store: Store, start: date, end: date, today: date, setting: str | None = None, *,
-             use_index: bool | None = None, problems: list[EhcpError] | None = None) -> list[DueRow]:
+             use_index: bool | None = None, skipped: list[str] | None = None) -> list[DueRow]:
     """Plans whose review falls in [start, end] (the rule is statutory.review_due_in), plus every review already
     overdue, overdue ones first. Read through the calendar index (ehcp_docs.index): the same rows, from cached
-    results for plans unchanged since the same question was last asked (`use_index=False` or EHCP_INDEX=0: none).
-    With `problems`, a plan that cannot be read (a damaged journal, a broken hand-committed plan) is left out and
-    its error added there, so one plan never stops the list of all the others; without, the first one is raised."""
+    results for plans unchanged since the same question was last asked (`use_index=False` or EHCP_INDEX=0: none)."""
     opts = options(store)
 
     def compute(plan: dict, events: list) -> dict[str, Any]:
@@ -135,39 +128,35 @@ def due_rows(store: Store, start: date, end: date, today: date, setting: str | N
     rows = []
     for pid, f in (facts if facts is not None else ((p, None) for p in store.plan_ids())):
         if f is None:  # not in the index: computed from the plan itself
-            f = _each_plan(problems, partial(_plain_due, store, pid, setting, compute))
+            f = guarded(skipped, pid, lambda p=pid: _plain_due(store, p, setting, compute))  # type: ignore[misc]
             if f is None:
                 continue
         if setting and setting.lower() not in f["setting"].lower():
             continue
         if f["row"] is not None:
-            name, review_due, meet_by, focus, overdue, reason, *more = f["row"]
-            dob, year, urn = (more + [None, None, ""])[:3]
+            name, review_due, meet_by, focus, overdue, reason = f["row"]
             rows.append(DueRow(pid, name, f["setting"], date.fromisoformat(review_due), date.fromisoformat(meet_by),
-                               focus, overdue, reason, date.fromisoformat(dob) if dob else None, year, urn or ""))
+                               focus, overdue, reason))
     return sorted(rows, key=lambda r: (not r.overdue, r.review_due, r.plan))
 
 
-def _plain_due(store: Store, pid: str, setting: str | None, compute: Callable[[dict, list], dict]) -> dict | None:
+def _plain_due(store: Store, pid: str, setting: str | None, compute: Callable[[dict, list], Any]) -> Any:
     plan = store.plan(pid)
     if setting and setting.lower() not in readable(pid, plan, partial(setting_name, plan)).lower():
-        return {"setting": "", "row": None}
+        return None
     return _plain(store, pid, plan, compute)
 
 
-def _plain_overdue(store: Store, pid: str, compute: Callable[[dict, list], dict]) -> dict:
-    return _plain(store, pid, store.plan(pid), compute)
-
-
-def _each_plan(problems: list[EhcpError] | None, work: Callable[[], T]) -> T | None:
-    """One plan's part of a whole-store command: its error is kept in `problems` (the plan is then left out)
-    when the caller collects them, raised when it does not."""
-    if problems is None:
-        return work()
+def guarded(skipped: list[str] | None, pid: str, compute: Callable[[], T]) -> T | None:
+    """One plan's part of a store-wide command. With `skipped` given, a plan that cannot be read is named there
+    and the command goes on with the rest (and exits 1 at the end); without it, the error stops the command."""
+    if skipped is None:
+        return compute()
     try:
-        return work()
+        return compute()
     except EhcpError as e:
-        problems.append(e)
+        said = e.message if pid in e.message else f"plan {pid}: {e.message}"
+        skipped.append("\n  - ".join([said, *e.messages[:20]]))
         return None
 
 
@@ -175,12 +164,8 @@ def _due_facts(plan: dict, events: list, start: date, end: date, today: date, op
                terms: Any) -> dict[str, Any]:
     """One plan's line of the due list as JSON data for the index (exactly what due_rows makes of it)."""
     r = statutory.review_due_in(plan, events, start, end, today, opts, terms)
-    row = None
-    if r is not None:
-        dob = plan["child"]["date_of_birth"]
-        year = statutory.nc_year(date.fromisoformat(dob), r.review_due, plan.get("year_group"))
-        row = [plan["child"]["name"], r.review_due.isoformat(), r.meeting_recommended_by.isoformat(), list(r.focus),
-               r.overdue, r.reason, dob, year, str((plan.get("sections") or {}).get("I", {}).get("urn") or "")]
+    row = None if r is None else [plan["child"]["name"], r.review_due.isoformat(),
+                                  r.meeting_recommended_by.isoformat(), list(r.focus), r.overdue, r.reason]
     return {"setting": setting_name(plan), "row": row}
 
 
@@ -211,9 +196,9 @@ class DriftReport:
 
 
 def overdue_report(store: Store, today: date, lookback_days: int = 365, *,
-                   use_index: bool | None = None, problems: list[EhcpError] | None = None) -> DriftReport:
+                   use_index: bool | None = None, skipped: list[str] | None = None) -> DriftReport:
     """Every plan with a pending step past its deadline, and the steps done late in the last year. Read through
-    the calendar index like due_rows; `problems` as for due_rows."""
+    the calendar index like due_rows."""
     opts = options(store)
     plans: list[dict] = []
     counts: Counter[tuple[str, str | None]] = Counter()
@@ -225,7 +210,7 @@ def overdue_report(store: Store, today: date, lookback_days: int = 365, *,
     facts = _indexed(store, "overdue", [today, lookback_days, store.config.rules], use_index, compute)
     for pid, f in (facts if facts is not None else ((p, None) for p in store.plan_ids())):
         if f is None:
-            f = _each_plan(problems, partial(_plain_overdue, store, pid, compute))
+            f = guarded(skipped, pid, lambda p=pid: _plain(store, p, store.plan(p), compute))  # type: ignore[misc]
             if f is None:
                 continue
         pending, late = f["pending"], f["late"]
@@ -281,13 +266,16 @@ def prepare_days(store: Store, today: date, days: int = 2) -> list[str]:
     return done
 
 
-def lint_store(store: Store, ids: list[str] | None, today: date) -> list[dict[str, Any]]:
+def lint_store(store: Store, ids: list[str] | None, today: date,
+               skipped: list[str] | None = None) -> list[dict[str, Any]]:
     """`ehcp lint`: the plan-quality findings of the named plans, or of every plan in the store (lint is imported
-    here: the calendar commands that import this module never need it)."""
+    here: the calendar commands that import this module never need it). A plan that cannot be read is named in
+    `skipped` (when given) and the others are still linted."""
     from ehcp_docs.model import lint
 
-    out = []
-    for pid in ids or store.plan_ids():
+    def one(pid: str) -> dict[str, Any]:
         plan = store.plan(check_id(pid))  # a plan committed by hand is named with its problems, not a traceback
-        out.append(readable(pid, plan, partial(lint.lint_one, plan, today)))
-    return out
+        return readable(pid, plan, partial(lint.lint_one, plan, today))
+
+    found = [guarded(skipped, pid, partial(one, pid)) for pid in (ids or store.plan_ids())]
+    return [f for f in found if f is not None]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ehcp_docs import fileio
-from ehcp_docs.errors import InvalidPlan, NotFound, UsageError
+from ehcp_docs.errors import EhcpError, InvalidPlan, NotFound, UsageError
 from ehcp_docs.model.validation import check_plan
 from ehcp_docs.store import Store, checks
 
@@ -70,12 +70,23 @@ def correct_plan(store: Store, pid: str, text: str, when: str, seen_commit: str 
         raise InvalidPlan(f"plan {pid}: the id cannot be changed by a correction (it now says {plan.get('id')})")
     with store.transaction("correction") as txn:
         txn.expect_unchanged(pid, seen_commit)
-        current = store.read_file(f"plans/{pid}/plan.yaml")
-        if current == text.encode("utf-8") or (fileio.parse_text(current.decode(), pid) == plan if current else False):
+        data = checks.canonical(plan)
+        if _same_plan(store.read_file(f"plans/{pid}/plan.yaml"), data, plan, pid):
             return None
-        blob = txn.write_plan(pid, text.encode("utf-8"))
+        blob = txn.write_plan(pid, data)
         txn.add_event(pid, "correction", when, {"plan_blob": blob, **({"note": note} if note else {})}, by=txn.by)
     return txn.commit
+
+
+def _same_plan(current: bytes | None, data: bytes, plan: dict, pid: str) -> bool:
+    """Whether the committed file already says this. A committed file broken by hand (not YAML, not a plan)
+    is simply different: a correction is how it is repaired, so its old error must never block the new file."""
+    if current is None or current == data:
+        return current is not None
+    try:
+        return bool(fileio.parse_text(current.decode("utf-8"), pid) == plan)
+    except (EhcpError, UnicodeDecodeError):
+        return False
 
 
 def latest_commit(store: Store, pid: str) -> str | None:
@@ -88,7 +99,8 @@ def history(store: Store, pid: str) -> list[dict]:
     its journal: one commit can add several plans (`ehcp add`), and its EHCP-Date trailer is then the date of
     only one of them. The journal is append-only, so the events a commit added are the lines after those at the
     commit before it. A commit that recorded no event (plain git, `amend start`) says what it is instead of
-    showing a date that is not this plan's."""
+    showing a date that is not this plan's. `numbers` are the events' numbers (#N), what `contribution resolve`,
+    `concern respond` and `budget decide` take."""
     from ehcp_docs.model import events as eventsmod
 
     path = f"{store.plan_path(pid)}/events.jsonl"
@@ -100,7 +112,8 @@ def history(store: Store, pid: str) -> list[dict]:
         added = [journal[s] for s in range(counts[i + 1] + 1, counts[i] + 1) if s in journal]
         row = {"commit": c.commit, "date": added[-1]["date"] if added else None,
                "event": ",".join(dict.fromkeys(str(e["event"]) for e in added)) or ",".join(c.events),
-               "author": c.author, "summary": c.subject, "note": None}
+               "author": c.author, "summary": c.subject, "note": None,
+               "numbers": [int(e["seq"]) for e in added]}
         if not added:
             row["note"] = (f"{eventsmod.words(c.events[0])}: no dated step recorded" if c.events
                            else "made outside ehcp (plain git): no step recorded")

@@ -10,7 +10,7 @@ from typing import Any
 
 from ehcp_docs import fileio, statutory
 from ehcp_docs.casework import caseload
-from ehcp_docs.errors import UsageError, WorkflowError
+from ehcp_docs.errors import UsageError, WorkflowError, did_you_mean
 from ehcp_docs.fileio import printable
 from ehcp_docs.model import forms, lint
 from ehcp_docs.model.events import Recorded
@@ -20,6 +20,9 @@ from ehcp_docs.store.paths import evidence_name
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 DECISIONS = ("maintain", "amend", "cease")
 FAMILY_ROLES = ("parent", "young-person")
+# who may send advice to a review besides those it asked (reg 6(1)): the store's roles, as `contribute` takes them
+ADVICE_ROLES = ("setting", "health", "social-care", "educational-psychologist", "parent", "young-person", "la",
+                "other")
 
 
 def current_cycle(events: list[dict]) -> list[dict]:
@@ -109,6 +112,10 @@ def advice(store: Store, pid: str, role: str, file: Path, when: date) -> Recorde
     scheduled = latest(cycle, "review-scheduled")
     if not scheduled:
         raise WorkflowError(f"plan {pid}: no review is scheduled", hint=f"ehcp review schedule {pid} --meeting D")
+    known = list(dict.fromkeys([*expected_advice(scheduled), *ADVICE_ROLES]))
+    if role not in known:
+        raise UsageError(f"'{role[:30]}' is not a role this review knows (it asked {', '.join(known)})",
+                         hint=did_you_mean(role, known) or "Give one of the roles above with --from.")
     data = fileio.read_bytes(file, limit=MAX_EVIDENCE_BYTES, what="advice file")
     rel = evidence_name(when.isoformat(), f"advice-{role[:30]}", file.name, len(cycle) + 1)
     received = {e["role"] for e in cycle if e["event"] == "advice-received"} | {role}
@@ -181,6 +188,15 @@ def report(store: Store, pid: str, when: date) -> Recorded:
     return Recorded(txn.commit, event, warnings)
 
 
+def report_missing(store: Store, pid: str) -> bool:
+    """Whether the review meeting has been held and no report sent since: deciding now skips a statutory step."""
+    cycle = current_cycle(store.events(pid))
+    meeting = latest(cycle, "review-meeting")
+    if meeting is None:
+        return False
+    return not any(e["event"] == "review-report" and e["seq"] > meeting["seq"] for e in cycle)
+
+
 def decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Recorded:
     if decision not in DECISIONS:
         raise UsageError(f"decision must be one of {', '.join(DECISIONS)}")
@@ -204,6 +220,14 @@ def decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Re
                else "4 weeks after the meeting (reg 20)")
         warnings.append(f"the decision is {(when - decision_due).days} days late: it was due by {decision_due}, "
                         f"{why}")
+    if not any(e["event"] == "review-report" and e["seq"] > meeting["seq"] for e in cycle):
+        warnings.append(f"no review report has been sent since the meeting of {md}: the statutory step 'send the "
+                        "review report to everyone invited within 2 weeks of the meeting' (reg 20(7),(8)) stays "
+                        f"missing (`ehcp review report {pid}`)")
+    if decision == "maintain":
+        open_transfer = [s for s in before.steps if s.pending and s.name.startswith("phase_transfer")]
+        warnings += [f"the phase transfer step is still open: {s.description} (by {s.due}); a maintain decision "
+                     "does not meet it unless Section I names the next setting" for s in open_transfer]
     notes = []
     if decision == "amend":
         notes.append("the proposed amendments must be served with this decision, by "

@@ -4,11 +4,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
+from ehcp_docs import config
 from ehcp_docs.casework import caseload
-from ehcp_docs.errors import EhcpError
+from ehcp_docs.errors import EhcpError, InvalidPlan
 from ehcp_docs.statutory import ONE_DAY
-from ehcp_docs.store import Store, checks, index, permissions, safety
+from ehcp_docs.store import Store, checks, index, journal, permissions, safety
+from ehcp_docs.store.core import CONFIG_NAME
 
 LOOSE_ADVICE = 10_000  # loose objects (about 3 commands' worth per plan for 1,000 plans) before doctor advises
 
@@ -34,16 +37,16 @@ def doctor(store: Store, repair: bool = True) -> Report:
         report.problems.append(f"git fsck found damage: {text[:300]}")
     for r in checks.validate_store(store):
         report.problems += r.problems
+        parts = r.name.split("/")
+        if r.problems and len(parts) == 3 and parts[0] == "plans":
+            pid = parts[1]
+            report.advice.append(f"repair plan {pid} with `ehcp edit {pid}` (opens it with its errors) or "
+                                 f"`ehcp edit {pid} --file FIXED.yaml`" if parts[2] == "plan.yaml" else
+                                 f"replace the proposal of plan {pid} with `ehcp amend propose {pid} --file FIXED.yaml`"
+                                 f" or `ehcp amend withdraw {pid} --reason T`")
     report.checked.append(f"{len(store.plan_ids())} plans validated")
     for pid in store.plan_ids():
-        try:
-            events = store.events(pid)
-        except Exception as e:  # noqa: BLE001 - any damage is reported, not raised
-            report.problems.append(str(getattr(e, "message", e)))
-            continue
-        seqs = [e.get("seq") for e in events]
-        if seqs != list(range(1, len(seqs) + 1)):
-            report.problems.append(f"plan {pid}: its journal's event numbers are out of order")
+        _check_journal(store, pid, report, repair)
     _git_hazards(store, report)
     dirty = store.dirty_paths("plans")
     if dirty:
@@ -105,3 +108,73 @@ def maintenance(store: Store, today: date | None = None) -> list[str]:
     except EhcpError as e:  # a plan that needs correcting: every other step is done, and the message says why
         done.append(f"calendar not prepared ahead: {e.message}")
     return done
+
+
+def _check_journal(store: Store, pid: str, report: Report, repair: bool) -> None:
+    """A damaged journal is reported (store/journal.py names the line and the problem). One whose only fault is
+    its numbering (a merge made by hand: two events numbered 25) is renumbered with `repair`."""
+    try:
+        store.events(pid)
+        return
+    except Exception as e:  # noqa: BLE001 - any damage is reported, not raised
+        problem = str(getattr(e, "message", e))
+    if _misnumbered(store, pid):
+        if repair and _renumber(store, pid):
+            report.repaired.append(f"plan {pid}: its journal's events are each kept once and numbered in "
+                                   "order again (a merge made by hand had left them out of order)")
+            return
+        problem = f"plan {pid}: its journal's event numbers are out of order"
+    report.problems.append(problem)
+
+
+def _misnumbered(store: Store, pid: str) -> bool:
+    """The journal is sound but for its numbers (every line passes the schema when the order is not checked)."""
+    data = store.read_file(f"{store.plan_path(pid)}/{journal.FILENAME}")
+    try:
+        return data is not None and journal.repaired(journal.parse_raw(data, in_order=False)) is not None
+    except ValueError:
+        return False
+
+
+def _renumber(store: Store, pid: str) -> bool:
+    """One commit putting a hand-merged journal right: every event once, numbered 1, 2, 3 in the file's order,
+    and the numbers events refer to rewritten (store/journal.py)."""
+    data = store.read_file(f"{store.plan_path(pid)}/{journal.FILENAME}") or b""
+    fixed = journal.repaired(journal.parse_raw(data, in_order=False))
+    if fixed is None:
+        return False
+    today = date.today().isoformat()
+    with store.transaction("journal-repaired", when=today) as txn:
+        txn.plans.append(pid)
+        txn.dates[pid] = today
+        txn.write(f"{store.plan_path(pid)}/{journal.FILENAME}", journal.encode(fixed))
+    return txn.commit is not None
+
+
+def settings_problems(root: Path) -> list[str]:
+    """Everything wrong with the store's ehcp.toml as it is on disk now (committed or not)."""
+    try:
+        config.load(root / CONFIG_NAME)
+    except EhcpError as e:
+        return e.messages or [e.message]
+    return []
+
+
+def commit_settings(store: Store, when: date) -> str | None:
+    """Commits an edited ehcp.toml as its own event (settings travel with the store to every colleague), once
+    it passes its checks; None when it has no changes."""
+    problems = settings_problems(store.root)
+    if problems:
+        raise InvalidPlan("ehcp.toml has problems; nothing was committed", messages=problems,
+                          hint="Correct them, then run `ehcp settings commit` again.")
+    data = (store.root / CONFIG_NAME).read_bytes()
+    if store.read_file(CONFIG_NAME) == data:
+        return None
+    store.restore_file(CONFIG_NAME)  # the transaction writes the same bytes back, and commits them
+    try:
+        with store.transaction("settings-changed", when=when.isoformat(), subject="LA settings changed") as txn:
+            txn.write(CONFIG_NAME, data)
+    except BaseException:
+        (store.root / CONFIG_NAME).write_bytes(data)  # the caseworker's edit is never lost
+        raise
+    return txn.commit

@@ -46,11 +46,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "doctor": ("ehcp_docs.cli.admin:doctor", "Check and repair the store."),
     "maintenance": ("ehcp_docs.cli.admin:maintenance", "Keep the store fast (pack objects, commit-graph, index)."),
     "export": ("ehcp_docs.cli.admin:export", "Export a plan, optionally redacted."),
-    "sync": ("ehcp_docs.cli.admin:sync", "Share the store with the team (pull --rebase, push)."),
+    "sync": ("ehcp_docs.cli.admin:sync", "Share the store with the team (pull, merge, push)."),
     "purge": ("ehcp_docs.cli.admin:purge", "Remove a plan and its history after retention."),
     "sen2": ("ehcp_docs.cli.stats:sen2", "The SEN2 return's fields from the plan history (CSV or XML)."),
     "stats": ("ehcp_docs.cli.stats:stats", "The DfE's annual-review and phase-transfer tables; pre-submission check."),
     "report": ("ehcp_docs.cli.stats:report", "The manager's dashboard: one HTML file with charts and tables."),
+    "settings": ("ehcp_docs.cli.admin:settings", "Check and commit the store's settings (ehcp.toml)."),
+    "status": ("ehcp_docs.cli.daily:status", "What next for a plan: every open step, its deadline, the command."),
+    "open": ("ehcp_docs.cli.daily:open_", "What is open on a plan (contributions, concerns, requests), numbered."),
+    "list": ("ehcp_docs.cli.daily:list_", "The plans: name, setting, next review, open processes."),
+    "rules": ("ehcp_docs.cli.daily:rules", "Every statutory rule the calendar applies, with its legal basis."),
+    "clone": ("ehcp_docs.cli.team:clone", "Make your own copy of the team's store from its git server."),
+    "resolve": ("ehcp_docs.cli.team:resolve", "Finish a plan you and a colleague both changed (after sync)."),
 }
 
 
@@ -69,6 +76,21 @@ class LazyGroup(click.Group):
             if e.name == module:  # a command group not built yet
                 return None
             raise
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
+                                                                            list[str]]:
+        """A mistyped command gets a suggestion (`ehcp reveiw` -> "Did you mean review?")."""
+        name = args[0] if args else ""
+        if args and name not in COMMANDS and not name.startswith("-"):
+            from ehcp_docs.errors import did_you_mean
+
+            hint = did_you_mean(name, list(COMMANDS))
+            ctx.fail(f"No such command '{name[:40]}'." + (f" {hint}" if hint else " `ehcp --help` lists them."))
+        return super().resolve_command(ctx, args)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """`--store PATH` works after the command as well as before it."""
+        return super().parse_args(ctx, _store_first(args))
 
     def invoke(self, ctx: click.Context) -> Any:
         """The one place an EhcpError becomes a message and an exit code (also under CliRunner)."""
@@ -100,6 +122,22 @@ def _prewarm(ctx: click.Context) -> None:
         store.prewarm(Path(path))
 
 
+def _store_first(args: list[str]) -> list[str]:
+    """Moves `--store PATH` and `--force REASON` given after the command to the front, where the group reads them."""
+    words = list(args)
+    for option in ("--store", "--force"):
+        first = next((n for n, w in enumerate(words) if not w.startswith("-") and
+                      (n == 0 or words[n - 1] not in ("--store", "--author", "--force"))), len(words))
+        for n in range(len(words) - 1, first, -1):
+            if words[n] == option and n + 1 < len(words):
+                words = [option, words[n + 1]] + words[:n] + words[n + 2:]
+                break
+            if words[n].startswith(option + "="):
+                words = [words[n]] + words[:n] + words[n + 1:]
+                break
+    return words
+
+
 _AUTHOR = re.compile(r"^\s*([^<>]+?)\s*<([^<>\s]+@[^<>\s]+)>\s*$")
 
 
@@ -117,11 +155,13 @@ def _author(ctx: click.Context, param: click.Parameter, value: str | None) -> tu
               "upwards from here for ehcp.toml).")
 @click.option("--author", metavar="\"NAME <EMAIL>\"", callback=_author, help="Who is making the change "
               "(default: your git identity).")
+@click.option("--force", "force", metavar="REASON", help="Record a step dated outside the plausible range (before "
+              "the plan's issue, or over a year ahead), keeping REASON in the journal.")
 @click.version_option(__version__, prog_name="ehcp")
 @click.pass_context
-def cli(ctx: click.Context, store_path: str | None, author: tuple[str, str] | None) -> None:
+def cli(ctx: click.Context, store_path: str | None, author: tuple[str, str] | None, force: str | None) -> None:
     """ehcp: EHC plan reviews, amendments and letters, with every plan kept as data in a git store."""
-    ctx.obj = {"store": store_path, "author": author}
+    ctx.obj = {"store": store_path, "author": author, "force": force}
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -9,8 +9,17 @@ from ehcp_docs.casework import purge as purging
 from ehcp_docs.casework import sync as syncing
 from ehcp_docs.casework import upkeep
 from ehcp_docs.cli import output
-from ehcp_docs.cli.common import as_day, json_option, open_store, out_option, plan_id_argument, today_option
+from ehcp_docs.cli.common import (
+    as_day,
+    date_option,
+    json_option,
+    open_store,
+    out_option,
+    plan_id_argument,
+    today_option,
+)
 from ehcp_docs.errors import CHECK_FAILED, UsageError
+from ehcp_docs.store.core import find_root
 
 
 @click.command()
@@ -70,14 +79,23 @@ def export(ctx: click.Context, plan_id: str, redact: bool, out: str | None) -> N
 @click.option("--remote", default="origin", show_default=True, help="The team's shared repository.")
 @click.pass_context
 def sync(ctx: click.Context, remote: str) -> None:
-    """Share the store with the team: pull their changes (rebasing yours on top), then push yours."""
+    """Share the store with the team: pull their changes, merge yours on top (journals and plans merge by
+    meaning), then push. A plan you and a colleague changed in the same field waits for `ehcp resolve ID`."""
     syncing.check_remote(remote)
     with open_store(ctx) as store:
-        result = syncing.sync(store, remote)
+        synced = syncing.sync(store, remote)
+    result = synced.result
     for line in result.warnings:
         output.warn(f"the team's store commits git attributes that would change how ehcp's files are stored "
                     f"({line}); ehcp's own .git/info/attributes overrides them, but ask for the line to be removed")
     output.info(f"Synced with {remote}: {result.pulled} change(s) received, {result.pushed} sent.")
+    if synced.waiting:
+        for w in synced.waiting:
+            output.error(f"plan {w.plan}: you and a colleague changed the same thing; your changes to it are kept "
+                         "and wait for you", w.conflicts,
+                         f"Finish it with `ehcp resolve {w.plan} --take mine|theirs` or `--file F`; "
+                         "every other change was shared.")
+        ctx.exit(CHECK_FAILED)
 
 
 @click.command()
@@ -99,3 +117,31 @@ def purge(ctx: click.Context, plan_id: str, confirm: bool, today: str | None) ->
                 f"store index deleted and {len(purged.deleted)} document(s) under out/ deleted. Outside this copy "
                 "the data remains: every other clone and the server (force-push and expire its reflogs; colleagues "
                 "re-clone), and documents already sent or saved elsewhere with --out.")
+
+
+@click.group()
+def settings() -> None:
+    """The store's settings (ehcp.toml): check them, and commit them so they travel with the store."""
+
+
+@settings.command("check")
+@click.pass_context
+def settings_check(ctx: click.Context) -> None:
+    """Check ehcp.toml as it is now: required details, unknown tables and keys, rule options."""
+    root = find_root((ctx.find_root().obj or {}).get("store"))
+    problems = upkeep.settings_problems(root)
+    for p in problems:
+        output.data(f"problem: {p}")
+    output.info(f"ehcp.toml: {len(problems)} problem(s)." if problems else "ehcp.toml is valid.")
+    if problems:
+        ctx.exit(CHECK_FAILED)
+
+
+@settings.command("commit")
+@date_option()
+@click.pass_context
+def settings_commit(ctx: click.Context, when: str | None) -> None:
+    """Commit an edited ehcp.toml (checked first) as its own event, so `ehcp sync` shares it with the team."""
+    with open_store(ctx) as store:
+        commit = upkeep.commit_settings(store, as_day(when))
+    output.info(f"Committed the settings (commit {commit[:10]})." if commit else "The settings have no changes.")

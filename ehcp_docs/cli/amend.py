@@ -8,7 +8,16 @@ import click
 from ehcp_docs import fileio
 from ehcp_docs.casework import amendment, intake
 from ehcp_docs.cli import output
-from ehcp_docs.cli.common import as_day, date_option, json_option, open_store, out_option, plan_id_argument, produce
+from ehcp_docs.cli.common import (
+    as_day,
+    date_option,
+    edit_until_valid,
+    json_option,
+    open_store,
+    out_option,
+    plan_id_argument,
+    produce,
+)
 from ehcp_docs.errors import UsageError
 
 
@@ -58,16 +67,17 @@ def edit_draft(ctx: click.Context, plan_id: str, file: Path | None) -> None:
         seen = intake.latest_commit(store, plan_id)
         if file is not None:
             text = fileio.decode(fileio.read_bytes(file, what="proposed plan"), file.name)
+            commit = amendment.edit_draft(store, plan_id, text, seen, source=file.name)
         else:
             current = store.read_file(f"plans/{plan_id}/proposed.yaml")
             if current is None:
                 raise UsageError(f"plan {plan_id} has no draft proposal", hint=f"ehcp amend start {plan_id}")
-            edited = click.edit(current.decode("utf-8"), extension=".yaml", require_save=False)
-            if edited is None:
+            saved = edit_until_valid(current.decode("utf-8"),
+                                     lambda body: ("saved", amendment.edit_draft(store, plan_id, body, seen)))
+            if saved is None:
                 output.info("No change.")
                 return
-            text = edited
-        commit = amendment.edit_draft(store, plan_id, text, seen, source=file.name if file else None)
+            commit = saved[1]
     output.info(f"Draft proposal for {plan_id} saved" + (f" (commit {commit[:10]})" if commit else " (no change)"))
 
 

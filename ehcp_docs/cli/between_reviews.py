@@ -18,6 +18,7 @@ from ehcp_docs.cli.common import (
     plan_id_argument,
     produce,
     today_option,
+    who_option,
 )
 from ehcp_docs.documents import letters
 from ehcp_docs.errors import CHECK_FAILED, UsageError
@@ -76,8 +77,10 @@ def lint(ctx: click.Context, plan_ids: tuple[str, ...], all_: bool, today: str |
 
     if bool(plan_ids) == all_:
         raise UsageError("give plan ids, or --all (not both)")
+    skipped: list[str] = []
     with open_store(ctx) as store:
-        results = caseload.lint_store(store, list(plan_ids) if plan_ids else None, as_day(today))
+        results = caseload.lint_store(store, list(plan_ids) if plan_ids else None, as_day(today),
+                                      skipped if all_ else None)
     if as_json:
         output.as_json(results if all_ or len(results) != 1 else results[0])
     else:
@@ -85,13 +88,14 @@ def lint(ctx: click.Context, plan_ids: tuple[str, ...], all_: bool, today: str |
             output.data(f"{r['plan']}: score {r['score']}/100, {len(r['findings'])} finding(s)")
             for f in r["findings"]:
                 output.data(f"  - {f['message']}")
-    if any(r["findings"] for r in results):
+    output.skipped(skipped)
+    if any(r["findings"] for r in results) or skipped:
         ctx.exit(CHECK_FAILED)
 
 
 @click.command()
 @plan_id_argument()
-@click.option("--from", "role", required=True, type=click.Choice(between_reviews.ROLES), help="Who is contributing.")
+@who_option(between_reviews.ROLES, "Who is contributing.", dest="role")
 @click.option("--text", help="The suggestion or addition.")
 @click.option("--file", "file", type=click.Path(path_type=Path), help="A text file holding it.")
 @date_option()
@@ -132,7 +136,7 @@ def concern() -> None:
 
 @concern.command("add")
 @plan_id_argument()
-@click.option("--from", "role", required=True, type=click.Choice(between_reviews.ROLES))
+@who_option(between_reviews.ROLES, "Who raised the concern.", dest="role")
 @click.option("--text", help="The concern.")
 @click.option("--file", "file", type=click.Path(path_type=Path), help="A text file holding it.")
 @date_option()
@@ -172,7 +176,7 @@ def budget() -> None:
 
 @budget.command("request")
 @plan_id_argument()
-@click.option("--by", required=True, type=click.Choice(between_reviews.ROLES))
+@who_option(between_reviews.ROLES, "Who asks.")
 @click.option("--details", required=True, help="What is asked for.")
 @date_option()
 @click.pass_context

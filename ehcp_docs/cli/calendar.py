@@ -9,8 +9,8 @@ import click
 from ehcp_docs import statutory
 from ehcp_docs.casework import caseload
 from ehcp_docs.cli import output
-from ehcp_docs.cli.common import as_day, json_option, open_store, out_option, plan_id_argument, today_option
-from ehcp_docs.errors import CHECK_FAILED, EhcpError, UsageError
+from ehcp_docs.cli.common import as_day, json_option, open_store, out_option, plan_id_argument, to_iso, today_option
+from ehcp_docs.errors import CHECK_FAILED, UsageError
 
 
 @click.command()
@@ -84,17 +84,17 @@ def due(ctx: click.Context, term: str | None, start: str | None, end: str | None
         setting: str | None, fmt: str, out: str | None, as_json: bool) -> None:
     """Plans whose review falls in a term or period, sorted by due date; overdue reviews always first."""
     fmt = "json" if as_json else fmt
-    unreadable: list[EhcpError] = []
+    skipped: list[str] = []
     with open_store(ctx) as store:
         a, b, label = _period(store, term, start, end)
-        rows = caseload.due_rows(store, a, b, as_day(today), setting, problems=unreadable)
+        rows = caseload.due_rows(store, a, b, as_day(today), setting, skipped=skipped)
         if fmt == "xlsx":
             path = Path(out) if out and out.endswith(".xlsx") else store.out_dir(out) / f"due-{a}-{b}.xlsx"
             from ehcp_docs.documents import spreadsheets  # the document machinery, only when a file is made
 
             spreadsheets.write_xlsx(rows, path, spreadsheets.list_meta(store, f"Reviews due {label}"))
             output.made([path])
-            _left_out(ctx, unreadable)
+            _end_skipped(ctx, skipped)
             return
     if "typical" in label:
         output.warn("no term dates in ehcp.toml: using typical English term dates")
@@ -106,32 +106,26 @@ def due(ctx: click.Context, term: str | None, start: str | None, end: str | None
         output.data(spreadsheets.due_csv(rows))
     else:
         output.info(f"Reviews due {label}: {len(rows)}")
-        for r in rows:
-            flag = "OVERDUE " if r.overdue else ""
-            name, where = output.one_line(r.name), output.one_line(r.setting)
-            output.data(f"{flag}{r.review_due}  meet by {r.meeting_recommended_by}  {r.plan:<12} {name[:28]:<28} "
-                        f"{where[:32]:<32} {caseload.focus_text(r.focus)}")
-    _left_out(ctx, unreadable)
+        output.table(["review due", "meet by", "plan", "name", "setting", "focus"],
+                     [[r.review_due.isoformat(), r.meeting_recommended_by.isoformat(), r.plan, r.name, r.setting,
+                       caseload.focus_text(r.focus)] for r in rows], late=[r.overdue for r in rows])
+    _end_skipped(ctx, skipped)
 
 
-def _left_out(ctx: click.Context, unreadable: list[EhcpError]) -> None:
-    """After a whole-store answer for every other plan: each plan that could not be read, named with its problem
-    on stderr, and exit 1 (a list with plans missing is not a clean answer)."""
-    if not unreadable:
-        return
-    for e in unreadable:
-        output.error(e.message, e.messages, e.hint)
-    output.warn(f"{len(unreadable)} plan(s) left out above; every other plan is listed")
-    ctx.exit(CHECK_FAILED)
+def _end_skipped(ctx: click.Context, skipped: list[str]) -> None:
+    """A store-wide command names the plans it could not read, after the rest, and exits 1."""
+    output.skipped(skipped)
+    if skipped:
+        ctx.exit(CHECK_FAILED)
 
 
 def _iso(v: str | None) -> str | None:
     if v is None:
         return None
     try:
-        return date.fromisoformat(v).isoformat()
+        return to_iso(v)
     except ValueError:
-        raise click.BadParameter(f"'{v[:40]}' is not a date (write it as YYYY-MM-DD)") from None
+        raise click.BadParameter(f"'{v[:40]}' is not a date (write it as 31/01/2027 or 2027-01-31)") from None
 
 
 @click.command()
@@ -145,10 +139,10 @@ def lists(ctx: click.Context, term: str, jobs: int | None, today: str | None, ou
     from ehcp_docs.documents import termly_lists
 
     now = as_day(today)
-    unreadable: list[EhcpError] = []
+    skipped: list[str] = []
     with open_store(ctx) as store:
         t = statutory.find_term(term, store.config.terms)
-        rows = caseload.due_rows(store, t.start, t.end, now, problems=unreadable)
+        rows = caseload.due_rows(store, t.start, t.end, now, skipped=skipped)
         folder = store.out_dir(out) / f"lists-{t.name}"
         root, settings = store.root, len(termly_lists.group_by_setting(rows))
     with output.progress(f"Writing the {t.name} lists", settings + 2) as tick:
@@ -162,9 +156,10 @@ def lists(ctx: click.Context, term: str, jobs: int | None, today: str | None, ou
         output.warn(f"the send-by date {send_by} has passed: send the lists today")
     if t.typical:
         output.warn("no term dates in ehcp.toml: using typical English term dates")
-    _left_out(ctx, unreadable)
     if result.failed:
+        output.skipped(skipped)
         ctx.exit(CHECK_FAILED)
+    _end_skipped(ctx, skipped)
 
 
 def _lists_written(settings: int, failed: dict[str, str]) -> str:
@@ -185,21 +180,30 @@ def _lists_written(settings: int, failed: dict[str, str]) -> str:
 @click.pass_context
 def overdue(ctx: click.Context, today: str | None, as_json: bool) -> None:
     """The drift report: every overdue step across the store, and steps done late in the last year."""
-    unreadable: list[EhcpError] = []
+    skipped: list[str] = []
     with open_store(ctx) as store:
-        report = caseload.overdue_report(store, as_day(today), problems=unreadable)
+        report = caseload.overdue_report(store, as_day(today), skipped=skipped)
     if as_json:
         output.as_json(report.as_json())
-        _left_out(ctx, unreadable)
+        _end_skipped(ctx, skipped)
         return
-    for p in report.plans:
-        for s in p["overdue"]:
-            output.data(f"{p['plan']:<12} {s['step']:<26} due {s['due']}  {s['days_late']} days late  ({s['basis']})"
-                        + _exception(s))
-        for s in p["late"]:
-            output.data(f"{p['plan']:<12} {s['step']:<26} due {s['due']}  done {s['done']}, {s['days_late']} days late"
-                        + _exception(s))
+    rows = [[p["plan"], _step_words(s["step"]), s["due"],
+             "not done" if s["status"] == "pending" else f"done {s['done']}", f"{s['days_late']} days late",
+             s["basis"] + _exception(s)] for p in report.plans for s in p["overdue"] + p["late"]]
+    if rows:
+        output.table(["plan", "step", "due", "", "late by", "basis"], rows,
+                     late=[r[3] == "not done" for r in rows])
     output.info("Summary:" if report.summary else "Nothing overdue.")
     for words, n in report.summary.items():
         output.info(f"  {words}: {n}")
-    _left_out(ctx, unreadable)
+    _end_skipped(ctx, skipped)
+
+
+def _step_words(step: str) -> str:
+    """A step as people say it (never the internal name, such as phase_transfer)."""
+    from ehcp_docs.statutory import rules
+
+    try:
+        return rules.rule_or_first(step, date.today()).description
+    except KeyError:
+        return step.replace("_", " ")

@@ -13,11 +13,26 @@ def cease() -> None:
     """Ceasing a plan (CFA s.45): consult first, then decide with appeal rights."""
 
 
+def reason_code(value: str) -> int:
+    """A SEN2 ceasing reason by its code (4) or by its name, in part ("paid employment")."""
+    if value.strip().isdigit() and int(value) in ceasing.CEASE_REASONS:
+        return int(value)
+    words = value.strip().lower()
+    found = [code for code, name in ceasing.CEASE_REASONS.items() if words and words in name.lower()]
+    if len(found) == 1:
+        return found[0]
+    from ehcp_docs.errors import did_you_mean
+
+    hint = did_you_mean(value, list(ceasing.CEASE_REASONS.values()))
+    raise click.BadParameter(f"'{value[:40]}' is not a SEN2 reason: give a code from 1 to 9 or a name such as "
+                             "\"paid employment\"" + (f". {hint}" if hint else ""))
+
+
 @cease.command("propose")
 @plan_id_argument()
-@click.option("--reason", "code", required=True, type=click.IntRange(1, 9),
-              help="DfE SEN2 reason code: 1 maximum age, 2 needs met, 3 higher education, 4 paid employment, "
-                   "5 another LA, 6 no longer engages (18+), 7 left England, 8 deceased, 9 other.")
+@click.option("--reason", "code", required=True, metavar="CODE|NAME", callback=lambda c, p, v: reason_code(v),
+              help="DfE SEN2 reason, by code or name: 1 maximum age, 2 needs met, 3 higher education, 4 paid "
+                   "employment, 5 another LA, 6 no longer engages (18+), 7 left England, 8 deceased, 9 other.")
 @click.option("--details", default="", help="The reasons in words (printed in the letter).")
 @date_option()
 @out_option()

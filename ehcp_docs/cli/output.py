@@ -122,3 +122,55 @@ def recorded(result: Recorded, what: str, docs: list | None = None) -> None:
         info(n)
     made(docs or [])
     info(f"Recorded: {what}" + (f" (commit {result.commit[:10]})" if result.commit else ""))
+
+
+CELL_LIMIT = 60  # characters of a cell in plain output before it is cut (at a word, with an ellipsis)
+
+
+def cut(text: str, limit: int = CELL_LIMIT) -> str:
+    """Long text cut at a word boundary with an ellipsis, never mid-word."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return head.rstrip(",;:") + "…"
+
+
+def table(headers: list[str], rows: list[list[str]], late: list[bool] | None = None,
+          whole: tuple[str, ...] = ("run",)) -> None:
+    """A table on stdout: through rich, sized to the terminal, for a person at a terminal; plain aligned text
+    when stdout is a file or a pipe, or NO_COLOR is set. Late rows are marked in a column of their own, so the
+    columns stay straight. Columns named in `whole` (commands to copy) are never cut."""
+    import os
+
+    marks = ["LATE" if x else "" for x in (late or [False] * len(rows))]
+    with_marks = any(marks)
+    rows = [[one_line(c) for c in row] for row in rows]  # a name holding a line break cannot fake a row
+    if is_tty() and not os.environ.get("NO_COLOR"):
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        t = Table(show_header=True, header_style="bold", show_lines=False)
+        for h in ([""] if with_marks else []) + headers:
+            t.add_column(h, overflow="fold" if h in whole else "ellipsis", no_wrap=h not in whole)
+        for mark, row in zip(marks, rows, strict=True):
+            t.add_row(*(Text(c) for c in ([mark] if with_marks else []) + row),  # Text: no markup in plan data
+                      style="red" if mark else None)
+        Console().print(t)
+        return
+    body = [(([m] if with_marks else []) + [c if h in whole else cut(c) for h, c in zip(headers, row, strict=True)])
+            for m, row in zip(marks, rows, strict=True)]
+    head = ([""] if with_marks else []) + headers
+    widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
+    for r in [head, *body]:
+        data("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+
+
+def skipped(problems: list[str]) -> None:
+    """The plans a store-wide command could not read: named, after everything else was done."""
+    for p in problems:
+        warn(p)
+    if problems:
+        warn(f"{len(problems)} plan(s) could not be read and were left out; correct each with `ehcp edit ID` "
+             "(`ehcp doctor` names them all)")

@@ -8,8 +8,8 @@ import click
 from ehcp_docs import fileio
 from ehcp_docs.casework import intake
 from ehcp_docs.cli import output
-from ehcp_docs.cli.common import date_option, json_option, open_store, parse_date, plan_id_argument
-from ehcp_docs.errors import CHECK_FAILED, EhcpError, UsageError
+from ehcp_docs.cli.common import date_option, edit_until_valid, json_option, open_store, parse_date, plan_id_argument
+from ehcp_docs.errors import CHECK_FAILED, UsageError
 from ehcp_docs.store import Store, checks
 
 
@@ -94,7 +94,7 @@ def show(ctx: click.Context, plan_id: str, at: str | None, proposed: bool, contr
                 raise UsageError(f"plan {plan_id} has no pending proposal")
             note = "proposed plan"
         elif at:
-            plan, note = store.plan_at(plan_id, at)
+            plan, note = store.plan_at(plan_id, _as_date_or_rev(at))
         else:
             plan, note = store.plan(plan_id), "plan in force"
     if as_json:
@@ -104,12 +104,20 @@ def show(ctx: click.Context, plan_id: str, at: str | None, proposed: bool, contr
         output.data(fileio.dump_yaml(plan).rstrip())
 
 
+def _as_date_or_rev(at: str) -> str:
+    """--at as people type it: a date (31/01/2027 or 2027-01-31) or a revision of the store."""
+    if "/" in at and at.replace("/", "").strip().isdigit():
+        return parse_date(at, "date for --at")
+    return at
+
+
 @click.command()
 @plan_id_argument()
 @json_option()
 @click.pass_context
 def log(ctx: click.Context, plan_id: str, as_json: bool) -> None:
-    """List the events in plan ID's history, newest first."""
+    """List the events in plan ID's history, newest first, each with its number (#N, what `contribution resolve`,
+    `concern respond` and `budget decide` take)."""
     with open_store(ctx) as store:
         if not store.has_plan(plan_id):
             store.plan(plan_id)  # raises the not-found message
@@ -119,7 +127,8 @@ def log(ctx: click.Context, plan_id: str, as_json: bool) -> None:
         return
     for r in rows:
         what = r["event"] if r["date"] else f"({r['note']})"
-        output.data(f"{r['date'] or 'no date':<10}  {what:<24}  {r['commit'][:10]}  {r['author']}")
+        number = ",".join(f"#{n}" for n in r["numbers"]) or "-"
+        output.data(f"{number:<5} {r['date'] or 'no date':<10}  {what:<24}  {r['commit'][:10]}  {r['author']}")
 
 
 @click.command()
@@ -150,17 +159,4 @@ def edit(ctx: click.Context, plan_id: str, file: Path | None, note: str, when: s
 
 
 def _edit_loop(store: Store, plan_id: str, text: str, when: str, seen: str | None, note: str) -> str | None:
-    header = ""
-    while True:
-        edited = click.edit(header + text, extension=".yaml", require_save=False)
-        if edited is None:
-            return None
-        body = "\n".join(line for line in edited.splitlines() if not line.startswith("#! ")) + "\n"
-        try:
-            return intake.correct_plan(store, plan_id, body, when, seen, note)
-        except EhcpError as e:
-            if e.exit_code != CHECK_FAILED or not click.confirm(f"{e.message}. Edit again?", default=True,
-                                                               err=True):
-                raise
-            header = "".join(f"#! {m}\n" for m in (e.messages or [e.message]))
-            text = body
+    return edit_until_valid(text, lambda body: intake.correct_plan(store, plan_id, body, when, seen, note))

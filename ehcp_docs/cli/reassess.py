@@ -5,7 +5,7 @@ import click
 
 from ehcp_docs.casework import reassessment
 from ehcp_docs.cli import output
-from ehcp_docs.cli.common import as_day, date_option, open_store, out_option, plan_id_argument, produce
+from ehcp_docs.cli.common import as_day, date_option, open_store, out_option, plan_id_argument, produce, who_option
 
 
 @click.group()
@@ -15,7 +15,7 @@ def reassess() -> None:
 
 @reassess.command("request")
 @plan_id_argument()
-@click.option("--by", required=True, type=click.Choice(reassessment.REQUESTERS))
+@who_option(reassessment.REQUESTERS, "Who asks.")
 @date_option("The day the request was received (default: today).")
 @click.pass_context
 def reassess_request(ctx: click.Context, plan_id: str, by: str, when: str | None) -> None:

@@ -17,6 +17,7 @@ from ehcp_docs.cli.common import (
     parse_date,
     plan_id_argument,
     today_option,
+    who_option,
 )
 from ehcp_docs.documents import letters
 from ehcp_docs.errors import UsageError
@@ -55,7 +56,7 @@ def schedule(ctx: click.Context, plan_id: str, meeting: str, venue: str, time_: 
 
 @review.command()
 @plan_id_argument()
-@click.option("--from", "role", required=True, metavar="ROLE", help="Who sent it: setting, health, social-care, ...")
+@who_option(None, "Who sent it: setting, health, social-care, ... (the roles the review asked).", dest="role")
 @click.option("--file", "file", required=True, type=click.Path(path_type=Path), help="The advice document.")
 @date_option("The day the advice arrived (default: today).")
 @click.pass_context
@@ -114,12 +115,20 @@ def report(ctx: click.Context, plan_id: str, when: str | None, out: str | None) 
 @plan_id_argument()
 @click.option("--decision", required=True, type=click.Choice(review_steps.DECISIONS))
 @click.option("--reason", default="", help="Why (printed in the letter).")
+@click.option("--without-report", is_flag=True, help="Decide although no review report has been sent (the "
+              "statutory report step then stays missing); without it you are asked.")
 @date_option("The day the decision is notified (default: today).")
 @out_option()
 @click.pass_context
-def decide(ctx: click.Context, plan_id: str, decision: str, reason: str, when: str | None, out: str | None) -> None:
+def decide(ctx: click.Context, plan_id: str, decision: str, reason: str, without_report: bool, when: str | None,
+           out: str | None) -> None:
     """Record the LA's decision (maintain, amend or cease) and write the decision letter with appeal rights."""
     with open_store(ctx) as store:
+        if not without_report and output.is_tty() and review_steps.report_missing(store, plan_id) and \
+                not click.confirm(f"No review report has been sent for {plan_id} since the meeting (reg 20(7)). "
+                                  "Decide anyway, leaving that step missing?", default=False, err=True):
+            raise UsageError(f"nothing recorded: send the review report first (`ehcp review report {plan_id}`), "
+                             "or add --without-report")
         result = review_steps.decide(store, plan_id, decision, reason, as_day(when))
         docs = _docs(store, plan_id, ["decision"], out, result.event)
     output.recorded(result, f"decision '{decision}' for {plan_id}", docs)
@@ -131,31 +140,21 @@ def decide(ctx: click.Context, plan_id: str, decision: str, reason: str, when: s
 @json_option()
 @click.pass_context
 def status(ctx: click.Context, plan_id: str, today: str | None, as_json: bool) -> None:
-    """Where the review stands: steps done and whether on time, the next step, its deadline, the next command."""
+    """The same as `ehcp status ID`: every open step, its deadline, the next command."""
+    from ehcp_docs.casework import daily
+    from ehcp_docs.cli.daily import print_status
+
     with open_store(ctx) as store:
-        s = review_steps.status(store, plan_id, as_day(today))
+        s = daily.status(store, plan_id, as_day(today))
     if as_json:
         output.as_json(s)
-        return
-    output.data(f"Review of {plan_id} as of {s['as_of']} (next review due by {s['next_review_due']}; "
-                f"meeting recommended by {s['meeting_recommended_by']})")
-    for d in s["done"]:
-        output.data(f"  done  {d['date']}  {d['step']}" + (f" ({d['role']})" if "role" in d else ""))
-    for c in s["checks"]:
-        output.data(f"  {'on time' if c['on_time'] else 'LATE   '}  {c['step']}: due {c['due']}, done {c['done']}")
-    if s["next_step"]:
-        output.data(f"Next: {s['next_step']} by {s['next_due']}")
-        output.data(f"Run:  {s['next_command']}")
     else:
-        output.data("Nothing pending.")
-    for w in s["warnings"]:
-        output.warn(w)
+        print_status(s)
 
 
 @review.command("request")
 @plan_id_argument()
-@click.option("--by", required=True, type=click.Choice(["parent", "young-person", "setting", "health",
-                                                        "social-care", "la", "other"]))
+@who_option(("parent", "young-person", "setting", "health", "social-care", "la", "other"), "Who asks.")
 @click.option("--reason", required=True, help="Why an early review is asked for.")
 @date_option()
 @click.pass_context

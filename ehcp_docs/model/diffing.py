@@ -589,3 +589,8 @@ def _coalesce(raw: list[tuple[Op, str]]) -> list[tuple[Op, str]]:
             else:
                 out.append((op, text))
     return out
+
+
+def field_title(sec: str | None, parent: str | None, item: str | None, key: tuple[str, ...]) -> str:
+    """The schema's own title of a field ("how often"), as diffs, notices and merge conflicts name it."""
+    return _field_title(sec, parent, item, key)

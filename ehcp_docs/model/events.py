@@ -52,7 +52,13 @@ Data fields each event's journal line carries (besides seq, event, date, recorde
   tribunal-order          {"appeal": seq, "order": kind, "sections": [...], "file"?, "details"?}
   working-document        {"appeal": seq, "version", "file", "sections", "cells", "agreed": [...]}
   working-document-returned {"appeal": seq, "version", "file", "cells", "unplaced": [...], "changes": [...]}
+  conflict-resolved       {"took": "mine"|"theirs"|"file", "plan_blob"}  (two colleagues' changes finished)
   template-override       {}                                   (store-wide, no plan)
+  settings-changed        {}                                   (store-wide, no plan: ehcp.toml committed)
+
+Every line written now also carries "id" (an identity no other clone can produce) and "at" (when it was
+recorded, UTC to the microsecond), and "<field>_id" beside each number that names another event (for example
+"contribution_id"): store/journal.py merges two clones' journals by them.
 """
 from __future__ import annotations
 
@@ -101,7 +107,10 @@ EVENTS: dict[str, str] = {
     "tribunal-order": "Tribunal order recorded",
     "working-document": "Tribunal working document written",
     "working-document-returned": "returned working document recorded",
+    "conflict-resolved": "colleagues' changes merged",
+    "journal-repaired": "journal numbered in order again",
     "template-override": "LA template changed",
+    "settings-changed": "LA settings changed",
     "purged": "plan purged after its retention period",
 }
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ehcp_docs.errors import InvalidPlan
 from ehcp_docs.fileio import printable
+from ehcp_docs.model import plausible
 from ehcp_docs.model import plan as planmod
 from ehcp_docs.resources import schema_path
 
@@ -274,37 +274,8 @@ def plan_problems(plan: Any) -> list[str]:
         problems += reference_problems(plan)
         if plan.get("issued", "") < plan.get("first_issued", ""):
             problems.append("issued: the version in force cannot be issued before the plan was first issued")
-        problems += date_range_problems(plan)
+        problems += plausible.plan_date_problems(plan)
     return problems
-
-
-# Plausible dates (issue 17): a plan dated 9999-12-31 passed every check and then broke every calendar command
-# for the whole store. A plan is first issued to a child or young person aged 0 to 25 (CFA 2014 s.83(2): plans
-# end at 25), and no plan version can be dated more than a year ahead.
-MAX_AGE_AT_FIRST_ISSUE_YEARS = 26
-MAX_DAYS_AHEAD = 366
-
-
-def date_range_problems(plan: dict, today: date | None = None) -> list[str]:
-    """Dates that are real but impossible for an EHC plan, named by field (never by value)."""
-    today = today or date.today()
-    out: list[str] = []
-    try:
-        dob = date.fromisoformat(plan["child"]["date_of_birth"])
-        first = date.fromisoformat(plan["first_issued"])
-        issued = date.fromisoformat(plan["issued"])
-    except (KeyError, TypeError, ValueError):
-        return out
-    latest = today.toordinal() + MAX_DAYS_AHEAD
-    for name, value in (("first issued", first), ("issued", issued)):
-        if value.toordinal() > latest:
-            out.append(f"{name}: is more than a year ahead of today")
-    if dob > first:
-        out.append("child, date of birth: is after the plan was first issued")
-    elif first.year - dob.year > MAX_AGE_AT_FIRST_ISSUE_YEARS:
-        out.append(f"child, date of birth: is more than {MAX_AGE_AT_FIRST_ISSUE_YEARS} years before the plan was "
-                   "first issued (plans are for children and young people up to 25)")
-    return out
 
 
 def problems_error(label: str, problems: list[str]) -> InvalidPlan:

@@ -167,14 +167,18 @@ def check_all(items: Iterator[tuple[str, bytes]], total: int, jobs: int | None =
 
 
 def load_plan_file(path: Path) -> tuple[dict, bytes]:
-    """Reads and validates an untrusted plan file; returns the plan and the bytes to store."""
+    """Reads and validates an untrusted plan file; returns the plan and the bytes to store (its canonical form)."""
     raw = fileio.read_bytes(path, what="plan file")
     text = fileio.decode(raw, path.name)
     plan = fileio.parse_text(text, path.name, json_only=path.suffix.lower() == ".json")
     check_plan(plan, path.name)
-    if path.suffix.lower() == ".json":
-        return plan, fileio.dump_yaml(plan).encode("utf-8")
-    return plan, text.encode("utf-8")
+    return plan, canonical(plan)
+
+
+def canonical(plan: dict) -> bytes:
+    """The one form every plan file is written in (fileio.dump_yaml): a later edit of one field changes only its
+    own lines, so two colleagues' edits of different fields never touch the same lines."""
+    return fileio.dump_yaml(plan).encode("utf-8")
 
 
 def invalid_batch(problems: list[str]) -> InvalidPlan:

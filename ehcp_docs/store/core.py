@@ -6,9 +6,11 @@ every check has passed, under the store lock, with a marker file so that a crash
 back (or forward) by the next command."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -17,9 +19,9 @@ from pathlib import Path
 
 from ehcp_docs import config as configmod
 from ehcp_docs import fileio
-from ehcp_docs.errors import Conflict, InvalidPlan, NotFound, StoreError
+from ehcp_docs.errors import Conflict, EhcpError, InvalidPlan, NotFound, StoreError, UsageError, did_you_mean
 from ehcp_docs.model import events as eventsmod
-from ehcp_docs.model import validation
+from ehcp_docs.model import plausible, validation
 from ehcp_docs.model.plan import ID_PATTERN
 from ehcp_docs.store import checks, gitstore, index, journal, safety
 from ehcp_docs.store.paths import check_id
@@ -98,15 +100,38 @@ class Transaction:
         if event not in eventsmod.EVENTS:
             raise ValueError(f"unknown event {event}")
         lines = self.journal.setdefault(pid, self.store.raw_events(pid) if self.store.has_plan(pid) else [])
+        forced = self._plausible(pid, event, date, lines)
+        if forced:
+            data = {**(data or {}), "date_forced": forced}
         seq = (lines[-1]["seq"] + 1) if lines else 1
-        record = {"seq": seq, "event": event, "date": date, "recorded": Date.today().isoformat(), "by": by,
-                  **(data or {})}
+        record = journal.with_identity({"seq": seq, "event": event, "date": date,
+                                        "recorded": Date.today().isoformat(), "by": by, **(data or {})}, lines)
         lines.append(record)
         if pid not in self.plans:
             self.plans.append(pid)
         self.dates.setdefault(pid, date)
         self.write(f"{self.store.plan_path(pid)}/{journal.FILENAME}", journal.encode(lines))
         return eventsmod.normalise(record)
+
+    def _plausible(self, pid: str, event: str, day: str, lines: list[dict]) -> str | None:
+        """A step's date must fall between the plan's first issue and a year from today: 2072-01-12 or 1999-01-12
+        is a slip of the keyboard, and a deadline computed from it would be nonsense. `--force REASON` records a
+        date outside that range with the reason (returned, to be kept in the journal line)."""
+        if event == "issued" or not lines:
+            return None
+        first = min((str(r.get("date", "")) for r in lines if r.get("event") == "issued"), default="")
+        if first and day < first:  # before this version's issue: the plan may still have existed (first_issued)
+            with contextlib.suppress(EhcpError):  # a plan broken by hand: its journal's first issue is the guide
+                first = str(self.store.plan(pid).get("first_issued") or first)
+        out_of_range = plausible.step_date_range(day, first, Date.today())
+        if out_of_range is None:
+            return None
+        latest = out_of_range[1]
+        if self.store.force_reason:
+            return self.store.force_reason
+        raise UsageError(f"plan {pid}: the date {day} is outside the plausible range, {first or 'the plan'} (the "
+                         f"plan's first issue) to {latest} (a year from today)",
+                         hint="Check the date; if it is right, add `--force REASON` to record it with the reason.")
 
     def expect_unchanged(self, pid: str, seen_commit: str | None) -> None:
         """Optimistic concurrency: refuse if the plan's folder changed since the caller read it."""
@@ -126,6 +151,7 @@ class Store:
         self.git = gitstore.GitStore(root)  # first: it puts back files a committed .gitattributes converted
         self.config = configmod.load(root / CONFIG_NAME)
         self.author_override: tuple[str, str] | None = None
+        self.force_reason: str | None = None  # --force: record a step's date outside the plausible range
 
     # ---- opening -------------------------------------------------------------------------------------------
     @classmethod
@@ -237,10 +263,31 @@ class Store:
         return safety.links_in_store(self.root)
 
     def sync(self, remote: str) -> gitstore.SyncResult:
-        """Fetch, rebase, push under the store lock (gitstore.sync says what happens on a conflict)."""
+        """Fetch, replay, push under the store lock (gitstore.sync says what happens on a conflict)."""
         with self.git.lock():
             self.recover()
-            return gitstore.sync(self.git, remote)
+            return gitstore.sync(self.git, remote, python=sys.executable)
+
+    def restore_file(self, relpath: str) -> None:
+        """Puts one file back as HEAD has it (the settings commit writes the edited copy back itself)."""
+        self.check_inside(relpath)
+        with self.git.lock():
+            self.git.restore([relpath])
+
+    def held(self) -> dict[str, dict[str, str]]:
+        """Work the syncs held back because it conflicted, by plan: {id: {"mine": commit, "base": commit}}."""
+        return gitstore.held_state(self.git)
+
+    def set_held(self, state: dict[str, dict[str, str]]) -> None:
+        gitstore.set_held_state(self.git, state)
+
+    def changes_since(self, path: str, since: str, max_count: int | None = None) -> list[gitstore.CommitInfo]:
+        """Commits on HEAD touching `path` that `since` does not have, newest first."""
+        return self.git.log(path, rev=f"{since}..HEAD", max_count=max_count)
+
+    def changed_between(self, old: str, new: str, prefix: str) -> list[str]:
+        """The files under `prefix` that differ between two commits."""
+        return self.git.changed_between(old, new, prefix)
 
     def erase(self, relpath: str) -> int:
         """Rewrites the history without `relpath` (purge); returns how many commits went."""
@@ -293,7 +340,8 @@ class Store:
         data = self.read_file(f"{self.plan_path(pid)}/plan.yaml", rev)
         if data is None:
             raise NotFound(f"there is no plan {pid} in this store" + (f" at {rev[:10]}" if rev else ""),
-                           hint="`ehcp due --from ... --to ...` lists the plans; `ehcp add FILE` adds one.")
+                           hint=(did_you_mean(pid, self.plan_ids()) or "") +
+                           " `ehcp list` lists the plans; `ehcp add FILE` adds one.")
         return self._load_plan(data, pid)
 
     def checked_plan(self, pid: str) -> dict:

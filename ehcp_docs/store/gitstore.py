@@ -16,9 +16,11 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import json
 import os
 import re
 import shlex
+import sys
 import subprocess
 import tempfile
 import threading
@@ -44,7 +46,12 @@ SAFE_OPTIONS = ["core.hooksPath=/dev/null", "core.fsmonitor=false", "commit.gpgS
 # once turned every journal committed after a clone into mojibake; `filter=x` runs a program on `git add`.
 ATTRIBUTES = ("# Written by ehcp (do not edit): the store's files are stored byte for byte, whatever a committed\n"
               "# .gitattributes says: no filters, no encodings, no end-of-line conversion, no diff or merge programs.\n"
-              "* -filter -text !eol -working-tree-encoding -ident !diff !merge\n")
+              "* -filter -text !eol -working-tree-encoding -ident !diff !merge\n"
+              "# Journals and plans merge by meaning during `ehcp sync`: the drivers are defined on sync's own git\n"
+              "# command line (gitstore.merge_driver_options), never read from .git/config.\n"
+              "plans/*/events.jsonl merge=ehcp-journal\n"
+              "plans/*/plan.yaml merge=ehcp-plan\n"
+              "plans/*/proposed.yaml merge=ehcp-plan\n")
 # What attributes a committed .gitattributes may not set on the store's files (doctor and sync warn about them).
 GUARDED_ATTRIBUTES = ("filter", "text", "eol", "working-tree-encoding", "ident", "diff", "merge", "crlf")
 # Settings in a store's own config (`.git/config`, copied with the store or written by anyone with access)
@@ -636,6 +643,11 @@ class GitStore:
                 current.append(item)
         return out
 
+    def changed_between(self, old: str, new: str, prefix: str) -> list[str]:
+        """The paths under `prefix` that differ between two commits."""
+        out = self._run("diff", "--name-only", "--no-renames", "-z", "--end-of-options", old, new, "--", prefix)
+        return [p for p in out.split("\0") if p]
+
     def is_ancestor(self, old: str, new: str) -> bool:
         """Whether commit `old` is in the history of `new` (False too when either is unknown: purged, rewritten)."""
         try:
@@ -839,6 +851,7 @@ class GitStore:
 
 # ---- team use and retention (kept here because they are git operations) ---------------------------------------
 _REMOTE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+ID_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -849,6 +862,7 @@ class SyncResult:
     their_commit: str | None = None
     their_author: str | None = None
     warnings: tuple[str, ...] = ()
+    held: tuple[str, ...] = ()  # plans whose changes wait for `ehcp resolve` (kept on refs/ehcp/mine)
 
 
 def check_remote(name: str) -> str:
@@ -857,19 +871,76 @@ def check_remote(name: str) -> str:
     return name
 
 
-def sync(gs: GitStore, remote: str, branch: str = "main") -> SyncResult:
-    """fetch, rebase our commits onto theirs, push. On a conflict the rebase is aborted, so our commits stay on
-    main and theirs stay on <remote>/main: nothing is lost and both versions can be compared."""
+# ---- merge drivers: how our files merge (never from .git/config or a committed file) ----------------------------
+# Which files they apply to is in ATTRIBUTES (.git/info/attributes, written by ehcp). What they run is given on the
+# command line of sync's own replay, after every override of the store's config: a `merge.ehcp-journal.driver`
+# that a colleague (or a copied store) put in .git/config is blanked like any other program setting, and ours is
+# the last value git reads. The interpreter is the one running ehcp, started isolated (-I), so neither the store's
+# folder (git runs drivers there: a committed `ehcp_docs/` would otherwise be imported) nor PYTHONPATH can
+# replace the driver's code.
+MERGE_DRIVERS = {"ehcp-journal": "journal", "ehcp-plan": "plan"}
+
+
+def merge_driver_options(python: str) -> list[str]:
+    """`-c` options defining ehcp's two merge drivers for one git command (store/merge_driver.py)."""
+    out: list[str] = []
+    for name, kind in MERGE_DRIVERS.items():
+        command = f"{shlex.quote(python)} -I -m ehcp_docs.store.merge_driver {kind} %O %A %B %P"
+        out += ["-c", f"merge.{name}.name=ehcp {kind} merge", "-c", f"merge.{name}.driver={command}"]
+    return out
+
+
+HELD_REF = "refs/ehcp/mine/"
+HELD_FILE = "ehcp-held.json"
+
+
+def held_state(gs: GitStore) -> dict[str, dict[str, str]]:
+    """Work the syncs held back, by plan: {plan id: {"mine": commit, "base": commit}}. Each plan's own version
+    is kept on refs/ehcp/mine/<ID> until it is resolved, so git's garbage collection never drops it."""
+    f = gs.gitdir / HELD_FILE
+    try:
+        state = json.loads(f.read_text(encoding="utf-8")) if f.is_file() else {}
+    except ValueError:
+        return {}
+    return {k: v for k, v in state.items() if isinstance(v, dict) and _SHA.match(str(v.get("mine", "")))} \
+        if isinstance(state, dict) else {}
+
+
+def set_held_state(gs: GitStore, state: dict[str, dict[str, str]]) -> None:
+    for ref in gs._run("for-each-ref", "--format=%(refname)", HELD_REF).splitlines():
+        if ref[len(HELD_REF):] not in state:
+            gs._run("update-ref", "-d", ref)
+    for pid, held in state.items():
+        gs._run("update-ref", HELD_REF + pid, held["mine"])
+    f = gs.gitdir / HELD_FILE
+    if not state:
+        f.unlink(missing_ok=True)
+        return
+    tmp = f.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, f)
+
+
+def sync(gs: GitStore, remote: str, branch: str = "main", python: str | None = None) -> SyncResult:
+    """fetch, replay our commits onto theirs (journals and plans merged by meaning), push. A commit that still
+    conflicts is held back with every later commit of the same plan: the rest is replayed and pushed, our whole
+    version is kept on refs/ehcp/mine, and `ehcp resolve ID` finishes that plan. Nothing is lost."""
     check_remote(remote)
     if remote not in [r.name for r in gs._repository.remotes]:
         raise NotFound(f"this store has no remote called {remote}",
                        hint=f"Add the team's shared repository with `git -C {gs.root} remote add {remote} URL`.")
+    dirty = [p for p in gs._run("status", "--porcelain", "--untracked-files=no").splitlines() if p.strip()]
+    if dirty:
+        raise Conflict(f"{dirty[0][3:]} has changes that are not committed, so nothing was synced",
+                       hint="Commit them (`ehcp settings commit` for ehcp.toml) or discard them, then sync again.")
     try:
         gs._run("fetch", "--quiet", "--no-recurse-submodules", "--upload-pack=git-upload-pack", "--end-of-options",
                 remote, branch, network=True)
     except _errors() as e:
         raise StoreError(f"could not reach {remote} ({_said(e)[:200]})") from None
     theirs = f"refs/remotes/{remote}/{branch}"
+    if gs.object(theirs) is None:  # an empty server: ours becomes the first history on it
+        return SyncResult(0, _push(gs, remote, branch, int(gs._run("rev-list", "--count", "HEAD"))))
     links = gs.symlinks(theirs)
     if links:
         raise StoreError(f"the team's store ({remote}) has a symbolic link at {links[0][:80]}: ehcp will not take "
@@ -877,27 +948,100 @@ def sync(gs: GitStore, remote: str, branch: str = "main") -> SyncResult:
                          "the store); nothing was changed here",
                          hint="Ask whoever committed it to remove it (`git rm`) and push, then sync again.")
     warnings = tuple(gs.attribute_overrides(theirs))
-    ahead = int(gs._cmd.rev_list("--count", f"{theirs}..HEAD"))
-    behind = int(gs._cmd.rev_list("--count", f"HEAD..{theirs}"))
+    behind = int(gs._run("rev-list", "--count", f"HEAD..{theirs}"))
+    held: tuple[str, ...] = ()
     if behind:
+        held = _replay(gs, theirs, merge_driver_options(python or sys.executable))
+    ahead = int(gs._run("rev-list", "--count", f"{theirs}..HEAD"))
+    return SyncResult(behind, _push(gs, remote, branch, ahead) if ahead else 0, warnings=warnings, held=held)
+
+
+def _push(gs: GitStore, remote: str, branch: str, count: int) -> int:
+    try:
+        gs._run("push", "--quiet", "--no-verify", "--receive-pack=git-receive-pack", "--end-of-options", remote,
+                f"HEAD:refs/heads/{branch}", network=True)
+    except _errors() as e:
+        raise StoreError(f"could not push to {remote} ({_said(e)[:200]})",
+                         hint="Someone may have pushed meanwhile: run `ehcp sync` again.") from None
+    return count
+
+
+def _plan_of(path: str) -> str:
+    parts = path.split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "plans" else path
+
+
+def _replay(gs: GitStore, theirs: str, drivers: list[str]) -> tuple[str, ...]:
+    """Our commits since theirs, replayed on theirs one by one; returns the plans held back."""
+    mine = gs._run("rev-parse", "HEAD")
+    gs._run("update-ref", "refs/ehcp/before-sync", mine)
+    ours = [c for c in gs._run("rev-list", "--reverse", "--no-merges", f"{theirs}..{mine}").splitlines() if c]
+    touched = {c: {_plan_of(p) for p in gs._run("diff-tree", "--no-commit-id", "--name-only", "-r", "--root",
+                                                 c).splitlines() if p} for c in ours}
+    held: set[str] = set()
+    try:
+        while True:
+            gs._run("reset", "-q", "--hard", theirs)
+            failed = _replay_once(gs, [c for c in ours if not touched[c] & held], drivers)
+            if failed is None:
+                break
+            held |= failed
+    except BaseException:
+        gs._run("reset", "-q", "--hard", mine)  # exactly as before the sync
+        raise
+    if held:
+        state = held_state(gs)
+        base = gs._run("merge-base", mine, theirs)
+        set_held_state(gs, {**state, **{pid: {"mine": mine, "base": base} for pid in held}})
+    return tuple(sorted(held))
+
+
+def _replay_once(gs: GitStore, commits: list[str], drivers: list[str]) -> set[str] | None:
+    """Cherry-picks each commit; the plans that conflicted (the pick undone), or None when all went in."""
+    for c in commits:
         try:
-            gs._cmd.rebase("--quiet", "--no-autostash", theirs)
-        except _errors():
-            paths = tuple(p for p in gs._cmd.diff("--name-only", "--diff-filter=U").splitlines() if p)
-            gs._cmd.rebase("--abort")
-            last = gs.log(paths[0] if paths else None, rev=theirs, max_count=1)
-            return SyncResult(behind, 0, paths, last[0].commit if last else None, last[0].author if last else None,
-                              warnings)
-    pushed = 0
-    if ahead:
-        try:
-            gs._run("push", "--quiet", "--no-verify", "--receive-pack=git-receive-pack", "--end-of-options", remote,
-                    f"HEAD:refs/heads/{branch}", network=True)
-            pushed = ahead
-        except _errors() as e:
-            raise StoreError(f"could not push to {remote} ({_said(e)[:200]})",
-                             hint="Someone may have pushed meanwhile: run `ehcp sync` again.") from None
-    return SyncResult(behind, pushed, warnings=warnings)
+            gs._run(*drivers, "cherry-pick", "--allow-empty", "--keep-redundant-commits", c)
+        except GitCommandError as e:
+            unmerged = {p for p in gs._run("diff", "--name-only", "--diff-filter=U").splitlines() if p}
+            with contextlib.suppress(GitCommandError):
+                gs._run("cherry-pick", "--abort")
+            plans = {_plan_of(p) for p in unmerged}
+            if not plans or not all(ID_SAFE.match(p) for p in plans):
+                raise StoreError(f"the team's changes and yours to {', '.join(sorted(plans))[:80] or 'the store'} "
+                                 "could not be merged; nothing was lost: yours is on refs/ehcp/before-sync",
+                                 hint="Ask whoever looks after the store to merge them with git.") from e
+            return plans
+    return None
+
+
+def clone(url: str, target: Path) -> None:
+    """A colleague's copy of the team's store. An empty server (`git init --bare` that nobody has pushed to yet)
+    is named as such, not left as a clone without a branch."""
+    if url.startswith("-"):
+        raise StoreError(f"'{url[:60]}' is not a repository address")
+    if target.exists() and any(target.iterdir()):
+        raise StoreError(f"{target} is not empty", hint="Choose a new or empty folder for your copy of the store.")
+    old = os.umask(0o077)
+    try:
+        proc = subprocess.run(["git", *_c_options(), "ls-remote", "--heads", "--end-of-options", url],
+                              capture_output=True, env={**os.environ, **_ENV})
+        if proc.returncode != 0:
+            raise StoreError(f"could not reach {url[:80]} ({proc.stderr.decode('utf-8', 'replace').strip()[:200]})")
+        if not proc.stdout.strip():
+            raise StoreError(f"the server {url[:80]} is empty: no plan store has been pushed to it yet",
+                             hint="From the store you already have: `git -C STORE remote add origin "
+                                  f"{url[:80]}` then `ehcp --store STORE sync`; then clone again.")
+        # a server made with plain `git init --bare` may name another branch as its HEAD: the store is on main
+        branch = ["--branch", "main"] if b"refs/heads/main" in proc.stdout else []
+        proc = subprocess.run(["git", *_c_options(), "clone", "-q", "--no-recurse-submodules", *branch,
+                               "--end-of-options", url, str(target)], capture_output=True,
+                              env={**os.environ, **_ENV})
+        if proc.returncode != 0:
+            raise StoreError(f"could not clone {url[:80]} ({proc.stderr.decode('utf-8', 'replace').strip()[:200]})")
+    finally:
+        os.umask(old)
+    os.chmod(target, 0o700)
+    subprocess.run(["git", "-C", str(target), "config", "core.hooksPath", "/dev/null"], check=True)
 
 
 def erase_path(gs: GitStore, path: str) -> int:

@@ -9,9 +9,11 @@ problem, never appended to, and every command that reads many plans names it and
 The journal is the structured record the calendar is computed from; the git commit (with trailers) is the audit."""
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from datetime import date
+import secrets
+from datetime import UTC, date, datetime
 from typing import Any
 
 from ehcp_docs.errors import StoreError
@@ -40,8 +42,10 @@ def _constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
 
 
-def parse_raw(data: bytes) -> list[dict]:
-    """Every line exactly as written (what a new line is appended to), each checked (see line_problem)."""
+def parse_raw(data: bytes, *, in_order: bool = True) -> list[dict]:
+    """Every line exactly as written (what a new line is appended to), each checked (see line_problem). Without
+    `in_order` the numbers need not run 1, 2, 3 (a journal merged by hand, which `doctor --repair` renumbers);
+    everything else is still checked."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -56,7 +60,7 @@ def parse_raw(data: bytes) -> list[dict]:
             raise JournalDamage(n, "is nested too deeply to be a journal line") from None
         except ValueError:
             raise JournalDamage(n, "is not valid JSON (or holds NaN or Infinity)") from None
-        problem = line_problem(record, len(records) + 1)
+        problem = line_problem(record, len(records) + 1 if in_order else None)
         if problem:
             raise JournalDamage(n, problem)
         records.append(record)
@@ -65,8 +69,8 @@ def parse_raw(data: bytes) -> list[dict]:
     return records
 
 
-def line_problem(record: Any, seq: int) -> str | None:
-    """What is wrong with one journal line (the `seq`-th), in words, or None."""
+def line_problem(record: Any, seq: int | None) -> str | None:
+    """What is wrong with one journal line (the `seq`-th; None: any positive number), in words, or None."""
     if not isinstance(record, dict):
         return "is not a set of fields (a JSON object)"
     event = record.get("event")
@@ -77,13 +81,35 @@ def line_problem(record: Any, seq: int) -> str | None:
     number = record.get("seq")
     if type(number) is not int:
         return "has a number (seq) that is not a whole number"
-    if number != seq:
+    if seq is None and number < 1:
+        return f"has number (seq) {number} where 1 or more was expected"
+    if seq is not None and number != seq:
         return f"has number (seq) {number} where {seq} was expected"
     for key in DATE_FIELDS:
         if key == "date" or key in record:
             value = record.get(key)
             if not (isinstance(value, str) and _ISO.fullmatch(value) and _real(value)):
                 return f"has a {key} that is not a real date (YYYY-MM-DD)"
+    return _identity_problem(record)
+
+
+def _identity_problem(record: dict) -> str | None:
+    """The fields issue 18's merges rely on (see "identity, order and merging" below): an `id` and the `*_id`
+    references are non-empty text, `at` a real time of recording, `date_forced` the reason given with --force."""
+    for key in ("id", *(f"{f}_id" for f in REFS)):
+        if key in record and not (isinstance(record[key], str) and 0 < len(record[key]) <= 64
+                                  and record[key].isprintable()):
+            return f"has an identity ({key}) that is not a short piece of text"
+    if "at" in record:
+        at = record["at"]
+        try:
+            if not isinstance(at, str) or len(at) > 40:
+                raise ValueError(at)
+            datetime.fromisoformat(at)
+        except ValueError:
+            return "has a time of recording (at) that is not a real date and time"
+    if "date_forced" in record and not (isinstance(record["date_forced"], str) and record["date_forced"].strip()):
+        return "has a reason for an unusual date (date_forced) that is not text"
     return None
 
 
@@ -108,3 +134,121 @@ def damaged(pid: str, damage: BaseException | None = None) -> StoreError:
     return StoreError(f"plan {pid}: its journal (events.jsonl) is damaged{where}",
                       hint=f"Nothing is recorded on plan {pid} until its journal is put right (`git log -p "
                            f"plans/{pid}/events.jsonl` shows who changed it); run `ehcp doctor`.")
+
+
+# ---- identity, order and merging ---------------------------------------------------------------------------------
+# Two clones can both append event number 25 to the same plan. Every line written now carries an `id` no other
+# clone can produce and an `at` (when it was recorded, to the microsecond, UTC). A merge keeps every event of both
+# sides exactly once and in each side's own order; where the sides interleave, events go by date, then when they
+# were recorded, then id, and are numbered 1, 2, 3 in that order. Lines written before ids existed are matched by
+# their content, so old journals stay readable and mergeable.
+
+REFS = ("contribution", "concern", "request", "notice", "meeting", "reschedules", "document", "ref")  # fields that name another seq
+
+
+def new_identity() -> str:
+    """An event identity two clones cannot both produce (128 random bits)."""
+    return secrets.token_hex(16)
+
+
+def recorded_at(previous: list[dict[str, Any]]) -> str:
+    """When a line is recorded (UTC, microseconds), always after the journal's last line, so that a clock set back
+    never puts a new event before an older one of the same date."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    last = next((r.get("at") for r in reversed(previous) if isinstance(r.get("at"), str)), None)
+    if last:
+        with contextlib.suppress(ValueError):
+            now = max(now, datetime.fromisoformat(last) + datetime.resolution)  # one tick later
+    return now.isoformat(timespec="microseconds")
+
+
+def identity(record: dict[str, Any]) -> str:
+    """What makes a line the same event on two clones: its id, or (lines from before ids) its content."""
+    rid = record.get("id")
+    if isinstance(rid, str) and rid:
+        return rid
+    return "content:" + json.dumps({k: v for k, v in record.items() if k != "seq"}, sort_keys=True,
+                                   ensure_ascii=False)
+
+
+def order_key(record: dict[str, Any]) -> tuple[str, str, str]:
+    return (str(record.get("date", "")), str(record.get("at") or record.get("recorded") or ""), identity(record))
+
+
+def merge(base: list[dict], ours: list[dict], theirs: list[dict]) -> list[dict]:
+    """The union of two journals that grew from `base`: every event once, each side's own order kept, and where
+    the two sides interleave, the earlier date (then the earlier recording, then the id) first; the numbers other
+    events refer to (a contribution resolved, a concern answered) are rewritten to match. The same two journals
+    give the same result whichever side merges them."""
+    del base  # an append-only journal needs no base: what both sides hold is the same event
+    chosen: dict[str, tuple[dict, int]] = {}
+    after: dict[str, set[str]] = {}
+    for side, records in enumerate((ours, theirs)):
+        previous = None
+        for r in records:
+            key = identity(r)
+            chosen.setdefault(key, (r, side))
+            after.setdefault(key, set())
+            if previous is not None and previous != key:
+                after[key].add(previous)
+            previous = key
+    ordered: list[tuple[dict, int]] = []
+    placed: set[str] = set()
+    waiting = dict(after)
+    while waiting:
+        ready = [k for k, before in waiting.items() if before <= placed] or list(waiting)  # a loop: by date
+        key = min(ready, key=lambda k: order_key(chosen[k][0]))
+        ordered.append(chosen[key])
+        placed.add(key)
+        del waiting[key]
+    return renumber(ordered, (ours, theirs))
+
+
+def renumber(records: list[tuple[dict, int]], sides: tuple[list[dict], ...]) -> list[dict]:
+    """Numbers the records 1, 2, 3 in the order given and rewrites each reference to a number: by the id the
+    reference names where it has one, else by what that number meant on the record's own side."""
+    new_seq = {identity(r): n for n, (r, _) in enumerate(records, start=1)}
+    by_side = [{r.get("seq"): new_seq.get(identity(r)) for r in side} for side in sides]
+    out = []
+    for n, (r, side) in enumerate(records, start=1):
+        fixed = {**r, "seq": n}
+        for field in REFS:
+            old = r.get(field)
+            if not isinstance(old, int) or isinstance(old, bool):
+                continue
+            target = r.get(f"{field}_id")
+            moved = new_seq.get(target) if isinstance(target, str) else by_side[side].get(old)
+            if moved is not None:
+                fixed[field] = moved
+        out.append(fixed)
+    return out
+
+
+def repaired(records: list[dict]) -> list[dict] | None:
+    """A journal whose numbers are out of order (a merge made by hand) with every event once, in the order the file
+    holds them, numbered 1, 2, 3; None when it is already in order."""
+    seen: set[str] = set()
+    unique = []
+    for r in records:
+        if identity(r) not in seen:
+            seen.add(identity(r))
+            unique.append(r)
+    if [r.get("seq") for r in records] == list(range(1, len(records) + 1)) and len(unique) == len(records):
+        return None
+    return renumber([(r, 0) for r in unique], (unique,))
+
+
+def merge_files(base: bytes, ours: bytes, theirs: bytes) -> bytes:
+    """What the merge driver writes: the merged journal (ValueError when a side cannot be read)."""
+    return encode(merge(parse_raw(base), parse_raw(ours), parse_raw(theirs)))
+
+
+def with_identity(record: dict[str, Any], previous: list[dict[str, Any]]) -> dict[str, Any]:
+    """A new line with its identity, its time of recording, and the ids of the events its numbers refer to."""
+    out = {**record, "id": new_identity(), "at": recorded_at(previous)}
+    by_seq = {r.get("seq"): r.get("id") for r in previous if isinstance(r.get("id"), str)}
+    for field in REFS:
+        target = by_seq.get(record.get(field)) if isinstance(record.get(field), int) else None
+        if target:
+            out[f"{field}_id"] = target
+    return out

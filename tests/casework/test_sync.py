@@ -8,7 +8,7 @@ import yaml
 
 from conftest import FIXTURES, git
 from ehcp_docs.casework import export, intake, purge, sync
-from ehcp_docs.errors import Conflict, WorkflowError
+from ehcp_docs.errors import WorkflowError
 from ehcp_docs.store.core import Store
 
 PLAN = FIXTURES / "minimal_plan.yaml"
@@ -47,8 +47,8 @@ def test_different_plans_merge_automatically(two_clones):
     a, b, server = two_clones
     correct(a, "P-1", "To be a vet.", "To be a vet (A).")
     correct(b, "P-2", "To be a vet.", "To be a vet (B).")
-    assert sync.sync(a).pushed == 1
-    result = sync.sync(b)
+    assert sync.sync(a).result.pushed == 1
+    result = sync.sync(b).result
     assert (result.pulled, result.pushed) == (1, 1)
     sync.sync(a)
     for s in (a, b):
@@ -57,19 +57,18 @@ def test_different_plans_merge_automatically(two_clones):
     assert git(server, "log", "--format=%s", "main").count("plan corrected") == 2
 
 
-def test_same_plan_conflict_loses_nothing(two_clones):
+def test_same_field_conflict_is_held_and_loses_nothing(two_clones):
     a, b, _ = two_clones
     correct(a, "P-1", "To be a vet.", "To be a vet (A).")
     correct(b, "P-1", "To be a vet.", "To be a vet (B).")
     sync.sync(a)
-    mine = git(b.root, "rev-parse", "HEAD")
-    with pytest.raises(Conflict) as e:
-        sync.sync(b)
-    assert "both changed plan P-1" in e.value.message
-    assert "nothing was lost" in e.value.message
-    assert git(b.root, "rev-parse", "HEAD") == mine  # our version still on main
-    assert b.plan("P-1")["sections"]["A"]["aspirations"] == "To be a vet (B)."
-    assert "To be a vet (A)." in git(b.root, "show", "origin/main:plans/P-1/plan.yaml")
+    mine = git(b.root, "rev-parse", "HEAD").strip()
+    synced = sync.sync(b)
+    assert [w.plan for w in synced.waiting] == ["P-1"]
+    assert "Section A" in synced.waiting[0].conflicts[0] and "you: To be a vet (B)." in synced.waiting[0].conflicts[0]
+    assert git(b.root, "rev-parse", "refs/ehcp/mine/P-1").strip() == mine  # our version kept
+    assert "To be a vet (B)." in git(b.root, "show", "refs/ehcp/mine/P-1:plans/P-1/plan.yaml")
+    assert b.plan("P-1")["sections"]["A"]["aspirations"] == "To be a vet (A)."  # theirs until resolved
     assert git(b.root, "status", "--porcelain") == ""
 
 

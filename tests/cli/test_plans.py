@@ -69,7 +69,8 @@ def test_edit_from_file_then_log_and_show_at(ehcp, tmp_path: Path):
     assert r.exit_code == 0 and "Recorded a correction to TEST-0001" in r.stderr
     rows = json.loads(ehcp("log", "TEST-0001", "--json").stdout)
     assert [(x["event"], x["date"]) for x in rows] == [("correction", "2025-02-01"), ("issued", "2024-05-10")]
-    assert set(rows[0]) == {"commit", "date", "event", "author", "summary", "note"}
+    assert set(rows[0]) == {"commit", "date", "event", "author", "summary", "note", "numbers"}
+    assert [x["numbers"] for x in rows] == [[2], [1]]
     old = json.loads(ehcp("show", "TEST-0001", "--at", "2025-01-31", "--json").stdout)
     assert old["sections"]["F"]["provision"][0]["frequency"] == "once a week in term time"
     at_rev = json.loads(ehcp("show", "TEST-0001", "--at", rows[0]["commit"][:12], "--json").stdout)
@@ -139,5 +140,60 @@ def test_log_shows_each_plans_own_event_date(ehcp, store_path: Path):
     git(store_path, "commit", "-q", "-m", "a note added by hand")
     r = ehcp("log", "EHCP-0002")
     first = r.stdout.splitlines()[0]
-    assert first.startswith("no date") and "plain git" in first
+    assert first.startswith("-     no date") and "plain git" in first  # no number: no step recorded
     assert rows["EHCP-0002"][0]["date"] in r.stdout.splitlines()[1]
+
+
+def test_amend_edit_reopens_with_the_errors_and_keeps_the_text(ehcp, store_path: Path, monkeypatch):
+    ehcp("add", PLAN)
+    assert ehcp("amend", "start", "TEST-0001").exit_code == 0
+    calls = []
+
+    def fake_edit(text, **kw):
+        calls.append(text)
+        if len(calls) == 1:
+            return text.replace("frequency: once a week in term time", "frequency: ''") + "# my notes\n"
+        return text.replace("frequency: ''", "frequency: three times a week")
+
+    monkeypatch.setattr("click.edit", fake_edit)
+    r = ehcp("amend", "edit", "TEST-0001", input="y\n")
+    assert r.exit_code == 0, r.stderr
+    assert calls[1].startswith("#! ") and "how often" in calls[1].splitlines()[0]
+    assert "# my notes" in calls[1]  # the caseworker's text came back, not the stored draft
+    assert "three times a week" in (store_path / "plans/TEST-0001/proposed.yaml").read_text()
+
+
+def test_mistyped_commands_and_plan_ids_get_a_suggestion(ehcp):
+    ehcp("add", PLAN)
+    r = ehcp("reveiw")
+    assert r.exit_code == 2 and "Did you mean review" in r.stderr
+    r = ehcp("show", "TEST-0010")
+    assert r.exit_code == 2 and "Did you mean TEST-0001?" in r.stderr
+    assert json.loads(ehcp("show", "test-0001", "--json").stdout)["id"] == "TEST-0001"
+
+
+def test_store_after_the_command_and_implausible_dates(ehcp, store_path: Path):
+    from click.testing import CliRunner
+
+    from ehcp_docs.cli import cli
+
+    ehcp("add", PLAN)
+    r = CliRunner().invoke(cli, ["contribute", "TEST-0001", "--from", "parent", "--text", "T", "--date",
+                                 "2072-01-12", "--store", str(store_path)])
+    assert r.exit_code == 2 and "outside the plausible range" in r.stderr and "--force REASON" in r.stderr
+    r = CliRunner().invoke(cli, ["contribute", "TEST-0001", "--from", "parent", "--text", "T", "--date",
+                                 "12/01/2072", "--store", str(store_path), "--force", "Typed from a letter"])
+    assert r.exit_code == 0, r.stderr
+    last = json.loads((store_path / "plans/TEST-0001/events.jsonl").read_text().splitlines()[-1])
+    assert (last["date"], last["date_forced"]) == ("2072-01-12", "Typed from a letter")
+
+
+def test_who_is_spelled_from_everywhere_and_by_still_works(ehcp):
+    ehcp("add", PLAN)
+    for args in (("budget", "request", "TEST-0001", "--details", "x"), ("contribute", "TEST-0001", "--text", "y")):
+        for spelling in ("--from", "--by"):
+            r = ehcp(*args, spelling, "parent")
+            assert r.exit_code == 0, (args, spelling, r.stderr)
+        help_text = ehcp(*args[:-2], "--help").stdout if args[0] == "contribute" else \
+            ehcp(args[0], args[1], "--help").stdout
+        assert "--from" in help_text and "--by" not in help_text

@@ -4,6 +4,7 @@ and a plan edited by hand and committed with plain git is never answered from a 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -65,8 +66,8 @@ def damaged(ehcp, store_path: Path) -> Path:
     p1 = (store_path / "plans/EHCP-0001/plan.yaml").read_text(encoding="utf-8")
     p4 = (store_path / "plans/EHCP-0004/plan.yaml").read_text(encoding="utf-8")
     commit_by_hand(store_path, {
-        "plans/EHCP-0001/plan.yaml": p1.replace("        frequency: 1 session a week in term time, in blocks of 6 "
-                                                "weeks with a 2-week break\n", "", 1),
+        "plans/EHCP-0001/plan.yaml": re.sub(r"\n *frequency: 1 session a week in term time, in blocks of 6 weeks "
+                                            r"with a 2-week break\n", "\n", p1, count=1),
         "plans/EHCP-0002/plan.yaml": "id: EHCP-0002\nchild: [not, a, child\n",
         "plans/EHCP-0003/plan.yaml": (store_path / "plans/EHCP-0003/plan.yaml").read_text(encoding="utf-8")
         .replace("id: EHCP-0003", "id: EHCP-0099", 1),
