@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from ehcp_docs.errors import InvalidPlan
 from ehcp_docs.fileio import printable
-from ehcp_docs.model import plausible
 from ehcp_docs.model import plan as planmod
+from ehcp_docs.model import plausible
 from ehcp_docs.resources import schema_path
 
 if TYPE_CHECKING:

@@ -20,8 +20,8 @@ import json
 import os
 import re
 import shlex
-import sys
 import subprocess
+import sys
 import tempfile
 import threading
 import time
