@@ -935,7 +935,7 @@ def sync(gs: GitStore, remote: str, branch: str = "main", python: str | None = N
                        hint="Commit them (`ehcp settings commit` for ehcp.toml) or discard them, then sync again.")
     try:
         gs._run("fetch", "--quiet", "--no-recurse-submodules", "--upload-pack=git-upload-pack", "--end-of-options",
-                remote, branch, network=True)
+                remote, network=True)
     except _errors() as e:
         raise StoreError(f"could not reach {remote} ({_said(e)[:200]})") from None
     theirs = f"refs/remotes/{remote}/{branch}"
@@ -1033,15 +1033,19 @@ def clone(url: str, target: Path) -> None:
                                   f"{url[:80]}` then `ehcp --store STORE sync`; then clone again.")
         # a server made with plain `git init --bare` may name another branch as its HEAD: the store is on main
         branch = ["--branch", "main"] if b"refs/heads/main" in proc.stdout else []
-        proc = subprocess.run(["git", *_c_options(), "clone", "-q", "--no-recurse-submodules", *branch,
-                               "--end-of-options", url, str(target)], capture_output=True,
+        # no checkout yet: ehcp's own attributes go in first, so a committed .gitattributes never converts a file
+        proc = subprocess.run(["git", *_c_options(), "clone", "-q", "--no-checkout", "--no-recurse-submodules",
+                               *branch, "--end-of-options", url, str(target)], capture_output=True,
                               env={**os.environ, **_ENV})
         if proc.returncode != 0:
             raise StoreError(f"could not clone {url[:80]} ({proc.stderr.decode('utf-8', 'replace').strip()[:200]})")
+        os.chmod(target, 0o700)
+        subprocess.run(["git", "-C", str(target), "config", "core.hooksPath", "/dev/null"], check=True)
+        install_attributes(target / ".git")
+        with GitStore(target) as gs:
+            gs._run("checkout", "-q", "HEAD", "--", ".")
     finally:
         os.umask(old)
-    os.chmod(target, 0o700)
-    subprocess.run(["git", "-C", str(target), "config", "core.hooksPath", "/dev/null"], check=True)
 
 
 def erase_path(gs: GitStore, path: str) -> int:

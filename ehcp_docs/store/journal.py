@@ -143,7 +143,8 @@ def damaged(pid: str, damage: BaseException | None = None) -> StoreError:
 # were recorded, then id, and are numbered 1, 2, 3 in that order. Lines written before ids existed are matched by
 # their content, so old journals stay readable and mergeable.
 
-REFS = ("contribution", "concern", "request", "notice", "meeting", "reschedules", "document", "ref")  # fields that name another seq
+# fields that name another event by its number (rewritten when a merge renumbers)
+REFS = ("contribution", "concern", "request", "notice", "meeting", "reschedules", "document", "ref")
 
 
 def new_identity() -> str:
