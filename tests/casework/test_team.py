@@ -169,3 +169,30 @@ def test_clone_of_an_empty_server_says_what_is_wrong(tmp_path: Path, store_path:
     assert copy.plan_ids() == s.plan_ids()
     assert "merge=ehcp-journal" in (tmp_path / "mine/.git/info/attributes").read_text()
     s.close()
+
+
+def test_merge_drivers_cannot_be_redirected_by_the_store_config_or_a_committed_module(tmp_path: Path,
+                                                                                       store_path: Path):
+    """Issue 17 blanks every `merge.*.driver` of the store's own config; issue 18's drivers are given on sync's own
+    command line instead. A colleague's driver in .git/config, or an `ehcp_docs` package committed into the store
+    (git runs drivers in the store's folder), never runs, and journals still merge as a union."""
+    (a, b), _ = team(tmp_path, store_path, 2)
+    pwned = tmp_path / "pwned"
+    evil = f"touch {pwned} #"
+    for name in ("ehcp-journal", "ehcp-plan"):
+        git(b.root, "config", f"merge.{name}.driver", evil)
+    trap = b.root / "ehcp_docs" / "store"
+    trap.mkdir(parents=True)
+    (b.root / "ehcp_docs" / "__init__.py").write_text(f"open({str(pwned)!r}, 'w')\n")
+    (trap / "__init__.py").write_text("")
+    (trap / "merge_driver.py").write_text(f"open({str(pwned)!r}, 'w')\n")
+    git(b.root, "add", "ehcp_docs")
+    git(b.root, "commit", "-qm", "a module in the store")
+    between_reviews.contribute(a, "P-1", "parent", "From A", date(2026, 11, 2))
+    between_reviews.contribute(b, "P-1", "parent", "From B", date(2026, 11, 3))
+    sync.sync(a)
+    assert sync.sync(b).waiting == []  # both journals grew: merged by ehcp's own driver
+    assert not pwned.exists()
+    texts = [e.get("text") for e in b.events("P-1") if e["event"] == "contribution"]
+    assert texts == ["From A", "From B"]
+    assert "merge.ehcp-journal.driver" in "\n".join(b.git.program_settings())  # and doctor would name it

@@ -2,6 +2,8 @@
 side merges, each side's order kept, numbers renumbered and references rewritten; old journals (no ids) too."""
 import json
 
+import pytest
+
 from ehcp_docs.store import journal
 from ehcp_docs.store.merge_driver import main as driver
 
@@ -80,3 +82,26 @@ def test_merge_driver_writes_the_union_and_refuses_damage(tmp_path):
     before = files["ours"].read_bytes()
     assert driver(["journal", str(files["base"]), str(files["ours"]), str(files["theirs"]), "x"]) == 1
     assert files["ours"].read_bytes() == before
+
+
+@pytest.mark.parametrize("field,value,words", [
+    ("id", 42, r"identity \(id\)"), ("id", "", r"identity \(id\)"), ("contribution_id", ["x"], "identity"),
+    ("at", "yesterday", "time of recording"), ("at", 20261101, "time of recording"),
+    ("date_forced", "", "date_forced"), ("date_forced", None, "date_forced"),
+])
+def test_identity_fields_of_a_line_are_checked_when_read(field, value, words):
+    """Issue 18's fields pass the event schema of issue 17 when they are sound, and damage in them is refused."""
+    good = {"seq": 1, "event": "issued", "date": "2026-01-05", "id": "ab" * 16, "at": "2026-01-05T10:00:00.000001",
+            "contribution_id": "cd" * 16, "date_forced": "typed from the paper file"}
+    assert journal.parse_raw(journal.encode([good])) == [good]
+    with pytest.raises(journal.JournalDamage, match=words):
+        journal.parse_raw(journal.encode([{**good, field: value}]))
+
+
+def test_a_journal_out_of_order_is_read_only_when_asked():
+    lines = [{"seq": 1, "event": "issued", "date": "2026-01-05"}, {"seq": 1, "event": "issued", "date": "2026-01-06"}]
+    with pytest.raises(journal.JournalDamage, match="where 2 was expected"):
+        journal.parse_raw(journal.encode(lines))
+    assert journal.parse_raw(journal.encode(lines), in_order=False) == lines
+    with pytest.raises(journal.JournalDamage, match="1 or more"):
+        journal.parse_raw(journal.encode([{**lines[0], "seq": 0}]), in_order=False)
