@@ -144,7 +144,8 @@ def damaged(pid: str, damage: BaseException | None = None) -> StoreError:
 # their content, so old journals stay readable and mergeable.
 
 # fields that name another event by its number (rewritten when a merge renumbers)
-REFS = ("contribution", "concern", "request", "notice", "meeting", "reschedules", "document", "ref")
+REFS = ("contribution", "concern", "request", "notice", "meeting", "reschedules", "document", "ref", "decision",
+        "contact", "appeal")
 
 
 def new_identity() -> str:
