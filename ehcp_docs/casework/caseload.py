@@ -101,12 +101,17 @@ class DueRow:
     focus: list[str]
     overdue: bool
     reason: str  # "annual review", "phase transfer"
+    date_of_birth: date | None = None
+    year_group: int | None = None  # national curriculum year when the review is due (recorded year wins)
+    setting_urn: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {"plan": self.plan, "name": self.name, "setting": self.setting,
                 "review_due": self.review_due.isoformat(),
                 "meeting_recommended_by": self.meeting_recommended_by.isoformat(), "focus": self.focus,
-                "overdue": self.overdue, "reason": self.reason}
+                "overdue": self.overdue, "reason": self.reason,
+                "date_of_birth": self.date_of_birth.isoformat() if self.date_of_birth else None,
+                "year_group": self.year_group, "setting_urn": self.setting_urn}
 
 
 def setting_name(plan: dict) -> str:
@@ -118,7 +123,9 @@ def due_rows(store: Store, start: date, end: date, today: date, setting: str | N
              use_index: bool | None = None, skipped: list[str] | None = None) -> list[DueRow]:
     """Plans whose review falls in [start, end] (the rule is statutory.review_due_in), plus every review already
     overdue, overdue ones first. Read through the calendar index (ehcp_docs.index): the same rows, from cached
-    results for plans unchanged since the same question was last asked (`use_index=False` or EHCP_INDEX=0: none)."""
+    results for plans unchanged since the same question was last asked (`use_index=False` or EHCP_INDEX=0: none).
+    With `skipped`, a plan that cannot be read (a damaged journal, a broken hand-committed plan) is left out and
+    its error added there, so one plan never stops the list of all the others; without, the first one is raised."""
     opts = options(store)
 
     def compute(plan: dict, events: list) -> dict[str, Any]:
@@ -134,9 +141,10 @@ def due_rows(store: Store, start: date, end: date, today: date, setting: str | N
         if setting and setting.lower() not in f["setting"].lower():
             continue
         if f["row"] is not None:
-            name, review_due, meet_by, focus, overdue, reason = f["row"]
+            name, review_due, meet_by, focus, overdue, reason, *more = f["row"]
+            dob, year, urn = (more + [None, None, ""])[:3]
             rows.append(DueRow(pid, name, f["setting"], date.fromisoformat(review_due), date.fromisoformat(meet_by),
-                               focus, overdue, reason))
+                               focus, overdue, reason, date.fromisoformat(dob) if dob else None, year, urn or ""))
     return sorted(rows, key=lambda r: (not r.overdue, r.review_due, r.plan))
 
 
@@ -164,8 +172,12 @@ def _due_facts(plan: dict, events: list, start: date, end: date, today: date, op
                terms: Any) -> dict[str, Any]:
     """One plan's line of the due list as JSON data for the index (exactly what due_rows makes of it)."""
     r = statutory.review_due_in(plan, events, start, end, today, opts, terms)
-    row = None if r is None else [plan["child"]["name"], r.review_due.isoformat(),
-                                  r.meeting_recommended_by.isoformat(), list(r.focus), r.overdue, r.reason]
+    row = None
+    if r is not None:
+        dob = plan["child"]["date_of_birth"]
+        year = statutory.nc_year(date.fromisoformat(dob), r.review_due, plan.get("year_group"))
+        row = [plan["child"]["name"], r.review_due.isoformat(), r.meeting_recommended_by.isoformat(), list(r.focus),
+               r.overdue, r.reason, dob, year, str((plan.get("sections") or {}).get("I", {}).get("urn") or "")]
     return {"setting": setting_name(plan), "row": row}
 
 
@@ -198,7 +210,7 @@ class DriftReport:
 def overdue_report(store: Store, today: date, lookback_days: int = 365, *,
                    use_index: bool | None = None, skipped: list[str] | None = None) -> DriftReport:
     """Every plan with a pending step past its deadline, and the steps done late in the last year. Read through
-    the calendar index like due_rows."""
+    the calendar index like due_rows; `skipped` as for due_rows."""
     opts = options(store)
     plans: list[dict] = []
     counts: Counter[tuple[str, str | None]] = Counter()

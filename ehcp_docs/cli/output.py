@@ -172,5 +172,5 @@ def skipped(problems: list[str]) -> None:
     for p in problems:
         warn(p)
     if problems:
-        warn(f"{len(problems)} plan(s) could not be read and were left out; correct each with `ehcp edit ID` "
+        warn(f"{len(problems)} plan(s) left out: they could not be read; correct each with `ehcp edit ID` "
              "(`ehcp doctor` names them all)")

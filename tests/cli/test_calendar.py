@@ -1,5 +1,6 @@
 """The calendar commands on the sample plans: due, lists, overdue, deadlines."""
 import json
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -40,10 +41,19 @@ def test_lists_write_xlsx_with_header_and_letters(ehcp, tmp_path: Path):
     assert "warning: the send-by date 2026-12-22 has passed" in r.stderr
     folder = tmp_path / "lists-spring-2027"
     ws = load_workbook(folder / "health-icb.xlsx").active
-    assert [c.value for c in ws[1]][:3] == ["Plan", "Child or young person", "Setting"]
+    assert [c.value for c in ws[1]] == ["Plan", "Child or young person", "Date of birth", "Year group", "Setting",
+                                        "Setting reference (URN)", "Review due by", "Meeting recommended by",
+                                        "Transition / preparation for adulthood focus", "Overdue"]
     assert ws.max_row == 7
+    assert ws.auto_filter.ref == f"A1:J{ws.max_row}"                      # an autofilter (issue 16.6)
+    assert all(isinstance(ws.cell(r, 3).value, datetime) for r in range(2, 8))  # real dates
+    assert all(ws.cell(r, 9).value != "-" for r in range(2, 8))              # blank, not "-", for none
+    assert any(str(ws.cell(r, 4).value).startswith("Year ") for r in range(2, 8))
     letters = list(folder.glob("setting-*-letter.docx"))
     assert len(letters) == 6
+    assert (folder / "health-icb-letter.docx").is_file() and (folder / "social-care-letter.docx").is_file()
+    eotas = [p for p in letters if "otherwise" in p.name]
+    assert eotas and "Dear EOTAS lead" in docx_text(eotas[0])
     assert "EHCP-0003" in docx_text(folder / "setting-examplemouth-community-college-e56c7b83-letter.docx")
 
 
