@@ -63,7 +63,8 @@ def test_status_through_a_review_and_an_amendment(ehcp, store: Path, tmp_path: P
     plan = yaml.safe_load((store / f"plans/{PID}/plan.yaml").read_text())
     plan["sections"]["I"].update(name="Exampleford Academy", type="Mainstream academy (secondary)")
     proposed.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False))
-    ok(ehcp("amend", "propose", PID, "--file", proposed, "--reason", "Next school named", "--date", "2027-01-28"))
+    ok(ehcp("amend", "propose", PID, "--file", proposed, "--reason", "Next school named", "--date", "2027-01-28",
+            "--no-evidence", "the school named at the review"))
     s = status(ehcp, PID, "2027-01-29", "6-proposed")
     commands = [r["command"] for r in s["steps"]]
     assert f"ehcp amend respond {PID} --text T" in commands and f"ehcp amend issue {PID}" in commands
