@@ -1,6 +1,7 @@
 """Shared fixtures: every test runs with its own HOME and git identity, so nothing on the machine leaks in."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -88,3 +89,19 @@ def filled_form(ehcp: Callable[..., Result], tmp_path: Path, pid: str = "EHCP-00
     f = tmp_path / f"meeting-{drop or 'ok'}.yaml"
     f.write_text(yaml.safe_dump(form, allow_unicode=True))
     return f
+
+
+def amended_plan_issued(ehcp: Callable[..., Result], tmp_path: Path, pid: str = "EHCP-0004") -> None:
+    """Every sample plan added, then plan `pid` amended outside a review (Section F, provision 1, three sessions a
+    week): served 2026-10-12, the family's representation on 2026-10-20 answered, the final plan issued 2026-10-23,
+    an appealable decision."""
+    assert ehcp("add", *map(str, sorted(PLANS.glob("*.yaml")))).exit_code == 0
+    plan = yaml.safe_load(ehcp("show", pid, "--json").stdout)
+    plan["sections"]["F"]["provision"][0]["frequency"] = "3 sessions a week in term time"
+    f = tmp_path / "proposed.yaml"
+    f.write_text(yaml.safe_dump(plan, sort_keys=False), encoding="utf-8")
+    assert ehcp("amend", "propose", pid, "--file", f, "--date", "2026-10-12", "--context", "outside-review",
+                "--no-evidence", "the family asked for this change at the review").exit_code == 0
+    said = ehcp("amend", "respond", pid, "--text", "We want more.", "--date", "2026-10-20")
+    n = re.search(r"representations #(\d+)", said.stderr).group(1)  # each representation is answered on issue
+    assert ehcp("amend", "issue", pid, "--date", "2026-10-23", "--answer", f"{n}=not-accepted").exit_code == 0

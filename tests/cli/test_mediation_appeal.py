@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from ehcp_docs.documents.saving import docx_text, read_provenance
-from tests.conftest import PLANS, git, head, snapshot
+from tests.conftest import PLANS, amended_plan_issued, git, head, snapshot
 
 PID = "EHCP-0004"
 
@@ -18,16 +18,7 @@ PID = "EHCP-0004"
 @pytest.fixture
 def amended(ehcp, store_path, tmp_path):
     """EHCP-0004 with a final amended plan issued on 2026-10-23 (an appealable decision)."""
-    assert ehcp("add", *map(str, sorted(PLANS.glob("*.yaml")))).exit_code == 0
-    plan = yaml.safe_load(ehcp("show", PID, "--json").stdout)
-    plan["sections"]["F"]["provision"][0]["frequency"] = "3 sessions a week in term time"
-    f = tmp_path / "proposed.yaml"
-    f.write_text(yaml.safe_dump(plan, sort_keys=False), encoding="utf-8")
-    assert ehcp("amend", "propose", PID, "--file", f, "--date", "2026-10-12", "--context", "outside-review",
-                "--no-evidence", "the family asked for this change at the review").exit_code == 0
-    said = ehcp("amend", "respond", PID, "--text", "We want more.", "--date", "2026-10-20")
-    n = re.search(r"representations #(\d+)", said.stderr).group(1)  # each representation is answered on issue
-    assert ehcp("amend", "issue", PID, "--date", "2026-10-23", "--answer", f"{n}=not-accepted").exit_code == 0
+    amended_plan_issued(ehcp, tmp_path, PID)
     return store_path
 
 

@@ -4,7 +4,6 @@ with LibreOffice with its key and styles intact."""
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import zipfile
@@ -16,7 +15,7 @@ from docx import Document
 
 from ehcp_docs.documents import working_document as wd
 from ehcp_docs.documents.saving import docx_text
-from tests.conftest import PLANS, snapshot
+from tests.conftest import PLANS, amended_plan_issued, snapshot
 
 PID = "EHCP-0004"
 
@@ -28,17 +27,8 @@ def _journal(store: Path) -> list[dict]:
 @pytest.fixture
 def appealed(ehcp, store_path, tmp_path):
     """EHCP-0004 amended outside a review, the family appealing Section F of the final amended plan."""
-    assert ehcp("add", *map(str, sorted(PLANS.glob("*.yaml")))).exit_code == 0
-    plan = yaml.safe_load(ehcp("show", PID, "--json").stdout)
-    plan["sections"]["F"]["provision"][0]["frequency"] = "3 sessions a week in term time"
-    f = tmp_path / "proposed.yaml"
-    f.write_text(yaml.safe_dump(plan, sort_keys=False), encoding="utf-8")
-    assert ehcp("amend", "propose", PID, "--file", f, "--date", "2026-10-12", "--context", "outside-review",
-                "--no-evidence", "the family asked for this change at the review").exit_code == 0
-    said = ehcp("amend", "respond", PID, "--text", "We want more.", "--date", "2026-10-20")
-    n = re.search(r"representations #(\d+)", said.stderr).group(1)  # each representation is answered on issue
-    for args in (("amend", "issue", PID, "--date", "2026-10-23", "--answer", f"{n}=not-accepted"),
-                 ("mediation", "contact", PID, "--wants-mediation", "no", "--date", "2026-10-26"),
+    amended_plan_issued(ehcp, tmp_path, PID)
+    for args in (("mediation", "contact", PID, "--wants-mediation", "no", "--date", "2026-10-26"),
                  ("mediation", "certificate", PID, "--date", "2026-10-28"),
                  ("appeal", "register", PID, "--against", "amended-plan", "--about", "F", "--date", "2026-11-25")):
         r = ehcp(*args)
