@@ -62,6 +62,17 @@ email = "cwd.socialcare@exampleshire.example.org"
 # concern_response_working_days = 20
 # posted_served_working_days = 2          # Decision: a posted notice is served on the 2nd working day after posting
 
+# Email (`ehcp send`): the LA's SMTP relay. TLS is required: "starttls" (usually port 587) or "implicit" (465).
+# The password is never kept here: name an environment variable, or a file outside the store only you can read.
+# [smtp]
+# host = "smtp.exampleshire.example.org"
+# port = 587
+# security = "starttls"
+# from = "send.reviews@exampleshire.example.org"
+# username = "send.reviews"
+# password_env = "EHCP_SMTP_PASSWORD"      # or password_file = "~/.config/ehcp/smtp-password" (chmod 600)
+# ca_file = "/etc/ssl/certs/exampleshire-ca.pem"   # only if the relay's certificate is from the LA's own CA
+
 # Term dates. Without them, typical English term dates are used (and the commands say so).
 # [[terms]]
 # name = "spring-2027"
@@ -79,6 +90,8 @@ KNOWN: dict[str, tuple[str, ...]] = {
     "caseworker": ("name", "email", "phone", "role"), "sendiass": _CONTACT, "mediation": _CONTACT,
     "disagreement_resolution": _CONTACT, "health": _CONTACT, "social_care": _CONTACT,
     "rules": (), "terms": ("name", "start", "end"),
+    "smtp": ("host", "port", "security", "from", "reply_to", "username", "password_env", "password_file", "ca_file",
+             "timeout"),
 }
 
 
@@ -96,7 +109,11 @@ def unknown_keys(data: dict[str, Any], name: str) -> list[str]:
             continue  # checked, with their allowed ranges, by statutory.rules.RuleOptions
         for entry in value if isinstance(value, list) else [value]:
             for key in entry if isinstance(entry, dict) else []:
-                if key not in KNOWN[table]:
+                if table == "smtp" and key == "password":
+                    out.append(f"{name}: [smtp] password must never be kept in the settings (they are committed "
+                               "and shared): remove it, change the password, and use password_env or "
+                               "password_file")
+                elif key not in KNOWN[table]:
                     hint = did_you_mean(key, list(KNOWN[table]))
                     out.append(f"{name}: [{table}] {key} is not a setting" + (f" ({hint})" if hint else ""))
     return out

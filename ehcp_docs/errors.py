@@ -53,6 +53,11 @@ class RenderError(EhcpError):
     """A document could not be produced."""
 
 
+class SendError(EhcpError):
+    """A document could not be emailed (the relay unreachable, TLS or login refused, an address refused): nothing
+    was recorded."""
+
+
 def did_you_mean(value: str, choices: list[str] | tuple[str, ...]) -> str | None:
     """"Did you mean X?" for a mistyped name (a command, a role, a plan id), or None when nothing is close."""
     import difflib

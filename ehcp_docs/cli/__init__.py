@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "contribution": ("ehcp_docs.cli.between_reviews:contribution", "Resolve a contribution."),
     "concern": ("ehcp_docs.cli.between_reviews:concern", "Record and answer concerns about delivery."),
     "budget": ("ehcp_docs.cli.between_reviews:budget", "Personal budget requests and decisions."),
+    "send": ("ehcp_docs.cli.time_limits:send", "Email a document to the family (or a service) and record its service."),
     "served": ("ehcp_docs.cli.time_limits:served", "Record when and how a notice or letter was served."),
     "exception": ("ehcp_docs.cli.time_limits:exception", "Record an exception to a time limit (reg 27(3))."),
     "template": ("ehcp_docs.cli.templates:template", "The LA's own copies of the document templates."),
