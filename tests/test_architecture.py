@@ -235,6 +235,13 @@ def test_only_gitstore_uses_subprocess_for_git():
     assert users == [GITSTORE]
 
 
+def test_only_the_mail_module_talks_smtp():
+    """Email leaves through one module (casework/mail.py), which insists on TLS: no other module may open an SMTP
+    connection, plain or not."""
+    users = sorted(m.name for m in modules(PACKAGE).values() if "smtplib" in m.libraries)
+    assert users == ["ehcp_docs.casework.mail"]
+
+
 def test_design_names_every_module():
     design = (ROOT / "DESIGN.md").read_text(encoding="utf-8")
     missing = [str(p.relative_to(PACKAGE)) for p in sorted(PACKAGE.rglob("*.py"))

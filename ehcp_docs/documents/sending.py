@@ -110,7 +110,11 @@ def send(store: Store, pid: str, kind: str, when: date, *, to: str | None = None
                              f"`ehcp served {pid} --doc {kind} --by post`.")
     messages = [message(store, plan, kind, r, [a for f in r.files for a in (f, pdfs.get(f.stem)) if a])
                 for r in chosen]
-    result = time_limits.serve_by_email(store, pid, target, relay, secret, messages, when, kind)
+    try:
+        result = time_limits.serve_by_email(store, pid, target, relay, secret, messages, when, kind)
+    except SendError as e:
+        raise SendError(f"plan {pid}: the {kind} was not sent: {e.message}",
+                        hint=(e.hint or "").replace("ID --doc KIND", f"{pid} --doc {kind}") or None) from None
     return result, warnings
 
 

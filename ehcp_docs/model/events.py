@@ -34,7 +34,9 @@ Data fields each event's journal line carries (besides seq, event, date, recorde
   early-review-decision   {"request": seq, "decision": "agree"|"refuse", "reason"}
   personal-budget-request {"by", "details"}
   personal-budget-decision {"request": seq, "decision": "agree"|"refuse", "reason"}
-  document-served         {"document": seq, "document_event", "how": "hand"|"email"|"post", "served"}
+  document-served         {"document": seq, "document_event", "how": "hand"|"email"|"post", "served",
+                           by `ehcp send`: "kind", "sent_at" (UTC), "recipients": [{role, email, message_id,
+                           files}]}
                            (date = the day it was handed over, emailed or posted; served = the day of service)
   time-limit-exception    {"step", "ref": seq, "ground" (the regulation's reason), "basis", "from", "to", "days",
                            "details"}

@@ -38,6 +38,7 @@ class Relay:
     ca: Path
     received: list[dict[str, Any]] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    refuse_data: set[str] = field(default_factory=set)  # accepted as a recipient, then the message refused
 
 
 class _Handler:
@@ -51,8 +52,11 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if set(envelope.rcpt_tos) & self.relay.refuse_data:
+            return "554 5.7.1 Message rejected as spam"
+        tls = server.transport.get_extra_info("ssl_object") is not None
         self.relay.received.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
-                                    "data": bytes(envelope.content), "tls": server.transport.get_extra_info("ssl_object") is not None})
+                                    "data": bytes(envelope.content), "tls": tls})
         return "250 Message accepted"
 
 
@@ -128,8 +132,9 @@ def settings(store: Path, **smtp: Any) -> None:
 
 
 def relay_settings(r: Relay, **over: Any) -> dict[str, Any]:
-    base = {"host": "127.0.0.1", "port": r.port, "security": "starttls", "from": "send.reviews@exampleshire.example.org",
-            "username": USER, "password_env": "EHCP_TEST_SMTP_PASSWORD", "ca_file": str(r.ca), "timeout": 10}
+    base = {"host": "127.0.0.1", "port": r.port, "security": "starttls",
+            "from": "send.reviews@exampleshire.example.org", "username": USER,
+            "password_env": "EHCP_TEST_SMTP_PASSWORD", "ca_file": str(r.ca), "timeout": 10}
     return {k: v for k, v in {**base, **over}.items() if v is not None}
 
 
@@ -264,6 +269,20 @@ def test_a_refused_address_sends_nothing_at_all(ehcp, store: Path, relay: Relay)
     settings(store, **relay_settings(relay))
     relay.refuse.add("mark.hayes@example.org")  # the second parent: the first is not sent either
     _refused(ehcp, store, relay, "refused the email address of parent 2", "550")
+
+
+def test_a_message_refused_after_another_went_says_which_went(ehcp, store: Path, relay: Relay):
+    settings(store, **relay_settings(relay))
+    relay.refuse_data.add("mark.hayes@example.org")  # parent 2's message is refused after parent 1's was sent
+    before = snapshot(store)
+    r = ehcp("send", PID, "--doc", "amendment-notice", "--no-pdf", "--date", SENT_DAY)
+    assert r.exit_code == 1 and "Traceback" not in r.stderr
+    went = messages(relay)
+    assert [m["To"] for m in went] == ["sinead.brennan@example.org"]
+    assert "would not take the message (554" in r.stderr
+    assert f"the email did reach parent 1 ({went[0]['Message-ID']}), and nothing was recorded" in r.stderr
+    assert f"ehcp served {PID} --doc amendment-notice --by email" in r.stderr
+    assert snapshot(store) == before
 
 
 def test_missing_settings_say_how_to_fix_them(ehcp, store: Path, relay: Relay, monkeypatch: pytest.MonkeyPatch):
