@@ -45,7 +45,8 @@ def _step_row(step: Any, pid: str, today: date, command: str) -> dict[str, Any]:
     due = step.due
     return {"process": process, "step": step.name, "description": step.description, "due": due.isoformat(),
             "days_left": (due - today).days, "late": due < today and step.kind != "family",
-            "kind": step.kind, "basis": step.basis, "command": command}
+            "kind": step.kind, "basis": step.basis, "command": command,
+            **({"served": step.served.isoformat(), "served_how": step.served_how} if step.served else {})}
 
 
 TRANSFER = ("phase_transfer", "phase_transfer_post16", "phase_transfer_post16_other")
@@ -108,7 +109,18 @@ def status(store: Store, pid: str, today: date) -> dict[str, Any]:
             "next_due": first["due"] if first else None, "next_command": first["command"] if first else None,
             "meeting_recommended_by": _iso(d.meeting_recommended_by), "decision_due": _iso(d.pending("decision")),
             "appeal_deadline": _iso(d.appeal.deadline if d.appeal is not None else None),
-            "warnings": list(d.warnings)}
+            "served": service_lines(pending), "warnings": list(d.warnings)}
+
+
+def service_lines(steps: list[Any]) -> list[str]:
+    """One sentence per notice whose service is recorded: how and on which day, which the steps that run from
+    service count from (`ehcp served`, `ehcp send`)."""
+    out: dict[tuple[Any, Any], None] = {}
+    for s in steps:
+        if s.pending and getattr(s, "served", None) and s.served_how in statutory.SERVICE_WAYS:
+            out[(s.served, s.served_how)] = None
+    return [f"Served {statutory.SERVICE_WAYS[how]} on {day.isoformat()}: the steps that run from service count from "
+            "that day." for day, how in out]
 
 
 def _iso(d: date | None) -> str | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ehcp_docs import statutory
-from ehcp_docs.casework import caseload
+from ehcp_docs.casework import caseload, daily
 from ehcp_docs.cli import output
 from ehcp_docs.cli.common import as_day, json_option, open_store, out_option, plan_id_argument, to_iso, today_option
 from ehcp_docs.errors import CHECK_FAILED, UsageError
@@ -41,6 +41,8 @@ def deadlines(ctx: click.Context, plan_id: str, today: str | None, as_json: bool
                     "the earliest deadline this review must meet)")
     if d.appeal:
         output.data(f"Appeal deadline {d.appeal.deadline} ({d.appeal.decision}): {d.appeal.reason}")
+    for line in daily.service_lines(d.steps):
+        output.data(line)
     output.data(f"Plan ends by {d.plan_ends} at the latest (end of the academic year of the 25th birthday)")
     for w in d.warnings:
         output.warn(w)

@@ -24,6 +24,8 @@ def print_status(s: dict[str, Any]) -> None:
                      [[r["process"], r["description"], r["due"],
                        (f"{-r['days_left']} late" if r["late"] else f"{r['days_left']} left"), r["command"]]
                       for r in s["steps"]], late=[r["late"] for r in s["steps"]])
+    for line in s.get("served", []):
+        output.data(line)
     if s["open"]:
         output.data(f"Open: {len(s['open'])} item(s); `ehcp open {s['plan']}` lists them with their numbers.")
     if s["next_command"]:

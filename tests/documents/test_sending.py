@@ -157,8 +157,8 @@ def messages(r: Relay) -> list[email.message.EmailMessage]:
     return [email.message_from_bytes(m["data"], policy=email.policy.default) for m in r.received]  # type: ignore
 
 
-def last_event(store: Path) -> dict:
-    return json.loads((store / "plans" / PID / "events.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+def last_event(store: Path, pid: str = PID) -> dict:
+    return json.loads((store / "plans" / pid / "events.jsonl").read_text(encoding="utf-8").splitlines()[-1])
 
 
 def test_send_emails_each_parent_their_own_letter_and_records_the_service(ehcp, store: Path, relay: Relay):
@@ -198,7 +198,11 @@ def test_send_emails_each_parent_their_own_letter_and_records_the_service(ehcp, 
     assert (reps["served"], reps["served_how"], reps["due"]) == (SENT_DAY, "email", "2026-10-28")  # 15 days
     assert "Emailed to 2 recipient(s)" in r.stderr
     status = ehcp("status", PID, "--today", SENT_DAY)
-    assert status.exit_code == 0 and "2026-10-28" in status.stdout + status.stderr
+    assert status.exit_code == 0 and f"Served by email on {SENT_DAY}" in status.stdout
+    row = next(x for x in json.loads(ehcp("status", PID, "--today", SENT_DAY, "--json").stdout)["steps"]
+               if x["step"] == "representations")
+    assert (row["due"], row["served"], row["served_how"]) == ("2026-10-28", SENT_DAY, "email")
+    assert f"Served by email on {SENT_DAY}" in ehcp("deadlines", PID, "--today", SENT_DAY).stdout
 
 
 def test_to_role_narrows_and_implicit_tls_without_login(ehcp, store: Path, implicit_relay: Relay):
@@ -346,3 +350,46 @@ def test_served_by_post_with_doc_kind_still_works(ehcp, store: Path):
     r = ehcp("served", PID, "--doc", "cease-notice", "--by", "post")
     assert r.exit_code == 2 and "has no cease decision yet" in r.stderr
     assert snapshot(store) == before
+
+
+def test_a_young_person_who_decides_gets_their_own_letter_and_a_parent_a_copy(ehcp, store: Path, relay: Relay,
+                                                                              tmp_path: Path):
+    yp = "EHCP-0005"  # 20 years old, the decision maker
+    plan = yaml.safe_load(ehcp("show", yp, "--json").stdout)
+    plan["sections"]["F"]["provision"][0]["frequency"] = "3 sessions a week in term time"
+    f = tmp_path / "yp.yaml"
+    f.write_text(yaml.safe_dump(plan, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert ehcp("amend", "propose", yp, "--file", f, "--date", NOTICE_DAY, "--context", "outside-review",
+                "--no-evidence", "asked for at the review", "--out", tmp_path / "made").exit_code == 0
+    settings(store, **relay_settings(relay))
+    r = ehcp("send", yp, "--doc", "amendment-notice", "--to", "young-person", "--no-pdf", "--date", SENT_DAY)
+    assert r.exit_code == 0, r.stderr
+    (m,) = messages(relay)
+    assert m["To"] == plan["child"]["email"]
+    assert plan["child"]["name"] not in m["Subject"] and yp in m["Subject"]
+    names = [a.get_filename() for a in m.iter_attachments()]
+    letters = [n for n in names if "-amendment-notice" in n]
+    assert letters == [f"{NOTICE_DAY}-amendment-notice.docx"]  # their own letter, not the parent's copy
+    assert f"{NOTICE_DAY}-schedule-of-amendments.docx" in names  # and the documents made once for everyone
+    r = ehcp("send", yp, "--doc", "amendment-notice", "--to", "parent", "--no-pdf", "--date", SENT_DAY)
+    assert r.exit_code == 0, r.stderr
+    parent = messages(relay)[1]
+    assert parent["To"] == plan["parents"][0]["email"]
+    names = [a.get_filename() for a in parent.iter_attachments()]
+    assert [n for n in names if "-amendment-notice" in n] == [f"{NOTICE_DAY}-amendment-notice-copy-2.docx"]
+
+
+def test_advice_requests_go_to_each_service_and_a_missing_address_is_named(ehcp, store: Path, relay: Relay):
+    pid = "EHCP-0001"  # a nursery in Section I, with no email address recorded for it
+    r = ehcp("review", "schedule", pid, "--meeting", "2026-11-10", "--time", "14:00", "--date", "2026-10-06")
+    assert r.exit_code == 0, r.stderr
+    settings(store, **relay_settings(relay))
+    r = ehcp("send", pid, "--doc", "advice-request", "--no-pdf", "--date", "2026-10-06")
+    assert r.exit_code == 0, r.stderr
+    got = {m["To"]: [a.get_filename() for a in m.iter_attachments()] for m in messages(relay)}
+    assert all(m["Subject"] == f"Request for advice for an annual review (reference {pid})" for m in messages(relay))
+    assert got == {"send.health@exampleicb.example.org": ["2026-10-06-advice-request-health.docx"],
+                   "cwd.socialcare@exampleshire.example.org": ["2026-10-06-advice-request-social-care.docx"]}
+    assert "the setting advice request has no email address to go to" in r.stderr
+    roles = sorted(x["role"] for x in last_event(store, pid)["recipients"])
+    assert roles == ["health", "social-care"]
