@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 from ehcp_docs import statutory
 from ehcp_docs.casework import caseload, mail
-from ehcp_docs.errors import UsageError, WorkflowError
+from ehcp_docs.errors import EhcpError, StoreError, UsageError, WorkflowError
 from ehcp_docs.fileio import printable
 from ehcp_docs.model.events import Recorded, words
 from ehcp_docs.store import Store
@@ -63,12 +63,20 @@ def _record_service(store: Store, pid: str, target: dict, how: str, when: date, 
     notes = [f"{words(target['event'])} of {sent} served {statutory.SERVICE_WAYS[how]} on {served}"]
     before = statutory.deadlines(plan, events, when, opts)
     steps = [s for s in before.steps if s.ref == target["seq"] and s.name in statutory.SERVICE_STEPS]
-    with store.transaction("document-served") as txn:
-        data = {"document": target["seq"], "document_event": target["event"], "how": how,
-                "served": served.isoformat(), **extra}
-        if send is not None:
-            data.update(send())  # raises, under the lock and before anything is written, when the send fails
-        event = txn.add_event(pid, "document-served", when.isoformat(), data, by=txn.by)
+    data = {"document": target["seq"], "document_event": target["event"], "how": how,
+            "served": served.isoformat(), **extra}
+    try:
+        with store.transaction("document-served") as txn:
+            if send is not None:
+                data.update(send())  # raises, under the lock and before anything is written, when the send fails
+            event = txn.add_event(pid, "document-served", when.isoformat(), data, by=txn.by)
+    except EhcpError as e:
+        if "recipients" not in data:
+            raise
+        went = ", ".join(str(r["message_id"]) for r in data["recipients"])
+        raise StoreError(f"plan {pid}: the email was sent ({went}) but its service could not be recorded: "
+                         f"{e.message}", hint=f"Fix that, then record it with `ehcp served {pid} --document "
+                                             f"{target['seq']} --by email --date {when}`.") from None
     after = statutory.deadlines(plan, store.events(pid), max(when, served), opts)
     for s in steps:
         new = next((a for a in after.steps if a.name == s.name and a.ref == s.ref), None)

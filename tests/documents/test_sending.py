@@ -393,3 +393,17 @@ def test_advice_requests_go_to_each_service_and_a_missing_address_is_named(ehcp,
     assert "the setting advice request has no email address to go to" in r.stderr
     roles = sorted(x["role"] for x in last_event(store, pid)["recipients"])
     assert roles == ["health", "social-care"]
+
+
+def test_a_send_that_cannot_be_recorded_says_the_email_went(ehcp, store: Path, relay: Relay):
+    settings(store, **relay_settings(relay))
+    journal = store / "plans" / PID / "events.jsonl"
+    journal.write_text(journal.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a change not committed
+    head = git(store, "rev-parse", "HEAD")
+    r = ehcp("send", PID, "--doc", "amendment-notice", "--no-pdf", "--date", SENT_DAY)
+    assert relay.received  # the relay took it: only the recording failed
+    assert r.exit_code == 1 and "Traceback" not in r.stderr
+    assert "the email was sent (" in r.stderr and "its service could not be recorded" in r.stderr
+    assert all(m["Message-ID"] in r.stderr for m in messages(relay))
+    assert f"ehcp served {PID} --document" in r.stderr and "--by email" in r.stderr
+    assert git(store, "rev-parse", "HEAD") == head
