@@ -43,7 +43,7 @@ def send(ctx: click.Context, plan_id: str, kind: str, to: str | None, pdf: bool 
 @click.option("--document", type=int, metavar="N", help="The journal entry the document was made from (see "
               "`ehcp log`); default: the latest amendment notice.")
 @click.option("--by", "--how", "how", cls=Aliased, type=click.Choice(sorted(statutory.SERVICE_WAYS)), required=True,
-              help="By hand, by email or by post.")
+              help="hand, email or post: how it was served.")
 @date_option("The day it was handed over, emailed or posted (default: today).")
 @click.pass_context
 def served(ctx: click.Context, plan_id: str, kind: str | None, document: int | None, how: str,
