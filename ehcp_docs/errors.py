@@ -26,6 +26,8 @@ class InvalidPlan(EhcpError):
 class InputError(EhcpError):
     """An input file could not be read safely (bad YAML, too large, aliases, ...)."""
 
+    yaml_mark: object = None  # for YAML that does not parse: where the parser stopped (fileio.YamlMark)
+
 
 class UsageError(EhcpError):
     """The command was called wrongly: unknown plan id, bad date, conflicting options."""

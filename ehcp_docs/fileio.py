@@ -33,6 +33,7 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 MAX_DIGITS = 18
+SLIP_LINES = 40  # how far above where the YAML parser stopped an indentation slip is looked for
 
 
 def read_bytes(path: Path, *, limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
@@ -227,8 +228,85 @@ def _parse_yaml(text: str, name: str) -> Any:
         mark = getattr(e, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise InputError(f"{name}: is not valid YAML{where}: {problem}") from None
+        err = InputError(f"{name}: is not valid YAML{where}: {problem}")
+        context = getattr(e, "context_mark", None)
+        err.yaml_mark = YamlMark(name, mark.line + 1, mark.column + 1, str(problem),
+                                 context.line + 1 if context is not None else None) if mark else None
+        raise err from None
     return root
+
+
+class YamlMark:
+    """Where the YAML parser stopped (1-based line and column) and the line of the construct it was reading
+    (`context`), for a message that names the line where an indentation slip happened."""
+
+    def __init__(self, name: str, line: int, column: int, problem: str, context: int | None):
+        self.name, self.line, self.column, self.problem, self.context = name, line, column, problem, context
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def line_paths(text: str) -> dict[int, list[Any]]:
+    """For valid YAML: each line (1-based) on which a key or value starts, and its path in the document
+    (`['sections', 'F', 'provision', 2, 'frequency']`). {} when the text does not parse."""
+    out: dict[int, list[Any]] = {}
+    stack: list[list[Any]] = []  # [is_mapping, path, pending key (None: a key comes next), next index]
+    try:
+        for ev in yaml.parse(text, Loader=_LOADER):
+            if not isinstance(ev, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent,
+                                   yaml.SequenceStartEvent)):
+                if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)) and stack:
+                    stack.pop()
+                continue
+            path: list[Any] = []
+            if stack:
+                top = stack[-1]
+                if not top[0]:
+                    path, top[3] = [*top[1], top[3]], top[3] + 1
+                elif top[2] is None:
+                    top[2] = str(getattr(ev, "value", "?"))
+                    out.setdefault(_line(ev), [*top[1], top[2]])
+                    if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                        stack.append([isinstance(ev, yaml.MappingStartEvent), [*top[1], top[2]], None, 0])
+                    continue
+                else:
+                    path, top[2] = [*top[1], top[2]], None
+            out.setdefault(_line(ev), path)
+            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                stack.append([isinstance(ev, yaml.MappingStartEvent), path, None, 0])
+    except yaml.YAMLError:
+        return {}
+    return out
+
+
+def path_at(paths: dict[int, list[Any]], line: int) -> list[Any]:
+    """The path of the last key or value starting on or before `line`."""
+    found = [n for n in paths if n <= line]
+    return paths[max(found)] if found else []
+
+
+def aligned_lines(text: str, original: str) -> dict[int, int]:
+    """Each line of `text` (1-based) whose words are those of a line of `original` it was edited from, matched in
+    order as a diff does, mapped to that line of `original` (indentation ignored)."""
+    import difflib
+
+    new, old = [x.strip() for x in text.split("\n")], [x.strip() for x in original.split("\n")]
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return {block.b + k + 1: block.a + k + 1 for block in matcher.get_matching_blocks() for k in range(block.size)
+            if new[block.b + k]}
+
+
+def indentation_slip(text: str, original: str, mark: YamlMark) -> tuple[int, int, int] | None:
+    """The line of `text` where an indentation slip happened, found against the text it was edited from: the
+    nearest line at or before where the parser stopped (a slip is noticed a line or two later, often at the next
+    item's `- id:`) with the words of a line of `original` but indented differently. (line, its indentation,
+    the original line's); None when no such line moved."""
+    new, old = text.split("\n"), original.split("\n")
+    moved = [(n, _indent(new[n - 1]), _indent(old[o - 1])) for n, o in aligned_lines(text, original).items()
+             if _indent(new[n - 1]) != _indent(old[o - 1]) and mark.line - SLIP_LINES <= n <= mark.line]
+    return max(moved) if moved else None
 
 
 class _NoKey:

@@ -14,7 +14,7 @@ from ehcp_docs.errors import InvalidPlan, NotFound, UsageError, WorkflowError
 from ehcp_docs.model import diffing, lint
 from ehcp_docs.model import events as eventsmod
 from ehcp_docs.model.events import Recorded
-from ehcp_docs.model.validation import check_plan
+from ehcp_docs.model.validation import check_plan, parse_plan_text
 from ehcp_docs.statutory import disagreement
 from ehcp_docs.statutory.journal import Journal
 from ehcp_docs.store import Store
@@ -77,7 +77,7 @@ def edit_draft(store: Store, pid: str, text: str, seen: str | None, source: str 
                             hint="Withdraw it and serve a new notice if the proposal must change.")
     name = source or f"proposed plan {pid}"
     is_json = name.lower().endswith(".json")
-    proposal = fileio.parse_text(text, name, json_only=is_json)
+    proposal = parse_plan_text(text, name, json_only=is_json, original=_edited_from(store, pid))
     check_plan(proposal, name)
     _same_id(plan, proposal)
     data = fileio.dump_yaml(proposal).encode("utf-8")  # one canonical form, as every plan file
@@ -85,6 +85,16 @@ def edit_draft(store: Store, pid: str, text: str, seen: str | None, source: str 
         txn.expect_unchanged(pid, seen)
         txn.write(f"{store.plan_path(pid)}/proposed.yaml", data)
     return txn.commit
+
+
+def _edited_from(store: Store, pid: str) -> str | None:
+    """The text a proposal is most likely edited from: the draft, else the plan in force (to name the line of
+    an indentation slip)."""
+    for name in ("proposed.yaml", "plan.yaml"):
+        data = store.read_file(f"{store.plan_path(pid)}/{name}")
+        if data is not None:
+            return data.decode("utf-8", "replace")
+    return None
 
 
 def _same_id(plan: dict, proposal: dict) -> None:
@@ -149,8 +159,8 @@ def propose(store: Store, pid: str, file: Path | None, when: date, *, reason: st
                             hint=f"Issue them (`ehcp amend issue {pid}`) or withdraw them first.")
     if file is not None:
         raw = fileio.read_bytes(file, what="proposed plan")
-        proposal = fileio.parse_text(fileio.decode(raw, file.name), file.name,
-                                     json_only=file.suffix.lower() == ".json")
+        proposal = parse_plan_text(fileio.decode(raw, file.name), file.name,
+                                   json_only=file.suffix.lower() == ".json", original=_edited_from(store, pid))
         check_plan(proposal, file.name)
         data = raw if file.suffix.lower() != ".json" else fileio.dump_yaml(proposal).encode("utf-8")
     else:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ehcp_docs import fileio
 from ehcp_docs.errors import EhcpError, InvalidPlan, NotFound, UsageError
-from ehcp_docs.model.validation import check_plan
+from ehcp_docs.model.validation import check_plan, parse_plan_text
 from ehcp_docs.store import Store, checks
 
 
@@ -64,7 +64,8 @@ def correct_plan(store: Store, pid: str, text: str, when: str, seen_commit: str 
     if not store.has_plan(pid):
         raise NotFound(f"there is no plan {pid} in this store")
     source = source or f"plan {pid}"
-    plan = fileio.parse_text(text, source)
+    committed = store.read_file(f"{store.plan_path(pid)}/plan.yaml")
+    plan = parse_plan_text(text, source, original=committed.decode("utf-8", "replace") if committed else None)
     check_plan(plan, source)
     if plan.get("id") != pid:
         raise InvalidPlan(f"plan {pid}: the id cannot be changed by a correction (it now says {plan.get('id')})")

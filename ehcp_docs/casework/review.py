@@ -155,22 +155,26 @@ def meeting_form(store: Store, pid: str) -> dict:
     return forms.form(plan, "meeting", progress["return"] if progress else None)
 
 
-def record(store: Store, pid: str, file: Path, when: date) -> Recorded:
+def record(store: Store, pid: str, file: Path, when: date, without_schedule: bool = False) -> Recorded:
     plan = store.checked_plan(pid)
     events = store.events(pid)
     doc = fileio.load_document(file, what="meeting record")
     warnings = forms.check(doc, plan, "meeting", file.name, nc_year=statutory.year_group(plan, when))
     cycle = current_cycle(events)
     scheduled = latest(cycle, "review-scheduled")
-    if not scheduled:
-        warnings.append("no meeting was scheduled through ehcp: invitations and advice cannot be shown as on time")
-    elif scheduled["meeting"] != when.isoformat():
-        warnings.append(f"the meeting was scheduled for {scheduled['meeting']} but recorded as held on {when}")
     if latest(cycle, "review-meeting"):
         raise WorkflowError(f"plan {pid}: this review's meeting is already recorded",
                             hint="Record the decision first, or correct the record with `ehcp edit`.")
+    skipped: dict[str, Any] = {}
+    if not scheduled:
+        skipped = out_of_order(store, pid, without_schedule, "--without-schedule",
+                               "no meeting was scheduled for this review through ehcp", SCHEDULE_STEP,
+                               f"ehcp review schedule {pid} --meeting D", "invitations")
+        warnings.append("no meeting was scheduled through ehcp: invitations and advice cannot be shown as on time")
+    elif scheduled["meeting"] != when.isoformat():
+        warnings.append(f"the meeting was scheduled for {scheduled['meeting']} but recorded as held on {when}")
     with store.transaction("review-meeting") as txn:
-        event = txn.add_event(pid, "review-meeting", when.isoformat(), {"record": doc}, by=txn.by)
+        event = txn.add_event(pid, "review-meeting", when.isoformat(), {"record": doc, **skipped}, by=txn.by)
     return Recorded(txn.commit, event, warnings)
 
 
@@ -188,6 +192,30 @@ def report(store: Store, pid: str, when: date) -> Recorded:
     return Recorded(txn.commit, event, warnings)
 
 
+REPORT_STEP = "send the review report to everyone invited within 2 weeks of the meeting (reg 20(7),(8))"
+SCHEDULE_STEP = ("invite everyone to the meeting at least 2 weeks before it and ask for their advice "
+                 "(reg 20(2),(3))")
+
+
+def out_of_order(store: Store, pid: str, allowed: bool, flag: str, what: str, step: str, first: str,
+                 name: str) -> dict[str, Any]:
+    """A step taken before the one the law puts first: refused (nothing recorded) unless the caseworker said so,
+    with `flag` (or asked at a terminal) or `--force REASON`. Returns the journal fields that record which
+    statutory step was left missing, and why when forced."""
+    if not (allowed or store.force_reason):
+        raise WorkflowError(f"plan {pid}: {what}; doing this step now leaves the statutory step '{step}' missing, "
+                            "so nothing was recorded",
+                            hint=f"Do that step first (`{first}`), or add {flag} to go ahead without it.")
+    return {"steps_missing": [name], **({"order_forced": store.force_reason} if store.force_reason and not allowed
+                                        else {})}
+
+
+def schedule_missing(store: Store, pid: str) -> bool:
+    """Whether this review has no meeting scheduled through ehcp: recording the meeting now skips the
+    invitations and advice requests."""
+    return latest(current_cycle(store.events(pid)), "review-scheduled") is None
+
+
 def report_missing(store: Store, pid: str) -> bool:
     """Whether the review meeting has been held and no report sent since: deciding now skips a statutory step."""
     cycle = current_cycle(store.events(pid))
@@ -197,7 +225,7 @@ def report_missing(store: Store, pid: str) -> bool:
     return not any(e["event"] == "review-report" and e["seq"] > meeting["seq"] for e in cycle)
 
 
-def decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Recorded:
+def decide(store: Store, pid: str, decision: str, reason: str, when: date, without_report: bool = False) -> Recorded:
     if decision not in DECISIONS:
         raise UsageError(f"decision must be one of {', '.join(DECISIONS)}")
     plan = store.checked_plan(pid)
@@ -220,10 +248,13 @@ def decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Re
                else "4 weeks after the meeting (reg 20)")
         warnings.append(f"the decision is {(when - decision_due).days} days late: it was due by {decision_due}, "
                         f"{why}")
+    skipped: dict[str, Any] = {}
     if not any(e["event"] == "review-report" and e["seq"] > meeting["seq"] for e in cycle):
-        warnings.append(f"no review report has been sent since the meeting of {md}: the statutory step 'send the "
-                        "review report to everyone invited within 2 weeks of the meeting' (reg 20(7),(8)) stays "
-                        f"missing (`ehcp review report {pid}`)")
+        skipped = out_of_order(store, pid, without_report, "--without-report",
+                               f"no review report has been sent since the meeting of {md}", REPORT_STEP,
+                               f"ehcp review report {pid}", "review_report")
+        warnings.append(f"no review report has been sent since the meeting of {md}: the statutory step "
+                        f"'{REPORT_STEP}' stays missing (`ehcp review report {pid}`)")
     if decision == "maintain":
         open_transfer = [s for s in before.steps if s.pending and s.name.startswith("phase_transfer")]
         warnings += [f"the phase transfer step is still open: {s.description} (by {s.due}); a maintain decision "
@@ -236,7 +267,7 @@ def decide(store: Store, pid: str, decision: str, reason: str, when: date) -> Re
         notes.append(f"ceasing has started: the family and the setting must be consulted (`ehcp cease propose {pid}`)")
     data = {"decision": decision, "reason": reason, "meeting": meeting["date"],
             "section_i": statutory.section_i_of(plan),
-            "appeal_deadline": statutory.appeal_deadline(when).isoformat()}
+            "appeal_deadline": statutory.appeal_deadline(when).isoformat(), **skipped}
     with store.transaction("review-decision") as txn:
         event = txn.add_event(pid, "review-decision", when.isoformat(), data, by=txn.by)
     return Recorded(txn.commit, event, warnings, notes)

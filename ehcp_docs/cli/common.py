@@ -17,6 +17,7 @@ from ehcp_docs.model import plausible
 from ehcp_docs.store import Store, permissions
 from ehcp_docs.store.paths import check_id
 
+_LINE = re.compile(r"\bline (\d+)")
 _DAY_FIRST = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
 
@@ -116,10 +117,21 @@ def open_store(ctx: click.Context) -> Iterator[Store]:
     loose = permissions.warning(store.root)
     if loose:
         output.warn(loose)
+    before = _head(store)
     try:
         yield store
+        if _head(store) != before and store.settings_uncommitted():
+            output.warn("ehcp.toml has changes that are not committed: this step used them, but your colleagues "
+                        "will not have them until you run `ehcp settings commit` (and `ehcp sync` waits for it)")
     finally:
         store.close()
+
+
+def _head(store: Store) -> str | None:
+    try:
+        return store.head()
+    except EhcpError:
+        return None
 
 
 def produce(store: Store, pid: str, kind: str, out: str | None, event: dict) -> list[Path]:
@@ -159,8 +171,15 @@ def edit_until_valid(text: str, save: Callable[[str], T]) -> T | None:
             if e.exit_code != CHECK_FAILED or not click.confirm(f"{e.message}. Edit again?", default=True,
                                                                err=True):
                 raise
-            header = "".join(f"#! {m}\n" for m in (e.messages or [e.message]))
+            header = _notes(e.messages or [e.message])
             text = body
+
+
+def _notes(messages: list[str]) -> str:
+    """The errors as "#! " lines to go above the text: each line number they give is moved down by as many
+    lines, so it is the line the editor shows."""
+    shift = len(messages)
+    return "".join("#! " + _LINE.sub(lambda m: f"line {int(m.group(1)) + shift}", n) + "\n" for n in messages)
 
 
 class Aliased(click.Option):
@@ -176,9 +195,28 @@ class Aliased(click.Option):
         return shown, text
 
 
+    def get_error_hint(self, ctx: click.Context | None) -> str:
+        return f"'{self.opts[0]}'"  # the one spelling, never the old ones
+
+
+class RoleChoice(click.Choice):
+    """A role from a fixed list, with "did you mean" for a slip (`--from helth`)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            from ehcp_docs.errors import did_you_mean
+
+            roles = [str(c) for c in self.choices]
+            hint = did_you_mean(str(value), roles)
+            self.fail(f"'{str(value)[:30]}' is not a role this command knows (one of {', '.join(roles)})"
+                      + (f". {hint}" if hint else ""), param, ctx)
+
+
 def who_option(choices: tuple[str, ...] | list[str] | None = None, help_text: str = "Who it came from.",
                dest: str = "by") -> Callable:
     """"Who": `--from ROLE` in every command (`--by`, the old spelling, still works)."""
-    kind = click.Choice(list(choices)) if choices else None
+    kind = RoleChoice(list(choices), case_sensitive=False) if choices else None
     return click.option("--from", "--by", dest, cls=Aliased, required=True, type=kind, metavar="ROLE",
                         help=help_text + (f" One of: {', '.join(choices)}." if choices else ""))

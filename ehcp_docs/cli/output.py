@@ -90,6 +90,16 @@ def is_tty() -> bool:
     return sys.stdout.isatty()
 
 
+def can_ask() -> bool:
+    """Whether a person is at a terminal to answer a question (a script or a pipe never is)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def go_ahead(question: str) -> bool:
+    """Asks a yes/no question at a terminal (default no); False when nobody can answer it."""
+    return can_ask() and click.confirm(question, default=False, err=True)
+
+
 def stderr_console() -> Console:
     """A rich console on stderr, so progress bars never mix with data on stdout."""
     from rich.console import Console

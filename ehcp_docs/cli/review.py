@@ -82,10 +82,14 @@ def circulate(ctx: click.Context, plan_id: str, when: str | None) -> None:
 @plan_id_argument()
 @click.option("--file", "file", type=click.Path(path_type=Path), help="The meeting record (YAML or JSON).")
 @click.option("--form", is_flag=True, help="Print a meeting record form pre-filled from the plan.")
+@click.option("--without-schedule", is_flag=True, help="Record a meeting that was not scheduled through ehcp (the "
+              "invitations and advice requests then show as missing). Without it you are asked at a terminal; a "
+              "script is refused.")
 @date_option("The date of the meeting (default: today).")
 @json_option()
 @click.pass_context
-def record(ctx: click.Context, plan_id: str, file: Path | None, form: bool, when: str | None, as_json: bool) -> None:
+def record(ctx: click.Context, plan_id: str, file: Path | None, form: bool, without_schedule: bool, when: str | None,
+           as_json: bool) -> None:
     """Record the review meeting (every outcome and interim target must be accounted for)."""
     with open_store(ctx) as store:
         if form:
@@ -94,7 +98,10 @@ def record(ctx: click.Context, plan_id: str, file: Path | None, form: bool, when
             return
         if file is None:
             raise UsageError("give --file MEETING.yaml, or --form to get a form to fill in")
-        result = review_steps.record(store, plan_id, file, as_day(when))
+        if not without_schedule and not store.force_reason and review_steps.schedule_missing(store, plan_id):
+            without_schedule = output.go_ahead(f"No meeting was scheduled for {plan_id} through ehcp (reg 20(2),"
+                                               "(3)). Record it anyway, leaving the invitations missing?")
+        result = review_steps.record(store, plan_id, file, as_day(when), without_schedule)
     output.recorded(result, f"review meeting for {plan_id}", [])
 
 
@@ -116,7 +123,8 @@ def report(ctx: click.Context, plan_id: str, when: str | None, out: str | None) 
 @click.option("--decision", required=True, type=click.Choice(review_steps.DECISIONS))
 @click.option("--reason", default="", help="Why (printed in the letter).")
 @click.option("--without-report", is_flag=True, help="Decide although no review report has been sent (the "
-              "statutory report step then stays missing); without it you are asked.")
+              "statutory report step then stays missing). Without it you are asked at a terminal; a script is "
+              "refused.")
 @date_option("The day the decision is notified (default: today).")
 @out_option()
 @click.pass_context
@@ -124,12 +132,10 @@ def decide(ctx: click.Context, plan_id: str, decision: str, reason: str, without
            out: str | None) -> None:
     """Record the LA's decision (maintain, amend or cease) and write the decision letter with appeal rights."""
     with open_store(ctx) as store:
-        if not without_report and output.is_tty() and review_steps.report_missing(store, plan_id) and \
-                not click.confirm(f"No review report has been sent for {plan_id} since the meeting (reg 20(7)). "
-                                  "Decide anyway, leaving that step missing?", default=False, err=True):
-            raise UsageError(f"nothing recorded: send the review report first (`ehcp review report {plan_id}`), "
-                             "or add --without-report")
-        result = review_steps.decide(store, plan_id, decision, reason, as_day(when))
+        if not without_report and not store.force_reason and review_steps.report_missing(store, plan_id):
+            without_report = output.go_ahead(f"No review report has been sent for {plan_id} since the meeting "
+                                             "(reg 20(7)). Decide anyway, leaving that step missing?")
+        result = review_steps.decide(store, plan_id, decision, reason, as_day(when), without_report)
         docs = _docs(store, plan_id, ["decision"], out, result.event)
     output.recorded(result, f"decision '{decision}' for {plan_id}", docs)
 

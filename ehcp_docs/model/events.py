@@ -9,9 +9,11 @@ Data fields each event's journal line carries (besides seq, event, date, recorde
                            "short_notice": bool, "reschedules"?: seq, "time"?: "2pm"}
   advice-received         {"role", "file" (path in the store, relative to the plan folder), "received"}
   advice-circulated       {}
-  review-meeting          {"record": {...meeting record...}}   (date = the meeting date)
+  review-meeting          {"record": {...meeting record...}, "steps_missing"?: ["invitations"]}
+                                                               (date = the meeting date)
   review-report           {}                                   (date = the day the report was sent)
-  review-decision         {"decision": "maintain"|"amend"|"cease", "reason"}
+  review-decision         {"decision": "maintain"|"amend"|"cease", "reason", "steps_missing"?: ["review_report"],
+                           "order_forced"?: reason}   (a step taken out of order: --without-report, --force)
   amendment-started       {}                                   (proposed.yaml: a draft, not yet served)
   amendment-proposed      {"context": "review"|"outside-review"|"reassessment", "reason", "reasons": {item: text},
                            "evidence": [paths], "changes": int, "evidence_meta": [{title, author, dated}],

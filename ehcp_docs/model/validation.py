@@ -10,7 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ehcp_docs.errors import InvalidPlan
+from ehcp_docs import fileio
+from ehcp_docs.errors import InputError, InvalidPlan
 from ehcp_docs.fileio import printable
 from ehcp_docs.model import plan as planmod
 from ehcp_docs.model import plausible
@@ -301,6 +302,49 @@ def check_document(doc: Any, schema_name: str, source: str) -> Any:
     if problems:
         raise problems_error(source, problems)
     return doc
+
+
+def parse_plan_text(text: str, name: str, *, original: str | None = None, json_only: bool = False) -> Any:
+    """Parses a plan file a caseworker typed or edited. YAML that does not parse is named at the line where the
+    slip happened, and the section and item that line is in: against `original` (the text it was edited from)
+    the line whose indentation changed, else the part of the plan just before where the parser stopped, which
+    can be the start of the next item (an indentation slip under F3 is only noticed at `- id: F4`)."""
+    try:
+        return fileio.parse_text(text, name, json_only=json_only)
+    except InputError as e:
+        mark = e.yaml_mark
+        if not isinstance(mark, fileio.YamlMark):
+            raise
+        raise InputError(yaml_message(text, mark, original), hint=e.hint) from None
+
+
+def yaml_message(text: str, mark: fileio.YamlMark, original: str | None) -> str:
+    stopped = f"line {mark.line}, column {mark.column}: {mark.problem}"
+    slip = fileio.indentation_slip(text, original, mark) if original else None
+    if original is not None and slip is not None:
+        line, now, was = slip
+        old = fileio.aligned_lines(text, original)[line]
+        place = _place(original, fileio.path_at(fileio.line_paths(original), old))
+        return (f"{mark.name}: is not valid YAML: line {line}{place} is indented by {now} spaces where it had "
+                f"{was} (the file cannot be read from there on; the parser stopped at {stopped})")
+    before = "\n".join(text.split("\n")[:mark.line - 1])  # everything above the line the parser stopped at
+    place = _place(before, fileio.path_at(fileio.line_paths(before), mark.line - 1))
+    return f"{mark.name}: is not valid YAML ({stopped}){place}: check the indentation of that line and those above it"
+
+
+def _place(text: str, path: list[Any]) -> str:
+    """", in Section F, provision F3 (...)": the section and item a path is in, named from the text (valid
+    YAML); "" when it is in none."""
+    if path[:1] != ["sections"] or len(path) < 2:
+        return ""
+    try:
+        doc = fileio.parse_text(text, "plan")
+    except InputError:
+        return ""
+    last = max((i for i in range(3, len(path)) if isinstance(path[i], int) and not isinstance(path[i], bool)
+                and isinstance(path[i - 1], str)), default=None)
+    words = planmod.where(doc, path[:last + 1] if last is not None else path[:2])
+    return f", in {words}" if words and words != "the plan" else ""
 
 
 def schema_file(name: str) -> Path:

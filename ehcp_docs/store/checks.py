@@ -27,7 +27,7 @@ from typing import Any
 from ehcp_docs import fileio
 from ehcp_docs.errors import EhcpError, InvalidPlan, StoreError
 from ehcp_docs.model.plan import ID_PATTERN
-from ehcp_docs.model.validation import check_plan
+from ehcp_docs.model.validation import check_plan, parse_plan_text
 from ehcp_docs.store import gitstore, index
 from ehcp_docs.store.index import IndexedStore
 
@@ -170,7 +170,7 @@ def load_plan_file(path: Path) -> tuple[dict, bytes]:
     """Reads and validates an untrusted plan file; returns the plan and the bytes to store (its canonical form)."""
     raw = fileio.read_bytes(path, what="plan file")
     text = fileio.decode(raw, path.name)
-    plan = fileio.parse_text(text, path.name, json_only=path.suffix.lower() == ".json")
+    plan = parse_plan_text(text, path.name, json_only=path.suffix.lower() == ".json")
     check_plan(plan, path.name)
     return plan, canonical(plan)
 

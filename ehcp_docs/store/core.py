@@ -297,6 +297,15 @@ class Store:
             index.clear(self)  # the index holds names, addresses and dates of birth: it is rebuilt without them
             return rewritten
 
+    def settings_uncommitted(self) -> bool:
+        """Whether ehcp.toml on disk differs from the committed one: the commands use the edited settings, but
+        colleagues get them only once they are committed (`ehcp settings commit`)."""
+        try:
+            on_disk = (self.root / CONFIG_NAME).read_bytes()
+        except OSError:
+            return False
+        return self.git.head() is not None and self.read_file(CONFIG_NAME) != on_disk
+
     # ---- reading (always the committed state) --------------------------------------------------------------
     def head(self) -> str:
         h = self.git.head()

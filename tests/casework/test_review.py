@@ -123,7 +123,8 @@ def test_late_steps_appear_in_overdue(ehcp, store: Path, tmp_path: Path):
     mine = next(p for p in report["plans"] if p["plan"] == PID)
     assert {(s["step"], s["days_late"]) for s in mine["overdue"]} >= {("review_report", 26), ("decision", 12)}
     assert report["summary"]["decisions later than 4 weeks"] >= 1
-    ehcp("review", "decide", PID, "--decision", "maintain", "--date", "2026-12-20", "--out", tmp_path)
+    ehcp("review", "decide", PID, "--decision", "maintain", "--date", "2026-12-20", "--out", tmp_path,
+         "--without-report")
     report = json.loads(ehcp("overdue", "--today", "2026-12-21", "--json").stdout)
     mine = next(p for p in report["plans"] if p["plan"] == PID)
     assert ("decision", 12) in {(s["step"], s["days_late"]) for s in mine["late"]}

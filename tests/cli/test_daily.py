@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PLANS, ROOT, filled_form, git
+from conftest import PLANS, ROOT, filled_form, git, snapshot
 
 GOLDEN = Path(__file__).parent / "golden" / "status"
 PID = "EHCP-0002"  # Year 6: moves to secondary school on 2027-09-01 (phase transfer by 15 February)
@@ -193,14 +193,40 @@ def test_an_edit_changes_only_the_lines_it_changes(ehcp, store: Path):
 
 
 def test_steps_out_of_order_say_which_step_is_missing(ehcp, store: Path, tmp_path: Path, monkeypatch):
+    form = filled_form(ehcp, tmp_path)
+    before = snapshot(store)
+    r = ehcp("review", "record", PID, "--file", form, "--date", "2027-01-12")  # a script: nobody to ask
+    assert r.exit_code == 1 and "--without-schedule" in r.stderr and "reg 20(2)" in r.stderr, r.stderr
+    assert "nothing was recorded" in r.stderr and snapshot(store) == before
     ok(ehcp("review", "schedule", PID, "--meeting", "2027-01-12", "--date", "2026-12-01"))
     ok(ehcp("review", "circulate", PID, "--date", "2026-12-20"))
-    ok(ehcp("review", "record", PID, "--file", filled_form(ehcp, tmp_path), "--date", "2027-01-12"))
-    monkeypatch.setattr("ehcp_docs.cli.output.is_tty", lambda: True)  # a person at a terminal is asked
+    ok(ehcp("review", "record", PID, "--file", form, "--date", "2027-01-12"))
+    before = snapshot(store)
+    r = ehcp("review", "decide", PID, "--decision", "maintain", "--date", "2027-01-20")
+    assert r.exit_code == 1 and "--without-report" in r.stderr and "reg 20(7)" in r.stderr, r.stderr
+    assert "send the review report to everyone invited" in r.stderr and snapshot(store) == before
+    monkeypatch.setattr("ehcp_docs.cli.output.can_ask", lambda: True)  # a person at a terminal is asked
     r = ehcp("review", "decide", PID, "--decision", "maintain", "--date", "2027-01-20", input="n\n")
-    assert r.exit_code == 2 and "--without-report" in r.stderr
-    assert "review-decision" not in (store / f"plans/{PID}/events.jsonl").read_text()
+    assert r.exit_code == 1 and "Decide anyway" in r.stderr and "--without-report" in r.stderr
+    assert snapshot(store) == before
     r = ehcp("review", "decide", PID, "--decision", "maintain", "--date", "2027-01-20", "--without-report")
     assert r.exit_code == 0, r.stderr
     assert "no review report has been sent" in r.stderr and "reg 20(7)" in r.stderr
     assert "the phase transfer step is still open" in r.stderr  # maintain on a transfer-year plan
+    decided = [json.loads(x) for x in (store / f"plans/{PID}/events.jsonl").read_text().splitlines()][-1]
+    assert decided["event"] == "review-decision" and decided["steps_missing"] == ["review_report"]
+
+
+def test_a_step_out_of_order_at_a_terminal_or_forced_records_what_is_missing(ehcp, store: Path, tmp_path: Path,
+                                                                             monkeypatch):
+    form = filled_form(ehcp, tmp_path)
+    monkeypatch.setattr("ehcp_docs.cli.output.can_ask", lambda: True)
+    r = ehcp("review", "record", PID, "--file", form, "--date", "2027-01-12", input="y\n")
+    assert r.exit_code == 0 and "Record it anyway" in r.stderr, r.stderr
+    r = ehcp("--force", "the report was sent by the school", "review", "decide", PID, "--decision", "amend",
+             "--date", "2027-01-20")
+    assert r.exit_code == 0, r.stderr
+    lines = [json.loads(x) for x in (store / f"plans/{PID}/events.jsonl").read_text().splitlines()]
+    assert lines[-2]["event"] == "review-meeting" and lines[-2]["steps_missing"] == ["invitations"]
+    assert lines[-1]["steps_missing"] == ["review_report"]
+    assert lines[-1]["order_forced"] == "the report was sent by the school"

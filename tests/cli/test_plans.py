@@ -1,5 +1,6 @@
 """CLI tests for init, add, validate, show, log and edit: exact messages, exit codes, unchanged store on error."""
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -197,3 +198,93 @@ def test_who_is_spelled_from_everywhere_and_by_still_works(ehcp):
         help_text = ehcp(*args[:-2], "--help").stdout if args[0] == "contribute" else \
             ehcp(args[0], args[1], "--help").stdout
         assert "--from" in help_text and "--by" not in help_text
+
+
+def _slip_under_f3(text: str) -> tuple[str, int]:
+    """The text with F3's `outcomes:` moved two spaces left: YAML only notices at F4's `- id:` line. Returns the
+    text and the (1-based) line of the slip."""
+    lines = text.split("\n")
+    f4 = next(n for n, x in enumerate(lines) if x.strip() == "- id: F4")
+    slip = max(n for n in range(f4) if lines[n].strip() == "outcomes:")
+    lines[slip] = lines[slip][2:]
+    return "\n".join(lines), slip + 1
+
+
+def test_an_indentation_slip_is_named_at_its_line_and_item(ehcp, store_path: Path, tmp_path: Path, monkeypatch):
+    from conftest import PLANS
+
+    assert ehcp("add", PLANS / "EHCP-0002.yaml").exit_code == 0
+    committed = (store_path / "plans/EHCP-0002/plan.yaml").read_text()
+    text, line = _slip_under_f3(committed)
+    bad = tmp_path / "fixed.yaml"
+    bad.write_text(text)
+    before = snapshot(store_path)
+    r = ehcp("edit", "EHCP-0002", "--file", bad)
+    assert r.exit_code == 1 and snapshot(store_path) == before
+    assert f"fixed.yaml: is not valid YAML: line {line}, in Section F, provision F3 (" in r.stderr, r.stderr
+    assert "indented by 4 spaces where it had 6" in r.stderr and "provision F4" not in r.stderr
+    new = tmp_path / "new.yaml"  # a new plan has nothing to compare with: the part of the plan above is named
+    new.write_text(text.replace("EHCP-0002", "EHCP-0098"))
+    r = ehcp("add", new)
+    assert r.exit_code == 1 and f"(line {line + 2}, column 5" in r.stderr and "in Section F" in r.stderr
+    assert ehcp("amend", "start", "EHCP-0002").exit_code == 0
+    calls = []
+
+    def fake_edit(text, **kw):
+        calls.append(text)
+        return _slip_under_f3(text)[0] if len(calls) == 1 else calls[0]  # then the slip is put right
+
+    monkeypatch.setattr("click.edit", fake_edit)
+    r = ehcp("amend", "edit", "EHCP-0002", input="y\n")
+    assert r.exit_code == 0, r.stderr
+    note = calls[1].splitlines()[0]
+    assert note.startswith("#! ") and "provision F3" in note
+    shown = int(note.split(": line ")[1].split(",")[0])  # the line as the re-opened editor shows it
+    assert calls[1].splitlines()[shown - 1].strip() == "outcomes:" and shown == line + 1
+
+
+def test_settings_are_checked_committed_as_their_own_event_and_never_left_behind(ehcp, store_path: Path,
+                                                                                  tmp_path: Path):
+    ehcp("add", PLAN)
+    toml = store_path / "ehcp.toml"
+    good = toml.read_text()
+    toml.write_text(good + '\n[[term]]\nstart = "2026-09-01"\n')
+    r = ehcp("settings", "check")
+    assert r.exit_code == 1 and "[term] is not a settings table (Did you mean terms?)" in r.stdout
+    before = snapshot(store_path)
+    assert ehcp("settings", "commit").exit_code == 1 and snapshot(store_path) == before
+    toml.write_text(good.replace('[la]\n', '[la]\nphon = "0100"\n', 1))
+    assert "[la] phon is not a setting (Did you mean phone?)" in ehcp("settings", "check").stdout
+    toml.write_text(re.sub(r"^name = .*$", 'name = "Examplecaster Council"', good, count=1, flags=re.M))
+    assert toml.read_text() != good and ehcp("settings", "check").exit_code == 0
+    server = tmp_path / "server.git"
+    git(tmp_path, "init", "-q", "--bare", str(server))
+    git(store_path, "remote", "add", "origin", str(server))
+    git(store_path, "push", "-q", "origin", "HEAD")
+    r = ehcp("sync")
+    assert r.exit_code == 1 and "ehcp settings commit" in r.stderr  # never "0 sent" with the edit left behind
+    r = ehcp("contribute", "TEST-0001", "--from", "parent", "--text", "A suggestion")
+    assert r.exit_code == 0 and "ehcp.toml has changes that are not committed" in r.stderr
+    assert "ehcp.toml has changes" not in ehcp("show", "TEST-0001").stderr  # said by the steps that record
+    r = ehcp("settings", "commit", "--date", "2026-11-02")
+    assert r.exit_code == 0, r.stderr
+    body = git(store_path, "log", "-1", "--format=%B")
+    assert "EHCP-Event: settings-changed" in body and "EHCP-Date: 2026-11-02" in body
+    assert git(store_path, "show", "--name-only", "--format=", "HEAD").split() == ["ehcp.toml"]
+    assert git(store_path, "status", "--porcelain") == ""
+    assert ehcp("settings", "commit").stderr.startswith("The settings have no changes.")
+    r = ehcp("sync")
+    assert r.exit_code == 0 and "sent" in r.stderr
+    branch = git(store_path, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    assert git(server, "show", f"{branch}:ehcp.toml") == toml.read_text()
+
+
+def test_a_mistyped_role_gets_a_suggestion_and_the_one_spelling(ehcp, store_path: Path):
+    ehcp("add", PLAN)
+    before = snapshot(store_path)
+    r = ehcp("contribute", "TEST-0001", "--from", "helth", "--text", "T")
+    assert r.exit_code == 2 and "Did you mean health?" in r.stderr and snapshot(store_path) == before
+    assert "'--from'" in r.stderr and "--by" not in r.stderr  # the old spelling is never shown
+    r = ehcp("concern", "add", "TEST-0001", "--by", "Setting", "--text", "T")  # any case, either spelling
+    assert r.exit_code == 0, r.stderr
+    assert json.loads((store_path / "plans/TEST-0001/events.jsonl").read_text().splitlines()[-1])["role"] == "setting"
