@@ -62,7 +62,20 @@ def _command(step: Any, pid: str, events: list[dict], proposal: bool) -> str:
             "ehcp amend propose {pid} --file PROPOSED.yaml" if _amend_decided(events) else _review_command(events))
     elif step.name == "reassessment_final_plan" and proposal:
         template = "ehcp amend issue {pid}"
+    if template == "ehcp amend issue {pid}":
+        template += _answers(events)
     return template.format(pid=pid, n=step.ref if step.ref is not None else "N")
+
+
+def _answers(events: list[dict]) -> str:
+    """What `amend issue` must be given for the notice waiting: an answer to each representation (the letter
+    gives an account of them) and, when the family asked to meet, whether the meeting was held."""
+    notice = _last(events, "amendment-proposed", "amended-plan-issued", "amendment-withdrawn")
+    if notice is None or notice["event"] != "amendment-proposed":
+        return ""
+    reps = [e for e in events if e["event"] == "representations" and e.get("notice") == notice["seq"]]
+    words = "".join(f" --answer {e['seq']}=accepted|accepted-in-part|not-accepted --why {e['seq']}=T" for e in reps)
+    return words + (" --meeting held|declined" if any(e.get("meeting_request") for e in reps) else "")
 
 
 def _last(events: list[dict], *names: str) -> dict | None:

@@ -56,6 +56,9 @@ def test_status_through_a_review_and_an_amendment(ehcp, store: Path, tmp_path: P
     assert [r["step"] for r in s["steps"]][:2] == ["review_report", "decision"]
     assert all("review schedule" not in r["command"] for r in s["steps"])
     ok(ehcp("review", "report", PID, "--date", "2027-01-19"))
+    s = status(ehcp, PID, "2027-01-20", "4b-report-sent")
+    assert "review_report" not in [r["step"] for r in s["steps"]]
+    assert f"ehcp review decide {PID} --decision maintain|amend|cease" in [r["command"] for r in s["steps"]]
     ok(ehcp("review", "decide", PID, "--decision", "amend", "--date", "2027-01-26"))
     s = status(ehcp, PID, "2027-01-27", "5-decided-amend")
     assert s["next_command"] == f"ehcp amend propose {PID} --file PROPOSED.yaml"
@@ -95,6 +98,27 @@ def test_status_of_requests_concerns_reassessment_and_ceasing(ehcp, store: Path)
     assert s["ceased"] and s["next_review_due"] is None
     assert not any("review schedule" in (r["command"] or "") for r in s["steps"])
     assert "None" not in ehcp("status", "EHCP-0005", "--today", "2026-12-31").stdout
+
+
+def test_status_after_representations_and_a_reassessment_refused(ehcp, store: Path, tmp_path: Path):
+    proposed = tmp_path / "proposed.yaml"
+    plan = yaml.safe_load((store / "plans/EHCP-0003/plan.yaml").read_text())
+    plan["sections"]["A"]["aspirations"] = "To work with animals."
+    proposed.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False))
+    ok(ehcp("amend", "propose", "EHCP-0003", "--file", proposed, "--reason", "New aspiration", "--date",
+            "2026-11-02", "--no-evidence", "the family's own words"))
+    ok(ehcp("amend", "respond", "EHCP-0003", "--text", "We agree", "--date", "2026-11-09"))
+    s = status(ehcp, "EHCP-0003", "2026-11-10", "12-representations-received")
+    commands = [r["command"] for r in s["steps"]]
+    assert not any("amend respond" in (c or "") for c in commands)
+    issue = s["next_command"].replace("accepted|accepted-in-part|not-accepted", "accepted").replace("=T", "=Agreed")
+    assert issue == "ehcp amend issue EHCP-0003 --answer 3=accepted --why 3=Agreed"  # the command works as given
+    ok(ehcp(*issue.split()[1:], "--date", "2026-11-12"))
+    ok(ehcp("reassess", "request", "EHCP-0005", "--from", "parent", "--date", "2026-11-02"))
+    ok(ehcp("reassess", "decide", "EHCP-0005", "--decision", "refuse", "--reason", "No new needs",
+            "--date", "2026-11-10"))
+    s = status(ehcp, "EHCP-0005", "2026-11-11", "13-reassessment-refused")
+    assert "re-assessment" not in s["processes"]
 
 
 def test_review_status_is_an_alias(ehcp, store: Path):
