@@ -196,3 +196,54 @@ def test_merge_drivers_cannot_be_redirected_by_the_store_config_or_a_committed_m
     texts = [e.get("text") for e in b.events("P-1") if e["event"] == "contribution"]
     assert texts == ["From A", "From B"]
     assert "merge.ehcp-journal.driver" in "\n".join(b.git.program_settings())  # and doctor would name it
+
+
+def test_the_team_walkthrough_through_the_cli_one_conflict_resolved_nothing_lost(tmp_path: Path,
+                                                                                  store_path: Path):
+    """The same as above as a caseworker types it: `ehcp clone`, `ehcp edit`, `ehcp sync`, `ehcp resolve`."""
+    from click.testing import CliRunner
+
+    from ehcp_docs.cli import cli
+
+    def ehcp(store: Path, *args: object, who: str = "A"):
+        return CliRunner().invoke(cli, ["--store", str(store), "--author", f"Caseworker {who} <cw{who}@example.org>",
+                                        *map(str, args)], catch_exceptions=False)
+
+    server = tmp_path / "server.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(server)], check=True)
+    s = Store.open(str(store_path))
+    intake.add_plans(s, [plan_file(tmp_path, pid) for pid in PLANS])
+    git(store_path, "remote", "add", "origin", str(server))
+    s.close()
+    assert ehcp(store_path, "sync").exit_code == 0
+    a, b = tmp_path / "a", tmp_path / "b"
+    for d in (a, b):
+        r = CliRunner().invoke(cli, ["clone", str(server), str(d)], catch_exceptions=False)
+        assert r.exit_code == 0 and "3 plan(s)" in r.stderr, r.stderr
+    text = (a / "plans/P-1/plan.yaml").read_text()
+    line = next(x for x in text.splitlines() if x.strip().startswith("frequency: "))
+    for d, who, value in ((a, "A", "3 sessions a week"), (b, "B", "2 sessions a week")):
+        f = tmp_path / f"{who}.yaml"
+        f.write_text(text.replace(line, line.split("frequency: ")[0] + "frequency: " + value))
+        assert ehcp(d, "edit", "P-1", "--file", f, "--date", "2026-11-04", who=who).exit_code == 0
+    assert ehcp(b, "contribute", "P-2", "--from", "parent", "--text", "Other plan", "--date", "2026-11-05",
+                who="B").exit_code == 0
+    assert ehcp(a, "sync").exit_code == 0
+    r = ehcp(b, "sync", who="B")
+    assert r.exit_code == 1 and r.stderr.count("you and a colleague changed the same thing") == 1, r.stderr
+    assert ("Section F, provision F1 (Individual speech and language therapy), how often: you: 2 sessions a "
+            "week; Caseworker A (") in r.stderr and "ehcp resolve P-1" in r.stderr
+    branch = git(b, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    assert "Other plan" in git(server, "show", f"{branch}:plans/P-2/events.jsonl")  # the rest was shared
+    listed = ehcp(b, "resolve", "P-1", who="B")  # without --take: the conflict again, nothing changed
+    assert listed.exit_code == 2 and "3 sessions a week" in listed.stderr
+    r = ehcp(b, "resolve", "P-1", "--take", "theirs", "--date", "2026-11-06", who="B")
+    assert r.exit_code == 0, r.stderr
+    assert ehcp(b, "sync", who="B").exit_code == 0 and ehcp(a, "sync").exit_code == 0
+    for d in (a, b):
+        assert "frequency: 3 sessions a week" in (d / "plans/P-1/plan.yaml").read_text()
+        events = [json.loads(x)["event"] for x in (d / "plans/P-1/events.jsonl").read_text().splitlines()]
+        assert events.count("correction") == 2 and events[-1] == "conflict-resolved"
+        assert ehcp(d, "doctor", "--no-repair").exit_code == 0
+    mine = git(b, "log", "--all", "-p", "--", "plans/P-1/plan.yaml")
+    assert "2 sessions a week" in mine  # B's own version stays in the history: nothing lost
