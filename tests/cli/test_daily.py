@@ -254,3 +254,34 @@ def test_a_step_out_of_order_at_a_terminal_or_forced_records_what_is_missing(ehc
     assert lines[-2]["event"] == "review-meeting" and lines[-2]["steps_missing"] == ["invitations"]
     assert lines[-1]["steps_missing"] == ["review_report"]
     assert lines[-1]["order_forced"] == "the report was sent by the school"
+
+
+def test_cease_reason_by_code_or_name(ehcp, store: Path):
+    ok(ehcp("cease", "propose", "EHCP-0005", "--reason", "paid employment", "--date", "2026-11-02"))
+    ok(ehcp("cease", "propose", "EHCP-0003", "--reason", "4", "--date", "2026-11-02"))
+    codes = [json.loads((store / f"plans/{p}/events.jsonl").read_text().splitlines()[-1])["reason_code"]
+             for p in ("EHCP-0005", "EHCP-0003")]
+    assert codes == [4, 4]
+    r = ehcp("cease", "propose", "EHCP-0006", "--reason", "paid emplyment", "--date", "2026-11-02")
+    assert r.exit_code == 2 and "Did you mean moved on to paid employment?" in r.stderr
+
+
+def test_tables_are_plain_text_when_piped_or_no_color(ehcp, store: Path, monkeypatch):
+    ok(ehcp("contribute", PID, "--from", "parent", "--text", "More time outdoors", "--date", "2026-11-02"))
+    for colour in ("", "1"):
+        if colour:
+            monkeypatch.setenv("NO_COLOR", colour)
+        for args in (("list", "--today", "2026-12-01"), ("overdue", "--today", "2026-12-01"), ("open", PID)):
+            out = ehcp(*args).stdout
+            assert "\x1b[" not in out and out.strip(), args
+
+
+def test_plan_ids_complete_from_the_store(store: Path):
+    from click.testing import CliRunner
+
+    from ehcp_docs.cli import cli
+
+    r = CliRunner().invoke(cli, [], prog_name="ehcp", env={
+        "_EHCP_COMPLETE": "bash_complete", "COMP_WORDS": "ehcp status ehcp-000", "COMP_CWORD": "2",
+        "EHCP_STORE": str(store)})
+    assert r.stdout.split() == [f"plain,EHCP-000{i}" for i in range(1, 7)]
