@@ -72,6 +72,11 @@ class Transaction:
     def remove(self, relpath: str) -> None:
         self.write(relpath, None)
 
+    def check_clean(self, relpaths: list[str]) -> None:
+        """Refuses now, rather than when the commit is made, if any of these files has changes not committed: for
+        a command that does something outside the store first (`ehcp send` emails before it records)."""
+        self.store._check_clean(relpaths)
+
     def write_plan(self, pid: str, plan: dict | bytes, name: str = "plan.yaml") -> str:
         data = plan if isinstance(plan, bytes) else fileio.dump_yaml(plan).encode("utf-8")
         self.write(f"{self.store.plan_path(pid)}/{name}", data)

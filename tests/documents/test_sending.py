@@ -395,15 +395,31 @@ def test_advice_requests_go_to_each_service_and_a_missing_address_is_named(ehcp,
     assert roles == ["health", "social-care"]
 
 
-def test_a_send_that_cannot_be_recorded_says_the_email_went(ehcp, store: Path, relay: Relay):
+def test_a_journal_with_changes_not_committed_stops_the_send_before_anything_goes(ehcp, store: Path, relay: Relay):
     settings(store, **relay_settings(relay))
     journal = store / "plans" / PID / "events.jsonl"
     journal.write_text(journal.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a change not committed
-    head = git(store, "rev-parse", "HEAD")
+    before = snapshot(store)
+    r = ehcp("send", PID, "--doc", "amendment-notice", "--no-pdf", "--date", SENT_DAY)
+    assert r.exit_code == 1 and "has changes that are not committed" in r.stderr
+    assert relay.received == [] and snapshot(store) == before
+
+
+def test_a_send_that_cannot_be_recorded_says_the_email_went(ehcp, store: Path, relay: Relay,
+                                                            monkeypatch: pytest.MonkeyPatch):
+    from ehcp_docs.errors import StoreError
+    from ehcp_docs.store.core import Store
+
+    def full_disk(self, txn, message, who):
+        raise StoreError("the store could not be written (No space left on device)")
+
+    settings(store, **relay_settings(relay))
+    monkeypatch.setattr(Store, "_apply", full_disk)  # the commit fails after the relay took the messages
+    before = snapshot(store)
     r = ehcp("send", PID, "--doc", "amendment-notice", "--no-pdf", "--date", SENT_DAY)
     assert relay.received  # the relay took it: only the recording failed
     assert r.exit_code == 1 and "Traceback" not in r.stderr
     assert "the email was sent (" in r.stderr and "its service could not be recorded" in r.stderr
     assert all(m["Message-ID"] in r.stderr for m in messages(relay))
     assert f"ehcp served {PID} --document" in r.stderr and "--by email" in r.stderr
-    assert git(store, "rev-parse", "HEAD") == head
+    assert snapshot(store) == before
