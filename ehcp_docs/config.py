@@ -73,6 +73,13 @@ email = "cwd.socialcare@exampleshire.example.org"
 # password_env = "EHCP_SMTP_PASSWORD"      # or password_file = "~/.config/ehcp/smtp-password" (chmod 600)
 # ca_file = "/etc/ssl/certs/exampleshire-ca.pem"   # only if the relay's certificate is from the LA's own CA
 
+[dates]
+# Plausible dates: a date outside them is refused as a slip of the keyboard, naming the field and the range
+# (`ehcp --force REASON ...` records a step dated outside them, with the reason).
+# step_days_ahead = 7     # a step's --date (the day it happened) at most this many days after today
+# years_ahead = 1         # a plan's dates, and a date a step looks ahead to (a meeting), at most this many years ahead
+# birth_years = 26        # a date of birth at most this many years before the plan was first issued
+
 # Term dates. Without them, typical English term dates are used (and the commands say so).
 # [[terms]]
 # name = "spring-2027"
@@ -89,10 +96,24 @@ KNOWN: dict[str, tuple[str, ...]] = {
     "la": ("name", "service", "address", "phone", "email", "website", "local_offer"),
     "caseworker": ("name", "email", "phone", "role"), "sendiass": _CONTACT, "mediation": _CONTACT,
     "disagreement_resolution": _CONTACT, "health": _CONTACT, "social_care": _CONTACT,
-    "rules": (), "terms": ("name", "start", "end"),
+    "rules": (), "terms": ("name", "start", "end"), "dates": ("step_days_ahead", "years_ahead", "birth_years"),
     "smtp": ("host", "port", "security", "from", "reply_to", "username", "password_env", "password_file", "ca_file",
              "timeout"),
 }
+# the allowed values of the [dates] table (their meaning: model/plausible.py Window)
+DATES: dict[str, tuple[int, int]] = {"step_days_ahead": (0, 3660), "years_ahead": (1, 50), "birth_years": (18, 120)}
+
+
+def dates_problems(data: dict[str, Any], name: str) -> list[str]:
+    table = data.get("dates", {})
+    if not isinstance(table, dict):
+        return [f"{name}: [dates] should be a table of settings"]
+    out = []
+    for key, (low, high) in DATES.items():
+        value = table.get(key, low)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            out.append(f"{name}: [dates] {key} should be a whole number from {low} to {high}")
+    return out
 
 
 def unknown_keys(data: dict[str, Any], name: str) -> list[str]:
@@ -142,6 +163,11 @@ class Config:
         return dict(self.data.get("rules", {}))
 
     @property
+    def dates(self) -> dict[str, Any]:
+        """The plausible range of dates (`[dates]`; model/plausible.py Window gives them their meaning)."""
+        return dict(self.data.get("dates", {}))
+
+    @property
     def terms(self) -> list[dict[str, Any]]:
         return list(self.data.get("terms", []))
 
@@ -155,7 +181,7 @@ def parse(text: str, path: Path | None = None) -> Config:
     problems = [f"{name}: [{table}] {key} is missing"
                 for table, keys in _REQUIRED.items() for key in keys
                 if not str(data.get(table, {}).get(key, "")).strip()]
-    problems += unknown_keys(data, name)
+    problems += unknown_keys(data, name) + dates_problems(data, name)
     if problems:
         raise StoreError(f"{name}: {len(problems)} problem(s) in the settings", messages=problems,
                          hint="Letters print these details: correct ehcp.toml (`ehcp settings check` checks it).")

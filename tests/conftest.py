@@ -32,6 +32,28 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     return home
 
 
+# The suite records steps on fixed dates in 2026 and 2027, and the real clock moves on: every store made by a test
+# (in this process) is configured, in its ehcp.toml, to accept a step's --date up to two years ahead. The default
+# (7 days, model/plausible.py) is tested by tests marked `default_dates`, whose stores keep ehcp.toml as shipped.
+TEST_STEP_DAYS_AHEAD = 730
+
+
+@pytest.fixture(autouse=True)
+def test_store_dates(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ehcp_docs import config
+
+    if request.node.get_closest_marker("default_dates"):
+        return
+    shipped = "# step_days_ahead = 7 "
+    assert shipped in config.DEFAULT_TOML
+    monkeypatch.setattr(config, "DEFAULT_TOML", config.DEFAULT_TOML.replace(
+        shipped, f"step_days_ahead = {TEST_STEP_DAYS_AHEAD} "))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "default_dates: the test's stores keep the shipped plausible-date window")
+
+
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     from ehcp_docs.store.core import Store

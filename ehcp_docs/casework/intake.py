@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ehcp_docs import fileio
 from ehcp_docs.errors import EhcpError, InvalidPlan, NotFound, UsageError
+from ehcp_docs.model import plausible
 from ehcp_docs.model.validation import check_plan, parse_plan_text
 from ehcp_docs.store import Store, checks
 
@@ -16,11 +17,11 @@ class Added:
     commit: str | None
 
 
-def read_plans(files: list[Path]) -> list[tuple[dict, bytes, str]]:
+def read_plans(files: list[Path], window: plausible.Window = plausible.DEFAULT) -> list[tuple[dict, bytes, str]]:
     """Loads and validates every file, collecting every problem before refusing any of them. Returns, for each
     file, the plan's id and issue date ({"id", "issued"}), the bytes to store, and the file's name."""
     loaded, problems = [], []
-    for f, (plan, data, found) in zip(files, checks.load_files(files), strict=True):
+    for f, (plan, data, found) in zip(files, checks.load_files(files, window=window), strict=True):
         if plan is None or data is None:
             problems += found
         else:
@@ -40,7 +41,7 @@ def read_plans(files: list[Path]) -> list[tuple[dict, bytes, str]]:
 def add_plans(store: Store, files: list[Path]) -> Added:
     if not files:
         raise UsageError("give at least one plan file to add")
-    loaded = read_plans(files)
+    loaded = read_plans(files, store.window)
     existing = {pid.lower(): pid for pid in store.plan_ids()}
     clashes = [f"{name}: plan {plan['id']} is already in the store"
                + (f" (as {existing[plan['id'].lower()]}: ids are unique whatever their case)"
@@ -66,7 +67,7 @@ def correct_plan(store: Store, pid: str, text: str, when: str, seen_commit: str 
     source = source or f"plan {pid}"
     committed = store.read_file(f"{store.plan_path(pid)}/plan.yaml")
     plan = parse_plan_text(text, source, original=committed.decode("utf-8", "replace") if committed else None)
-    check_plan(plan, source)
+    check_plan(plan, source, store.window)
     if plan.get("id") != pid:
         raise InvalidPlan(f"plan {pid}: the id cannot be changed by a correction (it now says {plan.get('id')})")
     with store.transaction("correction") as txn:

@@ -17,6 +17,7 @@ minute on one core. Two things make it fast without changing a single message:
 `check_blob` is the one place the result is computed, with or without the cache and the pool."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from typing import Any
 
 from ehcp_docs import fileio
 from ehcp_docs.errors import EhcpError, InvalidPlan, StoreError
+from ehcp_docs.model import plausible
 from ehcp_docs.model.plan import ID_PATTERN
 from ehcp_docs.model.validation import check_plan, parse_plan_text
 from ehcp_docs.store import gitstore, index
@@ -118,28 +120,29 @@ def _check_chunk(items: list[tuple[str, bytes]]) -> list[list[str]]:
     return [check_blob(path, data) for path, data in items]
 
 
-def load_file(path: str) -> tuple[dict | None, bytes | None, list[str]]:
+def load_file(path: str, window: plausible.Window = plausible.DEFAULT) -> tuple[dict | None, bytes | None, list[str]]:
     """One untrusted plan file read and checked (store.load_plan_file): ({"id", "issued"}, bytes to store, [])
     or (None, None, problems). Only the id and issue date come back, not the parsed plan: a parsed plan takes
     five times the memory of its file, and an import of 20,000 plans needs nothing else from it."""
     try:
-        plan, data = load_plan_file(Path(path))
+        plan, data = load_plan_file(Path(path), window)
         return {"id": plan["id"], "issued": plan["issued"]}, data, []
     except EhcpError as e:
         return None, None, list(e.messages or [e.message])
 
 
-def load_files(paths: list[Path], jobs: int | None = None) -> list[tuple[dict | None, bytes | None, list[str]]]:
+def load_files(paths: list[Path], jobs: int | None = None,
+               window: plausible.Window = plausible.DEFAULT) -> list[tuple[dict | None, bytes | None, list[str]]]:
     """load_file for each path, in order; in a process pool when there are many (`ehcp add` of a whole LA's
     plans, `ehcp validate` of a folder)."""
     jobs = max(1, min(jobs or os.cpu_count() or 1, 8))
     names = [str(p) for p in paths]
     if jobs == 1 or len(names) < POOL_THRESHOLD:
-        return [load_file(n) for n in names]
+        return [load_file(n, window) for n in names]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(load_file, names, chunksize=CHUNK))
+        return list(pool.map(functools.partial(load_file, window=window), names, chunksize=CHUNK))
 
 
 def check_all(items: Iterator[tuple[str, bytes]], total: int, jobs: int | None = None) -> list[list[str]]:
@@ -166,12 +169,12 @@ def check_all(items: Iterator[tuple[str, bytes]], total: int, jobs: int | None =
     return out
 
 
-def load_plan_file(path: Path) -> tuple[dict, bytes]:
+def load_plan_file(path: Path, window: plausible.Window = plausible.DEFAULT) -> tuple[dict, bytes]:
     """Reads and validates an untrusted plan file; returns the plan and the bytes to store (its canonical form)."""
     raw = fileio.read_bytes(path, what="plan file")
     text = fileio.decode(raw, path.name)
     plan = parse_plan_text(text, path.name, json_only=path.suffix.lower() == ".json")
-    check_plan(plan, path.name)
+    check_plan(plan, path.name, window)
     return plan, canonical(plan)
 
 
@@ -193,8 +196,8 @@ class Checked:
     problems: list[str]
 
 
-def validate_files(files: list[Path]) -> list[Checked]:
-    return [Checked(f.name, found) for f, (_, _, found) in zip(files, load_files(files), strict=True)]
+def validate_files(files: list[Path], window: plausible.Window = plausible.DEFAULT) -> list[Checked]:
+    return [Checked(f.name, found) for f, (_, _, found) in zip(files, load_files(files, window=window), strict=True)]
 
 
 def validate_store(store: IndexedStore, jobs: int | None = None) -> list[Checked]:

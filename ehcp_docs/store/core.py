@@ -63,6 +63,7 @@ class Transaction:
     plans: list[str] = field(default_factory=list)
     dates: dict[str, str] = field(default_factory=dict)
     journal: dict[str, list[dict]] = field(default_factory=dict)
+    forced: list[str] = field(default_factory=list)  # steps recorded with --force: named in the commit
     commit: str | None = None
 
     def write(self, relpath: str, data: bytes | None) -> None:
@@ -105,7 +106,7 @@ class Transaction:
         if event not in eventsmod.EVENTS:
             raise ValueError(f"unknown event {event}")
         lines = self.journal.setdefault(pid, self.store.raw_events(pid) if self.store.has_plan(pid) else [])
-        forced = self._plausible(pid, event, date, lines)
+        forced = self._plausible(pid, event, date, data, lines)
         if forced:
             data = {**(data or {}), "date_forced": forced}
         seq = (lines[-1]["seq"] + 1) if lines else 1
@@ -118,25 +119,37 @@ class Transaction:
         self.write(f"{self.store.plan_path(pid)}/{journal.FILENAME}", journal.encode(lines))
         return eventsmod.normalise(record)
 
-    def _plausible(self, pid: str, event: str, day: str, lines: list[dict]) -> str | None:
-        """A step's date must fall between the plan's first issue and a year from today: 2072-01-12 or 1999-01-12
-        is a slip of the keyboard, and a deadline computed from it would be nonsense. `--force REASON` records a
-        date outside that range with the reason (returned, to be kept in the journal line)."""
+    def _plausible(self, pid: str, event: str, day: str, data: dict | None, lines: list[dict]) -> str | None:
+        """The one check of a step's dates (model/plausible.py, with the store's `[dates]` window): the day it
+        happened (`--date`) between the plan's first issue and a week from today, and a date it looks ahead to (a
+        meeting) between the first issue and a year from today. 2072-01-12 or 1999-01-12 is a slip of the
+        keyboard, and a deadline computed from it would be nonsense. `--force REASON` records a date outside its
+        range with the reason (returned, to be kept in the journal line and named in the commit)."""
         if event == "issued" or not lines:
             return None
         first = min((str(r.get("date", "")) for r in lines if r.get("event") == "issued"), default="")
-        if first and day < first:  # before this version's issue: the plan may still have existed (first_issued)
+        found = self._date_problems(day, data, first)
+        if found:  # the plan may have existed before its journal's first issue (first_issued), which is the range
             with contextlib.suppress(EhcpError):  # a plan broken by hand: its journal's first issue is the guide
                 first = str(self.store.plan(pid).get("first_issued") or first)
-        out_of_range = plausible.step_date_range(day, first, Date.today())
-        if out_of_range is None:
+            found = self._date_problems(day, data, first)
+        if not found:
             return None
-        latest = out_of_range[1]
         if self.store.force_reason:
+            self.forced.append(f"{pid} {event} {day}")
             return self.store.force_reason
-        raise UsageError(f"plan {pid}: the date {day} is outside the plausible range, {first or 'the plan'} (the "
-                         f"plan's first issue) to {latest} (a year from today)",
-                         hint="Check the date; if it is right, add `--force REASON` to record it with the reason.")
+        raise UsageError(found[0].message(pid), messages=[p.message(pid) for p in found[1:]],
+                         hint="Check the date; if it is right, add `--force REASON` (before the command) to record "
+                              "it with the reason. The plausible range is set in ehcp.toml's [dates] table.")
+
+    def _date_problems(self, day: str, data: dict | None, first: str) -> list[plausible.OutOfRange]:
+        today, window = Date.today(), self.store.window
+        problems = [plausible.step_date_problem(day, first, today, window)]
+        for key, words in plausible.AHEAD_FIELDS.items():
+            value = (data or {}).get(key)
+            if isinstance(value, str) and value:
+                problems.append(plausible.ahead_date_problem(value, first, today, window, words))
+        return [p for p in problems if p is not None]
 
     def expect_unchanged(self, pid: str, seen_commit: str | None) -> None:
         """Optimistic concurrency: refuse if the plan's folder changed since the caller read it."""
@@ -157,6 +170,11 @@ class Store:
         self.config = configmod.load(root / CONFIG_NAME)
         self.author_override: tuple[str, str] | None = None
         self.force_reason: str | None = None  # --force: record a step's date outside the plausible range
+
+    @property
+    def window(self) -> plausible.Window:
+        """The plausible range of dates (ehcp.toml `[dates]`, or issue 17's defaults)."""
+        return plausible.Window.from_settings(self.config.dates)
 
     # ---- opening -------------------------------------------------------------------------------------------
     @classmethod
@@ -440,7 +458,7 @@ class Store:
             self._check_clean(list(txn.writes))
             dates = [txn.dates.get(p, "") for p in txn.plans] or [when]
             msg = commit_message(txn.plans[0] if txn.plans else "store", event, dates[0] if dates else "",
-                                 txn.plans, summary=summary, subject=subject, dates=dates)
+                                 txn.plans, summary=summary, subject=subject, dates=dates, forced=txn.forced)
             txn.commit = self._apply(txn, msg, who)
 
     def _check_clean(self, paths: list[str]) -> None:
@@ -501,8 +519,11 @@ class Store:
 
 
 def commit_message(pid: str, event: str, date: str, plans: list[str], *, summary: str = "",
-                   subject: str | None = None, dates: list[str] | None = None) -> str:
-    """Subject names the plan id and the event, never the child; trailers make `git log` the audit trail."""
+                   subject: str | None = None, dates: list[str] | None = None, forced: list[str] | None = None) -> str:
+    """Subject names the plan id and the event, never the child; trailers make `git log` the audit trail. A step
+    recorded with `--force` outside its plausible dates gets an `EHCP-Date-Forced` trailer naming plan, event and
+    date; the caseworker's reason is free text, so it is kept in the journal line (`date_forced`), which purge
+    erases with the plan, not in the commit message."""
     if subject is None:
         if len(plans) > 1:
             shown = ", ".join(plans[:5]) + (f" and {len(plans) - 5} more" if len(plans) > 5 else "")
@@ -518,4 +539,5 @@ def commit_message(pid: str, event: str, date: str, plans: list[str], *, summary
     for d in dict.fromkeys(dates or [date]):
         if d:
             lines.append(f"EHCP-Date: {clean(d)}")
+    lines += [f"EHCP-Date-Forced: {clean(f)} (reason in the journal)" for f in forced or []]
     return "\n".join(lines) + "\n"
