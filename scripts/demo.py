@@ -53,8 +53,8 @@ def main() -> None:
     # the demo's steps happen on fixed dates up to March 2027: its store accepts a --date up to a year ahead (the
     # shipped window is a week, model/plausible.py), set as any LA would set it, in ehcp.toml
     settings = STORE / "ehcp.toml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("# step_days_ahead = 7 ", "step_days_ahead = 366 "),
-                        encoding="utf-8")
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("# step_days_ahead = 7 ", "step_days_ahead = 366 "), encoding="utf-8")
     ehcp("settings", "commit")
     samples = sorted(str(p) for p in (ROOT / "plans").glob("*.yaml"))
     ehcp("add", *samples)

@@ -42,7 +42,7 @@ def _journal(store: Path, pid: str = PID) -> list[dict]:
 def test_the_settings_table_and_the_window_agree():
     assert config.KNOWN["dates"] == plausible.KEYS
     assert set(config.DATES) == set(plausible.KEYS)
-    assert plausible.DEFAULT == plausible.Window(step_days_ahead=7, years_ahead=1, birth_years=26)
+    assert plausible.Window(step_days_ahead=7, years_ahead=1, birth_years=26) == plausible.DEFAULT
     for key in plausible.KEYS:
         assert f"# {key} = {getattr(plausible.DEFAULT, key)} " in config.DEFAULT_TOML  # shipped, commented
 
