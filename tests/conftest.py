@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -52,6 +53,7 @@ def test_store_dates(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyP
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "default_dates: the test's stores keep the shipped plausible-date window")
+    config.addinivalue_line("markers", "hostile: a hostile input of issue 17's corpus (counted at the end of the run)")
 
 
 @pytest.fixture
@@ -127,3 +129,40 @@ def amended_plan_issued(ehcp: Callable[..., Result], tmp_path: Path, pid: str = 
     said = ehcp("amend", "respond", pid, "--text", "We want more.", "--date", "2026-10-20")
     n = re.search(r"representations #(\d+)", said.stderr).group(1)  # each representation is answered on issue
     assert ehcp("amend", "issue", pid, "--date", "2026-10-23", "--answer", f"{n}=not-accepted").exit_code == 0
+
+
+# ---- the hostile-input corpus (issue 17): every test of an attack is counted, and the total of inputs tried is
+# stated at the end of the run. A module listed here is hostile input throughout; elsewhere a test is marked
+# `@pytest.mark.hostile`. A test that tries many inputs in one go records how many with
+# `record_property("hostile_inputs", N)`; every other test is one input.
+HOSTILE_MODULES = frozenset({
+    "test_hostile.py", "test_security.py", "test_journal_damage.py", "test_git_hazards.py", "test_spreadsheets.py",
+    "test_personal_and_control.py", "test_evidence.py", "test_purge.py", "test_export.py", "test_small_tracebacks.py",
+    "test_plausible_dates.py",
+})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in HOSTILE_MODULES:
+            item.add_marker(pytest.mark.hostile)
+
+
+def hostile_tally(reports: list) -> tuple[int, int]:
+    """(tests, inputs) of the hostile tests that ran (their call phase, passed or failed)."""
+    tests = inputs = 0
+    for rep in reports:
+        if getattr(rep, "when", None) != "call" or "hostile" not in getattr(rep, "keywords", {}):
+            continue
+        tests += 1
+        inputs += sum(int(v) for k, v in getattr(rep, "user_properties", []) if k == "hostile_inputs") or 1
+    return tests, inputs
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    reports = [r for key in ("passed", "failed") for r in terminalreporter.stats.get(key, [])]
+    tests, inputs = hostile_tally(reports)
+    if tests:
+        corpus = len([p for p in (Path(__file__).parent / "hostile").iterdir() if p.is_file()])
+        terminalreporter.write_sep("=", f"hostile inputs tried: {inputs} in {tests} tests (corpus files in "
+                                        f"tests/hostile/: {corpus})")

@@ -173,6 +173,7 @@ MAX_RESULT = 100_000  # characters or items one template expression may build
 MAX_ITERATIONS = 1_000_000  # items all the range()s of one render may hand out (nested loops multiply)
 MAX_OUTPUT = 20_000_000  # characters one part of a document may render to (a 400-page plan is about 5 million)
 MAX_RENDER_SECONDS = 30.0  # wall-clock time one document may take to fill in (a plan takes well under a second)
+MAX_RENDER_MEMORY = 2 * 1024 ** 3  # bytes of address space one render may add (a 400-page plan needs under 200 MB)
 MAX_LIPSUM = 20  # paragraphs lipsum() may make
 _PADDING = frozenset({"ljust", "rjust", "center", "zfill"})
 _FORMAT_WIDTH = re.compile(r"%[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
@@ -562,11 +563,14 @@ def _open(blob: bytes, name: str) -> DocxTemplate:
 
 def _render(tpl: DocxTemplate, ctx: dict, name: str) -> None:
     try:
-        with _time_limit():
+        with _time_limit(), _memory_limit():
             tpl.render(ctx, jinja_env(), autoescape=True)
     except TemplateError as e:
         raise _template_error(e, name) from None
-    except (OverflowError, MemoryError, RecursionError, ArithmeticError) as e:
+    except MemoryError:
+        raise _template_error(TemplateLimit(f"it needed more than {MAX_RENDER_MEMORY / 2 ** 20:,.0f} MB of "
+                                            "memory"), name) from None
+    except (OverflowError, RecursionError, ArithmeticError) as e:
         raise RenderError(f"template {name}: a calculation in the template failed ({type(e).__name__})",
                           hint="Templates may only print values and use if/for.") from None
     except etree.LxmlError as e:
@@ -598,6 +602,48 @@ def _time_limit() -> Any:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
+
+
+def _address_space() -> int | None:
+    """The bytes of address space the process holds now (Linux: /proc/self/statm), or None where unknown."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+@contextlib.contextmanager
+def _memory_limit() -> Any:
+    """An operating-system limit on the memory a render may take, beside the bounds on every value: while a
+    template is filled in, the process's address space may grow by at most MAX_RENDER_MEMORY (RLIMIT_AS). Past
+    it an allocation fails with MemoryError, which `_render` reports as a TemplateLimit naming the template, and
+    the limit is lifted again when the render ends, however it ends. The limit is the whole process's, so it is
+    set only in the main thread (as the timer is), never above a hard limit and never in place of a lower one
+    already set; where the platform has no such limit the value bounds still apply."""
+    import threading
+
+    try:
+        import resource
+    except ImportError:  # not a Unix
+        yield
+        return
+    now = _address_space()
+    if now is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = now + MAX_RENDER_MEMORY
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY and soft <= limit:
+        yield  # a tighter limit is already in force
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _template_error(e: TemplateError, name: str) -> RenderError:

@@ -118,5 +118,8 @@ def ahead_date_problem(day: str, first_issued: str, today: date, window: Window 
     return OutOfRange(field, day, first_issued, latest, f"{_ahead_words(window)} from today")
 
 
-# the dates a step's data looks ahead to, typed by the caseworker, by journal field
-AHEAD_FIELDS = {"meeting": "the meeting date (--meeting)", "mediation_date": "the mediation date (--mediation-date)"}
+# the dates a step's data looks ahead to, typed by the caseworker: by event, the journal field and its words
+AHEAD_FIELDS: dict[str, dict[str, str]] = {
+    "review-scheduled": {"meeting": "the meeting date (--meeting)"},
+    "mediation-arranged": {"mediation_date": "the mediation date (--mediation-date)"},
+}

@@ -128,11 +128,11 @@ class Transaction:
         if event == "issued" or not lines:
             return None
         first = min((str(r.get("date", "")) for r in lines if r.get("event") == "issued"), default="")
-        found = self._date_problems(day, data, first)
+        found = self._date_problems(event, day, data, first)
         if found:  # the plan may have existed before its journal's first issue (first_issued), which is the range
             with contextlib.suppress(EhcpError):  # a plan broken by hand: its journal's first issue is the guide
                 first = str(self.store.plan(pid).get("first_issued") or first)
-            found = self._date_problems(day, data, first)
+            found = self._date_problems(event, day, data, first)
         if not found:
             return None
         if self.store.force_reason:
@@ -142,10 +142,10 @@ class Transaction:
                          hint="Check the date; if it is right, add `--force REASON` (before the command) to record "
                               "it with the reason. The plausible range is set in ehcp.toml's [dates] table.")
 
-    def _date_problems(self, day: str, data: dict | None, first: str) -> list[plausible.OutOfRange]:
+    def _date_problems(self, event: str, day: str, data: dict | None, first: str) -> list[plausible.OutOfRange]:
         today, window = Date.today(), self.store.window
         problems = [plausible.step_date_problem(day, first, today, window)]
-        for key, words in plausible.AHEAD_FIELDS.items():
+        for key, words in plausible.AHEAD_FIELDS.get(event, {}).items():
             value = (data or {}).get(key)
             if isinstance(value, str) and value:
                 problems.append(plausible.ahead_date_problem(value, first, today, window, words))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from conftest import PLANS, git
 
@@ -116,3 +117,51 @@ def test_purge_today_in_the_future_is_refused(ehcp, store_path: Path, tmp_path: 
     r = ehcp("purge", PID, "--confirm")
     assert r.exit_code == 1 and "retention period" in r.stderr
     assert git(store_path, "rev-parse", "HEAD") == before
+
+
+def test_purge_after_the_readme_team_set_up_leaves_nothing_in_this_clone(ehcp, store_path: Path, tmp_path: Path):
+    """The README's steps exactly: `git init --bare` server, the store's `remote add` and first `ehcp sync`, a
+    colleague's `ehcp clone` who records a step and syncs, this clone's `sync` (a fetch: origin/main now holds the
+    colleague's commit too); then purge here, and a scan of every object, every ref's history, the reflogs, the
+    index database and out/ for every personal value of the plan."""
+    from ehcp_docs.cli import cli
+
+    def colleague_ehcp(*args: str):
+        return CliRunner().invoke(cli, ["--store", str(colleague), *map(str, args)], catch_exceptions=False)
+
+    assert ehcp("add", PLANS / "EHCP-0001.yaml", PLANS / f"{PID}.yaml").exit_code == 0
+    server = tmp_path / "plan-store.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(server)], check=True)
+    git(store_path, "remote", "add", "origin", str(server))
+    assert ehcp("sync").exit_code == 0
+    colleague = tmp_path / "colleague"
+    r = CliRunner().invoke(cli, ["clone", str(server), str(colleague)], catch_exceptions=False)
+    assert r.exit_code == 0, r.stderr
+    assert colleague_ehcp("contribute", PID, "--from", "parent", "--text", "A note.").exit_code == 0
+    assert colleague_ehcp("sync").exit_code == 0
+    assert ehcp("sync").exit_code == 0
+    assert ehcp("render", PID).exit_code == 0
+    assert ehcp("lists", "--term", "spring-2027", "--today", "2026-11-28").exit_code == 0
+    # past retention: the date of birth corrected by hand, committed and shared
+    plan_file = store_path / "plans" / PID / "plan.yaml"
+    plan_file.write_text(plan_file.read_text().replace("2015-11-04", "1990-11-04")
+                         .replace("first_issued: '2021-02-15'", "first_issued: '2014-11-01'"))
+    git(store_path, "commit", "-qam", f"{PID}: date of birth corrected")
+    assert ehcp("sync").exit_code == 0
+    git(store_path, "fetch", "-q", "origin")
+    plan = yaml.safe_load((PLANS / f"{PID}.yaml").read_text(encoding="utf-8"))
+    values = [v.encode() for v in _values(plan)]
+    assert any(v in _all_objects(store_path) for v in values)
+    r = ehcp("purge", PID, "--confirm")
+    assert r.exit_code == 0, r.stderr
+    objects = _all_objects(store_path)
+    assert not [v for v in values if v in objects]
+    for ref in git(store_path, "for-each-ref", "--format=%(refname)").split():
+        assert f"plans/{PID}/" not in git(store_path, "log", "--name-only", "--format=", ref), ref
+    for where in (".git/logs", ".git/ehcp-index", "out"):
+        folder = store_path / where
+        data = _files_text(folder) if folder.exists() else b""
+        assert not [v for v in values if v in data], where
+    # the colleague's clone and the server keep theirs until they act (the README says how)
+    assert any(v in _all_objects(colleague) for v in values)
+    assert any(v in _all_objects(server) for v in values)

@@ -563,6 +563,7 @@ OTHER_BOMBS = ["{{ 'x'.rjust(10**9) }}", "{{ 'x'.center(1000000000) }}", "{{ 'x'
                "{% for i in range(400) %}{% for j in range(400) %}{{ 'x' * 1000 }}{% endfor %}{% endfor %}"]
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("tag", ISSUE_BOMBS)
 def test_template_past_a_bound_stops_with_a_message_naming_it(tmp_path, tag):
     tpl = _tiny_template(tmp_path, "Dear parent,", tag, name="la-bomb")
@@ -573,6 +574,7 @@ def test_template_past_a_bound_stops_with_a_message_naming_it(tmp_path, tag):
     assert "Traceback" not in e.value.message and not out.exists()
 
 
+@pytest.mark.hostile
 @pytest.mark.parametrize("tag", OTHER_BOMBS)
 def test_every_way_to_build_something_huge_is_bounded(tag):
     with pytest.raises(render.TemplateLimit):
@@ -588,6 +590,7 @@ def test_ordinary_use_of_the_same_features_still_works():
         "    x|  a  |   7|007|hi!|[0, 1, 2]|4|210|[[1, 2], [3]]|a+b|00ab|True|a\n  b|xxx|1024")
 
 
+@pytest.mark.hostile
 def test_loops_over_data_stop_at_the_time_limit(monkeypatch):
     """Nested loops over a long value make output slowly: the time limit stops them (here set to 0.2 s)."""
     monkeypatch.setattr(render, "MAX_RENDER_SECONDS", 0.2)
@@ -596,6 +599,7 @@ def test_loops_over_data_stop_at_the_time_limit(monkeypatch):
         tpl.render(s="x" * 100_000)
 
 
+@pytest.mark.hostile
 def test_a_loop_with_no_output_stops_at_the_time_limit(tmp_path, monkeypatch):
     """An empty nested loop calls nothing the sandbox sees: the timer signal stops it (main thread only)."""
     import threading
@@ -606,3 +610,35 @@ def test_a_loop_with_no_output_stops_at_the_time_limit(tmp_path, monkeypatch):
     tpl = _tiny_template(tmp_path, "{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}", name="la-spin")
     with pytest.raises(RenderError, match="template la-spin: stopped because it took longer than 0.2 seconds"):
         render.render_document(tpl, {"s": "x" * 100_000}, tmp_path / "o.docx", Meta(title="t", author="LA"))
+
+
+@pytest.mark.hostile
+def test_a_template_that_takes_too_much_memory_stops_with_a_message_naming_it(tmp_path, monkeypatch):
+    """Every value is bounded, but many bounded values add up: 20,000 strings of 100,000 characters are 2 GB.
+    The render's memory limit (an OS limit on the process's address space while the template is filled in, here
+    set to 256 MB) stops it; afterwards the limit is lifted and memory can be had again."""
+    import resource
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or render._address_space() is None:
+        pytest.skip("the render's memory limit is set only in the main thread, on a system with /proc")
+    monkeypatch.setattr(render, "MAX_RENDER_MEMORY", 256 * 1024 ** 2)
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    hog = ("{% set ns = namespace(items=[]) %}{% for i in range(20000) %}{% set _ = ns.items.append('x' * 99999 ~ i) %}"
+           "{% endfor %}{{ ns.items|length }}")
+    tpl = _tiny_template(tmp_path, "Dear parent,", hog, name="la-hog")
+    out = tmp_path / "out.docx"
+    with pytest.raises(RenderError) as e:
+        render.render_document(tpl, {}, out, Meta(title="t", author="LA"))
+    assert e.value.message == "template la-hog: stopped because it needed more than 256 MB of memory"
+    assert not out.exists()
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+    assert len(bytearray(300 * 1024 ** 2)) == 300 * 1024 ** 2  # the limit is gone: 300 MB can be had again
+
+
+def test_the_memory_limit_lets_an_ordinary_render_through(tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "MAX_RENDER_MEMORY", 256 * 1024 ** 2)
+    tpl = _tiny_template(tmp_path, "Dear parent,", "{% for i in range(1000) %}{{ 'x' * 1000 }}{% endfor %}",
+                         name="la-fine")
+    out = render.render_document(tpl, {}, tmp_path / "out.docx", Meta(title="t", author="LA"))
+    assert out.exists()

@@ -152,7 +152,7 @@ def _date_commands() -> list[tuple[str, ...]]:
 
 
 @pytest.mark.default_dates
-def test_no_command_records_a_step_dated_past_the_window(ehcp, store_path, monkeypatch):
+def test_no_command_records_a_step_dated_past_the_window(ehcp, store_path, monkeypatch, record_property):
     """Every command with --date, dated 40 days ahead, on a plan that has had a review scheduled: none records
     a step dated then (each is refused by the one check, or by its own earlier checks)."""
     monkeypatch.setenv("EDITOR", "false")  # `edit` and `amend edit` open an editor: it fails at once
@@ -178,3 +178,4 @@ def test_no_command_records_a_step_dated_past_the_window(ehcp, store_path, monke
         r = ehcp(*argv, "--date", far)
         assert r.exit_code == 2 and "outside the plausible range" in r.stderr, (argv, r.stderr)
     assert all(e["date"] != far for e in _journal(store_path))
+    record_property("hostile_inputs", len(commands) + 6)
