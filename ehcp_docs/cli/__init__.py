@@ -157,7 +157,8 @@ def _author(ctx: click.Context, param: click.Parameter, value: str | None) -> tu
 @click.option("--author", metavar="\"NAME <EMAIL>\"", callback=_author, help="Who is making the change "
               "(default: your git identity).")
 @click.option("--force", "force", metavar="REASON", help="Record a step dated outside the plausible range (before "
-              "the plan's first issue, or more than a week ahead: ehcp.toml [dates]), keeping REASON in the journal.")
+              "the plan's first issue, or more than a week ahead: ehcp.toml [dates]) or taken out of order, keeping "
+              "REASON in the journal.")
 @click.version_option(__version__, prog_name="ehcp")
 @click.pass_context
 def cli(ctx: click.Context, store_path: str | None, author: tuple[str, str] | None, force: str | None) -> None:
