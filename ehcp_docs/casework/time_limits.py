@@ -1,6 +1,7 @@
 """Recording what the time limits count from and where the law lets the LA miss them: when and how a document was
 served (the family's 15 days begin with the day of service, reg 22(2)(c)), and exceptions to a time limit for a
-reason the regulations give (reg 27(3); rules sections 6 and 14). Each is one event in one commit; nothing else
+reason the regulations give for that step (re-assessment: reg 27(3); Tribunal orders: reg 44; unopposed appeals:
+reg 45; rules sections 6 and 14). Each is one event in one commit; nothing else
 changes its date."""
 from __future__ import annotations
 
@@ -126,6 +127,9 @@ def record_exception(store: Store, pid: str, step: str, reason: str, start: date
     if target is None:
         raise WorkflowError(f"plan {pid} has no step {step}" + (f" started by journal entry {ref}" if ref else "")
                             + " to record an exception against", hint=f"ehcp deadlines {pid}")
+    if start > target.due:
+        raise UsageError(f"plan {pid}: circumstances that began on {start} cannot explain missing the "
+                         f"{target.due} time limit of {step}", hint="Give --from as the day the circumstances began.")
     data = {"step": step, "ref": target.ref, "ground": reason, "basis": why.basis, "from": start.isoformat(),
             "to": end.isoformat(), "days": days, "details": printable(details)[:2000]}
     with store.transaction("time-limit-exception") as txn:

@@ -61,10 +61,12 @@ def served(ctx: click.Context, plan_id: str, kind: str | None, document: int | N
 
 @click.command()
 @plan_id_argument()
-@click.option("--step", required=True, help="The step whose time limit was missed, e.g. reassessment_final_plan.")
+@click.option("--step", required=True, help="The step whose time limit was missed (as `ehcp deadlines` names it), "
+              "e.g. reassessment_final_plan, order_amend, unopposed_section_i.")
 @click.option("--ref", type=int, metavar="N", help="The journal entry that started the step (default: the latest).")
-@click.option("--reason", required=True, help="The regulation's reason, e.g. personal-circumstances, "
-              "absent-from-area, school-closure, early-years-closure.")
+@click.option("--reason", required=True, help="The regulation's reason: personal-circumstances or absent-from-area "
+              "(re-assessment, orders, unopposed appeals); school-closure or early-years-closure (re-assessment, "
+              "unopposed appeals).")
 @click.option("--from", "start", required=True, metavar="YYYY-MM-DD", help="When the circumstances began.")
 @click.option("--to", "end", required=True, metavar="YYYY-MM-DD", help="When they ended.")
 @click.option("--details", default="", help="What happened, in a sentence (kept in the record).")
@@ -72,8 +74,9 @@ def served(ctx: click.Context, plan_id: str, kind: str | None, document: int | N
 @click.pass_context
 def exception(ctx: click.Context, plan_id: str, step: str, ref: int | None, reason: str, start: str, end: str,
               details: str, when: str | None) -> None:
-    """Record an exception to a time limit, for a reason the regulations give (reg 27(3)): the step keeps its
-    date and is reported as late with the exception, not as plain drift."""
+    """Record an exception to a time limit, for a reason the regulations give for that step (reg 27(3) for a
+    re-assessment, reg 44 for a Tribunal order, reg 45 for an unopposed appeal): the step keeps its date and is
+    reported as late with the exception, not as plain drift."""
     a = as_day(parse_date(start, "--from date"))
     b = as_day(parse_date(end, "--to date"))
     with open_store(ctx) as store:

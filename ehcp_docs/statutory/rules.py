@@ -266,20 +266,46 @@ def served_on(how: str, handed_over: date, options: RuleOptions | None = None) -
 class ExceptionReason:
     words: str
     basis: str
-    min_days: int = 0  # how long it must have lasted (absence from the area: 4 continuous weeks, reg 27(3)(d))
+    min_days: int = 0  # how long it must have lasted (absence from the area: 4 or 2 continuous weeks)
 
 
+_CLOSURE_SCHOOL = "advice was asked of a school or college around a closure of at least 4 weeks"
+_CLOSURE_EARLY_YEARS = "advice was asked of an early years provider around a closure of at least 4 weeks"
+_PERSONAL = "exceptional personal circumstances of the child, parent or young person"
+_AWAY = "the child, parent or young person was away from the area for at least {n} weeks"
+
+# Re-assessment: the 14 weeks of reg 27(2) need not be met for the four reasons of reg 27(3) (the same four as
+# reg 10(4)(a)-(d), which reg 13(3) applies to the 20 weeks). Rules section 6.
 _REG_27_3 = {
-    "school-closure": ExceptionReason("advice was asked of a school or college around a closure of at least 4 "
-                                      "weeks", "reg 27(3)(a)"),
-    "early-years-closure": ExceptionReason("advice was asked of an early years provider around a closure of at "
-                                           "least 4 weeks", "reg 27(3)(b)"),
-    "personal-circumstances": ExceptionReason("exceptional personal circumstances of the child, parent or young "
-                                              "person", "reg 27(3)(c)"),
-    "absent-from-area": ExceptionReason("the child, parent or young person was away from the area for at least 4 "
-                                        "weeks", "reg 27(3)(d)", 28),
+    "school-closure": ExceptionReason(_CLOSURE_SCHOOL, "reg 27(3)(a)"),
+    "early-years-closure": ExceptionReason(_CLOSURE_EARLY_YEARS, "reg 27(3)(b)"),
+    "personal-circumstances": ExceptionReason(_PERSONAL, "reg 27(3)(c)"),
+    "absent-from-area": ExceptionReason(_AWAY.format(n=4), "reg 27(3)(d)", 28),
 }
-EXCEPTIONS: dict[str, dict[str, ExceptionReason]] = {"reassessment_final_plan": _REG_27_3}
+# Tribunal orders (reg 44): exceptional personal circumstances, or absence from the area for at least 2 continuous
+# weeks. Rules section 14 (secondary: Surrey SENDIASS; SEND18 lists a further ground not retrieved, so not offered).
+_REG_44 = {
+    "personal-circumstances": ExceptionReason(_PERSONAL, "reg 44 (rules section 14)"),
+    "absent-from-area": ExceptionReason(_AWAY.format(n=2), "reg 44 (rules section 14)", 14),
+}
+# Unopposed appeals (reg 45): the same two, and a reg 13(3) circumstance (the closures of reg 10(4)(a),(b); its
+# (c) and (d) are covered by the two above, the 2 weeks' absence being the shorter).
+_REG_45 = {
+    "school-closure": ExceptionReason(_CLOSURE_SCHOOL, "reg 45 (a reg 13(3) circumstance: reg 10(4)(a))"),
+    "early-years-closure": ExceptionReason(_CLOSURE_EARLY_YEARS, "reg 45 (a reg 13(3) circumstance: reg 10(4)(b))"),
+    "personal-circumstances": ExceptionReason(_PERSONAL, "reg 45 (rules section 14)"),
+    "absent-from-area": ExceptionReason(_AWAY.format(n=2), "reg 45 (rules section 14)", 14),
+}
+# Which steps may carry an exception, and for which reasons. Nothing else: the parts of regs 18 and 20-22 retrieved
+# (the review, the amendment, the phase transfer) give none, nor do the mediation regulations or reg 42's agreed
+# steps (rules 6 and 13 list none); "cease immediately" (reg 44(2)(a)) is done by the order itself.
+_ORDER_STEPS = ("assess_notice", "assess_final_plan", "draft_plan", "final_plan", "amend", "section_i",
+                "continue_amend")
+EXCEPTIONS: dict[str, dict[str, ExceptionReason]] = {
+    "reassessment_final_plan": _REG_27_3,
+    **{f"order_{s}": _REG_44 for s in _ORDER_STEPS},
+    **{f"unopposed_{s}": _REG_45 for s in _ORDER_STEPS},
+}
 
 
 def exception_reason(step: str, reason: str) -> ExceptionReason:

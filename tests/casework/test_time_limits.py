@@ -70,3 +70,72 @@ def test_exception_is_reported_late_with_its_reason_in_the_drift_report(ehcp, st
     assert "re-assessment plans later than 14 weeks, with an exception: the child, parent or young person was " \
            "away from the area for at least 4 weeks: 1" in report.stderr
     assert "re-assessment plans later than 14 weeks: " not in report.stderr
+
+
+@pytest.mark.parametrize("step,reason,allowed", [
+    ("reassessment_final_plan", "school-closure", True),  # reg 27(3)(a)
+    ("order_amend", "personal-circumstances", True),  # reg 44
+    ("order_amend", "school-closure", False),  # not a reg 44 reason
+    ("unopposed_amend", "early-years-closure", True),  # reg 45: a reg 13(3) circumstance
+    ("agreement_amend", "personal-circumstances", False),  # reg 42 lists none (rules 13)
+    ("decision", "personal-circumstances", False),  # regs 20-22: none
+    ("phase_transfer", "absent-from-area", False),  # reg 18: none
+    ("final_plan", "personal-circumstances", False),  # reg 22(3): none
+])
+def test_each_step_accepts_the_reasons_its_regulation_lists(step, reason, allowed):
+    from ehcp_docs import statutory
+    from ehcp_docs.errors import UsageError
+
+    if allowed:
+        assert statutory.exception_reason(step, reason).basis.startswith(("reg 27(3)", "reg 44", "reg 45"))
+    else:
+        with pytest.raises(UsageError):
+            statutory.exception_reason(step, reason)
+
+
+def test_absence_needs_4_weeks_for_a_reassessment_and_2_for_an_order():
+    from ehcp_docs import statutory
+
+    assert statutory.exception_reason("reassessment_final_plan", "absent-from-area").min_days == 28
+    assert statutory.exception_reason("order_section_i", "absent-from-area").min_days == 14
+    assert statutory.exception_reason("unopposed_draft_plan", "absent-from-area").min_days == 14
+
+
+def test_order_exception_gets_its_own_line_in_the_drift_report(ehcp, store_path: Path, tmp_path: Path):
+    """Rules 14: an order's time limit need not be met where the family was away for at least 2 weeks; the late
+    step is then "Tribunal order not complied with, with an exception: ..." in `overdue`, not plain drift."""
+    from conftest import amended_plan_issued
+
+    pid = "EHCP-0004"
+    amended_plan_issued(ehcp, tmp_path, pid)
+    for args in (("mediation", "contact", pid, "--wants-mediation", "no", "--date", "2026-10-26"),
+                 ("mediation", "certificate", pid, "--date", "2026-10-28"),
+                 ("appeal", "register", pid, "--against", "amended-plan", "--about", "F", "--date", "2026-11-25"),
+                 ("appeal", "order", pid, "--order", "amend", "--date", "2027-02-10")):
+        assert ehcp(*args).exit_code == 0
+    before = snapshot(store_path)
+    short = ehcp("exception", pid, "--step", "order_amend", "--reason", "absent-from-area", "--from", "2027-02-15",
+                 "--to", "2027-02-25", "--date", "2027-03-20")
+    assert short.exit_code == 2 and "at least 2 continuous weeks" in short.stderr
+    wrong = ehcp("exception", pid, "--step", "order_amend", "--reason", "school-closure", "--from", "2027-02-15",
+                 "--to", "2027-03-25", "--date", "2027-03-20")
+    assert wrong.exit_code == 2 and "not a reason the regulations give" in wrong.stderr
+    after_deadline = ehcp("exception", pid, "--step", "order_amend", "--reason", "personal-circumstances",
+                          "--from", "2027-03-18", "--to", "2027-03-25", "--date", "2027-03-20")
+    assert after_deadline.exit_code == 2 and "cannot explain" in after_deadline.stderr
+    assert snapshot(store_path) == before
+    plain = ehcp("overdue", "--today", "2027-03-20")
+    assert "Tribunal order not complied with: 1" in plain.stderr
+    n = commits(store_path)
+    r = ehcp("exception", pid, "--step", "order_amend", "--reason", "absent-from-area", "--from", "2027-02-15",
+             "--to", "2027-03-05", "--date", "2027-03-20")
+    assert r.exit_code == 0, r.stderr
+    assert commits(store_path) == n + 1
+    d = json.loads(ehcp("deadlines", pid, "--today", "2027-03-20", "--json").stdout)
+    step = next(s for s in d["steps"] if s["step"] == "order_amend")
+    assert (step["due"], step["status"], step["exception"]) == ("2027-03-17", "overdue, with an exception",
+                                                               "absent-from-area")
+    report = ehcp("overdue", "--today", "2027-03-20")
+    assert "Tribunal order not complied with, with an exception: the child, parent or young person was away " \
+           "from the area for at least 2 weeks: 1" in report.stderr
+    assert "Tribunal order not complied with: " not in report.stderr
