@@ -36,12 +36,39 @@ STEPS: dict[str, tuple[str, str]] = {
     "early_review_decision": ("requests", "ehcp review request-decide {pid} {n} --decision agree|refuse"),
     "personal_budget_decision": ("requests", "ehcp budget decide {pid} {n} --decision agree|refuse"),
     "appeal": ("appeal", "nothing to run unless an appeal is made"),
+    "mediation_certificate": ("mediation", "ehcp mediation certificate {pid} --date D"),
+    "mediation_arranged": ("mediation", "ehcp mediation arranged {pid} --date D"),
+    "mediation_health_notice": ("mediation", "ehcp mediation health-notified {pid} --date D"),
 }
 PROCESS_WORDS = {"phase_transfer": "phase transfer"}
+# Compliance with a Tribunal order, an unopposed appeal or a mediation agreement (regs 42, 44, 45): the process is
+# named by the step's prefix; the step is done by the ordinary casework (statutory/disagreement.py COMPLIANCE)
+COMPLIANCE_PROCESSES = {"order_": "Tribunal order", "unopposed_": "unopposed appeal",
+                        "agreement_": "mediation agreement"}
+COMPLIANCE_COMMANDS = {"assess_notice": "ehcp reassess decide {pid} --decision agree --reason T",
+                       "draft_plan": "ehcp amend propose {pid} --file PROPOSED.yaml"}
+
+
+def _process(name: str) -> str:
+    for prefix, process in COMPLIANCE_PROCESSES.items():
+        if name.startswith(prefix):
+            return process
+    return STEPS.get(name, ("other", ""))[0]
+
+
+def _compliance_command(name: str, proposal: bool) -> str | None:
+    """The command that carries out an ordered (conceded, agreed) step: the amend route for every plan."""
+    prefix = next((p for p in COMPLIANCE_PROCESSES if name.startswith(p)), None)
+    if prefix is None:
+        return None
+    rest = name[len(prefix):]
+    if rest in COMPLIANCE_COMMANDS:
+        return COMPLIANCE_COMMANDS[rest]
+    return "ehcp amend issue {pid}" if proposal else "ehcp amend propose {pid} --file PROPOSED.yaml"
 
 
 def _step_row(step: Any, pid: str, today: date, command: str) -> dict[str, Any]:
-    process = STEPS.get(step.name, ("other", ""))[0]
+    process = _process(step.name)
     due = step.due
     return {"process": process, "step": step.name, "description": step.description, "due": due.isoformat(),
             "days_left": (due - today).days, "late": due < today and step.kind != "family",
@@ -54,7 +81,7 @@ REVIEW = ("review", "meeting_recommended", "interim_review")
 
 
 def _command(step: Any, pid: str, events: list[dict], proposal: bool) -> str:
-    template = STEPS.get(step.name, ("other", "ehcp deadlines {pid}"))[1]
+    template = _compliance_command(step.name, proposal) or STEPS.get(step.name, ("other", "ehcp deadlines {pid}"))[1]
     if step.name in REVIEW:
         template = _review_command(events)
     elif step.name in TRANSFER:

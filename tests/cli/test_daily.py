@@ -121,6 +121,49 @@ def test_status_after_representations_and_a_reassessment_refused(ehcp, store: Pa
     assert "re-assessment" not in s["processes"]
 
 
+def test_status_through_mediation_an_order_and_its_compliance(ehcp, store_path: Path, tmp_path: Path):
+    """Issue 19.3: mediation and the Tribunal order's compliance steps are in `ehcp status` with the command that
+    carries them out (the amend route); a late one is marked late there and is "Tribunal order not complied with"
+    in the drift report."""
+    from conftest import amended_plan_issued
+
+    pid = "EHCP-0004"
+    amended_plan_issued(ehcp, tmp_path, pid)
+    ok(ehcp("mediation", "contact", pid, "--wants-mediation", "yes", "--about", "education,health",
+            "--date", "2026-10-26"))
+    s = status(ehcp, pid, "2026-10-27", "order-1-mediation-wanted")
+    assert {r["step"]: r["process"] for r in s["steps"] if r["process"] == "mediation"} == {
+        "mediation_health_notice": "mediation", "mediation_arranged": "mediation"}
+    assert s["next_command"] == f"ehcp mediation health-notified {pid} --date D"
+    ok(ehcp("mediation", "health-notified", pid, "--date", "2026-10-27"))
+    ok(ehcp("mediation", "arranged", pid, "--date", "2026-11-02"))
+    ok(ehcp("mediation", "held", pid, "--outcome", "not-agreed", "--date", "2026-11-16"))
+    ok(ehcp("mediation", "certificate", pid, "--date", "2026-11-18"))
+    ok(ehcp("appeal", "register", pid, "--against", "amended-plan", "--about", "F", "--date", "2026-11-25"))
+    ok(ehcp("appeal", "order", pid, "--order", "amend", "--date", "2027-02-10"))
+    s = status(ehcp, pid, "2027-02-20", "order-2-compliance-pending")
+    row = next(r for r in s["steps"] if r["step"] == "order_amend")
+    assert (row["process"], row["due"], row["late"]) == ("Tribunal order", "2027-03-17", False)
+    assert row["command"] == f"ehcp amend propose {pid} --file PROPOSED.yaml"
+    s = status(ehcp, pid, "2027-03-20", "order-3-compliance-late")
+    row = next(r for r in s["steps"] if r["step"] == "order_amend")
+    assert row["late"] and row["days_left"] == -3
+    drift = json.loads(ehcp("overdue", "--today", "2027-03-20", "--json").stdout)
+    assert drift["summary"].get("Tribunal order not complied with") == 1
+    assert "order_amend" in [o["step"] for p in drift["plans"] if p["plan"] == pid for o in p["overdue"]]
+    plan = yaml.safe_load(ehcp("show", pid, "--json").stdout)
+    plan["sections"]["F"]["provision"][0]["frequency"] = "4 sessions a week in term time"
+    f = tmp_path / "ordered.yaml"
+    f.write_text(yaml.safe_dump(plan, sort_keys=False), encoding="utf-8")
+    ok(ehcp("amend", "propose", pid, "--file", f, "--date", "2027-03-21", "--no-evidence", "the Tribunal order"))
+    s = status(ehcp, pid, "2027-03-22", "order-4-proposed")
+    assert next(r for r in s["steps"] if r["step"] == "order_amend")["command"] == f"ehcp amend issue {pid}"
+    ok(ehcp("amend", "issue", pid, "--date", "2027-03-24"))
+    s = status(ehcp, pid, "2027-03-25", "order-5-complied-late")
+    assert not [r for r in s["steps"] if r["process"] == "Tribunal order"]
+    assert [d["on_time"] for d in s["done"] if d["step"] == "order_amend"] == [False]
+
+
 def test_review_status_is_an_alias(ehcp, store: Path):
     assert ehcp("review", "status", PID, "--today", "2026-12-01").stdout == \
         ehcp("status", PID, "--today", "2026-12-01").stdout
