@@ -312,6 +312,12 @@ def amendment_notice() -> None:
     k.else_block(doc)
     k.para(doc, ("b", "We have not used any new evidence. "), "{{ no_evidence }}")
     k.end_if(doc)
+    k.if_block(doc, "ordered|default(false)")
+    k.heading(doc, "Tell us if something is wrong", 2)
+    k.para(doc, ("b", "We must send you the final amended plan by {{ final_plan_due }}."),
+           " The changes have already been decided, so we do not wait 15 days for your views. If you think they "
+           "do not do what {{ who_decided }} said, please tell {{ caseworker.name }} straight away.")
+    k.else_block(doc)
     k.heading(doc, "Tell us what you think: you have 15 days", 2)
     k.para(doc, ("b", "Please send us your views by {{ representations_due }}."),
            " You can also ask to meet one of our officers to talk about the changes. Email or call "
@@ -320,6 +326,7 @@ def amendment_notice() -> None:
     k.para(doc, "You can ask for a school, college or other setting to be named in Section I. We must agree unless "
                 "it would not be suitable, or it would not be a good use of money or harm other pupils' learning. "
                 "You can find schools and colleges in our Local Offer: {{ la.local_offer }}.")
+    k.end_if(doc)
     k.add_timeline(doc)
     k.para(doc, "You cannot appeal yet. When we send the final plan, we will tell you how to appeal and by when.")
     k.add_contacts(doc)
@@ -331,6 +338,9 @@ def amended_plan_letter() -> None:
     doc = letter("{{ child.poss_cap }} amended EHC plan")
     k.para(doc, ("b", "We enclose {{ child.poss }} final amended EHC plan, issued on {{ issued_date }}."),
            " It replaces the old plan from today.")
+    k.if_block(doc, "ordered_words|default('')")
+    k.para(doc, "{{ ordered_words }}")
+    k.end_if(doc)
     k.para(doc, "The changes are marked in the plan. These sections changed: {{ sections_text }}.")
     k.if_block(doc, "representations")
     k.heading(doc, "What you told us, and our answer", 2)

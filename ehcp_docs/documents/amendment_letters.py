@@ -45,22 +45,29 @@ def amendment_notice(store: Store, plan: dict, events: list[dict], event: dict, 
     changes = diffing.for_notice(diffing.diff_plans(plan, proposal))
     when = date.fromisoformat(event["date"])
     ctx = base_context(store, plan, when, rev)
-    ctx.update(context_words=CONTEXT_WORDS.get(event.get("context", ""), ""), reason=event.get("reason") or "",
+    ordered = ordered_by(events, event)
+    timeline = [{"when": long_date(event.get("representations_due")),
+                 "what": "the last day to send us your views.",
+                 "you_can": "tell us what you think, ask to meet us, or ask for a school or college."},
+                {"when": long_date(event.get("final_plan_due")),
+                 "what": "the last day for us to send you the final amended plan, or tell you we will "
+                         "not change the plan.",
+                 "you_can": "appeal, once you have the final plan. It will tell you how and by when."}]
+    if ordered:  # regs 42, 44, 45: the order's own time limit; no reg 22 period of 15 days for views
+        timeline = [{"when": long_date(event.get("final_plan_due")),
+                     "what": f"the last day for us to send you the final amended plan, {ordered['as_words']}.",
+                     "you_can": "appeal, once you have the final plan. It will tell you how and by when."}]
+    ctx.update(context_words=(f"This makes the changes {ordered['source_words']}." if ordered else
+                              CONTEXT_WORDS.get(event.get("context", ""), "")), reason=event.get("reason") or "",
+               ordered=bool(ordered), who_decided=ordered["who_decided"] if ordered else "",
                evidence=evidence_lines(event),
                no_evidence=event.get("no_evidence") or "",
                representations_due=long_date(event.get("representations_due")),
-               final_plan_due=long_date(event.get("final_plan_due")),
-               timeline=[{"when": long_date(event.get("representations_due")),
-                          "what": "the last day to send us your views.",
-                          "you_can": "tell us what you think, ask to meet us, or ask for a school or college."},
-                         {"when": long_date(event.get("final_plan_due")),
-                          "what": "the last day for us to send you the final amended plan, or tell you we will "
-                                  "not change the plan.",
-                          "you_can": "appeal, once you have the final plan. It will tell you how and by when."}])
+               final_plan_due=long_date(event.get("final_plan_due")), timeline=timeline)
     pid = plan["id"]
     made = family_letters(store, plan, template, ctx, out_path(folder, pid, event["date"], "amendment-notice"),
-                          f"Proposed amendments notice {pid}", rev, [plan["child"]["name"],
-                                                                     ctx["representations_due"]])
+                          f"Proposed amendments notice {pid}", rev,
+                          [plan["child"]["name"], ctx["final_plan_due" if ordered else "representations_due"]])
     doc = template_blocks.base_document()
     template_blocks.add_footer(doc, f"{store.config.la['name']} \u00b7 Our reference {pid}")
     template_blocks.heading(doc, f"Schedule of proposed amendments: {plan['child']['name']} ({pid})", 1)
@@ -78,6 +85,19 @@ def amendment_notice(store: Store, plan: dict, events: list[dict], event: dict, 
                   out=out_path(folder, pid, event["date"], "plan-in-force"))
     made += proposed_plans(store, plan, proposal, events, event, folder, rev)
     return made
+
+
+def ordered_by(events: list[dict], event: dict) -> dict[str, str] | None:
+    """For a notice or plan that carries out a Tribunal order, an unopposed appeal or a mediation agreement (its
+    `order` names that event): the words letters use for it; None for any other amendment."""
+    from ehcp_docs.documents.disagreement_letters import SOURCE_WORDS
+
+    if event.get("context") != "tribunal-order" and not event.get("order"):
+        return None
+    order = next((e for e in events if e["seq"] == event.get("order")), None) or {}
+    as_words, source, who = SOURCE_WORDS.get(str(order.get("event")), SOURCE_WORDS["tribunal-order"])
+    return {"as_words": as_words, "source_words": source.format(date=long_date(order.get("date"))),
+            "who_decided": who}
 
 
 def proposed_plans(store: Store, plan: dict, proposal: dict, events: list[dict], event: dict, folder: Path,
@@ -123,7 +143,9 @@ def amended_plan(store: Store, plan: dict, events: list[dict], event: dict, temp
                     f"Amended EHC plan {pid}", rev, expected_strings(plan))]
     ctx = base_context(store, plan, when, rev)
     sections = event.get("sections") or []
+    ordered = ordered_by(events, event)
     ctx.update(issued_date=long_date(event["date"]),
+               ordered_words=f"This plan makes the changes {ordered['source_words']}." if ordered else "",
                sections_text=", ".join(f"Section {s}" for s in sections) or "none",
                representations=representation_answers(events, event),
                next_review_due=long_date(d.next_review_due.isoformat()) if d.next_review_due else "not applicable")

@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ehcp_docs.documents.letter_context import base_context, deadlines_for, out_path, render_letter
+from ehcp_docs.documents.letter_context import base_context, deadlines_for, family_letters, out_path
 from ehcp_docs.documents.plan_context import long_date
+from ehcp_docs.statutory import appeal_time
 from ehcp_docs.statutory import disagreement as rules
 from ehcp_docs.statutory.journal import Journal
 from ehcp_docs.store import Store
@@ -53,12 +54,14 @@ def mediation_acknowledgement(store: Store, plan: dict, events: list[dict], even
     decision = next((e for e in j.events if e.seq == event.get("decision")), None)
     ctx = base_context(store, plan, when, rev)
     ctx.update(decision_words=rules.APPEALABLE_DECISIONS.get(str(event.get("against")), "our decision"),
-               decision_date=long_date(event.get("decision_date")), dates=_dates(event.get("due") or []),
-               appeal_deadline=long_date(rules.appeal_deadline_for(j, decision).isoformat()) if decision else
-               ctx["appeal_deadline"])
+               decision_date=long_date(event.get("decision_date")), dates=_dates(event.get("due") or []))
+    if decision is not None:  # the decision's own deadline and why (rules 3.2), said of the decision letter
+        a = appeal_time(decision, j)
+        ctx.update(appeal_deadline=long_date(a.deadline.isoformat()),
+                   appeal_deadline_reason=a.reason.replace("this letter", "our decision letter"))
     out = out_path(folder, plan["id"], event["date"], template)
-    return [render_letter(store, plan, template, ctx, out, f"Mediation acknowledgement {plan['id']}", rev,
-                          [plan["child"]["name"], ctx["appeal_deadline"], *[d["by"] for d in ctx["dates"]]])]
+    return family_letters(store, plan, template, ctx, out, f"Mediation acknowledgement {plan['id']}", rev,
+                          [plan["child"]["name"], ctx["appeal_deadline"], *[d["by"] for d in ctx["dates"]]])
 
 
 def appeal_conceded(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,
@@ -69,13 +72,23 @@ def appeal_conceded(store: Store, plan: dict, events: list[dict], event: dict, t
     ctx.update(kind_words=CONCEDE_WORDS.get(str(event.get("kind")), ""),
                appeal_reference=appeal.get("reference") or "not given", dates=_dates(event.get("due") or []))
     out = out_path(folder, plan["id"], event["date"], template)
-    return [render_letter(store, plan, template, ctx, out, f"Appeal not opposed {plan['id']}", rev,
-                          [plan["child"]["name"], *[d["by"] for d in ctx["dates"]]])]
+    return family_letters(store, plan, template, ctx, out, f"Appeal not opposed {plan['id']}", rev,
+                          [plan["child"]["name"], *[d["by"] for d in ctx["dates"]]])
+
+
+# what the plan carries out: the Tribunal's order (reg 44), what the LA told the Tribunal it would do when it did
+# not oppose the appeal (reg 45), or what was agreed at mediation (reg 42)
+SOURCE_WORDS = {"tribunal-order": ("as the Tribunal ordered", "that the Tribunal ordered on {date}", "the Tribunal"),
+                "appeal-conceded": ("as we told the Tribunal", "that we told the Tribunal we would make, on {date}, "
+                                    "when we did not oppose your appeal", "we"),
+                "mediation-held": ("as agreed at mediation", "that we agreed at mediation on {date}",
+                                   "the mediation agreement")}
 
 
 def order_compliance(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,
                      rev: str) -> list[Path]:
-    """Made from the `amended-plan-issued` that carried out an order (its `order` names the order's seq)."""
+    """Made from the `amended-plan-issued` that carried out an order (its `order` names the order's seq). The plan
+    it comes with is a final amended plan: the letter carries the appeal rights of rules section 8."""
     when = date.fromisoformat(event["date"])
     order = next((e for e in events if e["seq"] == event.get("order")), None) or {}
     d = deadlines_for(store, plan, [e for e in events if e["seq"] <= event["seq"]], when)
@@ -83,14 +96,20 @@ def order_compliance(store: Store, plan: dict, events: list[dict], event: dict, 
     words = (ORDER_WORDS.get(str(order.get("order"))) if order.get("event") == "tribunal-order"
              else CONCEDE_WORDS.get(str(order.get("kind"))) if order.get("event") == "appeal-conceded"
              else "the steps agreed at mediation") or "the Tribunal's order"
+    as_words, source, who = SOURCE_WORDS.get(str(order.get("event")), SOURCE_WORDS["tribunal-order"])
+    late = bool(step and step.done and step.done > step.due)
     ctx = base_context(store, plan, when, rev)
     ctx.update(issued_date=long_date(event["date"]), order_date=long_date(order.get("date")), order_words=words,
+               as_words=as_words, source_words=source.format(date=long_date(order.get("date"))), who_decided=who,
                sections_text=", ".join(f"Section {s}" for s in event.get("sections") or []) or "none",
                due_date=long_date(step.due.isoformat()) if step else "not recorded",
-               on_time_words="on time" if step and step.done and step.done <= step.due else
+               on_time_words="on time" if step and not late and step.done else
                f"{(step.done - step.due).days} days late" if step and step.done else "no deadline recorded",
+               late=late,
                next_review_due=long_date(d.next_review_due.isoformat()) if d.next_review_due else "not applicable",
                setting_name=plan["sections"]["I"].get("name") or "the setting")
     out = out_path(folder, plan["id"], event["date"], template)
-    return [render_letter(store, plan, template, ctx, out, f"Plan issued as ordered {plan['id']}", rev,
-                          [plan["child"]["name"], ctx["due_date"]])]
+    return family_letters(store, plan, template, ctx, out, f"Plan issued as ordered {plan['id']}", rev,
+                          [plan["child"]["name"], ctx["due_date"], ctx["appeal_deadline"]],
+                          [f"{ctx['setting_name']} (head teacher or principal)",
+                           str(store.config.la["health"].get("name") or "the Integrated Care Board")])

@@ -404,6 +404,16 @@ def add_contacts(doc: Document, level: int = 2) -> None:
     _caseworker(doc, level)
 
 
+def add_disagreement_help(doc: Document, level: int = 2) -> None:
+    """For a letter about a disagreement that is not itself a decision (a mediation request acknowledged, an appeal
+    not opposed): rules section 8's items 3 to 6 without the appeal paragraph: the mediation adviser's contact
+    details, disagreement resolution, free advice (SENDIASS, the Local Offer) and the caseworker.
+    Context: la.mediation.*, la.disagreement_resolution.*, la.sendiass.*, la.local_offer, caseworker.*."""
+    _mediation(doc, level)
+    _disagreement_resolution(doc, level)
+    add_contacts(doc, level)
+
+
 def _mediation(doc: Document, level: int) -> None:
     heading(doc, "Mediation", level)
     para(doc, "Before you appeal, you must talk to a mediation adviser. The adviser gives you a certificate. "

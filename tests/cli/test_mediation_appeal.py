@@ -184,3 +184,69 @@ def test_disagreement_letters_are_plain_english(ehcp, amended, tmp_path):
     letter = tmp_path / PID / "2026-10-26-mediation-acknowledgement.docx"
     assert flesch(_body(docx_text(letter))) >= 70
     assert read_provenance(letter)["store_commit"] == head(amended)
+
+
+# ---- rules section 8, item by item, in every disagreement letter (issue 19.6) -------------------------------------
+SECTION_8 = {  # item: what the letter must print (from the store's ehcp.toml)
+    "mediation adviser": ("Example Mediation Services", "0300 123 4567"),
+    "disagreement resolution": ("Help to sort out a disagreement", "resolution@examplemediation.example.org"),
+    "SENDIASS": ("Exampleshire SENDIASS", "01234 500600"),
+    "caseworker": ("Your caseworker", "please contact Daniel Osei", "Phone: 01234 567822",
+                   "Email: daniel.osei@exampleshire.example.org"),
+    "words explained": ("The Tribunal is an independent court",),
+}
+APPEAL_ITEMS = {"right to appeal": ("Section B: the special educational needs", "Section I: the school"),
+                "time limit": ("The last day to appeal is", "1 month from the date on it"),
+                "mediation before appealing": ("you must talk to a mediation adviser",
+                                               "only want to appeal about the school named in Section I")}
+
+
+def _section_8(letter: str, items: dict) -> list[str]:
+    return [item for item, needles in items.items() if not all(n in letter for n in needles)]
+
+
+def test_every_disagreement_letter_has_what_section_8_asks(ehcp, amended, tmp_path):
+    import textstat
+
+    from tests.documents.test_letters_read_back import body
+
+    out = tmp_path / "out"
+    ok(ehcp("mediation", "contact", PID, "--wants-mediation", "yes", "--date", "2026-10-26", "--out", out))
+    ok(ehcp("mediation", "held", PID, "--outcome", "not-agreed", "--date", "2026-11-16"))
+    ok(ehcp("mediation", "certificate", PID, "--date", "2026-11-18"))
+    ok(ehcp("appeal", "register", PID, "--against", "amended-plan", "--about", "F", "--date", "2026-11-25",
+            "--reference", "EH123/26/00042"))
+    ok(ehcp("appeal", "concede", PID, "--kind", "amend", "--date", "2026-12-14", "--out", out))
+    plan = yaml.safe_load(ehcp("show", PID, "--json").stdout)
+    plan["sections"]["F"]["provision"][0]["frequency"] = "4 sessions a week in term time"
+    f = tmp_path / "conceded.yaml"
+    f.write_text(yaml.safe_dump(plan, sort_keys=False), encoding="utf-8")
+    ok(ehcp("amend", "propose", PID, "--file", f, "--date", "2026-12-21", "--no-evidence", "what we agreed",
+            "--out", out))
+    ok(ehcp("amend", "issue", PID, "--date", "2027-01-11", "--out", out))
+    letters = {p.name: docx_text(p) for p in (out / PID).glob("*.docx")}
+    ack = letters["2026-10-26-mediation-acknowledgement.docx"]
+    conceded = letters["2026-12-14-appeal-conceded.docx"]
+    notice = letters["2026-12-21-amendment-notice.docx"]
+    compliance = letters["2027-01-11-order-compliance.docx"]
+    final = letters["2027-01-11-amended-plan-letter.docx"]
+    for name, text in (("acknowledgement", ack), ("not opposing", conceded), ("compliance", compliance)):
+        assert not _section_8(text, SECTION_8), (name, _section_8(text, SECTION_8))
+        assert "Yours sincerely" in text, name
+        assert textstat.flesch_reading_ease(body(text)) >= 70, name
+    # the plan that carries out the concession is an appealable decision: all of section 8 (and one date)
+    assert not _section_8(compliance, APPEAL_ITEMS), _section_8(compliance, APPEAL_ITEMS)
+    assert compliance.count("The last day to appeal is") == 1 and "The last day to appeal is 11 March 2027" in \
+        compliance
+    assert "changes that we told the Tribunal we would make, on 14 December 2026" in compliance
+    assert "18 January 2027 (on time)" in compliance and "does not move it" in compliance
+    assert "Tribunal ordered" not in compliance  # there was no order: the LA did not oppose
+    # the acknowledgement: the decision's own deadline and what it counts from, said of the decision letter
+    assert "Today, the last day to appeal is 23 December 2026" in ack
+    assert "This is 2 months from the date of our decision letter." in ack and "date of this letter" not in ack
+    # the notice and the final plan letter say they carry it out; no 15 days for views, no new review date
+    assert "This makes the changes that we told the Tribunal we would make" in notice
+    assert "you have 15 days" not in notice and "We must send you the final amended plan by 18 January 2027" \
+        in notice
+    assert "This plan makes the changes that we told the Tribunal we would make" in final
+    assert "Changing the plan does not change this date" in final
