@@ -12,6 +12,9 @@ from ehcp_docs import statutory
 from ehcp_docs.casework import between_reviews, caseload
 from ehcp_docs.errors import EhcpError
 from ehcp_docs.model.events import words
+from ehcp_docs.statutory.appeals import appeal_time
+from ehcp_docs.statutory.disagreement import cease_effective
+from ehcp_docs.statutory.journal import Journal
 from ehcp_docs.store import Store
 
 # step -> (process, command that moves it on); "{n}" is the number of the event that started the step
@@ -179,13 +182,21 @@ def _ceasing_rows(events: list[dict], pid: str, today: date) -> list[dict[str, A
         return [{"process": "ceasing", "step": "cease_views", "description": "The family's and the setting's time "
                  "to give their views on ceasing; then decide", "due": due.isoformat(), "days_left": (due - today).days,
                  "late": False, "kind": "family", "basis": "reg 31", "command": f"ehcp cease decide {pid}"}]
-    effective = last.get("effective")
-    if last.get("decision") != "cease" or not effective or effective <= today.isoformat():
+    if last.get("decision") != "cease":
         return []
-    due = date.fromisoformat(effective)
+    # the calendar's dates, not the ones recorded on the decision: a mediation certificate recorded since moves
+    # both, and while an appeal against ceasing is pending the plan does not cease (CFA s.45(4); rules 7)
+    j = Journal(events, date.max)
+    dec = next(e for e in j.events if e.seq == last["seq"])
+    effective_day = cease_effective(j, dec)
+    if effective_day is None or effective_day <= today:
+        return []
+    effective = effective_day.isoformat()
+    deadline = appeal_time(dec, j).deadline.isoformat()
+    due = effective_day
     return [{"process": "ceasing", "step": "cease_effective",
              "description": f"The plan ceases on {effective} unless the family appeals by "
-                            f"{last.get('appeal_deadline', '')}", "due": effective, "days_left": (due - today).days,
+                            f"{deadline}", "due": effective, "days_left": (due - today).days,
              "late": False, "kind": "family", "basis": "CFA s.45; reg 32",
              "command": "nothing to run unless an appeal is made"}]
 

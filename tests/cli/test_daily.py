@@ -164,6 +164,24 @@ def test_status_through_mediation_an_order_and_its_compliance(ehcp, store_path: 
     assert [d["on_time"] for d in s["done"] if d["step"] == "order_amend"] == [False]
 
 
+def test_status_cease_date_is_the_calendars_after_a_certificate_and_an_appeal(ehcp, store: Path):
+    """The ceasing row of `status` is the calendar's: a certificate recorded after the decision moves the appeal
+    deadline and the cease date in both; while an appeal against ceasing is pending there is no cease date."""
+    pid = "EHCP-0005"
+    ok(ehcp("cease", "propose", pid, "--reason", "4", "--details", "Moved into paid work", "--date", "2026-11-02"))
+    ok(ehcp("cease", "decide", pid, "--date", "2026-11-30"))
+    ok(ehcp("mediation", "contact", pid, "--wants-mediation", "no", "--date", "2027-01-20"))
+    ok(ehcp("mediation", "certificate", pid, "--date", "2027-01-25"))
+    s = json.loads(ehcp("status", pid, "--today", "2027-01-26", "--json").stdout)
+    d = json.loads(ehcp("deadlines", pid, "--today", "2027-01-26", "--json").stdout)
+    row = next(r for r in s["steps"] if r["step"] == "cease_effective")
+    assert d["appeal_deadline"] == "2027-02-25"  # 1 month from the certificate, later than 2 months
+    assert row["due"] == "2027-02-26" and "appeals by 2027-02-25" in row["description"]
+    ok(ehcp("appeal", "register", pid, "--against", "cease", "--date", "2027-02-10"))
+    s = json.loads(ehcp("status", pid, "--today", "2027-03-01", "--json").stdout)
+    assert not [r for r in s["steps"] if r["step"] == "cease_effective"] and s["ceased"] is None
+
+
 def test_review_status_is_an_alias(ehcp, store: Path):
     assert ehcp("review", "status", PID, "--today", "2026-12-01").stdout == \
         ehcp("status", PID, "--today", "2026-12-01").stdout
