@@ -170,16 +170,25 @@ def test_cease_notice_of_25_march_ceases_from_27_may():
 
 
 @settings(deadline=None)
-@given(dates, st.integers(0, 400))
-def test_a_plan_never_ceases_on_or_before_the_last_day_for_appealing(decided, recorded_after):
+@given(dates, st.integers(0, 400), st.one_of(st.none(), st.integers(0, 70)))
+def test_a_plan_never_ceases_on_or_before_the_last_day_for_appealing(decided, recorded_after, cert_after):
+    """With or without a mediation certificate: the later, certificate-based limit counts too (rules 3.2, 7)."""
     effective = decided + timedelta(days=recorded_after)
     events = [ev(1, "cease-decision", decided.isoformat(), decision="cease", effective=effective.isoformat())]
+    certificate = None
+    if cert_after is not None:
+        certificate = decided + timedelta(days=cert_after)
+        events += [ev(2, "mediation-contact", decided.isoformat(), wants_mediation=False),
+                   ev(3, "mediation-certificate", certificate.isoformat(), contact=2)]
     p = plan(dob=(decided - timedelta(days=5000)).isoformat(), first_issued=(decided - timedelta(days=100)).isoformat())
-    last_day = ts.appeal_deadline(decided)
+    last_day = ts.appeal_deadline(decided, certificate)
+    assert last_day >= ts.appeal_deadline(decided)
     for today in (last_day, last_day + DAY, effective):
         d = ts.deadlines(p, events, today)
         if d.ceased is not None:
             assert d.ceased > last_day and d.ceased >= effective
+    if effective <= last_day + DAY:  # and it does cease the day after, not later
+        assert ts.deadlines(p, events, last_day + DAY).ceased == last_day + DAY
 
 
 # ---- 5. one recommended meeting date (rules 4.1) -----------------------------------------------------------------
