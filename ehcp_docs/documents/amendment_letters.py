@@ -24,6 +24,8 @@ from ehcp_docs.documents.plan_document import plan_document
 from ehcp_docs.documents.review_letters import what_happens_next
 from ehcp_docs.documents.saving import save_docx
 from ehcp_docs.errors import NotFound
+from ehcp_docs.statutory.disagreement import cease_effective
+from ehcp_docs.statutory.journal import Journal
 from ehcp_docs.store import Store
 
 CONTEXT_WORDS = {"review": "This follows our decision after the annual review.",
@@ -46,15 +48,17 @@ def amendment_notice(store: Store, plan: dict, events: list[dict], event: dict, 
     when = date.fromisoformat(event["date"])
     ctx = base_context(store, plan, when, rev)
     ordered = ordered_by(events, event)
-    timeline = [{"when": long_date(event.get("representations_due")),
+    reps, final = _notice_dates(deadlines_for(store, plan, [e for e in events if e["seq"] <= event["seq"]], when),
+                                event)
+    timeline = [{"when": long_date(reps),
                  "what": "the last day to send us your views.",
                  "you_can": "tell us what you think, ask to meet us, or ask for a school or college."},
-                {"when": long_date(event.get("final_plan_due")),
+                {"when": long_date(final),
                  "what": "the last day for us to send you the final amended plan, or tell you we will "
                          "not change the plan.",
                  "you_can": "appeal, once you have the final plan. It will tell you how and by when."}]
     if ordered:  # regs 42, 44, 45: the order's own time limit; no reg 22 period of 15 days for views
-        timeline = [{"when": long_date(event.get("final_plan_due")),
+        timeline = [{"when": long_date(final),
                      "what": f"the last day for us to send you the final amended plan, {ordered['as_words']}.",
                      "you_can": "appeal, once you have the final plan. It will tell you how and by when."}]
     ctx.update(context_words=(f"This makes the changes {ordered['source_words']}." if ordered else
@@ -62,8 +66,7 @@ def amendment_notice(store: Store, plan: dict, events: list[dict], event: dict, 
                ordered=bool(ordered), who_decided=ordered["who_decided"] if ordered else "",
                evidence=evidence_lines(event),
                no_evidence=event.get("no_evidence") or "",
-               representations_due=long_date(event.get("representations_due")),
-               final_plan_due=long_date(event.get("final_plan_due")), timeline=timeline)
+               representations_due=long_date(reps), final_plan_due=long_date(final), timeline=timeline)
     pid = plan["id"]
     made = family_letters(store, plan, template, ctx, out_path(folder, pid, event["date"], "amendment-notice"),
                           f"Proposed amendments notice {pid}", rev,
@@ -85,6 +88,19 @@ def amendment_notice(store: Store, plan: dict, events: list[dict], event: dict, 
                   out=out_path(folder, pid, event["date"], "plan-in-force"))
     made += proposed_plans(store, plan, proposal, events, event, folder, rev)
     return made
+
+
+def _notice_dates(d: statutory.Deadlines, event: dict) -> tuple[str | None, str | None]:
+    """The family's last day for views and the last day for the final plan, as the calendar has them on the
+    notice's day (reg 22; for a plan carrying out an order, the order's last compliance date): the dates recorded
+    on the notice only where the calendar has none."""
+    steps = {s.name: s for s in d.steps if s.ref == event["seq"]}
+    reps = steps["representations"].due.isoformat() if "representations" in steps else None
+    final = steps["final_plan"].due.isoformat() if "final_plan" in steps else None
+    ordered = [s.due for s in d.compliance if s.ref == event.get("order")]
+    if ordered:  # no reg 22 period of views: the order's time limit
+        return None, max(ordered).isoformat()
+    return reps or event.get("representations_due"), final or event.get("final_plan_due")
 
 
 def ordered_by(events: list[dict], event: dict) -> dict[str, str] | None:
@@ -252,11 +268,14 @@ def cease_notice(store: Store, plan: dict, events: list[dict], event: dict, temp
     proposed = next((e for e in reversed(events) if e["event"] == "cease-proposed" and e["seq"] < event["seq"]),
                     None)
     views_by = statutory.due("cease_views", date.fromisoformat(proposed["date"])) if proposed else None
+    j = Journal([e for e in events if e["seq"] <= event["seq"]], date.max)
+    dec = next((e for e in j.events if e.seq == event["seq"]), None)
+    effective = cease_effective(j, dec) if dec is not None and event.get("decision") == "cease" else None
     return _simple_letter(store, plan, events, event, template, folder, rev,
                           {"decision": event["decision"], "reason": event.get("reason") or "",
                            "views": list(event.get("views") or []),
                            "views_by": long_date(views_by.isoformat()) if views_by else "the date we asked",
-                           "cease_from": long_date(event.get("effective")),
+                           "cease_from": long_date(effective.isoformat() if effective else event.get("effective")),
                            "support_after": event.get("support") or "Your caseworker will write to you about the "
                                                                      "help that follows, and who gives it.",
                            "appeal_against": f"to stop {v['poss']} EHC plan"}, [])
