@@ -70,6 +70,7 @@ def _record_service(store: Store, pid: str, target: dict, how: str, when: date, 
         with store.transaction("document-served") as txn:
             if send is not None:
                 txn.check_clean([f"{store.plan_path(pid)}/events.jsonl"])  # could it be recorded? before sending
+                txn.check_step(pid, "document-served", when.isoformat(), data)  # a date it would refuse, too
                 data.update(send())  # raises, under the lock and before anything is written, when the send fails
             event = txn.add_event(pid, "document-served", when.isoformat(), data, by=txn.by)
     except EhcpError as e:

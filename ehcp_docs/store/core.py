@@ -78,6 +78,15 @@ class Transaction:
         a command that does something outside the store first (`ehcp send` emails before it records)."""
         self.store._check_clean(relpaths)
 
+    def check_step(self, pid: str, event: str, date: str, data: dict | None = None) -> None:
+        """Refuses now what `add_event` would refuse for its dates, for a command that acts outside the store
+        before it records (`ehcp send` emails first): a date outside the plausible range must stop the email,
+        not only its record. Nothing is recorded, and a `--force` reason is noted only when the event is added."""
+        lines = self.journal.get(pid) or (self.store.raw_events(pid) if self.store.has_plan(pid) else [])
+        forced = list(self.forced)
+        self._plausible(pid, event, date, data, lines)
+        self.forced[:] = forced
+
     def write_plan(self, pid: str, plan: dict | bytes, name: str = "plan.yaml") -> str:
         data = plan if isinstance(plan, bytes) else fileio.dump_yaml(plan).encode("utf-8")
         self.write(f"{self.store.plan_path(pid)}/{name}", data)

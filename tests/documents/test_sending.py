@@ -423,3 +423,18 @@ def test_a_send_that_cannot_be_recorded_says_the_email_went(ehcp, store: Path, r
     assert all(m["Message-ID"] in r.stderr for m in messages(relay))
     assert f"ehcp served {PID} --document" in r.stderr and "--by email" in r.stderr
     assert snapshot(store) == before
+
+
+@pytest.mark.default_dates
+def test_a_send_date_outside_the_plausible_range_stops_the_email_too(ehcp, store: Path, relay: Relay):
+    """The date is checked before anything goes: an email sent and then refused its record would be served
+    without a trace in the plan."""
+    import datetime as dt
+
+    settings(store, **relay_settings(relay))
+    ahead = (dt.date.today() + dt.timedelta(days=40)).isoformat()
+    before = snapshot(store)
+    r = ehcp("send", PID, "--doc", "amendment-notice", "--no-pdf", "--date", ahead)
+    assert r.exit_code == 2, (r.exit_code, r.stderr)
+    assert "plausible range" in r.stderr and "Traceback" not in r.stderr
+    assert relay.received == [] and snapshot(store) == before
