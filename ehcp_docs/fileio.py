@@ -298,13 +298,13 @@ def aligned_lines(text: str, original: str) -> dict[int, int]:
             if new[block.b + k]}
 
 
-def indentation_slip(text: str, original: str, mark: YamlMark) -> tuple[int, int, int] | None:
+def indentation_slip(text: str, original: str, mark: YamlMark) -> tuple[int, int, int, int] | None:
     """The line of `text` where an indentation slip happened, found against the text it was edited from: the
     nearest line at or before where the parser stopped (a slip is noticed a line or two later, often at the next
     item's `- id:`) with the words of a line of `original` but indented differently. (line, its indentation,
-    the original line's); None when no such line moved."""
+    the original line's indentation, the original line's number); None when no such line moved."""
     new, old = text.split("\n"), original.split("\n")
-    moved = [(n, _indent(new[n - 1]), _indent(old[o - 1])) for n, o in aligned_lines(text, original).items()
+    moved = [(n, _indent(new[n - 1]), _indent(old[o - 1]), o) for n, o in aligned_lines(text, original).items()
              if _indent(new[n - 1]) != _indent(old[o - 1]) and mark.line - SLIP_LINES <= n <= mark.line]
     return max(moved) if moved else None
 

@@ -188,15 +188,13 @@ def _ceasing_rows(events: list[dict], pid: str, today: date) -> list[dict[str, A
     # both, and while an appeal against ceasing is pending the plan does not cease (CFA s.45(4); rules 7)
     j = Journal(events, date.max)
     dec = next(e for e in j.events if e.seq == last["seq"])
-    effective_day = cease_effective(j, dec)
-    if effective_day is None or effective_day <= today:
+    effective = cease_effective(j, dec)
+    if effective is None or effective <= today:
         return []
-    effective = effective_day.isoformat()
     deadline = appeal_time(dec, j).deadline.isoformat()
-    due = effective_day
     return [{"process": "ceasing", "step": "cease_effective",
-             "description": f"The plan ceases on {effective} unless the family appeals by "
-                            f"{deadline}", "due": effective, "days_left": (due - today).days,
+             "description": f"The plan ceases on {effective.isoformat()} unless the family appeals by "
+                            f"{deadline}", "due": effective.isoformat(), "days_left": (effective - today).days,
              "late": False, "kind": "family", "basis": "CFA s.45; reg 32",
              "command": "nothing to run unless an appeal is made"}]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ehcp_docs import statutory
+from ehcp_docs.documents.disagreement_letters import ordered_by
 from ehcp_docs.documents.letter_context import (
     base_context,
     deadlines_for,
@@ -101,19 +102,6 @@ def _notice_dates(d: statutory.Deadlines, event: dict) -> tuple[str | None, str 
     if ordered:  # no reg 22 period of views: the order's time limit
         return None, max(ordered).isoformat()
     return reps or event.get("representations_due"), final or event.get("final_plan_due")
-
-
-def ordered_by(events: list[dict], event: dict) -> dict[str, str] | None:
-    """For a notice or plan that carries out a Tribunal order, an unopposed appeal or a mediation agreement (its
-    `order` names that event): the words letters use for it; None for any other amendment."""
-    from ehcp_docs.documents.disagreement_letters import SOURCE_WORDS
-
-    if event.get("context") != "tribunal-order" and not event.get("order"):
-        return None
-    order = next((e for e in events if e["seq"] == event.get("order")), None) or {}
-    as_words, source, who = SOURCE_WORDS.get(str(order.get("event")), SOURCE_WORDS["tribunal-order"])
-    return {"as_words": as_words, "source_words": source.format(date=long_date(order.get("date"))),
-            "who_decided": who}
 
 
 def proposed_plans(store: Store, plan: dict, proposal: dict, events: list[dict], event: dict, folder: Path,

@@ -85,6 +85,22 @@ SOURCE_WORDS = {"tribunal-order": ("as the Tribunal ordered", "that the Tribunal
                                    "the mediation agreement")}
 
 
+def order_words(order: dict) -> dict[str, str]:
+    """The words letters use for what a plan carries out (SOURCE_WORDS, the Tribunal's order when unknown)."""
+    as_words, source, who = SOURCE_WORDS.get(str(order.get("event")), SOURCE_WORDS["tribunal-order"])
+    return {"as_words": as_words, "source_words": source.format(date=long_date(order.get("date"))),
+            "who_decided": who}
+
+
+def ordered_by(events: list[dict], event: dict) -> dict[str, str] | None:
+    """For a notice or plan that carries out a Tribunal order, an unopposed appeal or a mediation agreement (its
+    `order` names that event): the words letters use for it; None for any other amendment."""
+    if event.get("context") != "tribunal-order" and not event.get("order"):
+        return None
+    order: dict | None = next((e for e in events if e["seq"] == event.get("order")), None)
+    return order_words(order or {})
+
+
 def order_compliance(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,
                      rev: str) -> list[Path]:
     """Made from the `amended-plan-issued` that carried out an order (its `order` names the order's seq). The plan
@@ -96,11 +112,10 @@ def order_compliance(store: Store, plan: dict, events: list[dict], event: dict, 
     words = (ORDER_WORDS.get(str(order.get("order"))) if order.get("event") == "tribunal-order"
              else CONCEDE_WORDS.get(str(order.get("kind"))) if order.get("event") == "appeal-conceded"
              else "the steps agreed at mediation") or "the Tribunal's order"
-    as_words, source, who = SOURCE_WORDS.get(str(order.get("event")), SOURCE_WORDS["tribunal-order"])
     late = bool(step and step.done and step.done > step.due)
     ctx = base_context(store, plan, when, rev)
     ctx.update(issued_date=long_date(event["date"]), order_date=long_date(order.get("date")), order_words=words,
-               as_words=as_words, source_words=source.format(date=long_date(order.get("date"))), who_decided=who,
+               **order_words(order),
                sections_text=", ".join(f"Section {s}" for s in event.get("sections") or []) or "none",
                due_date=long_date(step.due.isoformat()) if step else "not recorded",
                on_time_words="on time" if step and not late and step.done else

@@ -102,7 +102,7 @@ def step_date_problem(day: str, first_issued: str, today: date, window: Window =
                       field: str = "the step's date (--date)") -> OutOfRange | None:
     """A step dated `day` (the day it happened) outside first issue .. `step_days_ahead` days after today."""
     latest = (today + timedelta(days=window.step_days_ahead)).isoformat()
-    if (not first_issued or day >= first_issued) and day <= latest:
+    if _within(day, first_issued, latest):
         return None
     n = window.step_days_ahead
     why = "today" if n == 0 else f"{n} day{'s' if n != 1 else ''} from today"
@@ -113,9 +113,14 @@ def ahead_date_problem(day: str, first_issued: str, today: date, window: Window 
                        field: str = "the date") -> OutOfRange | None:
     """A date a step looks ahead to (a meeting, a mediation) outside first issue .. `years_ahead` from today."""
     latest = years_on(today, window.years_ahead).isoformat()
-    if (not first_issued or day >= first_issued) and day <= latest:
+    if _within(day, first_issued, latest):
         return None
     return OutOfRange(field, day, first_issued, latest, f"{_ahead_words(window)} from today")
+
+
+def _within(day: str, first_issued: str, latest: str) -> bool:
+    """ISO dates compare as strings; a plan with no first issue in its journal has no lower bound."""
+    return (not first_issued or day >= first_issued) and day <= latest
 
 
 # the dates a step's data looks ahead to, typed by the caseworker: by event, the journal field and its words

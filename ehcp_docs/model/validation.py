@@ -323,8 +323,7 @@ def yaml_message(text: str, mark: fileio.YamlMark, original: str | None) -> str:
     stopped = f"line {mark.line}, column {mark.column}: {mark.problem}"
     slip = fileio.indentation_slip(text, original, mark) if original else None
     if original is not None and slip is not None:
-        line, now, was = slip
-        old = fileio.aligned_lines(text, original)[line]
+        line, now, was, old = slip
         place = _place(original, fileio.path_at(fileio.line_paths(original), old))
         return (f"{mark.name}: is not valid YAML: line {line}{place} is indented by {now} spaces where it had "
                 f"{was} (the file cannot be read from there on; the parser stopped at {stopped})")
