@@ -35,7 +35,7 @@ def doctor(store: Store, repair: bool = True) -> Report:
     report.checked.append("git fsck")
     if not ok:
         report.problems.append(f"git fsck found damage: {text[:300]}")
-    for r in checks.validate_store(store):
+    for r in checks.validate_store(store, window=store.window):
         report.problems += r.problems
         parts = r.name.split("/")
         if r.problems and len(parts) == 3 and parts[0] == "plans":

@@ -50,7 +50,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], all_: bool, as_json: b
         raise UsageError("give plan files to check, or --all for the whole store (not both)")
     if all_:
         with open_store(ctx) as store:
-            results = checks.validate_store(store)
+            results = checks.validate_store(store, window=store.window)
     else:
         results = checks.validate_files(list(files))
     bad = [r for r in results if r.problems]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -267,8 +268,9 @@ def reference_problems(plan: dict) -> list[str]:
     return out
 
 
-def plan_problems(plan: Any, window: plausible.Window = plausible.DEFAULT) -> list[str]:
-    """Every problem of a plan; its dates judged by `window` (the store's [dates] settings, model/plausible.py)."""
+def plan_problems(plan: Any, window: plausible.Window = plausible.DEFAULT, today: date | None = None) -> list[str]:
+    """Every problem of a plan; its dates judged by `window` (the store's [dates] settings, model/plausible.py)
+    as of `today` (the real today unless given)."""
     if not isinstance(plan, dict):
         return ["the file does not hold a plan (expected a set of fields such as id, child and sections)"]
     problems = schema_problems(plan) + text_problems(plan)
@@ -276,7 +278,7 @@ def plan_problems(plan: Any, window: plausible.Window = plausible.DEFAULT) -> li
         problems += reference_problems(plan)
         if plan.get("issued", "") < plan.get("first_issued", ""):
             problems.append("issued: the version in force cannot be issued before the plan was first issued")
-        problems += plausible.plan_date_problems(plan, window=window)
+        problems += plausible.plan_date_problems(plan, today, window)
     return problems
 
 
@@ -288,9 +290,10 @@ def problems_error(label: str, problems: list[str]) -> InvalidPlan:
     return InvalidPlan(printable(f"{label}: {count}"), messages=[printable(f"{label}: {p}") for p in problems])
 
 
-def check_plan(plan: Any, source: str, window: plausible.Window = plausible.DEFAULT) -> dict:
+def check_plan(plan: Any, source: str, window: plausible.Window = plausible.DEFAULT,
+               today: date | None = None) -> dict:
     """Raises InvalidPlan listing every problem, each prefixed with the file or plan it came from."""
-    problems = plan_problems(plan, window)
+    problems = plan_problems(plan, window, today)
     if problems:
         pid = plan.get("id") if isinstance(plan, dict) and isinstance(plan.get("id"), str) else None
         label = source if not pid or pid in source else f"{source} (plan {pid[:70]})"

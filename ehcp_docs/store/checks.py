@@ -8,9 +8,11 @@ Why it is not a loop over `check_plan`: at 20,000 plans, parsing and schema-chec
 minute on one core. Two things make it fast without changing a single message:
 
 - **A file that has not changed is not checked again.** The result for a file is a pure function of its path,
-  its bytes and the code that checks it, so it is cached in the store index (`index.checked_*`) under a key made
-  of the path, the git blob id and a fingerprint of that code (`fingerprint`). An edit made with plain git gives a
-  new blob id; a new schema or a new release of the checking code gives a new fingerprint. Nothing can go stale.
+  its bytes, the code that checks it and the plausible-date window it is judged by (the store's `[dates]`
+  settings and today's date, model/plausible.py), so it is cached in the store index (`index.checked_*`) under a
+  key made of the path, the git blob id, a fingerprint of that code (`fingerprint`) and the window (`judged_by`).
+  An edit made with plain git gives a new blob id; a new schema or a new release of the checking code gives a new
+  fingerprint; a narrower `[dates]`, or a new day, a new key. Nothing can go stale.
 - **What must be checked is checked in parallel**, in a process pool, blobs read by id through the store's one
   persistent `git cat-file` (never by `HEAD:path`, which makes git walk the 0.7 MB `plans` tree every time).
 
@@ -22,6 +24,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +41,7 @@ POOL_THRESHOLD = 300  # fewer files than this are checked in-process: a pool cos
 CHUNK = 250
 # The code a file's problems depend on: how it is decoded and parsed, the checks, and the words they use.
 CHECK_MODULES = ("ehcp_docs.store.checks", "ehcp_docs.fileio", "ehcp_docs.model.validation", "ehcp_docs.model.plan",
-                 "ehcp_docs.errors")
+                 "ehcp_docs.model.plausible", "ehcp_docs.errors")
 CHECK_LIBRARIES = ("jsonschema", "referencing", "yaml", "jsonschema_specifications")
 
 _FINGERPRINT: str | None = None
@@ -71,8 +74,28 @@ def fingerprint() -> str:
     return _FINGERPRINT
 
 
-def cache_key(path: str, blob: str) -> str:
-    return hashlib.sha1(f"{fingerprint()}\0{path}\0{blob}".encode()).hexdigest()
+@dataclass(frozen=True)
+class Judged:
+    """What a file's problems depend on besides its bytes and the code: the plausible-date window (ehcp.toml
+    `[dates]`) and the day it is judged on (a plan issued a year ahead becomes plausible as the days pass)."""
+    window: plausible.Window = plausible.DEFAULT
+    today: date | None = None  # None: the real today, fixed when the check starts (`judged_by`)
+
+    def key(self) -> str:
+        return f"{sorted(vars(self.window).items())}\0{self.day().isoformat()}"
+
+    def day(self) -> date:
+        return self.today or date.today()
+
+
+def judged_by(window: plausible.Window = plausible.DEFAULT, today: date | None = None) -> Judged:
+    """The window and the day, fixed once, so the key and the check agree even across midnight."""
+    return Judged(window, today or date.today())
+
+
+def cache_key(path: str, blob: str, judged: Judged | None = None) -> str:
+    judged = judged or judged_by()
+    return hashlib.sha1(f"{fingerprint()}\0{path}\0{blob}\0{judged.key()}".encode()).hexdigest()
 
 
 def targets(blobs: dict[str, str]) -> list[tuple[str, str]]:
@@ -87,13 +110,15 @@ def targets(blobs: dict[str, str]) -> list[tuple[str, str]]:
             if "plan.yaml" in names for name in CHECKED_NAMES if name in names]
 
 
-def check_blob(path: str, data: bytes) -> list[str]:
-    """Every problem of one committed plan file, worded as `ehcp validate FILE` words them."""
+def check_blob(path: str, data: bytes, judged: Judged | None = None) -> list[str]:
+    """Every problem of one committed plan file, worded as `ehcp validate FILE` words them, its dates judged by
+    the store's window (`judged`)."""
+    judged = judged or judged_by()
     _, pid, name = path.split("/")
     what = f"plan {pid}" if name == "plan.yaml" else f"proposed plan {pid}"
     try:
         doc: Any = fileio.parse_text(fileio.decode(data, what), what)
-        check_plan(doc, path)
+        check_plan(doc, path, judged.window, judged.day())
         if doc.get("id") != pid:
             return [f"{path}: its id is {fileio.printable(str(doc.get('id'))[:70])}, not {pid}"]
         return []
@@ -101,23 +126,25 @@ def check_blob(path: str, data: bytes) -> list[str]:
         return list(e.messages or [e.message])
 
 
-def committed_problems(store: IndexedStore, path: str, data: bytes) -> list[str]:
+def committed_problems(store: IndexedStore, path: str, data: bytes,
+                       window: plausible.Window = plausible.DEFAULT) -> list[str]:
     """Every problem of a committed plan file (`data`, read by the caller), as `ehcp validate` words them: from
     the index when `validate --all` or an earlier command checked the same file (keyed by its blob id, hashed
     from the bytes: no second look-up in a 20,000-entry tree), so the commands that work on one plan pay for the
-    check once per version of it."""
-    key = cache_key(path, gitstore.blob_sha(data))
+    check once per version of it (and per `[dates]` window and day)."""
+    judged = judged_by(window)
+    key = cache_key(path, gitstore.blob_sha(data), judged)
     cached = index.checked_get(store, [key]) if index.enabled() else {}
     if key in cached:
         return cached[key]
-    problems = check_blob(path, data)
+    problems = check_blob(path, data, judged)
     if index.enabled():
         index.checked_put(store, {key: problems}, keep=None)  # one plan: keep every other result
     return problems
 
 
-def _check_chunk(items: list[tuple[str, bytes]]) -> list[list[str]]:
-    return [check_blob(path, data) for path, data in items]
+def _check_chunk(items: list[tuple[str, bytes]], judged: Judged) -> list[list[str]]:
+    return [check_blob(path, data, judged) for path, data in items]
 
 
 def load_file(path: str, window: plausible.Window = plausible.DEFAULT) -> tuple[dict | None, bytes | None, list[str]]:
@@ -145,12 +172,14 @@ def load_files(paths: list[Path], jobs: int | None = None,
         return list(pool.map(functools.partial(load_file, window=window), names, chunksize=CHUNK))
 
 
-def check_all(items: Iterator[tuple[str, bytes]], total: int, jobs: int | None = None) -> list[list[str]]:
+def check_all(items: Iterator[tuple[str, bytes]], total: int, jobs: int | None = None,
+              judged: Judged | None = None) -> list[list[str]]:
     """check_blob for every (path, bytes), in order; in a process pool when there are many. `items` is read
     lazily, so the parent reads the next blobs from git while the workers check the last ones."""
+    judged = judged or judged_by()
     jobs = max(1, min(jobs or os.cpu_count() or 1, 8))
     if jobs == 1 or total < POOL_THRESHOLD:
-        return [check_blob(path, data) for path, data in items]
+        return [check_blob(path, data, judged) for path, data in items]
     from concurrent.futures import ProcessPoolExecutor
 
     out: list[list[str]] = []
@@ -160,10 +189,10 @@ def check_all(items: Iterator[tuple[str, bytes]], total: int, jobs: int | None =
         for item in items:
             chunk.append(item)
             if len(chunk) == CHUNK:
-                futures.append(pool.submit(_check_chunk, chunk))
+                futures.append(pool.submit(_check_chunk, chunk, judged))
                 chunk = []
         if chunk:
-            futures.append(pool.submit(_check_chunk, chunk))
+            futures.append(pool.submit(_check_chunk, chunk, judged))
         for fut in futures:
             out += fut.result()
     return out
@@ -200,14 +229,17 @@ def validate_files(files: list[Path], window: plausible.Window = plausible.DEFAU
     return [Checked(f.name, found) for f, (_, _, found) in zip(files, load_files(files, window=window), strict=True)]
 
 
-def validate_store(store: IndexedStore, jobs: int | None = None) -> list[Checked]:
-    """Every committed plan and proposal, checked as `validate FILE` checks a file. Results are reused for files
-    unchanged since they were last checked, and the rest are checked in parallel (see the top of this module)."""
+def validate_store(store: IndexedStore, jobs: int | None = None,
+                   window: plausible.Window = plausible.DEFAULT) -> list[Checked]:
+    """Every committed plan and proposal, checked as `validate FILE` checks a file, its dates judged by the
+    store's `[dates]` window (`store.window`). Results are reused for files unchanged since they were last checked
+    against the same window on the same day, and the rest are checked in parallel (see the top of this module)."""
     head = store.git.head()
     if head is None:
         return []
     todo = targets(store.git.blob_ids(head, "plans/"))
-    keys = [cache_key(path, blob) for path, blob in todo]
+    judged = judged_by(window)
+    keys = [cache_key(path, blob, judged) for path, blob in todo]
     use_index = index.enabled()
     known = index.checked_get(store, keys) if use_index else {}
     missing = [i for i, key in enumerate(keys) if key not in known]
@@ -220,7 +252,7 @@ def validate_store(store: IndexedStore, jobs: int | None = None) -> list[Checked
                 raise StoreError(f"{path} cannot be read from the store", hint="Run `ehcp doctor`.")
             yield path, data
 
-    fresh = dict(zip((keys[i] for i in missing), check_all(blobs(), len(missing), jobs), strict=True))
+    fresh = dict(zip((keys[i] for i in missing), check_all(blobs(), len(missing), jobs, judged), strict=True))
     if use_index:
         index.checked_put(store, fresh, keep=set(keys))
     return [Checked(path, fresh[key] if key in fresh else known[key])

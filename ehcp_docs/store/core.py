@@ -395,7 +395,7 @@ class Store:
         if data is None:
             return self.plan(pid)  # the not-found message
         plan = self._load_plan(data, pid)
-        problems = checks.committed_problems(self, path, data)
+        problems = checks.committed_problems(self, path, data, self.window)
         if problems:
             error = validation.problems_error(f"plan {pid}", [p.split(": ", 1)[-1] if p.startswith("plans/") else p
                                                               for p in problems])

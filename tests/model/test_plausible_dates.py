@@ -179,3 +179,74 @@ def test_no_command_records_a_step_dated_past_the_window(ehcp, store_path, monke
         assert r.exit_code == 2 and "outside the plausible range" in r.stderr, (argv, r.stderr)
     assert all(e["date"] != far for e in _journal(store_path))
     record_property("hostile_inputs", len(commands) + 6)
+
+
+def _commit_by_hand(store: Path, pid: str, old: str, new: str) -> None:
+    """A colleague's edit with plain git: none of ehcp's checks ran on it."""
+    f = store / "plans" / pid / "plan.yaml"
+    text = f.read_text(encoding="utf-8")
+    assert old in text
+    f.write_text(text.replace(old, new), encoding="utf-8")
+    git(store, "commit", "-q", "-am", "edited by hand")
+
+
+@pytest.mark.default_dates
+def test_doctor_and_validate_all_name_plans_committed_by_hand_with_impossible_dates(ehcp, store_path):
+    from conftest import sample_files
+
+    assert ehcp("add", *sample_files()).exit_code == 0
+    assert ehcp("validate", "--all").exit_code == 0  # every result now in the index
+    _commit_by_hand(store_path, "EHCP-0001", "\nissued: '2026-03-02'", "\nissued: '9999-12-31'")
+    _commit_by_hand(store_path, "EHCP-0002", "date_of_birth: '2015-11-04'", "date_of_birth: '0001-01-01'")
+    before = snapshot(store_path)
+    issued = "plans/EHCP-0001/plan.yaml: issued: is more than a year ahead of today"
+    born = "plans/EHCP-0002/plan.yaml: child, date of birth: is more than 26 years before the plan was first issued"
+    r = ehcp("validate", "--all")
+    assert r.exit_code == 1
+    assert [line.split(" (")[0] for line in r.stdout.splitlines()] == [issued, born]
+    r = ehcp("doctor")
+    assert r.exit_code == 1
+    assert f"problem: {issued}" in r.stdout and f"problem: {born}" in r.stdout, r.stdout
+    assert "9999" not in r.stderr + r.stdout and "0001-01-01" not in r.stderr + r.stdout  # field, not value
+    r = ehcp("review", "status", "EHCP-0001")
+    assert r.exit_code == 1 and "plan EHCP-0001: issued: is more than a year ahead" in r.stderr
+    assert snapshot(store_path) == before
+
+
+@pytest.mark.default_dates
+def test_narrowing_the_dates_settings_makes_a_plan_accepted_before_fail(ehcp, store_path):
+    """The checks' cache is keyed by the window: a result cached under the old `[dates]` is not reused."""
+    from conftest import sample_files
+
+    assert ehcp("add", *sample_files()).exit_code == 0
+    # 20 years before first issue (2014-11-03): plausible by default (26), not once birth_years is 18
+    _commit_by_hand(store_path, "EHCP-0005", "date_of_birth: '2006-07-30'", "date_of_birth: '1994-07-30'")
+    assert ehcp("validate", "--all").exit_code == 0
+    assert ehcp("doctor").exit_code == 0
+    assert ehcp("review", "status", "EHCP-0005").exit_code == 0
+    _set_dates(ehcp, store_path, "birth_years = 18")
+    want = ("plans/EHCP-0005/plan.yaml: child, date of birth: is more than 18 years before the plan was first "
+            "issued")
+    r = ehcp("validate", "--all")
+    assert r.exit_code == 1 and want in r.stdout, r.stdout
+    r = ehcp("doctor")
+    assert r.exit_code == 1 and f"problem: {want}" in r.stdout, r.stdout
+    r = ehcp("review", "status", "EHCP-0005")
+    assert r.exit_code == 1 and "plan EHCP-0005: child, date of birth: is more than 18 years" in r.stderr
+    toml = store_path / "ehcp.toml"  # and back: accepted again
+    toml.write_text(toml.read_text(encoding="utf-8").replace("birth_years = 18\n", ""), encoding="utf-8")
+    assert ehcp("settings", "commit").exit_code == 0
+    assert ehcp("validate", "--all").exit_code == 0
+
+
+def test_the_checks_cache_key_changes_with_the_window_and_the_day():
+    from ehcp_docs.store import checks
+
+    day = date(2026, 12, 2)
+    base = checks.cache_key("plans/A-1/plan.yaml", "0" * 40, checks.judged_by(plausible.DEFAULT, day))
+    others = [checks.judged_by(plausible.Window(birth_years=18), day),
+              checks.judged_by(plausible.Window(years_ahead=2), day),
+              checks.judged_by(plausible.Window(step_days_ahead=8), day),
+              checks.judged_by(plausible.DEFAULT, day + timedelta(days=1))]
+    keys = {checks.cache_key("plans/A-1/plan.yaml", "0" * 40, j) for j in others}
+    assert base not in keys and len(keys) == 4

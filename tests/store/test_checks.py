@@ -106,7 +106,8 @@ def test_index_off_and_pool_give_the_same_answer(damaged: Path, monkeypatch: pyt
 def test_warm_run_checks_nothing_and_a_hand_edit_is_rechecked(damaged: Path, monkeypatch: pytest.MonkeyPatch):
     calls: list[str] = []
     real = checks.check_blob
-    monkeypatch.setattr(checks, "check_blob", lambda path, data: calls.append(path) or real(path, data))
+    monkeypatch.setattr(checks, "check_blob",
+                        lambda path, data, judged=None: calls.append(path) or real(path, data, judged))
     first = checked(damaged)
     assert len(calls) == 7
     calls.clear()

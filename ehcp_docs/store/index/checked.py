@@ -1,6 +1,6 @@
 """Each committed plan file's problems (for `validate --all` and the commands that check one plan), kept by a key
-made of the file's path, its blob id and the checking code (store/checks.py makes the key), so a result can never
-be reused for other bytes or other code."""
+made of the file's path, its blob id, the checking code and the `[dates]` window and day it was judged by
+(store/checks.py makes the key), so a result can never be reused for other bytes, other code or other settings."""
 from __future__ import annotations
 
 from ehcp_docs.store.index.cache import Cache, IndexedStore, _Bad, _pack, _unpack
