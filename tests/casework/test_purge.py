@@ -4,6 +4,7 @@ clone, and a scan of every object in the repository (reachable or not), every re
 out/ for every personal value of the plan."""
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import zipfile
 from datetime import date, timedelta
@@ -24,6 +25,52 @@ def _values(plan: dict) -> list[str]:
     for p in parents:
         vals += [p["name"], p["email"], p["phone"], p["address"]]
     return vals
+
+
+def _every_personal_value(plan: dict) -> list[str]:
+    """Every value the plan holds in a field of personal data (model/validation.py `personal`: the child, parents,
+    professionals and caseworker, and every name, address, date of birth, email, phone, UPN and NHS number), and
+    the name written in free text, each as its own string."""
+    from ehcp_docs.model.validation import personal
+
+    found: list[str] = []
+    stack: list[tuple[object, list]] = [(plan, [])]
+    while stack:
+        v, path = stack.pop()
+        if isinstance(v, dict):
+            stack += [(x, [*path, k]) for k, x in v.items() if k not in ("relationship", "role")]
+        elif isinstance(v, list):
+            stack += [(x, [*path, i]) for i, x in enumerate(v)]
+        elif isinstance(v, str) and personal(path):
+            found.append(v)
+    return sorted(set(found))
+
+
+def _index_text(folder: Path) -> bytes:
+    """Every value in every table of the index database, packed payloads unpacked (they are zlib-compressed: a
+    scan of the file's bytes would not see a name inside them)."""
+    import sqlite3
+    import zlib
+
+    out = b""
+    for f in folder.rglob("*"):
+        if not f.is_file() or f.suffix != ".sqlite3":
+            out += f.read_bytes() if f.is_file() else b""
+            continue
+        db = sqlite3.connect(f"file:{f}?mode=ro", uri=True)
+        try:
+            for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall():
+                for row in db.execute(f'SELECT * FROM "{table}"'):
+                    for cell in row:
+                        if isinstance(cell, bytes):
+                            with contextlib.suppress(zlib.error):
+                                cell = zlib.decompress(cell)
+                            out += cell + b"\0"
+                        elif cell is not None:
+                            out += str(cell).encode() + b"\0"
+        finally:
+            db.close()
+    return out
 
 
 def _all_objects(repo: Path) -> bytes:
@@ -137,7 +184,7 @@ def test_purge_after_the_readme_team_set_up_leaves_nothing_in_this_clone(ehcp, s
     colleague = tmp_path / "colleague"
     r = CliRunner().invoke(cli, ["clone", str(server), str(colleague)], catch_exceptions=False)
     assert r.exit_code == 0, r.stderr
-    assert colleague_ehcp("contribute", PID, "--from", "parent", "--text", "A note.").exit_code == 0
+    assert colleague_ehcp("contribute", PID, "--from", "parent", "--text", "A note about Ollie.").exit_code == 0
     assert colleague_ehcp("sync").exit_code == 0
     assert ehcp("sync").exit_code == 0
     assert ehcp("render", PID).exit_code == 0
@@ -149,19 +196,37 @@ def test_purge_after_the_readme_team_set_up_leaves_nothing_in_this_clone(ehcp, s
     git(store_path, "commit", "-qam", f"{PID}: date of birth corrected")
     assert ehcp("sync").exit_code == 0
     git(store_path, "fetch", "-q", "origin")
+    assert ehcp("lists", "--term", "spring-2027", "--today", "2026-11-28").exit_code == 0  # the index rebuilt
+    assert ehcp("overdue", "--today", "2026-11-28").exit_code in (0, 1)
     plan = yaml.safe_load((PLANS / f"{PID}.yaml").read_text(encoding="utf-8"))
-    values = [v.encode() for v in _values(plan)]
-    assert any(v in _all_objects(store_path) for v in values)
+    other = (PLANS / "EHCP-0001.yaml").read_text(encoding="utf-8")
+    personal = [v for v in _every_personal_value(plan) + ["1990-11-04", "A note about Ollie."] if v not in other]
+    assert {"Oliver Brennan-Hayes", "Ollie", "Sinéad Brennan", "sinead.brennan@example.org", "07700 900212",
+            "7 Chapel Lane, Exampleford, EX5 3RP", "2015-11-04", "Daniel Osei"} <= set(personal)
+    values = [v.encode() for v in personal]
+
+    def scans() -> dict[str, bytes]:
+        gitdir = store_path / ".git"
+        return {
+            "objects": _all_objects(store_path),
+            "reflogs": _files_text(gitdir / "logs") if (gitdir / "logs").exists() else b"",
+            "index database": _index_text(gitdir / "ehcp-index") if (gitdir / "ehcp-index").exists() else b"",
+            "out/": _files_text(store_path / "out") if (store_path / "out").exists() else b"",
+            "the rest of .git": b"".join(f.read_bytes() for f in gitdir.rglob("*") if f.is_file() and not
+                                         f.is_relative_to(gitdir / "objects")),
+            "the working tree": b"".join(f.read_bytes() for f in store_path.rglob("*") if f.is_file() and not
+                                         f.is_relative_to(gitdir)),
+        }
+
+    before = scans()
+    for where in ("objects", "index database", "out/"):  # the scans can see what they look for
+        assert [v for v in values if v in before[where]], where
     r = ehcp("purge", PID, "--confirm")
     assert r.exit_code == 0, r.stderr
-    objects = _all_objects(store_path)
-    assert not [v for v in values if v in objects]
+    for where, data in scans().items():
+        assert not [v for v in values if v in data], where
     for ref in git(store_path, "for-each-ref", "--format=%(refname)").split():
         assert f"plans/{PID}/" not in git(store_path, "log", "--name-only", "--format=", ref), ref
-    for where in (".git/logs", ".git/ehcp-index", "out"):
-        folder = store_path / where
-        data = _files_text(folder) if folder.exists() else b""
-        assert not [v for v in values if v in data], where
     # the colleague's clone and the server keep theirs until they act (the README says how)
     assert any(v in _all_objects(colleague) for v in values)
     assert any(v in _all_objects(server) for v in values)
