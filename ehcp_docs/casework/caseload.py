@@ -257,11 +257,12 @@ def _overdue_facts(plan: dict, events: list, today: date, opts: statutory.Option
     return {"pending": pending, "late": late}
 
 
-def prepare_days(store: Store, today: date, days: int = 2) -> list[str]:
+def prepare_days(store: Store, today: date, days: int = 2, skipped: list[str] | None = None) -> list[str]:
     """Works out, ahead of the caseworkers, what the first `due`, `lists` and `overdue` of each of the next `days`
     days would otherwise compute for every plan: the due lists of the term in progress and of the next term, and
     the drift report (each is cached in the index for its day; on 20,000 plans a new day's first answer takes
-    seconds, every later one a fraction of a second). For `ehcp maintenance`, run nightly."""
+    seconds, every later one a fraction of a second). For `ehcp maintenance`, run nightly. With `skipped`, a plan
+    that cannot be read (a damaged journal) is named there once and the calendar is prepared for every other."""
     from ehcp_docs import statutory
     from ehcp_docs.store import index
 
@@ -271,9 +272,12 @@ def prepare_days(store: Store, today: date, days: int = 2) -> list[str]:
     for day in (today + timedelta(days=i) for i in range(days)):
         terms = {t.name: t for t in (statutory.meeting_term(day, store.config.terms),
                                      statutory.next_term(store.config.terms, day))}
+        found: list[str] | None = None if skipped is None else []
         for t in terms.values():
-            due_rows(store, t.start, t.end, day)
-        overdue_report(store, day)
+            due_rows(store, t.start, t.end, day, skipped=found)
+        overdue_report(store, day, skipped=found)
+        if skipped is not None and found:
+            skipped += [x for x in dict.fromkeys(found) if x not in skipped]
         done.append(f"{day}: due lists for {' and '.join(terms)}, and the drift report")
     return done
 

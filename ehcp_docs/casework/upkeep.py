@@ -84,12 +84,13 @@ def _git_hazards(store: Store, report: Report) -> None:
                         ".git/info/attributes overrides it, but remove the line" for line in attributes]
 
 
-def maintenance(store: Store, today: date | None = None) -> list[str]:
+def maintenance(store: Store, today: date | None = None, skipped: list[str] | None = None) -> list[str]:
     """Packed objects, a commit-graph with changed-path Bloom filters, packed refs, the index of each plan's
     commits and the calendar for today and tomorrow keep every command fast as history grows; run after a bulk
     import or by a nightly job. ehcp turns git's automatic gc off (a gc started by git in the background must
     never run beside a command holding the store lock), so without this every commit leaves its objects as
-    separate files."""
+    separate files. With `skipped`, a plan that cannot be read (a damaged journal) is named there and the calendar
+    is still prepared for every other plan."""
     packed = store.pack_loose()
     done = [f"{packed:,} objects packed"] if packed else ["no loose objects to pack"]
     store.write_commit_graph()
@@ -99,14 +100,19 @@ def maintenance(store: Store, today: date | None = None) -> list[str]:
     if index.enabled() and index.warm_log(store):
         done.append("index of each plan's commits brought up to date")
     try:
-        done += [f"calendar ready for {what}" for what in caseload.prepare_days(store, today or date.today())]
-        if index.enabled():
-            from ehcp_docs.casework import dashboard
-
-            day = today or date.today()
-            done += [f"ready for {dashboard.prepare(store, d)}" for d in (day, day + ONE_DAY)]
+        done += [f"calendar ready for {what}" for what in caseload.prepare_days(store, today or date.today(),
+                                                                                  skipped=skipped)]
     except EhcpError as e:  # a plan that needs correcting: every other step is done, and the message says why
         done.append(f"calendar not prepared ahead: {e.message}")
+        return done
+    if index.enabled():
+        from ehcp_docs.casework import dashboard
+
+        day = today or date.today()
+        try:
+            done += [f"ready for {dashboard.prepare(store, d)}" for d in (day, day + ONE_DAY)]
+        except EhcpError as e:  # management information reads every plan: one that cannot be read stops it
+            done.append(f"management information not prepared ahead: {e.message}")
     return done
 
 

@@ -52,9 +52,13 @@ def doctor(ctx: click.Context, no_repair: bool, as_json: bool) -> None:
 def maintenance(ctx: click.Context, today: str | None) -> None:
     """Keep a large store fast: pack new objects, refresh the commit-graph, pack references, build the index, and
     work out the calendar for --today and the day after (run it nightly)."""
+    skipped: list[str] = []
     with open_store(ctx) as store:
-        for line in upkeep.maintenance(store, as_day(today)):
+        for line in upkeep.maintenance(store, as_day(today), skipped):
             output.info(line)
+    output.skipped(skipped)  # a damaged journal: named, the rest prepared, and exit 1 (a nightly job notices)
+    if skipped:
+        ctx.exit(CHECK_FAILED)
 
 
 @click.command()

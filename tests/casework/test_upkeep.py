@@ -88,7 +88,11 @@ def test_maintenance_still_finishes_when_a_plan_needs_correcting(ehcp, store_pat
     (store_path / "plans" / "EHCP-0003" / "plan.yaml").write_text("- not a plan\n", encoding="utf-8")
     git(store_path, "commit", "-q", "-am", "hand edit")
     done = ehcp("maintenance", "--today", "2026-11-28")
-    assert done.exit_code == 0
+    assert done.exit_code == 1  # a nightly job notices
     assert "commit-graph with changed-path Bloom filters written" in done.stderr
-    assert ("calendar not prepared ahead: plan EHCP-0003: the file does not hold a plan (expected a set of fields "
-            "such as id, child and sections)") in done.stderr
+    # the calendar is prepared for every other plan; the plan is named once, with what is wrong
+    assert "calendar ready for 2026-11-28: due lists for" in done.stderr
+    assert "calendar ready for 2026-11-29: due lists for" in done.stderr
+    assert ("management information not prepared ahead: plan EHCP-0003: the file does not hold a plan (expected a "
+            "set of fields such as id, child and sections)") in done.stderr
+    assert done.stderr.count("warning: plan EHCP-0003") == 1 and "1 plan(s) left out" in done.stderr

@@ -41,7 +41,8 @@ DAMAGED = {  # what replaces the journal's second line -> words the message must
 }
 COMMANDS = [("review", "status", PID), ("render", PID), ("contribute", PID, "--from", "parent", "--text", "Hi."),
             ("deadlines", PID, "--today", "2026-11-28"), ("due", "--term", "spring-2027", "--today", "2026-11-28"),
-            ("overdue", "--today", "2026-11-28")]
+            ("overdue", "--today", "2026-11-28"), ("lists", "--term", "spring-2027", "--today", "2026-11-28"),
+            ("maintenance", "--today", "2026-11-28")]
 
 
 def _damage(store: Path, text: str | None) -> None:
