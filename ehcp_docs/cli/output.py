@@ -121,7 +121,7 @@ def progress(description: str, total: int) -> Iterator[Callable[[str, bool], Non
 def failures(failed: list[tuple[str, str]]) -> None:
     """What went wrong in a batch, one line per job, in name order (jobs finish in any order)."""
     for name, err in sorted(failed):
-        warn(f"{name}: {err}")
+        warn(f"{one_line(name)}: {err}")  # a job's name is a setting's or plan's: never a line of its own
 
 
 def recorded(result: Recorded, what: str, docs: list | None = None) -> None:

@@ -56,7 +56,8 @@ def _run(store: Store, name: str, work: Work, args: tuple) -> tuple[str, list[st
         where = f" {Path(os.fsdecode(target)).name}" if target else ""
         return name, [], f"could not write{where}: {e.strerror or type(e).__name__}"
     except Exception as e:  # noqa: BLE001 - one broken document must not stop the batch
-        return name, [], f"unexpected error: {type(e).__name__}: {str(e)[:200]}"
+        # the kind of error only: its text can hold a value from the plan (a child's name, issue 17.12)
+        return name, [], f"unexpected error: {type(e).__name__}"
 
 
 def run_many(root: Path, jobs: Sequence[Job], *, workers: int | None = None, tick: Tick | None = None) -> BatchResult:

@@ -5,7 +5,10 @@ through the one save pipeline (saving.save_xlsx: properties and provenance).
 Text from a plan is data, never a formula: a child's or setting's name of `=HYPERLINK(...)` or `=cmd|'/C calc'!A0`
 would run in the recipient's spreadsheet program (formula injection). In a workbook every text cell is stored as a
 string (openpyxl would otherwise store a value starting `=` as a formula); in CSV a text value starting with a
-formula character gets a leading single quote (the OWASP rule). Dates stay real dates in the date columns only."""
+formula character gets a leading single quote (the OWASP rule). Dates stay real dates in the date columns only.
+Control and direction-changing characters (a name committed by hand as `Ann\nINJ-9999 FAKE`) are shown as escapes
+(fileio.printable) in both: a line break in a CSV value forges a row on a terminal, and a workbook cannot hold
+them at all (one such name once stopped the health list of the whole store)."""
 from __future__ import annotations
 
 import csv
@@ -14,6 +17,7 @@ from pathlib import Path
 
 from ehcp_docs.casework.caseload import DueRow, focus_text
 from ehcp_docs.documents.saving import Meta, Provenance, save_xlsx
+from ehcp_docs.fileio import printable
 from ehcp_docs.store import Store
 
 HEADER = ["Plan", "Child or young person", "Date of birth", "Year group", "Setting", "Setting reference (URN)",
@@ -34,10 +38,16 @@ def _values(r: DueRow) -> list[object]:
             r.meeting_recommended_by, "" if focus == "-" else focus, "OVERDUE" if r.overdue else ""]
 
 
+def cell_text(value: object) -> str:
+    """A text value as one printable line (control characters shown as escapes)."""
+    return printable(str(value))
+
+
 def csv_safe(value: object) -> str:
-    """A text value a spreadsheet opening the CSV will show as text (OWASP: prefix a single quote)."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """A text value a spreadsheet opening the CSV will show as text (OWASP: prefix a single quote), on one line."""
+    raw = str(value)
+    text = cell_text(raw)
+    return "'" + text if raw.startswith(FORMULA_START) or text.startswith(FORMULA_START) else text
 
 
 def list_meta(store: Store, title: str) -> Meta:
@@ -57,10 +67,9 @@ def write_xlsx(rows: list[DueRow], path: Path, meta: Meta) -> Path:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for r in rows:
-        ws.append(_values(r))
+        ws.append([v if i in DATE_COLUMNS else "" if v is None else cell_text(v) for i, v in enumerate(_values(r))])
         for i, cell in enumerate(ws[ws.max_row]):
             if i not in DATE_COLUMNS:
-                cell.value = "" if cell.value is None else str(cell.value)
                 cell.data_type = "s"  # a string, even when it starts with "=": never a formula
     for col, width in zip("ABCDEFGHIJ", WIDTHS, strict=True):
         ws.column_dimensions[col].width = width

@@ -97,8 +97,9 @@ def test_due_csv_neutralises_leading_formula_characters(ehcp, hostile_store: Pat
 
 
 @pytest.mark.parametrize("value, expected", [("=1+1", "'=1+1"), ("+44 1234", "'+44 1234"), ("-5", "'-5"),
-                                             ("@x", "'@x"), ("\tx", "'\tx"), ("Ann", "Ann"), ("", ""),
-                                             ("a=b", "a=b")])
+                                             ("@x", "'@x"), ("\tx", "'\\tx"), ("Ann", "Ann"), ("", ""),
+                                             ("a=b", "a=b"), ("Ann\nINJ-9999 FAKE", "Ann\\nINJ-9999 FAKE"),
+                                             ("\rAnn", "'\\rAnn"), ("Ann\u202e", "Ann\\u202e")])
 def test_csv_safe(value: str, expected: str):
     assert spreadsheets.csv_safe(value) == expected
 
@@ -127,3 +128,66 @@ def test_a_hash_collision_never_overwrites_a_file_of_the_same_run(monkeypatch):
     monkeypatch.setattr(termly_lists, "setting_stem", lambda s: "setting-same")
     stems = termly_lists.setting_stems(["A", "B", "C"])
     assert len(set(stems.values())) == 3
+
+
+# Issue 17 item 13: a name committed by hand with control and direction-changing characters. The checks refuse it
+# on `add`; a colleague's plain git commit does not go through them.
+RAW = "Ann\rX\nINJ-9999 FAKE\u202eevil\x9b31m\x7f\x1b[31mRED\x07\u2066"
+ESCAPED = "Ann\\rX\\nINJ-9999 FAKE\\u202eevil\\x9b31m\\x7f\\x1b[31mRED\\x07\\u2066"
+
+
+@pytest.fixture
+def control_store(ehcp, store_path: Path) -> Path:
+    import json
+    import subprocess
+
+    assert ehcp("add", PLANS / "EHCP-0001.yaml", PLANS / "EHCP-0002.yaml").exit_code == 0
+    plan = store_path / "plans" / "EHCP-0002" / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    for old in ("name: Oliver Brennan-Hayes", "name: St Aidan's Church of England Primary School"):
+        assert old in text
+        text = text.replace(old, f"name: {json.dumps(RAW)}")
+    plan.write_text(text, encoding="utf-8")
+    subprocess.run(["git", "-C", str(store_path), "commit", "-qam", "typed in by hand"], check=True)
+    return store_path
+
+
+def test_due_csv_keeps_each_plan_on_one_line_with_control_characters_escaped(ehcp, control_store: Path):
+    r = ehcp("due", "--from", "2026-01-01", "--to", "2027-12-31", "--today", "2026-11-28", "--format", "csv")
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert not [line for line in lines if line.startswith("INJ-9999")]  # no forged row
+    row = next(line for line in lines if line.startswith("EHCP-0002,"))
+    assert row.split(",")[1] == ESCAPED and row.split(",")[4] == ESCAPED
+
+
+def test_lists_with_a_control_character_in_a_name_are_all_written_and_escaped(ehcp, control_store: Path,
+                                                                             tmp_path: Path):
+    """Such a name once stopped the setting's list, the health list and the social care list of the whole store
+    (openpyxl's IllegalCharacterError), and the warning printed the name with its line break."""
+    r = ehcp("lists", "--term", "spring-2027", "--today", "2026-11-28", "--jobs", "1", "--out", tmp_path)
+    assert r.exit_code == 0, r.stderr
+    assert "could not be written" not in r.stderr and "INJ-9999" not in r.stderr.replace("inj-9999", "")
+    folder = tmp_path / "lists-spring-2027"
+    for sheet in [folder / "health-icb.xlsx", folder / "social-care.xlsx", *folder.glob("setting-ann-*.xlsx")]:
+        rows = [row for row in load_workbook(sheet).active.iter_rows(values_only=True) if row[0] == "EHCP-0002"]
+        assert rows and rows[0][1] == ESCAPED and rows[0][4] == ESCAPED, sheet.name
+
+
+def test_a_document_that_fails_unexpectedly_is_named_without_the_errors_text(monkeypatch):
+    """An unexpected error's text can hold a value from the plan: the batch names its kind only (item 12)."""
+    from ehcp_docs.documents import batch
+
+    def work(store, *args):
+        raise ValueError("Oliver Brennan-Hayes\nINJ-9999 FAKE cannot be used")
+
+    name, made, err = batch._run(None, "EHCP-0002", work, ())  # type: ignore[arg-type]
+    assert (name, made, err) == ("EHCP-0002", [], "unexpected error: ValueError")
+
+
+def test_a_failed_jobs_name_is_printed_on_one_line(capsys):
+    from ehcp_docs.cli import output
+
+    output.failures([(RAW, "could not write it")])
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ESCAPED in err
