@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_ERRORS = 100  # schema errors reported per file (the CLI prints at most 200 lines)
 MAX_NAMES = 12  # unknown field names listed in one message
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,59}")  # what a field's name looks like (shown; anything else is not)
 
 
 def _no_remote(uri: str) -> Any:
@@ -131,6 +132,14 @@ def _message(doc: Any, err: ValidationError, schema_name: str) -> tuple[list, st
     if err.validator == "additionalProperties":
         extra = re.findall(r"'([^']+)'", err.message.split("(")[-1])
         place = planmod.where(doc, path) if path else "the file"
+        if personal(path):  # a key where personal data is kept may be a value typed as one (`Sinéad Brennan: mother`)
+            hidden = len([e for e in extra if not _FIELD_NAME.fullmatch(e)])
+            extra = [e for e in extra if _FIELD_NAME.fullmatch(e)]
+            if hidden:
+                said = (f"{hidden} key{'s' if hidden > 1 else ''} that {'are' if hidden > 1 else 'is'} not a field "
+                        "name (a value typed before a colon?)")
+                return path, f"{place}: {said}" + (f"; unknown field{'s' if len(extra) > 1 else ''} "
+                                                   f"{', '.join(e for e in extra[:MAX_NAMES])}" if extra else "")
         shown = ", ".join(e[:60] for e in extra[:MAX_NAMES]) + (f" and {len(extra) - MAX_NAMES:,} more"
                                                               if len(extra) > MAX_NAMES else "")
         return path, f"{place}: unknown field{'s' if len(extra) > 1 else ''} {shown}"

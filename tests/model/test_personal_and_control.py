@@ -28,6 +28,17 @@ PERSONAL = {  # a wrong value in a personal field -> the value, which must never
                    "sinead.brennan@example.org"),
     "name-number": (lambda p: p["child"].__setitem__("name", 20151104), "20151104"),
     "caseworker-name": (lambda p: p["caseworker"].__setitem__("name", ["Daniel Osei"]), "Daniel Osei"),
+    "child-as-text": (lambda p: p.__setitem__("child", "Oliver Brennan-Hayes"), "Oliver Brennan-Hayes"),
+    "caseworker-as-text": (lambda p: p.__setitem__("caseworker", "Daniel Osei"), "Daniel Osei"),
+    "professionals-as-text": (lambda p: p.__setitem__("professionals", "Priya Ramanathan"), "Priya Ramanathan"),
+    "dob-a-name": (lambda p: p["child"].__setitem__("date_of_birth", "Oliver Brennan-Hayes"), "Oliver"),
+    "email-words": (lambda p: p["parents"][0].__setitem__("email", "Sinéad at home"), "Sinéad"),
+    "phone-number": (lambda p: p["parents"][0].__setitem__("phone", 7700900202), "7700900202"),
+    "address-list": (lambda p: p["child"].__setitem__("address", ["7 Chapel Lane"]), "Chapel"),
+    "upn-a-name": (lambda p: p["child"].__setitem__("upn", "Oliver Brennan-Hayes"), "Oliver"),
+    "head-list": (lambda p: p["sections"]["I"].__setitem__("head", ["Mrs O'Neill"]), "O'Neill"),
+    "known-as-too-long": (lambda p: p["child"].__setitem__("known_as", "Ollie " * 5000), "Ollie"),
+    "a-name-typed-as-a-key": (lambda p: p["parents"][0].__setitem__("Sinéad Brennan", "mother"), "Sinéad"),
 }
 
 
@@ -69,7 +80,12 @@ def test_names_committed_by_hand_are_escaped_in_terminal_output(ehcp, store_path
     git(store_path, "commit", "-qam", "by hand")
     for argv in (("due", "--from", "2026-01-01", "--to", "2027-12-31", "--today", "2026-11-28"),
                  ("due", "--from", "2026-01-01", "--to", "2027-12-31", "--today", "2026-11-28", "--json"),
-                 ("show", "EHCP-0002")):
+                 ("due", "--from", "2026-01-01", "--to", "2027-12-31", "--today", "2026-11-28", "--format", "csv"),
+                 ("lists", "--term", "spring-2027", "--today", "2026-11-28", "--jobs", "1"),
+                 ("overdue", "--today", "2026-11-28"), ("list",), ("status", "EHCP-0002"), ("open", "EHCP-0002"),
+                 ("log", "EHCP-0002"), ("deadlines", "EHCP-0002", "--today", "2026-11-28"), ("doctor",),
+                 ("validate", "--all"), ("review", "status", "EHCP-0002"), ("lint", "EHCP-0002"),
+                 ("show", "EHCP-0002", "--contributions"), ("show", "EHCP-0002")):
         r = ehcp(*argv)
         for stream in (r.stdout, r.stderr):
             assert not any(line.startswith("INJ-9999") for line in stream.splitlines()), (argv, stream)
