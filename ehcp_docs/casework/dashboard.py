@@ -190,8 +190,8 @@ def phase_transfers(facts: list[tuple[str, dict]], today: date) -> Chart:
     states = ("done on time", "done late", "not done yet", "missed")
     counts: dict[str, Counter[str]] = {g: Counter() for g in groups}
     for _, f in facts:
-        tr = f.get("transfer")
-        if not tr or date.fromisoformat(tr["due"]).year != year:
+        tr = next((t for t in f.get("transfers") or [] if date.fromisoformat(t["due"]).year == year), None)
+        if not tr:
             continue
         if tr["done"]:
             state = states[0] if tr["done"] <= tr["due"] else states[1]

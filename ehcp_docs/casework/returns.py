@@ -23,6 +23,7 @@ from typing import Any
 from ehcp_docs import statutory
 from ehcp_docs.casework import caseload
 from ehcp_docs.store import Store
+from ehcp_docs.store.index.facts import VERSION_TRANSFER, with_version_transfers
 
 OUTCOME_CODES = {"amend": "A", "cease": "C", "maintain": "M"}  # SEN2 reviewoutcome
 CEASE_CODES = range(1, 10)  # the DfE SEN2 cease reasons, rules section 7
@@ -57,20 +58,58 @@ def history(plan: Mapping[str, Any], events: Iterable[Mapping[str, Any]], as_of:
     reviews, orphans = _reviews(evs, options)
     j = plan.get("sections", {}).get("J") or {}
     d = statutory.deadlines(plan, evs, as_of, options)
-    transfer = next((s for s in d.steps if s.name in TRANSFER_STEPS), None)
     return {
         "start": _iso(start), "issued_event": _ref(issued) if issued else None,
         "plan_issued": str(plan.get("issued", "")), "last_reviewed": plan.get("last_reviewed"),
         "first_review_due": _iso(statutory.due("review", start, options)) if start else None,
         "reviews": reviews, "orphan_decisions": orphans, "ceasing": _ceasing(evs),
-        "transfer": None if transfer is None else {
-            "due": transfer.due.isoformat(), "done": _iso(transfer.done) if not transfer.missed else None,
-            "missed": transfer.closed_by, "transfer_date": _iso(transfer.trigger), "rule": transfer.name},
+        "transfers": _transfers(plan, evs, as_of, options, d),
         "budget": {"pb": bool(j.get("in_place")), "oa": bool(j.get("organised_arrangements")),
                    "dp": bool(j.get("direct_payments"))},
         "pending_final": [{"served": s.trigger.isoformat() if s.trigger else None, "due": s.due.isoformat(),
                            "ref": s.ref} for s in d.steps if s.name == "final_plan" and s.pending],
     }
+
+
+def _transfer_step(d: statutory.Deadlines) -> dict[str, Any] | None:
+    step = next((s for s in d.steps if s.name in TRANSFER_STEPS), None)
+    if step is None:
+        return None
+    return {"due": step.due.isoformat(), "done": _iso(step.done) if not step.missed else None,
+            "missed": step.closed_by, "transfer_date": _iso(step.trigger), "rule": step.name}
+
+
+def _transfers(plan: Mapping[str, Any], evs: list[Mapping[str, Any]], as_of: date, options: statutory.Options,
+               d: statutory.Deadlines) -> list[dict[str, Any]]:
+    """Every phase transfer of the plan, oldest first: the one its current version records, and those of earlier
+    versions (an amended plan that carries a transfer out drops it and records the next one, so without these a
+    year's transfers would be missing from its table once their plans were amended). Each earlier transfer is
+    worked out by the calendar as if the plan still recorded it; it counts once it is done or its date has come
+    (a transfer date corrected, or a transfer dropped, before it happened is not a transfer)."""
+    out = []
+    current = _transfer_step(d)
+    if current is not None:
+        out.append(current)
+    seen = {_transfer_key(plan.get("transfer"))}
+    for e in evs:
+        t = e.get(VERSION_TRANSFER)
+        key = _transfer_key(t)
+        if key is None or key in seen:
+            continue
+        seen.add(key)
+        try:
+            step = _transfer_step(statutory.deadlines({**plan, "transfer": t}, evs, as_of, options))
+        except Exception:  # noqa: BLE001 - an earlier version's transfer the calendar cannot read: not counted
+            continue
+        if step is not None and (step["done"] or (_day(step["transfer_date"]) or date.max) <= as_of):
+            out.append(step)
+    return sorted(out, key=lambda t: t["due"])
+
+
+def _transfer_key(t: Any) -> tuple[str, str] | None:
+    if not isinstance(t, Mapping) or not t.get("date"):
+        return None
+    return str(t.get("date")), str(t.get("kind", ""))
 
 
 def _reviews(evs: list[Mapping[str, Any]], options: statutory.Options) -> tuple[list[dict], list[dict]]:
@@ -129,11 +168,14 @@ def facts(store: Store, as_of: date, *, use_index: bool | None = None) -> list[t
     def compute(plan: dict, events: list) -> dict[str, Any]:
         return history(plan, events, as_of, opts)
 
+    def plain(plan: dict, events: list) -> dict[str, Any]:  # as the index reads a journal (store/index/facts.py)
+        return compute(plan, with_version_transfers(events, store.version_bytes))
+
     cached = caseload._indexed(store, "returns", [as_of, store.config.rules], use_index, compute)
     out = []
     for pid, f in (cached if cached is not None else ((p, None) for p in store.plan_ids())):
         if f is None:
-            f = caseload._plain(store, pid, store.plan(pid), compute)
+            f = caseload._plain(store, pid, store.plan(pid), plain)
         out.append((pid, f))
     return out
 
@@ -264,9 +306,9 @@ def phase_transfers_from(all_facts: Iterable[tuple[str, Mapping[str, Any]]], yea
     for c in t.columns:
         t.members.setdefault(c, [])
     for pid, f in all_facts:
-        tr = f.get("transfer")
+        tr = next((t for t in f.get("transfers") or [] if t["due"][:4] == str(year)), None)
         due = _day(tr["due"]) if tr else None
-        if tr is None or due is None or due.year != year:
+        if tr is None or due is None:
             continue
         _add(t, "number_plans", pid, f.get("issued_event"))
         if not _maintained_in(f, due, due):
@@ -453,9 +495,9 @@ def sen2_row(pid: str, f: Mapping[str, Any], census: date) -> dict[str, Any] | N
     in_ref = [r for r in reviews if ref_start <= _day(r["meeting"]) <= ref_end]  # type: ignore[operator]
     last = in_ref[-1] if in_ref else None
     decided = [r for r in reviews if r["decided"]]
-    tr = f.get("transfer")
-    tr_due = _day(tr["due"]) if tr else None
-    in_window = tr_due is not None and ref_start <= tr_due <= date(census.year, 12, 31)
+    window = [t for t in f.get("transfers") or [] if ref_start.isoformat() <= t["due"] <= f"{census.year}-12-31"]
+    tr = window[-1] if window else None
+    in_window = tr is not None
     b = f.get("budget") or {}
     maintained = ceased is None
     return {

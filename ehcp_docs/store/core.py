@@ -443,6 +443,10 @@ class Store:
         """A plan version named by its blob id (as journal lines record it)."""
         return self._load_plan(self._blob(blob), pid)
 
+    def version_bytes(self, blob: object) -> bytes | None:
+        """A plan version's bytes by its blob id, or None when it is not in the store (never raises)."""
+        return self.git.read_blob(blob) if isinstance(blob, str) else None
+
     def _blob(self, sha: str) -> bytes:
         data = self.git.read_blob(sha) if isinstance(sha, str) else None
         if data is None:

@@ -61,6 +61,43 @@ def prune_event(event: Any) -> Any:
     return {k: (prune_event(v) if k == "data" else v) for k, v in event.items() if k not in EVENT_DROPPED}
 
 
+# ---- the phase transfer of each plan version -------------------------------------------------------------------
+VERSION_TRANSFER = "plan_transfer"  # added to a journal event that made a plan version: that version's `transfer`
+
+
+def version_transfer(data: bytes | None) -> Any:
+    """The `transfer` block of a plan version's YAML (None when it has none or cannot be read). An amended plan
+    drops the transfer it carries out (and records the next one), so the transfers of earlier versions are only in
+    their blobs; reading the top-level `transfer:` block alone keeps this to a fraction of parsing the whole plan,
+    with the same parser. A version whose transfer is written another way is parsed whole."""
+    if not data or b"transfer" not in data:
+        return None
+    try:
+        text = fileio.decode(data, "plan version")
+        lines = text.splitlines()
+        start = next((i for i, line in enumerate(lines) if line.startswith("transfer:")), None)
+        if start is None or text.lstrip().startswith("{"):
+            parsed = fileio.parse_text(text, "plan version")
+        else:
+            end = start + 1
+            while end < len(lines) and (not lines[end].strip() or lines[end][:1] in (" ", "\t", "#", "-")):
+                end += 1
+            parsed = fileio.parse_text("\n".join(lines[start:end]) + "\n", "plan version")
+    except Exception:  # noqa: BLE001 - an unreadable version is one with no transfer to count
+        return None
+    value = parsed.get("transfer") if isinstance(parsed, dict) else None
+    return value if isinstance(value, dict) else None
+
+
+def with_version_transfers(events: list, read_blob: Callable[[str], bytes | None]) -> list:
+    """The journal with each event that made a plan version (`plan_blob`) carrying that version's transfer."""
+    out = []
+    for e in events:
+        blob = e.get("plan_blob") if isinstance(e, dict) else None
+        out.append({**e, VERSION_TRANSFER: version_transfer(read_blob(blob))} if isinstance(blob, str) else e)
+    return out
+
+
 
 # ---- the calendar across the store -----------------------------------------------------------------------------
 class Calendar:
@@ -228,6 +265,7 @@ class Calendar:
                     return False  # Store.events would find no file here: leave it to the plain path
                 data = jblob
             events = journal.parse(data) if entry is not None else []  # the same parser as Store.events
+            events = with_version_transfers(events, self.store.git.read_blob)
             return summarise(plan), [prune_event(e) for e in events]
         except Exception:  # noqa: BLE001 - any problem: the plain path reports it
             return False
