@@ -10,7 +10,7 @@ Why it is built this way:
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -66,7 +66,28 @@ def month_end(start: date) -> date:
     return date.fromordinal(nxt.toordinal() - 1)
 
 
-def figures(store: Store, today: date) -> Figures:
+def figures(store: Store, today: date, *, use_index: bool | None = None) -> Figures:
+    """The dashboard's figures for `today`: read back whole from the index when the plans have not changed since
+    the same day's dashboard was last worked out (store/index/answers.py), else worked out (every source through
+    the calendar index, so only changed plans are read again)."""
+    from ehcp_docs.store import index
+
+    if not index.enabled(use_index):
+        return compute_figures(store, today)
+    data = index.whole(store, "report", [today, store.config.data],
+                       lambda: figures_json(compute_figures(store, today)))
+    return figures_from_json(data)
+
+
+def figures_json(f: Figures) -> dict[str, Any]:
+    return {"today": f.today.isoformat(), "plans": f.plans, "charts": [asdict(c) for c in f.charts]}
+
+
+def figures_from_json(data: dict[str, Any]) -> Figures:
+    return Figures(date.fromisoformat(data["today"]), data["plans"], [Chart(**c) for c in data["charts"]])
+
+
+def compute_figures(store: Store, today: date) -> Figures:
     facts = returns.facts(store, today)
     charts = [decisions_by_month(facts, today), overdue_by_kind(store, today), reviews_due(store, today),
               waiting_for_final(facts, today), phase_transfers(facts, today), drift_trend(store, today)]

@@ -161,8 +161,9 @@ def _ceasing(evs: list[Mapping[str, Any]]) -> dict[str, Any] | None:
             "reason_code": code if valid else None, "event": _ref(last)}
 
 
-def facts(store: Store, as_of: date, *, use_index: bool | None = None) -> list[tuple[str, dict]]:
-    """(plan id, history) for every plan in the store, through the calendar index."""
+def _facts_question(store: Store, as_of: date) -> tuple[list, Any, Any]:
+    """The calendar context of the plans' facts as known on `as_of`, its computation for one plan, and the same
+    computation for a plan the index leaves to the plain path (its journal read as the index reads it)."""
     opts = caseload.options(store)
 
     def compute(plan: dict, events: list) -> dict[str, Any]:
@@ -171,13 +172,32 @@ def facts(store: Store, as_of: date, *, use_index: bool | None = None) -> list[t
     def plain(plan: dict, events: list) -> dict[str, Any]:  # as the index reads a journal (store/index/facts.py)
         return compute(plan, with_version_transfers(events, store.version_bytes))
 
-    cached = caseload._indexed(store, "returns", [as_of, store.config.rules], use_index, compute)
+    return [as_of, store.config.rules], compute, plain
+
+
+def facts(store: Store, as_of: date, *, use_index: bool | None = None) -> list[tuple[str, dict]]:
+    """(plan id, history) for every plan in the store, through the calendar index."""
+    params, compute, plain = _facts_question(store, as_of)
+    cached = caseload._indexed(store, "returns", params, use_index, compute)
     out = []
     for pid, f in (cached if cached is not None else ((p, None) for p in store.plan_ids())):
         if f is None:
             f = caseload._plain(store, pid, store.plan(pid), plain)
         out.append((pid, f))
     return out
+
+
+def _answer(store: Store, kind: str, params: list, as_of: date, use_index: bool | None,
+            part: Any, combine: Any) -> Any:
+    """`combine` of every plan's `part(pid, facts)`: read back, or brought up to date plan by plan, from the
+    index's answers (store/index/answers.py); worked out from every plan's facts without the index."""
+    from ehcp_docs.store import index
+
+    if not index.enabled(use_index):
+        return combine([(pid, part(pid, f)) for pid, f in facts(store, as_of, use_index=False)])
+    facts_params, compute, _ = _facts_question(store, as_of)
+    return index.answer(store, kind, [params, as_of, store.config.data], "returns", facts_params, compute, part,
+                        combine, lambda: facts(store, as_of, use_index=use_index))
 
 
 # ---- the DfE's annual-review table ----------------------------------------------------------------------------
@@ -217,6 +237,28 @@ class Table:
     def explain(self, column: str) -> list[dict]:
         return sorted(self.members.get(column, []), key=lambda m: m["plan"])
 
+    def as_json(self) -> dict[str, Any]:
+        return {"title": self.title, "year": self.year, "as_of": self.as_of.isoformat(), "columns": self.columns,
+                "members": self.members, "percentages": self.percentages}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Table:
+        return cls(data["title"], data["year"], date.fromisoformat(data["as_of"]), list(data["columns"]),
+                   {k: list(v) for k, v in data["members"].items()},
+                   {k: (v[0], list(v[1])) for k, v in data["percentages"].items()})
+
+    def part(self, pid: str) -> dict[str, list]:
+        """One plan's part of the table (the table of that plan alone): its columns and their events."""
+        return {c: m["events"] for c, ms in self.members.items() for m in ms if m["plan"] == pid}
+
+
+def _combined(empty: Table, parts: Iterable[tuple[str, Mapping[str, list]]]) -> Table:
+    """The table whose members are the plans' parts (each from the table of that plan alone)."""
+    for pid, part in parts:
+        for column, events in part.items():
+            empty.members.setdefault(column, []).append({"plan": pid, "events": events})
+    return empty
+
 
 def _add(t: Table, column: str, pid: str, *refs: dict | None) -> None:
     t.members.setdefault(column, []).append({"plan": pid, "events": [r for r in refs if r]})
@@ -232,7 +274,13 @@ def _maintained_in(f: Mapping[str, Any], start: date, end: date) -> bool:
 
 def annual_reviews(store: Store, year: int, as_of: date, *, use_index: bool | None = None) -> Table:
     """Our LA's row of the DfE's annual-review table for calendar year `year`, as known on `as_of`."""
-    return annual_reviews_from(facts(store, as_of, use_index=use_index), year, as_of)
+    def part(pid: str, f: Mapping[str, Any]) -> dict[str, list]:
+        return annual_reviews_from([(pid, f)], year, as_of).part(pid)
+
+    def combine(parts: list[tuple[str, Any]]) -> dict[str, Any]:
+        return _combined(annual_reviews_from([], year, as_of), parts).as_json()
+
+    return Table.from_json(_answer(store, "annual-reviews", [year], as_of, use_index, part, combine))
 
 
 def annual_reviews_from(all_facts: Iterable[tuple[str, Mapping[str, Any]]], year: int, as_of: date) -> Table:
@@ -294,7 +342,13 @@ def _classify_review(t: Table, pid: str, f: Mapping[str, Any], year: int, as_of:
 
 # ---- the DfE's phase-transfer table ---------------------------------------------------------------------------
 def phase_transfers(store: Store, year: int, as_of: date, *, use_index: bool | None = None) -> Table:
-    return phase_transfers_from(facts(store, as_of, use_index=use_index), year, as_of)
+    def part(pid: str, f: Mapping[str, Any]) -> dict[str, list]:
+        return phase_transfers_from([(pid, f)], year, as_of).part(pid)
+
+    def combine(parts: list[tuple[str, Any]]) -> dict[str, Any]:
+        return _combined(phase_transfers_from([], year, as_of), parts).as_json()
+
+    return Table.from_json(_answer(store, "phase-transfers", [year], as_of, use_index, part, combine))
 
 
 def phase_transfers_from(all_facts: Iterable[tuple[str, Mapping[str, Any]]], year: int, as_of: date) -> Table:
@@ -348,20 +402,45 @@ class CheckResult:
         return {"year": self.year, "ok": self.ok, "failures": [f.as_json() for f in self.failures],
                 "listed": [f.as_json() for f in self.listed]}
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CheckResult:
+        def findings(items: Iterable[Mapping[str, Any]]) -> list[Finding]:
+            return [Finding(f["check"], list(f["plans"]), f["detail"]) for f in items]
+        return cls(data["year"], findings(data["failures"]), findings(data["listed"]))
+
 
 def check(store: Store, year: int, as_of: date, *, use_index: bool | None = None) -> CheckResult:
-    return check_from(facts(store, as_of, use_index=use_index), year, as_of)
+    def combine(parts: list[tuple[str, Any]]) -> dict[str, Any]:
+        return _check_combined(parts, year, as_of).as_json()
+
+    return CheckResult.from_json(_answer(store, "check", [year], as_of, use_index,
+                                         lambda pid, f: check_part(pid, f, year, as_of), combine))
 
 
 def check_from(all_facts: Sequence[tuple[str, Mapping[str, Any]]], year: int, as_of: date) -> CheckResult:
     """The DfE's identities and our own consistency rules, each failure naming its plans."""
-    t = annual_reviews_from(all_facts, year, as_of)
-    failures = identity_failures(t) + _journal_failures(all_facts, year)
+    return _check_combined([(pid, check_part(pid, f, year, as_of)) for pid, f in all_facts], year, as_of)
+
+
+def check_part(pid: str, f: Mapping[str, Any], year: int, as_of: date) -> dict[str, Any]:
+    """What the check needs of one plan: its part of the table, its journal's inconsistencies, whether its latest
+    meeting (this year) has had no decision for more than 4 weeks, and its recorded last review."""
+    last = (f.get("reviews") or [])[-1:]
+    return {"table": annual_reviews_from([(pid, f)], year, as_of).part(pid),
+            "no_reason": bool(f.get("ceasing") and f["ceasing"]["reason_code"] is None),
+            "orphan": bool(f.get("orphan_decisions")),
+            "backwards": any(r["decided"] and r["decided"] < r["meeting"] for r in f.get("reviews") or []),
+            "waiting": any(r["meeting"][:4] == str(year) and not r["decided"] and r["decision_due"] < as_of.isoformat()
+                           for r in last),
+            "last_reviewed": str(f.get("last_reviewed") or "")}
+
+
+def _check_combined(parts: Sequence[tuple[str, Mapping[str, Any]]], year: int, as_of: date) -> CheckResult:
+    t = _combined(annual_reviews_from([], year, as_of), ((pid, p["table"]) for pid, p in parts))
+    failures = identity_failures(t) + _journal_failures(parts)
     over = {m["plan"] for m in t.members["decision_over_4_weeks"]}
     undecided = {m["plan"] for m in t.members["no_outcome_recorded"]}
-    waiting = sorted(pid for pid, f in all_facts for r in (f.get("reviews") or [])[-1:]
-                     if _day(r["meeting"]).year == year and not r["decided"]  # type: ignore[union-attr]
-                     and _day(r["decision_due"]) < as_of)  # type: ignore[operator]
+    waiting = sorted(pid for pid, p in parts if p["waiting"])
     unlisted = [p for p in waiting if p not in over or p not in undecided]
     if unlisted:
         failures.append(Finding("meeting-without-decision-unlisted", unlisted,
@@ -369,8 +448,8 @@ def check_from(all_facts: Sequence[tuple[str, Mapping[str, Any]]], year: int, as
                                 "decision_over_4_weeks or no_outcome_recorded"))
     listed = [Finding("meeting-without-decision", waiting, "review meetings with no decision after 4 weeks "
                       "(counted in decision_over_4_weeks and no_outcome_recorded)")] if waiting else []
-    imported = sorted(m["plan"] for m in t.members["review_not_completed"]
-                      if str(dict(all_facts).get(m["plan"], {}).get("last_reviewed") or "").startswith(str(year)))
+    recorded = {pid for pid, p in parts if p["last_reviewed"].startswith(str(year))}
+    imported = sorted(m["plan"] for m in t.members["review_not_completed"] if m["plan"] in recorded)
     if imported:
         listed.append(Finding("imported-review", imported, "the plan records a review concluded this year "
                               "(last_reviewed) but its journal has no meeting or decision, so the table counts it "
@@ -408,12 +487,11 @@ def identity_failures(t: Table) -> list[Finding]:
     return out
 
 
-def _journal_failures(all_facts: Sequence[tuple[str, Mapping[str, Any]]], year: int) -> list[Finding]:
+def _journal_failures(parts: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Finding]:
     """Ceasing without a reason, outcomes without a meeting, decisions dated before their meeting."""
-    no_reason = sorted(pid for pid, f in all_facts if f.get("ceasing") and f["ceasing"]["reason_code"] is None)
-    orphan = sorted(pid for pid, f in all_facts if f.get("orphan_decisions"))
-    backwards = sorted(pid for pid, f in all_facts for r in f.get("reviews") or []
-                       if r["decided"] and r["decided"] < r["meeting"])
+    no_reason = sorted(pid for pid, p in parts if p["no_reason"])
+    orphan = sorted(pid for pid, p in parts if p["orphan"])
+    backwards = sorted(pid for pid, p in parts if p["backwards"])
     out = []
     if no_reason:
         out.append(Finding("cease-without-reason", no_reason, "a decision to cease records no SEN2 reason code "
@@ -422,7 +500,7 @@ def _journal_failures(all_facts: Sequence[tuple[str, Mapping[str, Any]]], year: 
         out.append(Finding("outcome-without-meeting", orphan, "a review decision is recorded with no review "
                            "meeting before it: reviewoutcome without reviewmeeting"))
     if backwards:
-        out.append(Finding("decision-before-meeting", sorted(set(backwards)), "a review decision is dated before "
+        out.append(Finding("decision-before-meeting", backwards, "a review decision is dated before "
                            "its meeting: the days to the decision would be negative"))
     return out
 
@@ -456,16 +534,20 @@ def sen2(store: Store, census: date, *, use_index: bool | None = None) -> Sen2:
     """One row per plan in scope for the collection whose census is `census`: every plan maintained on the census
     date and every plan ceased in the reference period (the calendar year before the census year)."""
     collection = census.year
-    rows = []
-    for pid, f in facts(store, census, use_index=use_index):
+    fields = sen2_fields(collection)
+
+    def part(pid: str, f: Mapping[str, Any]) -> dict[str, Any] | None:
         row = sen2_row(pid, f, census)
         if row is None:
-            continue
+            return None
         if row.get("_in_force_later") and row["ceasedate"] is None:
             row.update(_budget_at(store, pid, census))
-        rows.append(row)
-    fields = sen2_fields(collection)
-    return Sen2(census, collection, fields, [{"plan": r["plan"], **{k: r[k] for k in fields}} for r in rows])
+        return {"plan": row["plan"], **{k: row[k] for k in fields}}
+
+    def combine(parts: list[tuple[str, Any]]) -> list[dict[str, Any]]:
+        return [row for _, row in parts if row is not None]
+
+    return Sen2(census, collection, fields, _answer(store, "sen2", [], census, use_index, part, combine))
 
 
 def _budget_at(store: Store, pid: str, census: date) -> dict[str, Any]:

@@ -154,7 +154,8 @@ def report(ctx: click.Context, today: str | None, out: str | None, png_dir: str 
     day = as_day(today)
     with open_store(ctx) as store:
         figures = dashboard.figures(store, day)
+        drawn = dashboard_html.images(figures, store)
         la = store.config.la
         path = Path(out) if out else store.out_dir(None) / f"report-{day}.html"
-    written = dashboard_html.write(figures, la, path, Path(png_dir) if png_dir else None)
+    written = dashboard_html.write(figures, la, path, Path(png_dir) if png_dir else None, drawn)
     output.made(written)

@@ -8,14 +8,18 @@ information is carried by colour alone: every figure is in the table too."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
+import json
 from collections.abc import Mapping
+from dataclasses import asdict
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from ehcp_docs.casework.dashboard import Chart, Figures
 from ehcp_docs.fileio import atomic_write
+from ehcp_docs.store.index import IndexedStore
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9"]
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -115,9 +119,35 @@ plan history as it stands today; plan ids only, no names.</p></header>
 """
 
 
-def write(figures: Figures, la: Mapping[str, Any], path: Path, png_dir: Path | None = None) -> list[Path]:
-    """Writes the HTML file (and every chart as PNG into png_dir); returns the files written."""
-    images = {c.key: draw(c) for c in figures.charts}
+def images(figures: Figures, store: IndexedStore | None = None) -> dict[str, bytes]:
+    """Every chart drawn, each kept in the store's index by its data, this module and the drawing library's
+    version, so that a dashboard whose figures did not change is written without loading matplotlib."""
+    if store is None:
+        return {c.key: draw(c) for c in figures.charts}
+    from ehcp_docs.store import index
+
+    h = hashlib.sha1(Path(__file__).read_bytes() + _matplotlib_version().encode())
+    out = {}
+    for c in figures.charts:
+        key = hashlib.sha1(h.digest() + json.dumps(asdict(c), sort_keys=True).encode()).hexdigest()
+        out[c.key] = index.cached_bytes(store, f"chart:{key}", lambda c=c: draw(c))  # type: ignore[misc]
+    return out
+
+
+def _matplotlib_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("matplotlib")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a dependency
+        return "?"
+
+
+def write(figures: Figures, la: Mapping[str, Any], path: Path, png_dir: Path | None = None,
+          drawn: dict[str, bytes] | None = None) -> list[Path]:
+    """Writes the HTML file (and every chart as PNG into png_dir); returns the files written. `drawn`: the charts
+    already drawn (`images`)."""
+    images = drawn if drawn is not None else {c.key: draw(c) for c in figures.charts}
     atomic_write(path, page(figures, la, images).encode("utf-8"))
     written = [path]
     if png_dir is not None:

@@ -106,3 +106,40 @@ def test_phase_transfers_of_earlier_plan_versions_count_in_their_own_year(genera
     assert 0 < table.count(f"final_{yy}") <= table.count(f"due_{yy}") <= len(truth)
     with_due = {r["plan"] for r in sen2 if (r["phasetransferduedate"] or "").startswith(str(year))}
     assert with_due == truth & {r["plan"] for r in sen2}
+
+
+def test_answers_brought_up_to_date_plan_by_plan_equal_the_plain_computation(generated: Path, tmp_path: Path):
+    """The index keeps whole answers and, after a commit that changes one plan, works out only that plan's part
+    again (store/index/answers.py): every answer equals the one computed without the index, before and after."""
+    import json
+    import shutil
+    import subprocess
+
+    from ehcp_docs.casework import returns
+    from ehcp_docs.store import Store
+
+    copy = tmp_path / "store"
+    shutil.copytree(generated, copy, symlinks=True)
+
+    def answers(use_index: bool | None) -> list:
+        store = Store.open(copy)
+        try:
+            return [returns.annual_reviews(store, 2026, TODAY, use_index=use_index).as_json(),
+                    returns.phase_transfers(store, 2024, TODAY, use_index=use_index).as_json(),
+                    returns.check(store, 2026, TODAY, use_index=use_index).as_json(),
+                    returns.sen2(store, date(2026, 1, 15), use_index=use_index).rows]
+        finally:
+            store.close()
+
+    first = answers(None)
+    assert answers(None) == first == answers(False)  # computed, then read back
+    pid = sorted(p.name for p in (copy / "plans").iterdir())[3]
+    journal = copy / "plans" / pid / "events.jsonl"
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    journal.write_text("\n".join([*lines, json.dumps({
+        "seq": len(lines) + 1, "event": "review-decision", "date": "2026-10-20", "recorded": "2026-10-20",
+        "by": "A Caseworker", "decision": "maintain"})]) + "\n", encoding="utf-8")
+    subprocess.run(["git", "-C", str(copy), "commit", "-qam", "one event on one plan"], check=True)
+    after = answers(None)
+    assert after == answers(False)
+    assert after != first  # the new decision changed the answers (an orphan decision, or a decided review)

@@ -128,3 +128,18 @@ def test_a_page_that_reaches_the_network_is_caught(report: Path, tmp_path: Path)
                         "--host-resolver-rules=MAP * ~NOTFOUND", "--virtual-time-budget=3000", "--dump-dom",
                         bad.as_uri()], capture_output=True, text=True, timeout=120)
     assert any("CONSOLE" in line and "example.org" in line for line in p.stderr.splitlines())
+
+
+def test_a_report_asked_again_is_read_back_without_drawing(report: Path, store_path: Path, tmp_path: Path):
+    """The second report of the same day on unchanged plans comes from the index (store/index/answers.py) and its
+    charts from their kept drawings: the same file, written by a process that never loads matplotlib."""
+    import sys
+
+    again = tmp_path / "again.html"
+    code = ("import sys\nfrom ehcp_docs.cli import main\nsys.argv = ['ehcp', '--store', sys.argv[1], 'report', "
+            "'--today', '2026-12-01', '--out', sys.argv[2]]\ntry:\n    main()\nexcept SystemExit as e:\n"
+            "    assert not e.code, e.code\nprint(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))\n")
+    r = subprocess.run([sys.executable, "-c", code, str(store_path), str(again)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "[]"
+    assert again.read_bytes() == report.read_bytes()

@@ -4,6 +4,7 @@ commits answers in well under a second, and so that it can never go stale.
 
 - cache.py    the SQLite file in `<store>/.git/ehcp-index/`, packed payloads, the fingerprints of the code
 - facts.py    the calendar across the store (every plan's due-list line or drift facts)
+- answers.py  whole answers of `sen2`, `stats` and `report` per question, brought up to date plan by plan
 - planlog.py  each plan's commits (`ehcp log`)
 - checked.py  each committed plan file's problems (`validate --all`, store/checks.py)
 
@@ -20,10 +21,12 @@ computed without it, and anything unexpected falls back to the plain computation
 Plans the index cannot summarise (a plan or journal that does not parse, or a computation that raises) are never
 cached: the caller computes them the plain way, so errors and their order are exactly what they would be without
 the index. EHCP_INDEX=0 switches the index off (for comparisons and troubleshooting); `clear` deletes it."""
+from ehcp_docs.store.index.answers import answer, cached_bytes, whole
 from ehcp_docs.store.index.cache import DIRNAME, FILENAME, IndexedStore, clear, code_fingerprint, context_key, enabled
 from ehcp_docs.store.index.checked import checked_get, checked_put
 from ehcp_docs.store.index.facts import Calendar, calendar, prune_event, summarise
 from ehcp_docs.store.index.planlog import plan_log, warm_log
 
-__all__ = ["DIRNAME", "FILENAME", "IndexedStore", "clear", "code_fingerprint", "context_key", "enabled",
+__all__ = ["answer", "cached_bytes", "whole",
+           "DIRNAME", "FILENAME", "IndexedStore", "clear", "code_fingerprint", "context_key", "enabled",
            "checked_get", "checked_put", "Calendar", "calendar", "prune_event", "summarise", "plan_log", "warm_log"]

@@ -118,6 +118,9 @@ CREATE TABLE snapshots(context TEXT PRIMARY KEY, plans_tree TEXT NOT NULL, used 
 CREATE TABLE touches(pid TEXT NOT NULL, pos INTEGER NOT NULL, sha TEXT NOT NULL);
 CREATE INDEX touches_pid ON touches(pid, pos);
 CREATE TABLE checked(key TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE answers(context TEXT PRIMARY KEY, plans_tree TEXT NOT NULL, used REAL NOT NULL, trees BLOB NOT NULL,
+                     parts BLOB NOT NULL, answer BLOB NOT NULL);
+CREATE TABLE blobs(key TEXT PRIMARY KEY, used REAL NOT NULL, data BLOB NOT NULL);
 """
 
 
@@ -157,7 +160,7 @@ class Cache:
                     row = None
                 if row is None or row[0] != want:  # new, or written by other code: start afresh
                     db.execute("BEGIN IMMEDIATE")
-                    for table in ("meta", "inputs", "snapshots", "touches", "checked"):
+                    for table in ("meta", "inputs", "snapshots", "touches", "checked", "answers", "blobs"):
                         db.execute(f"DROP TABLE IF EXISTS {table}")
                     for statement in SCHEMA.split(";"):
                         if statement.strip():

@@ -17,7 +17,8 @@ from ehcp_docs.model.plan import ID_PATTERN
 from ehcp_docs.store import journal
 from ehcp_docs.store.index.cache import Cache, IndexedStore, _Bad, _busy, _pack, _unpack, context_key
 
-KEEP_SNAPSHOTS = 16  # two days of due lists, drift reports and the management information (casework/dashboard.py)
+KEEP_SNAPSHOTS = 32  # several days of due lists, drift reports and the management information (its dashboard
+# alone uses six: casework/dashboard.py)
 CHUNK = 500  # plans read and computed at a time
 
 # Plan fields the calendar never reads and that make up most of a plan: left out of the summary. Everything else
