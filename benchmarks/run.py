@@ -202,8 +202,8 @@ def pick_plans(store: Path, info: dict) -> dict:
 
 
 # ---- the benchmark ---------------------------------------------------------------------------------------------
-def ensure_store(plans: int, years: int, seed: int, rebuild: bool) -> tuple[Path, dict]:
-    out = ROOT / "benchmarks" / "stores" / f"la-{plans}p-{years}y-s{seed}"
+def ensure_store(plans: int, years: int, seed: int, rebuild: bool, stores: Path | None = None) -> tuple[Path, dict]:
+    out = (stores or ROOT / "benchmarks" / "stores") / f"la-{plans}p-{years}y-s{seed}"
     marker = out / ".git" / "ehcp-bench-info.json"
     if out.exists() and marker.exists() and not rebuild:
         return out, json.loads(marker.read_text())

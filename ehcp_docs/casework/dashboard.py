@@ -17,6 +17,7 @@ from typing import Any
 from ehcp_docs import statutory
 from ehcp_docs.casework import caseload, returns
 from ehcp_docs.store import Store
+from ehcp_docs.store.index.facts import with_version_transfers
 
 BANDS = ("0-4 weeks", "1-3 months", "more than 3 months")
 BAND_LIMITS = (28, 91)  # days late at the top of the first two bands (reporting bands, not statutory periods)
@@ -67,16 +68,77 @@ def month_end(start: date) -> date:
 
 
 def figures(store: Store, today: date, *, use_index: bool | None = None) -> Figures:
-    """The dashboard's figures for `today`: read back whole from the index when the plans have not changed since
-    the same day's dashboard was last worked out (store/index/answers.py), else worked out (every source through
-    the calendar index, so only changed plans are read again)."""
+    """The dashboard's figures for `today`, as `combine` of every plan's part (`plan_part`): read back whole from
+    the index when the plans have not changed since the same day's dashboard, and brought up to date plan by plan
+    after a few commits (store/index/answers.py); every plan worked out without the index."""
     from ehcp_docs.store import index
 
+    params, compute, plain = _question(store, today)
+    terms = next_terms(store, today)
+
+    def everything() -> list[tuple[str, Any]]:
+        cached = caseload._indexed(store, "dashboard", params, use_index, compute)
+        out = []
+        for pid, f in (cached if cached is not None else ((p, None) for p in store.plan_ids())):
+            out.append((pid, f if f is not None else caseload._plain(store, pid, store.plan(pid), plain)))
+        return out
+
+    def combine(parts: list[tuple[str, Any]]) -> dict[str, Any]:
+        return figures_json(combined(parts, today, terms))
+
     if not index.enabled(use_index):
-        return compute_figures(store, today)
-    data = index.whole(store, "report", [today, store.config.data],
-                       lambda: figures_json(compute_figures(store, today)))
+        return combined(everything(), today, terms)
+    data = index.answer(store, "report", [today, store.config.data], "dashboard", params, compute,
+                        lambda pid, f: f, combine, everything)
     return figures_from_json(data)
+
+
+def _question(store: Store, today: date) -> tuple[list, Any, Any]:
+    """The calendar context of the dashboard's per-plan parts, its computation, and the plain path's."""
+    opts = caseload.options(store)
+    terms = next_terms(store, today)
+    days = trend_days(today)
+    config_terms = store.config.terms
+
+    def compute(plan: dict, events: list) -> dict[str, Any]:
+        return plan_part(plan, events, today, opts, terms, days, config_terms)
+
+    def plain(plan: dict, events: list) -> dict[str, Any]:
+        return compute(plan, with_version_transfers(events, store.version_bytes))
+
+    params = [today, store.config.rules, config_terms, [[t.name, t.start, t.end] for t in terms], days]
+    return params, compute, plain
+
+
+def plan_part(plan: dict, events: list, today: date, opts: statutory.Options, terms: list[statutory.Term],
+              days: list[date], config_terms: Any) -> dict[str, Any]:
+    """What one plan adds to each chart (JSON for the index): its decided reviews of the last 12 months, its
+    overdue steps today, its reviews due in each of the next three terms, its amendments waiting for the final
+    plan, its phase transfer of this round, and its overdue steps at each past month end."""
+    f = returns.history(plan, events, today, opts)
+    first = month_starts(today)[0].isoformat()
+    year = transfer_round(today)
+    pending = caseload._overdue_facts(plan, events, today, opts, today)["pending"]
+    due = []
+    for i, t in enumerate(terms):
+        row = caseload._due_facts(plan, events, t.start, t.end, today, opts, config_terms)["row"]
+        if row is not None and t.start.isoformat() <= row[1] <= t.end.isoformat():
+            due.append([i, "phase-transfer" in row[3]])
+    return {
+        "reviews": [{"decided": r["decided"], "decision_due": r["decision_due"]} for r in f["reviews"]
+                    if r["decided"] and first <= r["decided"] <= today.isoformat()],
+        "pending_final": f["pending_final"],
+        "transfers": [t for t in f["transfers"] if t["due"][:4] == str(year)],
+        "overdue": [{"step": o["step"], "days_late": o["days_late"]} for o in pending],
+        "due": due,
+        "trend": [len(statutory.deadlines(plan, events, d, opts).overdue) for d in days],
+    }
+
+
+def combined(parts: list[tuple[str, Any]], today: date, terms: list[statutory.Term]) -> Figures:
+    charts = [decisions_by_month(parts, today), overdue_by_kind(parts), reviews_due(parts, terms),
+              waiting_for_final(parts, today), phase_transfers(parts, today), drift_trend(parts, today)]
+    return Figures(today, len(parts), charts)
 
 
 def figures_json(f: Figures) -> dict[str, Any]:
@@ -85,13 +147,6 @@ def figures_json(f: Figures) -> dict[str, Any]:
 
 def figures_from_json(data: dict[str, Any]) -> Figures:
     return Figures(date.fromisoformat(data["today"]), data["plans"], [Chart(**c) for c in data["charts"]])
-
-
-def compute_figures(store: Store, today: date) -> Figures:
-    facts = returns.facts(store, today)
-    charts = [decisions_by_month(facts, today), overdue_by_kind(store, today), reviews_due(store, today),
-              waiting_for_final(facts, today), phase_transfers(facts, today), drift_trend(store, today)]
-    return Figures(today, len(facts), charts)
 
 
 # ---- review decisions by month --------------------------------------------------------------------------------
@@ -125,10 +180,9 @@ def band(days_late: int) -> str:
     return BANDS[0] if days_late <= BAND_LIMITS[0] else BANDS[1] if days_late <= BAND_LIMITS[1] else BANDS[2]
 
 
-def overdue_by_kind(store: Store, today: date) -> Chart:
-    report = caseload.overdue_report(store, today)
+def overdue_by_kind(parts: list[tuple[str, dict]]) -> Chart:
     counts: dict[str, Counter[str]] = {}
-    for p in report.plans:
+    for _, p in parts:
         for s in p["overdue"]:
             counts.setdefault(caseload.step_words(s["step"]), Counter())[band(s["days_late"])] += 1
     kinds = sorted(counts, key=lambda k: -sum(counts[k].values()))
@@ -150,13 +204,12 @@ def next_terms(store: Store, today: date, n: int = 3) -> list[statutory.Term]:
     return out
 
 
-def reviews_due(store: Store, today: date) -> Chart:
-    terms = next_terms(store, today)
-    counts, phase = [], []
-    for t in terms:
-        rows = [r for r in caseload.due_rows(store, t.start, t.end, today) if t.start <= r.review_due <= t.end]
-        counts.append(len(rows))
-        phase.append(sum(1 for r in rows if "phase-transfer" in r.focus))
+def reviews_due(parts: list[tuple[str, dict]], terms: list[statutory.Term]) -> Chart:
+    counts, phase = [0] * len(terms), [0] * len(terms)
+    for _, p in parts:
+        for i, transfer in p["due"]:
+            counts[i] += 1
+            phase[i] += bool(transfer)
     labels = [t.name for t in terms]
     alt = ("Bar chart of the annual reviews due in each of the next three terms: " +
            "; ".join(f"{lab}: {c} ({p} with a phase transfer)" for lab, c, p in zip(labels, counts, phase,
@@ -235,31 +288,15 @@ def trend_days(today: date) -> list[date]:
     return [month_end(m) for m in month_starts(today)[:-1]]
 
 
-def trend_counts(store: Store, today: date) -> tuple[list[int], list[int]]:
-    """Overdue steps and plans with one at each past month end, recomputed from the journals as they stood."""
-    days = trend_days(today)
-    opts = caseload.options(store)
-
-    def compute(plan: dict, events: list) -> dict[str, Any]:
-        return {"counts": [len(statutory.deadlines(plan, events, d, opts).overdue) for d in days]}
-
-    cached = caseload._indexed(store, "drift-trend", [days, store.config.rules], None, compute)
-    steps = [0] * len(days)
-    plans = [0] * len(days)
-    for pid, f in (cached if cached is not None else ((p, None) for p in store.plan_ids())):
-        if f is None:
-            f = caseload._plain(store, pid, store.plan(pid), compute)
-        for i, n in enumerate(f["counts"]):
-            steps[i] += n
-            plans[i] += n > 0
-    return steps, plans
-
-
-def drift_trend(store: Store, today: date) -> Chart:
-    steps, plans = trend_counts(store, today)
-    now = caseload.overdue_report(store, today)  # today's point: the drift report itself
-    steps.append(sum(len(p["overdue"]) for p in now.plans))
-    plans.append(sum(1 for p in now.plans if p["overdue"]))
+def drift_trend(parts: list[tuple[str, dict]], today: date) -> Chart:
+    """Overdue steps and plans with one at each past month end, recomputed from the journals as they stood, and
+    today's (the drift report itself)."""
+    n = len(trend_days(today))
+    steps, plans = [0] * (n + 1), [0] * (n + 1)
+    for _, p in parts:
+        for i, k in enumerate([*p["trend"], len(p["overdue"])]):
+            steps[i] += k
+            plans[i] += k > 0
     labels = [f"{d:%d %b %Y}" for d in [*trend_days(today), today]]
     alt = (f"Line chart of the drift report over the last 12 months, recomputed from the history: "
            f"{steps[0]} overdue steps in {plans[0]} plans on {labels[0]}, {steps[-1]} in {plans[-1]} plans today.")
@@ -273,9 +310,7 @@ def drift_trend(store: Store, today: date) -> Chart:
 
 def prepare(store: Store, day: date) -> str:
     """For `ehcp maintenance`: what the first `stats`, `sen2` and `report` of `day` would otherwise compute for
-    every plan (the plans' facts as known that day, the drift trend, the third term's due list)."""
+    every plan (the plans' facts as known that day, and the dashboard)."""
     returns.facts(store, day)
-    trend_counts(store, day)
-    for t in next_terms(store, day):
-        caseload.due_rows(store, t.start, t.end, day)
+    figures(store, day)
     return f"{day}: management information and dashboard"
