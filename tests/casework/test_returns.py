@@ -207,3 +207,27 @@ def test_phase_transfers_table(known, store_path: Path):
     assert (row["number_plans"], row["due_27"], row["final_27"]) == (1, 1, 1)
     early = json.loads(known("stats", "phase-transfers", "--year", "2027", "--today", "2026-12-15", "--json").stdout)
     assert early["final_27"] == 0
+
+
+def test_explain_names_exactly_the_plans_of_every_column(known):
+    """Every column of the hand-made store's row, explained: exactly the plans each history was written for."""
+    expected = {
+        "total_ehc_plans": ["TEST-0001", "TEST-0002", "TEST-0003", "TEST-0004", "TEST-0005", "TEST-0006"],
+        "review_expected_2026": ["TEST-0001", "TEST-0002", "TEST-0003", "TEST-0004", "TEST-0005"],
+        "review_not_expected_2026": ["TEST-0006"],  # less than a year old
+        "review_completed_2026": ["TEST-0001", "TEST-0002", "TEST-0003", "TEST-0004", "TEST-0005"],
+        "review_completed_prior_2026": [], "review_not_completed": [],
+        "outcome_amended": ["TEST-0005"], "outcome_ceased": ["TEST-0004"],
+        "outcome_maintained": ["TEST-0001", "TEST-0002"], "no_outcome_recorded": ["TEST-0003"],
+        "decision_4_weeks": ["TEST-0001", "TEST-0004", "TEST-0005"],  # 20 days, 10 days, 14 days
+        "decision_over_4_weeks": ["TEST-0002", "TEST-0003"],  # 40 days; no decision 2 months on
+        "decision_not_yet_due": [],
+    }
+    for column, plans in expected.items():
+        r = known("stats", "annual-reviews", "--year", "2026", "--today", AS_OF, "--explain", column, "--json")
+        assert r.exit_code == 0, r.stderr
+        members = json.loads(r.stdout)
+        assert [m["plan"] for m in members] == plans, column
+        assert all(m["events"] for m in members), column  # each names the events that put it there
+    r = known("stats", "phase-transfers", "--year", "2026", "--today", AS_OF, "--explain", "number_plans", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout) == []
