@@ -121,6 +121,15 @@ EVENTS: dict[str, str] = {
 
 OUTSIDE_REVIEW = "-outside-review"
 
+# The data fields an event's line must carry, with their kind, where the commands read them without a default
+# (store/journal.py `line_problem` checks them when the journal is read): a contribution typed by hand without its
+# text once stopped `status`, `open` and `show --contributions` with a traceback. Every line ehcp writes has them.
+REQUIRED: dict[str, dict[str, type]] = {
+    "contribution": {"role": str, "text": str},
+    "contribution-resolved": {"contribution": int, "taken_up": bool},
+}
+KINDS = {str: "text", int: "a whole number", bool: "true or false"}
+
 
 def amendment_event(base: str, context: str) -> str:
     """Amendments outside a review follow the same procedure (reg 22) but are recorded under their own event

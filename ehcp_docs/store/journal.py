@@ -90,7 +90,19 @@ def line_problem(record: Any, seq: int | None) -> str | None:
             value = record.get(key)
             if not (isinstance(value, str) and _ISO.fullmatch(value) and _real(value)):
                 return f"has a {key} that is not a real date (YYYY-MM-DD)"
-    return _identity_problem(record)
+    return _data_problem(record) or _identity_problem(record)
+
+
+def _data_problem(record: dict) -> str | None:
+    """The data fields the event needs (model/events.py REQUIRED): present, and of their kind."""
+    event = eventsmod.normalise(record)["event"]
+    for key, kind in eventsmod.REQUIRED.get(event, {}).items():
+        if key not in record:
+            return f"has no {key} (a {event} line needs one)"
+        value = record[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            return f"has a {key} that is not {eventsmod.KINDS.get(kind, 'of the right kind')}"
+    return None
 
 
 def _identity_problem(record: dict) -> str | None:

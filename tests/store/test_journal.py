@@ -8,8 +8,11 @@ from ehcp_docs.store import journal
 from ehcp_docs.store.merge_driver import main as driver
 
 
+NEEDED = {"contribution": {"role": "parent", "text": "T"}, "contribution-resolved": {"taken_up": True}}  # REQUIRED
+
+
 def ev(seq, name, day, ident=None, at=None, **data):
-    r = {"seq": seq, "event": name, "date": day, "recorded": day, "by": "By Hand", **data}
+    r = {"seq": seq, "event": name, "date": day, "recorded": day, "by": "By Hand", **NEEDED.get(name, {}), **data}
     if ident:
         r["id"], r["at"] = ident, at or f"{day}T09:00:00.000000"
     return r

@@ -13,7 +13,9 @@ from ehcp_docs.store import journal
 
 PID = "EHCP-0002"
 DEEP = "[" * 100_000 + "]" * 100_000
-GOOD = '{"seq": 2, "event": "contribution", "date": "2026-01-05", "recorded": "2026-01-05", "by": "x"}'
+GOOD = ('{"seq": 2, "event": "contribution", "date": "2026-01-05", "recorded": "2026-01-05", "by": "x", '
+        '"role": "parent", "text": "Hi."}')
+RESOLVED = '{"seq": 2, "event": "contribution-resolved", "date": "2026-01-05", "contribution": 1, "taken_up": true}'
 DAMAGED = {  # what replaces the journal's second line -> words the message must contain
     "not-an-object-number": ("42", "is not a set of fields"),
     "not-an-object-list": ("[1, 2]", "is not a set of fields"),
@@ -37,9 +39,20 @@ DAMAGED = {  # what replaces the journal's second line -> words the message must
     "recorded-impossible": (GOOD.replace('"recorded": "2026-01-05"', '"recorded": "2026-13-01"'), "not a real date"),
     "deep-array": (DEEP, "nested too deeply"),
     "not-json": ("{not json", "is not valid JSON"),
+    # a known event without the data its readers need (status, open and show --contributions gave tracebacks)
+    "contribution-no-text": (GOOD.replace(', "text": "Hi."', ""), "has no text (a contribution line needs one)"),
+    "contribution-no-role": (GOOD.replace(', "role": "parent"', ""), "has no role (a contribution line needs one)"),
+    "contribution-role-number": (GOOD.replace('"role": "parent"', '"role": 7'), "has a role that is not text"),
+    "resolved-no-contribution": (RESOLVED.replace('"contribution": 1, ', ""), "has no contribution"),
+    "resolved-no-taken-up": (RESOLVED.replace(', "taken_up": true', ""), "has no taken_up"),
+    "resolved-taken-up-text": (RESOLVED.replace('"taken_up": true', '"taken_up": "yes"'),
+                               "has a taken_up that is not true or false"),
+    "resolved-contribution-bool": (RESOLVED.replace('"contribution": 1', '"contribution": true'),
+                                   "has a contribution that is not a whole number"),
     "truncated": (GOOD[:30], "is not valid JSON"),
 }
-COMMANDS = [("review", "status", PID), ("render", PID), ("contribute", PID, "--from", "parent", "--text", "Hi."),
+COMMANDS = [("review", "status", PID), ("status", PID), ("open", PID), ("show", PID, "--contributions"),
+            ("render", PID), ("contribute", PID, "--from", "parent", "--text", "Hi."),
             ("deadlines", PID, "--today", "2026-11-28"), ("due", "--term", "spring-2027", "--today", "2026-11-28"),
             ("overdue", "--today", "2026-11-28"), ("lists", "--term", "spring-2027", "--today", "2026-11-28"),
             ("maintenance", "--today", "2026-11-28")]
@@ -89,7 +102,7 @@ def test_ehcp_never_writes_nan():
 
 def test_the_corpus_size_is_stated():
     # the hostile journal inputs of this file: every damaged line, plus the empty journal
-    assert len(DAMAGED) + 1 == 24
+    assert len(DAMAGED) + 1 == 31
 
 
 WHOLE_STORE = [("due", "--term", "spring-2027", "--today", "2026-11-28"),
