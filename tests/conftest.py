@@ -1,6 +1,7 @@
 """Shared fixtures: every test runs with its own HOME and git identity, so nothing on the machine leaks in."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -129,6 +130,30 @@ def amended_plan_issued(ehcp: Callable[..., Result], tmp_path: Path, pid: str = 
     said = ehcp("amend", "respond", pid, "--text", "We want more.", "--date", "2026-10-20")
     n = re.search(r"representations #(\d+)", said.stderr).group(1)  # each representation is answered on issue
     assert ehcp("amend", "issue", pid, "--date", "2026-10-23", "--answer", f"{n}=not-accepted").exit_code == 0
+
+
+REFERENCE_FIELDS = ("file", "evidence", "agreement")  # the journal fields that name a file in the plan's folder
+
+
+def references_hold(store: Path, pid: str) -> int:
+    """Every file a journal line names resolves, at HEAD, to the bytes it held in the commit that recorded the
+    line; returns how many were checked."""
+    def show(rev: str, path: str) -> bytes:
+        return subprocess.run(["git", "-C", str(store), "show", f"{rev}:plans/{pid}/{path}"], capture_output=True,
+                              check=True).stdout
+
+    commits = git(store, "log", "--reverse", "--format=%H", "--", f"plans/{pid}/events.jsonl").split()
+    seen, checked = 0, 0
+    for commit in commits:
+        lines = [json.loads(line) for line in show(commit, "events.jsonl").decode().splitlines()]
+        for line in lines[seen:]:
+            for key in REFERENCE_FIELDS:
+                value = line.get(key)
+                for path in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
+                    assert show("HEAD", path) == show(commit, path), (line["event"], path)
+                    checked += 1
+        seen = len(lines)
+    return checked
 
 
 # ---- the hostile-input corpus (issue 17): every test of an attack is counted, and the total of inputs tried is

@@ -153,8 +153,7 @@ def mediation_held(store: Store, pid: str, when: date, outcome: str, agreement: 
     with store.transaction("mediation-held") as txn:
         if raw is not None and agreement is not None:
             rel = evidence_name(when.isoformat(), "mediation-agreement", agreement.name, contact.seq)
-            txn.write(f"{store.plan_path(pid)}/{rel}", raw)
-            data["agreement"] = rel
+            data["agreement"] = txn.write_evidence(pid, rel, raw)  # never over a file a journal line names
         data["due"] = _step_dates(store, pid, plan, future, when, ("mediation_", "agreement_"), future[-1]["seq"])
         ev = txn.add_event(pid, "mediation-held", when.isoformat(), data, by=txn.by)
     return Recorded(txn.commit, ev, notes=[f"{d['description']}: by {d['due']}" for d in data["due"]])
@@ -311,8 +310,7 @@ def order(store: Store, pid: str, when: date, kind: str, file: Path | None) -> R
     with store.transaction("tribunal-order") as txn:
         if raw is not None and file is not None:
             rel = evidence_name(when.isoformat(), "tribunal-order", file.name, appeal.seq)
-            txn.write(f"{store.plan_path(pid)}/{rel}", raw)
-            data["file"] = rel
+            data["file"] = txn.write_evidence(pid, rel, raw)  # never over a file a journal line names
         ev = txn.add_event(pid, "tribunal-order", when.isoformat(), data, by=txn.by)
     notes = [f"{d['description']}: by {d['due']} ({d['basis']})" for d in data["due"]]
     if kind == "cease":

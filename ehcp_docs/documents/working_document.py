@@ -155,12 +155,12 @@ def write_version(store: Store, pid: str, when: date, *, sections: str | None, p
     title = f"Tribunal working document {pid} version {version}"
     save_docx(doc, out, meta(store, title, store.head(), plan), expect=[f"version {version}", *KEY_LABELS])
     data = out.read_bytes()
-    rel = f"{store.plan_path(pid)}/evidence/{when.isoformat()}-working-document-v{version}.docx"
+    rel = f"evidence/{when.isoformat()}-working-document-v{version}.docx"
     changes = wt.changes_between(cells or {c.key: wt.original(c.text) for c in layout}, state, layout)
     with store.transaction("working-document", summary=f"version {version}") as txn:
-        txn.write(rel, data)
+        rel = txn.write_evidence(pid, rel, data)  # two appeals' version 1 on one day: each its own file
         ev = txn.add_event(pid, "working-document", when.isoformat(), {
-            "appeal": appeal.seq, "version": version, "file": rel.split("/", 2)[2], "sections": chosen,
+            "appeal": appeal.seq, "version": version, "file": rel, "sections": chosen,
             "cells": state, "agreed": list(agree), "changes": changes}, by=txn.by)
     return Recorded(txn.commit, ev, notes=changes), out
 
@@ -443,7 +443,7 @@ def read_returned(store: Store, pid: str, file: Path, when: date) -> tuple[Recor
     rel = evidence_name(when.isoformat(), f"working-document-returned-v{doc.version or version}", "returned.docx",
                         appeal.seq)
     with store.transaction("working-document-returned", summary=f"version {doc.version or version}") as txn:
-        txn.write(f"{store.plan_path(pid)}/{rel}", raw)
+        rel = txn.write_evidence(pid, rel, raw)  # a second returned copy of one version on one day: its own file
         ev = txn.add_event(pid, "working-document-returned", when.isoformat(), {
             "appeal": appeal.seq, "version": doc.version or version, "file": rel, "cells": new_state,
             "unplaced": unplaced, "changes": changes, "notes": notes}, by=txn.by)

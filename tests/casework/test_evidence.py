@@ -7,7 +7,7 @@ from pathlib import Path
 
 from test_amendment import PID, proposed_file
 
-from conftest import PLANS, git
+from conftest import PLANS, git, references_hold
 
 
 def _journal(store: Path) -> list[dict]:
@@ -74,3 +74,9 @@ def test_the_same_bytes_again_are_referenced_not_duplicated(ehcp, store_path: Pa
     lines = [e for e in _journal(store_path) if e["event"] == "representations"]
     assert lines[0]["file"] == lines[1]["file"]
     assert _committed(store_path, lines[0]["file"]) == b"%PDF-1.4 same"
+
+
+def test_every_reference_holds_after_representations_and_proposals_on_one_day(ehcp, store_path: Path,
+                                                                              tmp_path: Path):
+    test_two_representations_on_one_day_keep_both_letters(ehcp, store_path, tmp_path)
+    assert references_hold(store_path, PID) == 2

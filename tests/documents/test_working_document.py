@@ -230,3 +230,26 @@ def test_version_n_is_written_again_exactly_as_kept(ehcp, appealed, tmp_path):
         (tmp_path / "a" / PID / "2026-12-01-working-document-v1.docx").read_bytes()
     assert snapshot(appealed) == before  # nothing recorded
     assert ehcp("appeal", "working-document", PID, "--version", "7").exit_code == 2
+
+
+def test_two_returned_copies_of_one_version_on_one_day_are_both_kept(ehcp, appealed, tmp_path):
+    """The family's and another party's copies of version 1, read back on the same day: each journal line keeps
+    the file it read (the second once overwrote the first, which the first line still named)."""
+    from tests.conftest import references_hold
+
+    r = ehcp("appeal", "working-document", PID, "--date", "2026-12-01", "--out", tmp_path / "out")
+    assert r.exit_code == 0, r.stderr
+    v1 = tmp_path / "out" / PID / "2026-12-01-working-document-v1.docx"
+    family, other = tmp_path / "family.docx", tmp_path / "other.docx"
+    family_edit(v1, family)
+    doc = Document(str(v1))
+    _cell(doc, "F2 (who delivers it)").paragraphs[0].add_run(" and a teaching assistant").bold = True
+    doc.save(str(other))
+    for f in (family, other):
+        r = ehcp("appeal", "working-document", PID, "--read", f, "--date", "2026-12-08")
+        assert r.exit_code == 0, r.stderr
+    returned = [e for e in _journal(appealed) if e["event"] == "working-document-returned"]
+    assert len(returned) == 2 and returned[0]["file"] != returned[1]["file"]
+    stored = [(appealed / "plans" / PID / e["file"]).read_bytes() for e in returned]
+    assert stored == [family.read_bytes(), other.read_bytes()]
+    assert references_hold(appealed, PID) >= 3
