@@ -27,7 +27,7 @@ from typing import Any
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, pass_eval_context
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 
@@ -173,7 +173,8 @@ MAX_RESULT = 100_000  # characters or items one template expression may build
 MAX_ITERATIONS = 1_000_000  # items all the range()s of one render may hand out (nested loops multiply)
 MAX_OUTPUT = 20_000_000  # characters one part of a document may render to (a 400-page plan is about 5 million)
 MAX_RENDER_SECONDS = 30.0  # wall-clock time one document may take to fill in (a plan takes well under a second)
-MAX_RENDER_MEMORY = 2 * 1024 ** 3  # bytes of address space one render may add (a 400-page plan needs under 200 MB)
+MAX_RENDER_MEMORY = 512 * 1024 ** 2  # bytes of address space one render may add (the largest plan ehcp accepts,
+#                                      2 MB of YAML with 480 items of 4,000 characters, renders within 256 MB)
 MAX_LIPSUM = 20  # paragraphs lipsum() may make
 _PADDING = frozenset({"ljust", "rjust", "center", "zfill"})
 _FORMAT_WIDTH = re.compile(r"%[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
@@ -240,7 +241,7 @@ class _BoundedSandbox(SandboxedEnvironment):
     number of loop items, the size of the output and the time a render takes. Past a bound the render stops
     with TemplateLimit, which names the template."""
 
-    intercepted_binops = frozenset({"*", "**", "//", "%"})
+    intercepted_binops = frozenset({"*", "**", "//", "%", "+"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -278,6 +279,8 @@ class _BoundedSandbox(SandboxedEnvironment):
                     raise TemplateLimit(f"a repetition of more than {MAX_RESULT:,} characters or items")
         if operator == "%" and isinstance(left, str):
             _check_percent_format(left)
+        if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+            _check_size_estimate(len(left) + len(right))  # a value doubled in a loop (`ns.s = ns.s + ns.s`)
         return super().call_binop(context, operator, left, right)
 
     def compile(self, source: Any, name: str | None = None, filename: str | None = None, raw: bool = False,
@@ -480,7 +483,7 @@ def _bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100
 
 
 def _bounded_filters() -> dict[str, Any]:
-    """The filters that pad, indent, repeat, replace, format or fill, with their sizes checked first."""
+    """The filters that pad, indent, repeat, replace, format, fill or join, with their sizes checked first."""
     from jinja2 import filters as jf
 
     center, indent, fmt, batch = jf.do_center, jf.do_indent, jf.do_format, jf.do_batch
@@ -521,7 +524,20 @@ def _bounded_filters() -> dict[str, Any]:
         return str(jf.do_wordwrap(environment, s, width, *args, **kwargs))
 
     return {"center": bounded_center, "indent": bounded_indent, "format": bounded_format, "batch": bounded_batch,
-            "slice": bounded_slice, "replace": bounded_replace, "wordwrap": bounded_wordwrap}
+            "slice": bounded_slice, "replace": bounded_replace, "wordwrap": bounded_wordwrap, "join": _bounded_join}
+
+
+@pass_eval_context
+def _bounded_join(eval_ctx: Any, value: Any, d: Any = "", attribute: Any = None) -> str:
+    """The join filter, its result's size checked first (`('x'*50000)|list|join('x'*50000)` is 2.5 GB)."""
+    from jinja2 import filters as jf
+
+    items = list(value)  # from a bounded range() or a plan's own list
+    joined = len(str(d)) * max(len(items) - 1, 0)
+    if attribute is None:
+        joined += sum(len(str(x)) for x in items[:MAX_RESULT + 1])
+    _check_size_estimate(joined)
+    return str(jf.sync_do_join(eval_ctx, items, d, attribute))
 
 
 def jinja_env() -> SandboxedEnvironment:

@@ -7,7 +7,6 @@ import pytest
 from ehcp_docs.store import journal
 from ehcp_docs.store.merge_driver import main as driver
 
-
 NEEDED = {"contribution": {"role": "parent", "text": "T"}, "contribution-resolved": {"taken_up": True}}  # REQUIRED
 
 

@@ -466,7 +466,15 @@ def test_git_filter_programs_are_never_run(ehcp, store_path: Path, tmp_path: Pat
 
 @pytest.mark.parametrize("tag", ["{{ 'x'.ljust(1500000000)|length }}", "{{ \"a\".zfill(2000000000) }}",
                                  "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
-                                 "{{ lipsum(1000000) }}"])
+                                 "{{ lipsum(1000000) }}",
+                                 # a value doubled in a loop, and a join with a long separator (found in the audit)
+                                 "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
+                                 "{% endfor %}{{ ns.s|length }}",
+                                 "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}"
+                                 "{% endfor %}{{ ns.s|length }}",
+                                 "{% set ns = namespace(s=[1]) %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}"
+                                 "{% endfor %}{{ ns.s|length }}",
+                                 "{{ (('x' * 50000)|list)|join('x' * 50000)|length }}"])
 def test_la_template_past_a_resource_bound_is_stopped(ehcp, one_plan: Path, tmp_path: Path, tag: str,
                                                       monkeypatch: pytest.MonkeyPatch):
     """Issue 17's template bombs in an LA override: a message naming the template, exit 1, nothing written."""
@@ -479,3 +487,23 @@ def test_la_template_past_a_resource_bound_is_stopped(ehcp, one_plan: Path, tmp_
     assert "Traceback" not in r.stderr
     assert not list((tmp_path / "out").rglob("*.docx"))
     assert snapshot(one_plan) == before
+
+
+@pytest.mark.parametrize("tag", [
+    "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s }}",
+    "{% set ns = namespace(s=[1]) %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s }}",
+    "{{ (('x' * 50000)|list)|join('x' * 50000)|length }}"])
+def test_la_template_doubling_a_value_or_joining_with_a_long_separator_is_stopped_by_its_size(
+        ehcp, one_plan: Path, tmp_path: Path, tag: str):
+    """Stopped by the size bound before the value is built, not by the memory limit after gigabytes (as they once
+    were: 2.5 GB for the join)."""
+    _override(one_plan, tag)
+    r = ehcp("render", PID, "--out", tmp_path / "out")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("error: template plan: stopped because it would build a value of "), r.stderr
+
+
+def test_the_render_memory_limit_is_well_under_the_sizes_issue_17_measured():
+    from ehcp_docs.documents import render
+
+    assert render.MAX_RENDER_MEMORY <= 512 * 1024 ** 2  # 1.5 GB and 2 GB were reached before
