@@ -44,9 +44,15 @@ def progress_update(store: Store, pid: str, folder: Path, start: date | None, en
                        hint=f"ehcp progress add {pid} --file RETURN.yaml")
     latest, previous = returns[-1], (returns[-2] if len(returns) > 1 else None)
     before = forms.status_of(previous["return"]) if previous else {}
-    columns = [r["date"] for r in returns]
-    status = {(item, r["date"]): s for r in returns for item, s in forms.status_of(r["return"]).items()}
-    items = [i for o in planmod.outcomes(plan) for i in [o["id"]] + [t["id"] for t in o.get("targets") or []]]
+    columns = term_columns([date.fromisoformat(r["date"]) for r in returns], store.config.terms)
+    status = {(item, col): s for r, col in zip(returns, columns, strict=True)
+              for item, s in forms.status_of(r["return"]).items()}
+    outcomes = planmod.outcomes(plan)
+    wording = {o["id"]: o.get("description") or "" for o in outcomes}
+    wording.update({t["id"]: t.get("description") or "" for o in outcomes for t in o.get("targets") or []})
+    items = [i for o in outcomes for i in [o["id"]] + [t["id"] for t in o.get("targets") or []]]
+    targets_of = {t["id"] for o in outcomes for t in o.get("targets") or []}
+    labels = {i: ("Target: " if i in targets_of else "") + planmod.headline(wording.get(i) or i) for i in items}
     rows = []
     for row in latest["return"]["progress"]:
         was = before.get(row["outcome"])
@@ -54,11 +60,21 @@ def progress_update(store: Store, pid: str, folder: Path, start: date | None, en
         changed = row.get("since_last_term") or (
             f"was {forms.STATUS_WORDS[was]}, now {now}" if was and was != row["status"] else
             ("no change since the last update" if was else "this is the first update"))
-        targets = "; ".join(f"{t['target']} {forms.STATUS_WORDS[t['status']]}" for t in row.get("targets", []))
-        wording = next((o["description"] for o in planmod.outcomes(plan) if o["id"] == row["outcome"]), "")
-        rows.append({"id": row["outcome"], "title": f"Outcome {row['outcome']}: {planmod.short(wording, 60)}",
-                     "description": row.get("description") or wording,
-                     "status": now + (f" (interim targets: {targets})" if targets else ""), "changed": changed,
+        target_words, target_changes = [], []
+        for t in row.get("targets", []):
+            name, t_now, t_was = planmod.headline(wording.get(t["target"]) or t["target"]), t["status"], \
+                before.get(t["target"])
+            target_words.append(f"{name}: {forms.STATUS_WORDS[t_now]}")
+            if t_was and t_was != t_now:
+                target_changes.append(f"The interim target \u201c{name}\u201d was {forms.STATUS_WORDS[t_was]} and is "
+                                      f"now {forms.STATUS_WORDS[t_now]}.")
+        if previous and row.get("targets") and not target_changes:
+            target_changes.append("The interim targets are where they were at the last update.")
+        rows.append({"id": row["outcome"],
+                     "title": f"Outcome {row['outcome']}: {planmod.headline(wording.get(row['outcome']))}",
+                     "description": row.get("description") or wording.get(row["outcome"], ""),
+                     "status": now + (f". Interim targets: {'; '.join(target_words)}" if target_words else ""),
+                     "changed": " ".join([changed[:1].upper() + changed[1:] + "."] + target_changes),
                      "next": row.get("next_steps") or "keep going with the support in the plan",
                      "evidence": row.get("evidence") or "not given"})
     when = date.fromisoformat(latest["date"])
@@ -67,11 +83,21 @@ def progress_update(store: Store, pid: str, folder: Path, start: date | None, en
     ctx.update(returned_by=f"{who.get('name') or 'the school'} ({who['role']})",
                period=f"{long_date(returns[0]['date'])} to {long_date(latest['date'])}", outcomes=rows,
                family_message=latest["return"].get("family_message") or "",
-               chart=Picture(charts.status_chart(items, columns, status), 160, charts.alt_text(items, columns, status)),
+               chart=Picture(charts.status_chart(items, columns, status, labels), 160,
+                             charts.alt_text(items, columns, status, labels)),
                chart_note="The chart shows each outcome and interim target (rows) at each termly update (columns).")
     out = out_path(folder, pid, latest["date"], "progress-update")
     return [render_letter(store, plan, "progress-update", ctx, out, f"Progress update {pid}", rev,
                     [plan["child"]["name"]] + [r["id"] for r in rows])]
+
+
+def term_columns(days: list[date], configured: list | None) -> list[str]:
+    """The chart's column for each return: its term in words ("Autumn 2026"); two returns in one term are told
+    apart by their dates."""
+    from ehcp_docs import statutory
+
+    names = [statutory.meeting_term(d, configured).words for d in days]
+    return [f"{n}\n({long_date(d.isoformat())})" if names.count(n) > 1 else n for n, d in zip(names, days, strict=True)]
 
 
 def progress_update_letter(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,

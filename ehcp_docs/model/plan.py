@@ -63,6 +63,15 @@ def short(text: Any, limit: int = 48) -> str:
     return cut + "…"
 
 
+def headline(text: Any) -> str:
+    """A short title for an outcome or target that is never cut mid-clause: its first clause (to the first comma,
+    semicolon or full stop), without a leading "By July 2028"."""
+    s = " ".join(str(text or "").split())
+    s = re.sub(r"^By (?:the end of )?(?:\w+ )?\d{4},?\s+", "", s)
+    s = re.split(r"(?<=[.;:,])\s", s, maxsplit=1)[0].rstrip(".;:,")
+    return s[:1].upper() + s[1:]
+
+
 def child_names(plan: Any) -> list[str]:
     """The words of the child's name and known-as name, longest first."""
     child = plan.get("child") if isinstance(plan, dict) else None

@@ -33,6 +33,11 @@ class Term:
     def year(self) -> int:
         return int(self.name.rsplit("-", 1)[1])
 
+    @property
+    def words(self) -> str:
+        """The term as families say it: "Autumn 2026"."""
+        return f"{self.season.capitalize()} {self.year}"
+
     def contains(self, d: date) -> bool:
         return self.start <= d <= self.end
 

@@ -1,6 +1,7 @@
 """A live plan: two terms of progress, the family's update with a chart, the next meeting pre-filled;
 contributions in the invitation pack; concerns answered late show in overdue; requests."""
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import yaml
 
 from conftest import PLANS
 from ehcp_docs.documents.saving import docx_text
+from ehcp_docs.model.plan import headline
 
 PID = "EHCP-0003"
 
@@ -19,8 +21,8 @@ def store(ehcp, store_path: Path):
     return store_path
 
 
-def progress_return(ehcp, tmp_path: Path, status: str, name: str) -> Path:
-    form = yaml.safe_load(ehcp("progress", "add", PID, "--form").stdout)
+def progress_return(ehcp, tmp_path: Path, status: str, name: str, pid: str = PID) -> Path:
+    form = yaml.safe_load(ehcp("progress", "add", pid, "--form").stdout)
     form["returned_by"] = {"name": "Mr J Wallace", "role": "SENCO"}
     for row in form["progress"]:
         row["status"], row["evidence"], row["next_steps"] = status, f"Evidence for {row['outcome']}", "Keep going."
@@ -43,13 +45,39 @@ def test_two_terms_of_progress_make_an_update_with_a_chart(ehcp, store: Path, tm
     plan = json.loads(ehcp("show", PID, "--json").stdout)
     for o in plan["sections"]["E"]["outcomes"]:
         assert o["id"] in text
-    assert "was not yet started, now on track" in text
+    assert "Was not yet started, now on track." in text
     xml = zipfile.ZipFile(doc).read("word/document.xml").decode()
     assert 'descr="Chart of progress over 2 termly update(s).' in xml
     assert any(n.startswith("word/media/") for n in zipfile.ZipFile(doc).namelist())
     form = yaml.safe_load(ehcp("review", "record", PID, "--form").stdout)
     assert {row["status"] for row in form["progress"]} == {"on-track"}   # starts from the latest return
     assert form["progress"][0]["evidence"].startswith("Evidence for")
+
+
+def test_the_progress_update_speaks_in_terms_and_titles(ehcp, store: Path, tmp_path: Path):
+    """Issue 16.4: the chart's columns are terms in words and its rows short outcome titles (read back from the
+    chart's alt text, made from the same labels); no outcome is cut off; a change to an interim target is said."""
+    pid = "EHCP-0002"
+    for status, day in (("not-started", "2026-07-15"), ("on-track", "2026-11-20")):
+        assert ehcp("progress", "add", pid, "--file", progress_return(ehcp, tmp_path, status, f"{day}.yaml", pid),
+                    "--date", day).exit_code == 0
+    assert ehcp("progress", "report", pid, "--out", tmp_path).exit_code == 0
+    doc = tmp_path / pid / "2026-11-20-progress-update.docx"
+    text = docx_text(doc)
+    descr = re.search(r'descr="([^"]*)"', zipfile.ZipFile(doc).read("word/document.xml").decode()).group(1)
+    plan = json.loads(ehcp("show", pid, "--json").stdout)
+    outcomes = plan["sections"]["E"]["outcomes"]
+    assert "in Summer 2026, then on track in Autumn 2026" in descr
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", descr + text)
+    for o in outcomes:
+        assert f"{headline(o['description'])}: not started in Summer 2026" in descr
+        assert not re.search(rf"(^|; ){re.escape(o['id'])}(\.\d+)?:", descr)   # no bare codes as row names
+        for t in o["targets"]:
+            assert f"Target: {headline(t['description'])}: not started" in descr
+            assert (f"The interim target \u201c{headline(t['description'])}\u201d was not yet started and is now on "
+                    "track.") in text
+    assert "Ollie will attend his new secondary school for full days" in text
+    assert "\u2026" not in text and "95% in\u2026" not in descr
 
 
 def test_a_return_that_leaves_a_target_out_is_refused(ehcp, store: Path, tmp_path: Path):
