@@ -57,7 +57,7 @@ def one_new_commit(store: Path, n: int) -> None:
     journal = store / "plans" / pid / "events.jsonl"
     lines = journal.read_text(encoding="utf-8").splitlines()
     lines.append(json.dumps({"seq": len(lines) + 1, "event": "review-meeting", "date": "2026-10-29",
-                             "recorded": "2026-10-29T16:00:00", "by": "Bench Caseworker"}))
+                             "recorded": "2026-10-29", "by": "Bench Caseworker"}))
     journal.write_text("\n".join(lines) + "\n", encoding="utf-8")
     subprocess.run(["git", "-C", str(store), "commit", "-qa", "-m", f"{pid}: review meeting recorded",
                     "-m", f"EHCP-Plan: {pid}\nEHCP-Event: review-meeting\nEHCP-Date: 2026-10-29"],

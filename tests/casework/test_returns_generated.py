@@ -23,7 +23,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     mp = pytest.MonkeyPatch()
     for k, v in (("GIT_AUTHOR_NAME", "Casey Worker"), ("GIT_AUTHOR_EMAIL", "casey.worker@example.org"),
                  ("GIT_COMMITTER_NAME", "Casey Worker"), ("GIT_COMMITTER_EMAIL", "casey.worker@example.org"),
-                 ("GIT_CONFIG_NOSYSTEM", "1")):
+                 ("GIT_CONFIG_NOSYSTEM", "1"),
+                 ("EHCP_INDEX", "0")):  # the build's `ehcp maintenance` prepares no day ahead (the tests ask)
         mp.setenv(k, v)
     try:
         make_store.build(out, 120, 3, 11, TODAY, log=lambda m: None)

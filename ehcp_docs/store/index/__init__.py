@@ -21,12 +21,12 @@ computed without it, and anything unexpected falls back to the plain computation
 Plans the index cannot summarise (a plan or journal that does not parse, or a computation that raises) are never
 cached: the caller computes them the plain way, so errors and their order are exactly what they would be without
 the index. EHCP_INDEX=0 switches the index off (for comparisons and troubleshooting); `clear` deletes it."""
-from ehcp_docs.store.index.answers import answer, cached_bytes, whole
+from ehcp_docs.store.index.answers import answer, cached_bytes
 from ehcp_docs.store.index.cache import DIRNAME, FILENAME, IndexedStore, clear, code_fingerprint, context_key, enabled
 from ehcp_docs.store.index.checked import checked_get, checked_put
 from ehcp_docs.store.index.facts import Calendar, calendar, prune_event, summarise
 from ehcp_docs.store.index.planlog import plan_log, warm_log
 
-__all__ = ["answer", "cached_bytes", "whole",
+__all__ = ["answer", "cached_bytes",
            "DIRNAME", "FILENAME", "IndexedStore", "clear", "code_fingerprint", "context_key", "enabled",
            "checked_get", "checked_put", "Calendar", "calendar", "prune_event", "summarise", "plan_log", "warm_log"]

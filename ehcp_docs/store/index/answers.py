@@ -158,28 +158,3 @@ def cached_bytes(store: IndexedStore, key: str, make: Callable[[], bytes]) -> by
     finally:
         cache.close()
 
-
-def whole(store: IndexedStore, kind: str, params: Any, compute: Callable[[], Any]) -> Any:
-    """`compute()` (a JSON value) read back when the same question was answered for the same `plans` tree (no
-    parts: any change to a plan works it out again, through the lower levels)."""
-    ctx = context_key(f"whole:{kind}", params)
-    cache = Cache(store.git.gitdir)
-    try:
-        head = store.git.head()
-        plans_tree = store.git.tree_id(f"{head}:plans") if head else None
-        db = cache.open() if plans_tree else None
-        if db is not None and plans_tree is not None:
-            row = _row(db, ctx)
-            if row is not None and row[0] == plans_tree:
-                with contextlib.suppress(_Bad):
-                    value = _unpack(f"{ctx}:{plans_tree}:answer", row[3])
-                    _touch(db, ctx)
-                    return value
-        cache.close()  # the computation opens the index itself
-        value = compute()
-        db = cache.open() if plans_tree else None
-        if db is not None and plans_tree is not None:
-            _write(db, ctx, plans_tree, {}, {}, value)
-        return value
-    finally:
-        cache.close()
