@@ -156,14 +156,24 @@ def _small(para: Paragraph) -> None:
 
 
 def _field(para: Paragraph, instr: str) -> None:
-    fld = OxmlElement("w:fldSimple")
-    fld.set(qn("w:instr"), instr)
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    fld.append(run)
-    para._p.append(fld)
+    """A complex field (begin, instruction, separate, result, end), each part its own run, so that _small gives
+    every run, the page number itself included, the body font and size (a w:fldSimple's result run has no run
+    properties of its own, and LibreOffice printed the numbers in 12pt beside 10pt words)."""
+    def part(tag: str, **attrs: str) -> None:
+        el = OxmlElement(tag)
+        for k, v in attrs.items():
+            el.set(qn(k), v)
+        para.add_run()._r.append(el)
+
+    part("w:fldChar", **{"w:fldCharType": "begin"})
+    instr_run = para.add_run()
+    instr_el = OxmlElement("w:instrText")
+    instr_el.set(qn("xml:space"), "preserve")
+    instr_el.text = f" {instr} "
+    instr_run._r.append(instr_el)
+    part("w:fldChar", **{"w:fldCharType": "separate"})
+    para.add_run("1")
+    part("w:fldChar", **{"w:fldCharType": "end"})
 
 
 # ----------------------------------------------------------------------------------------------------------
