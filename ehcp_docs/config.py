@@ -96,7 +96,8 @@ KNOWN: dict[str, tuple[str, ...]] = {
     "la": ("name", "service", "address", "phone", "email", "website", "local_offer"),
     "caseworker": ("name", "email", "phone", "role"), "sendiass": _CONTACT, "mediation": _CONTACT,
     "disagreement_resolution": _CONTACT, "health": _CONTACT, "social_care": _CONTACT,
-    "rules": (), "terms": ("name", "start", "end"), "dates": ("step_days_ahead", "years_ahead", "birth_years"),
+    "rules": (), "terms": ("name", "start", "end"), "plan": ("layout",),
+    "dates": ("step_days_ahead", "years_ahead", "birth_years"),
     "smtp": ("host", "port", "security", "from", "reply_to", "username", "password_env", "password_file", "ca_file",
              "timeout"),
 }
@@ -114,6 +115,17 @@ def dates_problems(data: dict[str, Any], name: str) -> list[str]:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             out.append(f"{name}: [dates] {key} should be a whole number from {low} to {high}")
     return out
+
+
+def plan_problems(data: dict[str, Any], name: str) -> list[str]:
+    """[plan] layout: the layout every proposed and issued plan is made in ("classic", sections A to K, or
+    "areas", grouped by broad area of need)."""
+    table = data.get("plan", {})
+    if not isinstance(table, dict):
+        return [f"{name}: [plan] should be a table of settings"]
+    if table.get("layout", "classic") not in ("classic", "areas"):
+        return [f"{name}: [plan] layout should be \"classic\" or \"areas\""]
+    return []
 
 
 def unknown_keys(data: dict[str, Any], name: str) -> list[str]:
@@ -168,6 +180,11 @@ class Config:
         return dict(self.data.get("dates", {}))
 
     @property
+    def plan_layout(self) -> str:
+        """The layout proposed and issued plans are made in ([plan] layout: "classic" or "areas")."""
+        return "areas" if (self.data.get("plan") or {}).get("layout") == "areas" else "classic"
+
+    @property
     def terms(self) -> list[dict[str, Any]]:
         return list(self.data.get("terms", []))
 
@@ -181,7 +198,7 @@ def parse(text: str, path: Path | None = None) -> Config:
     problems = [f"{name}: [{table}] {key} is missing"
                 for table, keys in _REQUIRED.items() for key in keys
                 if not str(data.get(table, {}).get(key, "")).strip()]
-    problems += unknown_keys(data, name) + dates_problems(data, name)
+    problems += unknown_keys(data, name) + dates_problems(data, name) + plan_problems(data, name)
     if problems:
         raise StoreError(f"{name}: {len(problems)} problem(s) in the settings", messages=problems,
                          hint="Letters print these details: correct ehcp.toml (`ehcp settings check` checks it).")

@@ -79,7 +79,7 @@ def front_page(doc: Document, layout_note: str) -> None:
     lk.if_block(doc, "amended")
     lk.heading(doc, "Changes in this version", 2)
     lk.para(doc, "This plan has been amended. The latest amendment changed {{ amended_sections_text }}. "
-                 "Each changed item is marked \u201c(amended)\u201d.")
+                 "Each changed item is marked \u201cnew\u201d or says what changed.")
     lk.end_if(doc)
     lk.para(doc, layout_note)
 
@@ -201,7 +201,7 @@ def section_j(doc: Document) -> None:
     lk.if_block(doc, "sections.J.budget")
     lk.loop_table(doc, ["ID", "What it pays for", "Amount", "Needs and outcomes it serves"],
                   "b in sections.J.budget",
-                  ["{{ b.id }}{% if b.amended %} (amended){% endif %}", "{{ b.description }}", "{{ b.amount }}",
+                  ["{{ b.id }}" + MARK.replace("p.", "b."), "{{ b.description }}", "{{ b.amount }}",
                    "{{ b.serves }}"], caption="Personal budget", widths_mm=[18, 72, 30, 50])
     lk.end_if(doc)
 
@@ -210,7 +210,7 @@ def section_k(doc: Document) -> None:
     section_heading(doc, "K")
     lk.if_block(doc, "sections.K.advice")
     lk.loop_table(doc, ["ID", "Advice or information", "Written by", "Date"], "a in sections.K.advice",
-                  ["{{ a.id }}{% if a.amended %} (amended){% endif %}", "{{ a.title }}",
+                  ["{{ a.id }}" + MARK.replace("p.", "a."), "{{ a.title }}",
                    "{{ a.author }}{% if a.role %}, {{ a.role }}{% endif %}", "{{ a.date }}"],
                   caption="Advice and information", widths_mm=[18, 72, 50, 30])
     lk.else_block(doc)
@@ -256,7 +256,7 @@ def build_plan_areas(doc: Document) -> None:
     lk.heading(doc, "Needs, outcomes and provision by area of need", 1)
     lk.if_block(doc, "sections.B.amended or sections.E.amended or sections.F.amended")
     lk.para(doc, ("b", "Changed in the latest amendment. "),
-            "Items changed in the latest amendment are marked \u201c(amended)\u201d.")
+            "Items changed in the latest amendment are marked \u201cnew\u201d or say what changed.")
     lk.end_if(doc)
     lk.tag(doc, "for area in areas")
     lk.heading(doc, "{{ area.name }}", 2)

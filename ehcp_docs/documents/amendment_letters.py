@@ -24,7 +24,8 @@ from ehcp_docs.documents.plan_context import long_date
 from ehcp_docs.documents.plan_document import plan_document
 from ehcp_docs.documents.review_letters import what_happens_next
 from ehcp_docs.documents.saving import save_docx
-from ehcp_docs.errors import NotFound
+from ehcp_docs.errors import EhcpError, NotFound
+from ehcp_docs.model import diffing
 from ehcp_docs.statutory.disagreement import cease_effective
 from ehcp_docs.statutory.journal import Journal
 from ehcp_docs.store import Store
@@ -114,10 +115,12 @@ def proposed_plans(store: Store, plan: dict, proposal: dict, events: list[dict],
     pid = plan["id"]
     d = deadlines_for(store, plan, events, date.fromisoformat(event["date"]))
     due = d.next_review_due.isoformat() if d.next_review_due else None
-    layout: Layout = "areas" if (store.config.data.get("plan") or {}).get("layout") == "areas" else "classic"
+    layout: Layout = "areas" if store.config.plan_layout == "areas" else "classic"
     template = render.find_template(TEMPLATE_FOR_LAYOUT[layout], store.root)
+    changes = diffing.for_notice(diffing.diff_plans(plan, proposal))
     old = plan_context(plan, la=store.config.la, layout=layout, next_review_due=due)
-    new = plan_context(proposal, la=store.config.la, layout=layout, next_review_due=due, proposed=True)
+    new = plan_context(proposal, la=store.config.la, layout=layout, next_review_due=due, proposed=True,
+                       amended_items=diffing.amended_items(changes), item_notes=diffing.item_notes(changes))
     author = store.config.la["name"]
 
     def revisions(doc: Any) -> None:
@@ -134,17 +137,22 @@ def proposed_plans(store: Store, plan: dict, proposal: dict, events: list[dict],
 
 def amended_plan(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,
                   rev: str) -> list[Path]:
-    from ehcp_docs.documents.plan_context import expected_strings, plan_context
+    from ehcp_docs.documents.plan_context import TEMPLATE_FOR_LAYOUT, Layout, expected_strings, plan_context
 
     when = date.fromisoformat(event["date"])
     d = deadlines_for(store, plan, [e for e in events if e["seq"] <= event["seq"]], when)
     marks = set(event.get("amended") or []) | {s for s in event.get("sections") or [] if s in ("A", "I", "J")}
-    pctx = plan_context(plan, la=store.config.la, layout="classic", amended_items=frozenset(marks),
+    before = plan_before(store, plan["id"], event)
+    notes = diffing.item_notes(diffing.for_notice(diffing.diff_plans(before, plan))) if before else {}
+    layout: Layout = "areas" if store.config.plan_layout == "areas" else "classic"
+    pctx = plan_context(plan, la=store.config.la, layout=layout, amended_items=frozenset(marks),
+                        item_notes=notes,
                         next_review_due=d.next_review_due.isoformat() if d.next_review_due else None)
     pctx["source_commit"] = rev[:10]
     pid = plan["id"]
-    made = [render_letter(store, plan, "plan", pctx, out_path(folder, pid, event["date"], "final-amended-plan"),
-                    f"Amended EHC plan {pid}", rev, expected_strings(plan))]
+    made = [render_letter(store, plan, TEMPLATE_FOR_LAYOUT[layout], pctx,
+                          out_path(folder, pid, event["date"], "final-amended-plan"), f"Amended EHC plan {pid}", rev,
+                          expected_strings(plan))]
     ctx = base_context(store, plan, when, rev)
     sections = event.get("sections") or []
     ordered = ordered_by(events, event)
@@ -159,6 +167,19 @@ def amended_plan(store: Store, plan: dict, events: list[dict], event: dict, temp
                            [f"{setting} (head teacher or principal)" if setting else "",
                             str(store.config.la["health"].get("name") or "the Integrated Care Board")])
     return made + what_happens_next(store, plan, events, event, "what-happens-next", folder, rev)
+
+
+def plan_before(store: Store, pid: str, issued: dict) -> dict | None:
+    """The plan as it stood before the commit that issued `issued` (an amended-plan-issued event), so the issued
+    plan can say what each amendment did; None where the history does not show it."""
+    history = store.plan_history(pid)
+    for newer, older in zip(history, history[1:], strict=False):
+        if newer.date == issued["date"] and any(e.startswith(issued["event"]) for e in newer.events):
+            try:
+                return store.plan(pid, older.commit)
+            except EhcpError:
+                return None
+    return None
 
 
 ANSWER_WORDS = {"accepted": "we agree", "accepted-in-part": "we agree in part", "not-accepted": "we do not agree"}

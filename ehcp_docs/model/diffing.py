@@ -523,6 +523,37 @@ def amended_items(changes: Iterable[Change]) -> set[str]:
     return out
 
 
+def item_notes(changes: Iterable[Change]) -> dict[str, str]:
+    """What the plan's mark on each changed item says (issue 16.2): "new" for an item the amendment adds, and for
+    a changed item what changed ("how often changed", "what and where changed", "moved"); an outcome whose interim
+    target was added or changed says so. Removed items are not in the new plan, so they get no mark."""
+    new: set[str] = set()
+    what: dict[str, list[str]] = {}
+    for c in changes:
+        if not c.item or c.kind == "removed" and c.field is None:
+            continue
+        if c.kind == "added" and c.field is None:
+            new.add(c.item)
+        else:
+            what.setdefault(c.item, []).append("moved" if c.kind == "moved" and c.field is None
+                                               else f"{c.field or 'wording'} changed")
+        if c.parent:
+            added = c.kind == "added" and c.field is None
+            what.setdefault(c.parent, []).append("interim target added" if added else "interim target changed")
+    out: dict[str, str] = {}
+    for item, words in what.items():
+        if item in new:
+            continue
+        unique = list(dict.fromkeys(words))
+        fields = [w.removesuffix(" changed") for w in unique if w.endswith(" changed") and "interim target" not in w]
+        rest = [w for w in unique if not (w.endswith(" changed") and "interim target" not in w)]
+        parts = ([(", ".join(fields[:-1]) + " and " + fields[-1] if len(fields) > 1 else fields[0]) + " changed"]
+                 if fields else []) + rest
+        out[item] = "; ".join(parts)
+    out.update({item: "new" for item in new})
+    return out
+
+
 def changed_sections(changes: Iterable[Change]) -> list[str]:
     """Section letters with at least one change, in plan order (top-level fields belong to no section)."""
     found = {c.section for c in changes if c.section}

@@ -103,7 +103,7 @@ def test_full_amendment(ehcp, store: Path, tmp_path: Path):
     assert "Our answer: we agree in part. We agree to four sessions, and will review them at Easter." in letter
     assert "The last day to appeal is 1 February 2027" in letter   # 2 months after the letter
     final = docx_text(folder / "2026-12-01-final-amended-plan.docx")
-    assert "(amended)" in final and new_words in final
+    assert "Provision F1 (how often changed)" in final and "Provision F9 (new)" in final and new_words in final
     before = json.loads(ehcp("show", PID, "--at", "2026-11-30", "--json").stdout)
     assert before["sections"]["F"]["provision"][0]["frequency"] == old_words
     now = json.loads(ehcp("show", PID, "--json").stdout)
@@ -191,3 +191,65 @@ def test_amendments_outside_a_review_have_their_own_event_names(ehcp, store: Pat
     assert json.loads(ehcp("show", PID, "--at", "2026-11-06", "--json").stdout)["issued"] == "2026-11-06"
     r = ehcp("render", PID, "--doc", "amendment-notice", "--at", "HEAD~2", "--out", tmp_path / "again")
     assert r.exit_code == 0, r.stderr
+
+
+def f_blocks(path: Path) -> dict[str, list[str]]:
+    """Section F's provision blocks (tables whose first label is "What"), by the id in the heading before each:
+    the label column of each, as the reader sees it."""
+    doc = Document(str(path))
+    out, heading = {}, ""
+    for el in doc.element.body.iterchildren():
+        if el.tag == f"{W}p":
+            text = "".join(t.text or "" for t in el.iter(f"{W}t"))
+            if text.startswith("Provision F"):
+                heading = text
+        elif el.tag == f"{W}tbl":
+            labels = ["".join(t.text or "" for t in tr.find(f"{W}tc").iter(f"{W}t")) for tr in el.iter(f"{W}tr")]
+            if labels and labels[0] == "What" and heading:
+                out[heading] = labels
+    return out
+
+
+@pytest.mark.parametrize("layout", ["classic", "areas"])
+def test_proposed_and_issued_plans_say_new_or_what_changed_in_the_plans_own_tables(ehcp, store: Path,
+                                                                                    tmp_path: Path, layout: str):
+    """Issue 16.2 and 16.1, in both layouts ([plan] layout): a new item is marked "new", an amended one says what
+    changed, in the tracked, clean and issued plans; the tracked plan's Section F blocks are tables with the same
+    labels as the issued plan's, and its w:ins / w:del sit inside their cells."""
+    if layout == "areas":
+        toml = store / "ehcp.toml"
+        toml.write_text(toml.read_text(encoding="utf-8") + '\n[plan]\nlayout = "areas"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    proposal, _, _ = proposed_file(ehcp, tmp_path)
+    r = ehcp("amend", "propose", PID, "--file", proposal, "--date", "2026-11-24", "--context", "outside-review",
+             "--no-evidence", "The advice is in the review report.", "--out", out)
+    assert r.exit_code == 0, r.stderr
+    said = ehcp("amend", "respond", PID, "--text", "We agree.", "--date", "2026-11-30")
+    n = re.search(r"representations #(\d+)", said.stderr).group(1)
+    r = ehcp("amend", "issue", PID, "--date", "2026-12-01", "--answer", f"{n}=accepted", "--why", f"{n}=Thanks.",
+             "--out", out)
+    assert r.exit_code == 0, r.stderr
+    folder = out / PID
+    tracked, clean = folder / "2026-11-24-proposed-plan-tracked.docx", folder / "2026-11-24-proposed-plan.docx"
+    final = folder / "2026-12-01-final-amended-plan.docx"
+    areas_heading = "Needs, outcomes and provision by area of need"
+    for doc in (clean, final):
+        text = docx_text(doc)
+        assert "Provision F1 (how often changed)" in text and "Provision F9 (new)" in text
+        assert "F9 (amended)" not in text and "F1 (amended)" not in text
+        assert (areas_heading in text) == (layout == "areas")
+    root = Document(str(tracked)).element.body
+    accepted = "".join(t.text or "" for t in root.iter(f"{W}t"))
+    assert "Provision F9 (new)" in accepted and "F1 (how often changed)" in accepted
+    assert (areas_heading in accepted) == (layout == "areas")
+    issued, proposed = f_blocks(final), f_blocks(tracked)
+    assert issued and set(proposed) == set(issued)
+    assert all(proposed[k] == issued[k] for k in issued)   # the same labels, row by row
+    revisions = [el for el in root.iter(f"{W}ins", f"{W}del")]
+    in_f = [el for el in revisions
+            if any(anc.tag == f"{W}tc" for anc in el.iterancestors())
+            and "What" in [("".join(t.text or "" for t in tr.find(f"{W}tc").iter(f"{W}t")))
+                           for tr in next(a for a in el.iterancestors() if a.tag == f"{W}tbl").iter(f"{W}tr")]]
+    assert in_f, "no tracked change inside a Section F table cell"
+    words = "".join(t.text or "" for el in in_f for t in el.iter(f"{W}t", f"{W}delText"))
+    assert "4 sessions" in words or "4" in words

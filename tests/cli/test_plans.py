@@ -255,6 +255,10 @@ def test_settings_are_checked_committed_as_their_own_event_and_never_left_behind
     assert ehcp("settings", "commit").exit_code == 1 and snapshot(store_path) == before
     toml.write_text(good.replace('[la]\n', '[la]\nphon = "0100"\n', 1))
     assert "[la] phon is not a setting (Did you mean phone?)" in ehcp("settings", "check").stdout
+    toml.write_text(good + '\n[plan]\nlayout = "sideways"\n')
+    assert '[plan] layout should be "classic" or "areas"' in ehcp("settings", "check").stdout
+    toml.write_text(good + '\n[plan]\nlayout = "areas"\n')
+    assert ehcp("settings", "check").exit_code == 0
     toml.write_text(re.sub(r"^name = .*$", 'name = "Examplecaster Council"', good, count=1, flags=re.M))
     assert toml.read_text() != good and ehcp("settings", "check").exit_code == 0
     server = tmp_path / "server.git"
