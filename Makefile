@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 JOBS   ?= 2
 
-.PHONY: demo test bench clean templates schema
+.PHONY: demo pages test bench clean templates schema
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,12 @@ $(STAMP): pyproject.toml requirements.lock
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
+
+# the README's pictures of what families receive, from the documents `make demo` wrote (needs soffice, pdftoppm)
+PAGES = demo-store/out/EHCP-0004/2026-10-12
+pages: $(STAMP)
+	$(BIN)/python scripts/pages.py docs/pages $(PAGES)-proposed-plan-tracked.docx:3 $(PAGES)-proposed-plan.docx:3 \
+		$(PAGES)-schedule-of-amendments.docx:1
 
 test: $(STAMP)
 	$(BIN)/ruff check ehcp_docs tests scripts benchmarks

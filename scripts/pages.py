@@ -1,5 +1,6 @@
 """Pictures of what families receive: converts documents to PDF with LibreOffice (documents/pdf.py) and writes a
-PNG of one page of each with pdftoppm, for the README.
+PNG of one page of each with pdftoppm (50 dpi, to keep the repository small), for the README. `make pages` makes
+the README's from the documents `make demo` wrote.
 
     .venv/bin/python scripts/pages.py OUT_DIR DOC.docx[:PAGE] ...
 """
@@ -27,7 +28,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as work:
         for (docx, page), made in zip(wanted, pdf.to_pdfs([d for d, _ in wanted], Path(work)), strict=True):
             target = out / docx.stem
-            subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile",
+            subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", str(page), "-l", str(page), "-singlefile",
                             str(made), str(target)], check=True)
             print(f"wrote {target}.png")
     return 0
