@@ -82,6 +82,30 @@ def progress_update(ehcp, tmp_path: Path, pid: str) -> None:
     _run(ehcp, "progress", "report", pid, "--out", tmp_path / "out")
 
 
+def page_problems(docx: Path, made: Path) -> list[str]:
+    """What is wrong with the pages of `made` (the PDF of `docx`), each named by document and page."""
+    problems = []
+    words = {w for w in WORD.findall(docx_text(docx))}
+    sheets = pages(made)
+    header = sheets[0].strip().splitlines()[0].strip()
+    if not header.startswith("Exampleshire County Council") or not re.search(r"EHCP-\d{4}|Termly list", header):
+        problems.append(f"{docx.name}: the page header is {header!r}, not the LA's name and the reference")
+    for n, (page, sizes) in enumerate(zip(sheets, footer_sizes(made), strict=True), 1):
+        if page.strip().splitlines()[0].strip() != header:
+            problems.append(f"{docx.name} page {n}: no page header {header!r}")
+        if f"Page {n} of {len(sheets)}" not in page:
+            problems.append(f"{docx.name} page {n}: no 'Page {n} of {len(sheets)}'")
+        elif len(sizes) != 1:
+            problems.append(f"{docx.name} page {n}: 'Page {n} of {len(sheets)}' in mixed sizes {sorted(sizes)}")
+        broken = split_words(page, words)
+        if broken:
+            problems.append(f"{docx.name} page {n}: words split across lines: {broken[:5]}")
+        content = [line for line in body_lines(page, header) if line not in LABELS]
+        if len(" ".join(content).split()) < 4:
+            problems.append(f"{docx.name} page {n}: holds only {body_lines(page, header)[:5]}")
+    return problems
+
+
 # every kind `make demo` writes, besides the letters of the review cycle
 DEMO_KINDS = ("plan", "plan-areas", "proposed-plan-tracked", "proposed-plan", "schedule-of-amendments",
               "plan-in-force", "progress-update", "letter")
@@ -113,22 +137,5 @@ def test_every_document_kind_prints_cleanly(ehcp, tmp_path):
         named.append(Path(shutil.copy(p, staged / f"{key}.docx")))
     problems: list[str] = []
     for docx, made in zip(named, pdf.to_pdfs(named, tmp_path / "pdf"), strict=True):
-        words = {w for w in WORD.findall(docx_text(docx))}
-        sheets = pages(made)
-        header = sheets[0].strip().splitlines()[0].strip()
-        if not header.startswith("Exampleshire County Council") or not re.search(r"EHCP-\d{4}|Termly list", header):
-            problems.append(f"{docx.name}: the page header is {header!r}, not the LA's name and the reference")
-        for n, (page, sizes) in enumerate(zip(sheets, footer_sizes(made), strict=True), 1):
-            if page.strip().splitlines()[0].strip() != header:
-                problems.append(f"{docx.name} page {n}: no page header {header!r}")
-            if f"Page {n} of {len(sheets)}" not in page:
-                problems.append(f"{docx.name} page {n}: no 'Page {n} of {len(sheets)}'")
-            elif len(sizes) != 1:
-                problems.append(f"{docx.name} page {n}: 'Page {n} of {len(sheets)}' in mixed sizes {sorted(sizes)}")
-            broken = split_words(page, words)
-            if broken:
-                problems.append(f"{docx.name} page {n}: words split across lines: {broken[:5]}")
-            content = [line for line in body_lines(page, header) if line not in LABELS]
-            if len(" ".join(content).split()) < 4:
-                problems.append(f"{docx.name} page {n}: holds only {body_lines(page, header)[:5]}")
+        problems += page_problems(docx, made)
     assert not problems, "\n".join(problems)
