@@ -75,6 +75,14 @@ def main() -> None:
     record.write_text(yaml.safe_dump(fill_meeting_form(form), allow_unicode=True, sort_keys=False), encoding="utf-8")
     ehcp("review", "record", "EHCP-0002", "--file", str(record), "--date", "2026-11-10")
     ehcp("review", "report", "EHCP-0002", "--date", "2026-11-17")
+    # a maintain decision in a transfer year is refused while Section I does not name the next school (issue
+    # 15.10): the caseworker first corrects Section I to the school the family and the academy agreed
+    named = yaml.safe_load(ehcp("show", "EHCP-0002", "--json", capture=True))
+    named["sections"]["I"] = {"name": named["transfer"]["next_setting"], "type": "Mainstream secondary academy"}
+    named_file = STORE / "out" / "demo-section-i-EHCP-0002.yaml"
+    named_file.write_text(yaml.safe_dump(named, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    ehcp("edit", "EHCP-0002", "--file", str(named_file), "--note", "Section I names the secondary school agreed "
+         "for the transfer", "--date", "2026-11-20")
     ehcp("review", "decide", "EHCP-0002", "--decision", "maintain", "--date", "2026-11-24",
          "--reason", "Ollie is making good progress and the plan already names his secondary school.")
     ehcp("review", "status", "EHCP-0002")

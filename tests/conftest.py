@@ -156,6 +156,19 @@ def references_hold(store: Path, pid: str) -> int:
     return checked
 
 
+def name_next_setting(ehcp: Callable[..., Result], tmp_path: Path, pid: str = "EHCP-0002") -> None:
+    """Plan `pid` corrected (`ehcp edit`) so that Section I names the setting its recorded phase transfer goes to:
+    a maintain decision in the transfer year is then allowed (issue 15.10). Nothing when no transfer is recorded."""
+    plan = yaml.safe_load(ehcp("show", pid, "--json").stdout)
+    if not (plan.get("transfer") or {}).get("next_setting"):
+        return  # no transfer recorded with its next setting: nothing to name
+    plan["sections"]["I"] = {"name": plan["transfer"]["next_setting"], "type": "Mainstream secondary academy"}
+    f = tmp_path / f"named-{pid}.yaml"
+    f.write_text(yaml.safe_dump(plan, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    r = ehcp("edit", pid, "--file", f, "--note", "Section I names the school for the transfer")
+    assert r.exit_code == 0, r.stderr
+
+
 # ---- the hostile-input corpus (issue 17): every test of an attack is counted, and the total of inputs tried is
 # stated at the end of the run. A module listed here is hostile input throughout; elsewhere a test is marked
 # `@pytest.mark.hostile`. A test that tries many inputs in one go records how many with

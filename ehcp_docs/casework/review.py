@@ -248,6 +248,20 @@ def decide(store: Store, pid: str, decision: str, reason: str, when: date, witho
                else "4 weeks after the meeting (reg 20)")
         warnings.append(f"the decision is {(when - decision_due).days} days late: it was due by {decision_due}, "
                         f"{why}")
+    if decision == "maintain":
+        open_transfer = [s for s in before.steps if s.pending and s.name.startswith("phase_transfer")]
+        unnamed = statutory.maintain_leaves_transfer_unnamed(plan, when) if open_transfer else None
+        if unnamed is not None:
+            transfer_day, next_setting = unnamed
+            wanted = f"the next setting ({next_setting})" if next_setting else "where the child goes next"
+            raise WorkflowError(
+                f"plan {pid}: a maintain decision was refused, so nothing was recorded: the plan transfers on "
+                f"{transfer_day}, and Section I (placement) does not name {wanted}; a maintain decision in the "
+                f"transfer year leaves the phase transfer step ({open_transfer[0].description}, by "
+                f"{open_transfer[0].due}) unmet (reg 18)",
+                hint=f"Decide to amend and propose Section I naming the next setting: `ehcp review decide {pid} "
+                     f"--decision amend`, then `ehcp amend propose {pid} --file PROPOSED.yaml`; or, if Section I "
+                     f"should already name it, correct the plan with `ehcp edit {pid}` and decide again.")
     skipped: dict[str, Any] = {}
     if not any(e["event"] == "review-report" and e["seq"] > meeting["seq"] for e in cycle):
         skipped = out_of_order(store, pid, without_report, "--without-report",
@@ -255,10 +269,6 @@ def decide(store: Store, pid: str, decision: str, reason: str, when: date, witho
                                f"ehcp review report {pid}", "review_report")
         warnings.append(f"no review report has been sent since the meeting of {md}: the statutory step "
                         f"'{REPORT_STEP}' stays missing (`ehcp review report {pid}`)")
-    if decision == "maintain":
-        open_transfer = [s for s in before.steps if s.pending and s.name.startswith("phase_transfer")]
-        warnings += [f"the phase transfer step is still open: {s.description} (by {s.due}); a maintain decision "
-                     "does not meet it unless Section I names the next setting" for s in open_transfer]
     notes = []
     if decision == "amend":
         notes.append("the proposed amendments must be served with this decision, by "

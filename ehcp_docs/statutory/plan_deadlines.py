@@ -513,6 +513,19 @@ def names_next_setting(plan: Mapping[str, Any], named: Mapping[str, Any], change
     return "yes" if changed_i else "no"
 
 
+def maintain_leaves_transfer_unnamed(plan: Mapping[str, Any], when: date) -> tuple[date, str] | None:
+    """For a maintain decision on `when`: the transfer date and the setting it should name when `when` falls in the
+    12 months before the plan's recorded transfer (reg 18) and Section I does not name where the child goes next
+    (a maintain decision then cannot meet the duty; rules 4.1). None when there is no transfer that year, or Section I
+    already names the next setting (or a type of setting: met, with a warning)."""
+    t = transfer_of(plan)
+    if not t or not months_after(t[0], -12) <= when < t[0]:
+        return None
+    if names_next_setting(plan, section_i_of(plan), False) != "no":
+        return None
+    return t[0], str((plan.get("transfer") or {}).get("next_setting") or "")
+
+
 def _named_at(c: _Ctx, e: _Event) -> tuple[dict[str, str], bool]:
     """Section I of the plan in force after `e`, and whether `e` changed it. Decision: events recorded before
     Section I was kept with them are read against the plan in force now."""

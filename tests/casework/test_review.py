@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PLANS, filled_form, git, snapshot
+from conftest import PLANS, filled_form, git, name_next_setting, snapshot
 from ehcp_docs.documents.saving import docx_text
 
 PID = "EHCP-0002"
@@ -42,6 +42,7 @@ def run_to_meeting(ehcp, tmp_path: Path, out: Path) -> None:
 
 def test_full_review_maintain(ehcp, store: Path, tmp_path: Path):
     out = tmp_path / "out"
+    name_next_setting(ehcp, tmp_path)  # Section I names the school for the transfer: maintain is allowed
     before = int(git(store, "rev-list", "--count", "HEAD"))
     run_to_meeting(ehcp, tmp_path, out)
     assert ehcp("review", "report", PID, "--date", "2026-11-17", "--out", out).exit_code == 0
@@ -117,6 +118,7 @@ def test_young_person_is_addressed_not_the_parent(ehcp, store: Path, tmp_path: P
 
 
 def test_late_steps_appear_in_overdue(ehcp, store: Path, tmp_path: Path):
+    name_next_setting(ehcp, tmp_path)
     ehcp("review", "schedule", PID, "--meeting", "2026-11-10", "--date", "2026-10-20", "--out", tmp_path)
     ehcp("review", "record", PID, "--file", filled_form(ehcp, tmp_path), "--date", "2026-11-10")
     report = json.loads(ehcp("overdue", "--today", "2026-12-20", "--json").stdout)
@@ -152,3 +154,80 @@ def test_lint_warns_but_never_blocks_scheduling(ehcp, store_path: Path, tmp_path
     assert "warning: plan quality: " in r.stderr
     lint = json.loads(ehcp("lint", pid, "--json").stdout)
     assert lint["score"] < 100 and ehcp("lint", pid).exit_code == 1
+
+
+# ---- issue 15.10: a maintain decision in a transfer year must name the next setting ------------------------------
+def reviewed_to_report(ehcp, tmp_path: Path) -> None:
+    run_to_meeting(ehcp, tmp_path, tmp_path / "out")
+    assert ehcp("review", "report", PID, "--date", "2026-11-17").exit_code == 0
+
+
+def test_maintain_in_a_transfer_year_without_the_next_school_is_refused(ehcp, store: Path, tmp_path: Path):
+    reviewed_to_report(ehcp, tmp_path)
+    before = snapshot(store)
+    r = ehcp("review", "decide", PID, "--decision", "maintain", "--date", "2026-11-24", "--out", tmp_path / "out")
+    assert r.exit_code == 1, r.stderr
+    assert snapshot(store) == before and "nothing was recorded" in r.stderr
+    assert "Traceback" not in r.stderr and "Oliver" not in r.stderr  # the plan id, never the child's name
+    assert f"plan {PID}" in r.stderr and "Section I" in r.stderr and "Exampleford Academy" in r.stderr
+    assert "2027-09-01" in r.stderr and "reg 18" in r.stderr
+    # the commands that fix it: decide to amend and propose, or correct Section I
+    assert f"ehcp review decide {PID} --decision amend" in r.stderr
+    assert f"ehcp amend propose {PID} --file PROPOSED.yaml" in r.stderr and f"ehcp edit {PID}" in r.stderr
+    assert not list((tmp_path / "out").glob(f"{PID}/*decision-maintain*"))  # no letter either
+    # each fix works: an amend decision is recorded ...
+    r = ehcp("review", "decide", PID, "--decision", "amend", "--date", "2026-11-24")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(ehcp("log", PID, "--json").stdout)[0]["event"] == "review-decision"
+
+
+def test_maintain_in_a_transfer_year_is_allowed_once_section_i_names_the_next_school(ehcp, store: Path,
+                                                                                     tmp_path: Path):
+    reviewed_to_report(ehcp, tmp_path)
+    assert ehcp("review", "decide", PID, "--decision", "maintain", "--date", "2026-11-24").exit_code == 1
+    assert deadlines(ehcp, "2026-11-25")["phase_transfer_due"] == "2027-02-14"
+    name_next_setting(ehcp, tmp_path)
+    r = ehcp("review", "decide", PID, "--decision", "maintain", "--date", "2026-11-24")
+    assert r.exit_code == 0, r.stderr
+    assert "phase transfer" not in r.stderr
+    assert deadlines(ehcp, "2026-11-25")["phase_transfer_due"] is None  # the decision met reg 18
+
+
+def test_which_maintain_decisions_are_refused():
+    """A maintain decision more than 12 months before the transfer, after it, or with Section I naming the next
+    setting (or only a type of setting: met, with a warning) is not refused."""
+    from datetime import date
+
+    from ehcp_docs import statutory
+
+    plan = yaml.safe_load((PLANS / f"{PID}.yaml").read_text(encoding="utf-8"))
+    assert statutory.maintain_leaves_transfer_unnamed(plan, date(2026, 11, 24)) == (date(2027, 9, 1),
+                                                                                  "Exampleford Academy")
+    assert statutory.maintain_leaves_transfer_unnamed(plan, date(2026, 8, 31)) is None  # 12 months and a day before
+    assert statutory.maintain_leaves_transfer_unnamed(plan, date(2026, 9, 1)) is not None
+    assert statutory.maintain_leaves_transfer_unnamed(plan, date(2027, 9, 1)) is None  # the transfer has happened
+    typed = {**plan, "sections": {**plan["sections"], "I": {"name": "", "type": "Mainstream secondary school"}}}
+    assert statutory.maintain_leaves_transfer_unnamed(typed, date(2026, 11, 24)) is None
+    named = {**plan, "sections": {**plan["sections"], "I": {"name": "exampleford  academy"}}}
+    assert statutory.maintain_leaves_transfer_unnamed(named, date(2026, 11, 24)) is None
+    none = {k: v for k, v in plan.items() if k != "transfer"}
+    assert statutory.maintain_leaves_transfer_unnamed(none, date(2026, 11, 24)) is None
+
+
+def test_review_decide_refuses_before_writing(ehcp, store: Path, tmp_path: Path):
+    from datetime import date
+
+    from ehcp_docs.casework import review
+    from ehcp_docs.errors import WorkflowError
+    from ehcp_docs.store import Store
+
+    reviewed_to_report(ehcp, tmp_path)
+    before = snapshot(store)
+    s = Store.open(str(store))
+    try:
+        with pytest.raises(WorkflowError) as err:
+            review.decide(s, PID, "maintain", "Good progress.", date(2026, 11, 24))
+    finally:
+        s.close()
+    assert err.value.exit_code == 1 and "Section I" in err.value.message and "ehcp edit" in (err.value.hint or "")
+    assert snapshot(store) == before

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PLANS, ROOT, filled_form, git, snapshot
+from conftest import PLANS, ROOT, filled_form, git, name_next_setting, snapshot
 
 GOLDEN = Path(__file__).parent / "golden" / "status"
 PID = "EHCP-0002"  # Year 6: moves to secondary school on 2027-09-01 (phase transfer by 15 February)
@@ -278,6 +278,7 @@ def test_an_edit_changes_only_the_lines_it_changes(ehcp, store: Path):
 
 
 def test_steps_out_of_order_say_which_step_is_missing(ehcp, store: Path, tmp_path: Path, monkeypatch):
+    name_next_setting(ehcp, tmp_path)  # Section I names the school for the transfer: maintain is allowed
     form = filled_form(ehcp, tmp_path)
     before = snapshot(store)
     r = ehcp("review", "record", PID, "--file", form, "--date", "2027-01-12")  # a script: nobody to ask
@@ -297,7 +298,7 @@ def test_steps_out_of_order_say_which_step_is_missing(ehcp, store: Path, tmp_pat
     r = ehcp("review", "decide", PID, "--decision", "maintain", "--date", "2027-01-20", "--without-report")
     assert r.exit_code == 0, r.stderr
     assert "no review report has been sent" in r.stderr and "reg 20(7)" in r.stderr
-    assert "the phase transfer step is still open" in r.stderr  # maintain on a transfer-year plan
+    assert "phase transfer" not in r.stderr  # Section I names the next school: the decision meets reg 18
     decided = [json.loads(x) for x in (store / f"plans/{PID}/events.jsonl").read_text().splitlines()][-1]
     assert decided["event"] == "review-decision" and decided["steps_missing"] == ["review_report"]
 

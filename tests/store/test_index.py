@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PLANS, ROOT, git
+from conftest import PLANS, ROOT, git, name_next_setting
 from ehcp_docs import statutory
 from ehcp_docs.casework import caseload
 from ehcp_docs.errors import EhcpError
@@ -145,6 +145,7 @@ def test_index_equals_plain_after_commands_and_hand_edits(ehcp, store_path: Path
     assert ehcp("review", "record", pid, "--file", filled_form(ehcp, tmp_path, pid), "--date",
                 "2026-11-10").exit_code == 0
     assert ehcp("review", "report", pid, "--date", "2026-11-17").exit_code == 0
+    name_next_setting(ehcp, tmp_path, pid)  # a maintain decision in the transfer year names the next school
     assert ehcp("review", "decide", pid, "--decision", "maintain", "--date", "2026-11-24",
                 "--reason", "Good progress.").exit_code == 0
     check_same(store_path, ("2026-11-28", "2027-02-01"))

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import FIXTURES, PLANS, ROOT, git, head, snapshot
+from conftest import FIXTURES, PLANS, ROOT, git, head, name_next_setting, snapshot
 from ehcp_docs.cli import cli
 from ehcp_docs.store import permissions
 
@@ -359,6 +359,7 @@ def test_no_personal_data_in_commits_log_or_messages_after_a_full_review(ehcp, s
         meeting.write_text(yaml.safe_dump(form, allow_unicode=True), encoding="utf-8")
         run("review", "record", pid, "--file", meeting, "--date", "2026-11-10")
         run("review", "report", pid, "--date", "2026-11-17", "--out", out)
+        name_next_setting(ehcp, tmp_path, pid)  # a maintain decision in a transfer year names the next setting
         run("review", "decide", pid, "--decision", "maintain", "--date", "2026-11-24", "--out", out)
         run("log", pid)
     sample = yaml.safe_load(plans[1].read_text(encoding="utf-8"))
