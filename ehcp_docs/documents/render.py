@@ -560,11 +560,25 @@ def render_document(template: Path, context: Mapping[str, Any], out: Path, meta:
     tpl = _open(blob, name)
     ctx = clean_context(dict(context), lambda p: image(tpl, p.png, p.width_mm, p.alt))
     _render(tpl, ctx, name)
+    end_with_paragraph(tpl.docx)
     if transform is not None:
         transform(tpl.docx)
     stamped = replace(meta, provenance=replace(meta.provenance, template=name,
                                                template_sha256=hashlib.sha256(blob).hexdigest()))
     return save_docx(tpl.docx, out, stamped, expect=expect, write=tpl.save)
+
+
+def end_with_paragraph(doc: Any) -> None:
+    """A body that ends with a table gets an empty paragraph after it, as Word itself always writes: without one,
+    LibreOffice shows the last table of a document with tracked changes (Section K of a tracked plan) as one big
+    formatting change, in colour and bold."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    body = doc.element.body
+    last = [child for child in body if child.tag != qn("w:sectPr")]
+    if last and last[-1].tag == qn("w:tbl"):
+        last[-1].addnext(OxmlElement("w:p"))
 
 
 def _open(blob: bytes, name: str) -> DocxTemplate:

@@ -493,6 +493,9 @@ def add_copies(doc: Document) -> None:
 def add_signature(doc: Document) -> None:
     """"Yours sincerely" and the caseworker's name, role and team.
     Context: caseworker.name, caseworker.role*, la.service*, la.name."""
+    before = next((p for p in reversed(doc.paragraphs) if p.text.strip() and not p.text.startswith("{%p")), None)
+    if before is not None:  # the sign-off never stands alone on the last page
+        before.paragraph_format.keep_with_next = True
     para(doc, "Yours sincerely").paragraph_format.keep_with_next = True
     para(doc, ("b", "{{ caseworker.name }}")).paragraph_format.keep_with_next = True
     if_block(doc, "caseworker.role|default('')")

@@ -103,6 +103,8 @@ def page_problems(docx: Path, made: Path) -> list[str]:
         content = [line for line in body_lines(page, header) if line not in LABELS]
         if len(" ".join(content).split()) < 4:
             problems.append(f"{docx.name} page {n}: holds only {body_lines(page, header)[:5]}")
+        if content[:1] == ["Yours sincerely"]:
+            problems.append(f"{docx.name} page {n}: the sign-off stands alone on its page")
     return problems
 
 

@@ -216,6 +216,14 @@ def test_accessible_base_styles(rendered):
         assert doc.styles[f"Heading {level}"].font.name == "Arial"
 
 
+def test_the_body_never_ends_with_a_table(rendered):
+    """The plan ends with Section K's table: an empty paragraph follows it, as Word writes (without it LibreOffice
+    showed a tracked plan's last table as one big formatting change)."""
+    _, path = rendered
+    body = [c for c in Document(str(path)).element.body if c.tag != qn("w:sectPr")]
+    assert body[-1].tag == qn("w:p") and body[-2].tag == qn("w:tbl")
+
+
 def test_rendered_document_has_no_leftover_tags_or_empty_cells(rendered):
     _, path = rendered
     body = Document(str(path)).element.body
