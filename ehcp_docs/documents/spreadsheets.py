@@ -69,7 +69,11 @@ def write_xlsx(rows: list[DueRow], path: Path, meta: Meta) -> Path:
     for r in rows:
         ws.append([v if i in DATE_COLUMNS else "" if v is None else cell_text(v) for i, v in enumerate(_values(r))])
         for i, cell in enumerate(ws[ws.max_row]):
-            if i not in DATE_COLUMNS:
+            if i in DATE_COLUMNS:
+                continue
+            if cell.value == "":
+                cell.value = None  # a truly empty cell (an empty string is not blank to a filter or ISBLANK)
+            else:
                 cell.data_type = "s"  # a string, even when it starts with "=": never a formula
     for col, width in zip("ABCDEFGHIJ", WIDTHS, strict=True):
         ws.column_dimensions[col].width = width

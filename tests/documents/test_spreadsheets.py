@@ -122,6 +122,10 @@ def test_settings_sharing_their_first_60_characters_get_their_own_lists(ehcp, tm
     assert plans == ["TEST-0001", "TEST-0002"]
     assert termly_lists.setting_stem(OAKWOOD) != termly_lists.setting_stem(ELMWOOD)
     assert termly_lists.setting_stem(OAKWOOD) == termly_lists.setting_stem(OAKWOOD)  # stable
+    # issue 16.6: "none" is a truly empty cell (not "-", not an empty string), which a filter shows as (Blanks)
+    ws = load_workbook(sheets[0]).active
+    overdue = ws.cell(2, spreadsheets.HEADER.index("Overdue") + 1)
+    assert overdue.value is None and overdue.data_type == "n"
 
 
 def test_a_hash_collision_never_overwrites_a_file_of_the_same_run(monkeypatch):
