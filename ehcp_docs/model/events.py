@@ -127,8 +127,11 @@ OUTSIDE_REVIEW = "-outside-review"
 REQUIRED: dict[str, dict[str, type]] = {
     "contribution": {"role": str, "text": str},
     "contribution-resolved": {"contribution": int, "taken_up": bool},
+    "mediation-held": {"actions": list},
 }
-KINDS = {str: "text", int: "a whole number", bool: "true or false"}
+# The kind of every item of a list field above (an action typed as text stopped `render` with a traceback).
+ITEMS: dict[str, dict[str, type]] = {"mediation-held": {"actions": dict}}
+KINDS = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a set of fields"}
 
 
 def amendment_event(base: str, context: str) -> str:

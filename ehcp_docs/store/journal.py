@@ -101,7 +101,10 @@ def _data_problem(record: dict) -> str | None:
             return f"has no {key} (a {event} line needs one)"
         value = record[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            return f"has a {key} that is not {eventsmod.KINDS.get(kind, 'of the right kind')}"
+            return f"has a {key} field that is not {eventsmod.KINDS.get(kind, 'of the right kind')}"
+        item = eventsmod.ITEMS.get(event, {}).get(key)
+        if item is not None and isinstance(value, list) and not all(isinstance(x, item) for x in value):
+            return f"has an entry in {key} that is not {eventsmod.KINDS.get(item, 'of the right kind')}"
     return None
 
 

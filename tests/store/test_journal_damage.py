@@ -42,13 +42,18 @@ DAMAGED = {  # what replaces the journal's second line -> words the message must
     # a known event without the data its readers need (status, open and show --contributions gave tracebacks)
     "contribution-no-text": (GOOD.replace(', "text": "Hi."', ""), "has no text (a contribution line needs one)"),
     "contribution-no-role": (GOOD.replace(', "role": "parent"', ""), "has no role (a contribution line needs one)"),
-    "contribution-role-number": (GOOD.replace('"role": "parent"', '"role": 7'), "has a role that is not text"),
+    "contribution-role-number": (GOOD.replace('"role": "parent"', '"role": 7'), "has a role field that is not text"),
     "resolved-no-contribution": (RESOLVED.replace('"contribution": 1, ', ""), "has no contribution"),
     "resolved-no-taken-up": (RESOLVED.replace(', "taken_up": true', ""), "has no taken_up"),
     "resolved-taken-up-text": (RESOLVED.replace('"taken_up": true', '"taken_up": "yes"'),
-                               "has a taken_up that is not true or false"),
+                               "has a taken_up field that is not true or false"),
     "resolved-contribution-bool": (RESOLVED.replace('"contribution": 1', '"contribution": true'),
-                                   "has a contribution that is not a whole number"),
+                                   "has a contribution field that is not a whole number"),
+    "mediation-actions-text": ('{"seq": 2, "event": "mediation-held", "date": "2026-01-05", "contact": 1, '
+                               '"outcome": "agreed", "actions": "x"}', "has a actions field that is not a list"),
+    "mediation-action-text": ('{"seq": 2, "event": "mediation-held", "date": "2026-01-05", "contact": 1, '
+                              '"outcome": "agreed", "actions": ["x"]}',
+                              "has an entry in actions that is not a set of fields"),
     "truncated": (GOOD[:30], "is not valid JSON"),
 }
 COMMANDS = [("review", "status", PID), ("status", PID), ("open", PID), ("show", PID, "--contributions"),
@@ -102,7 +107,7 @@ def test_ehcp_never_writes_nan():
 
 def test_the_corpus_size_is_stated():
     # the hostile journal inputs of this file: every damaged line, plus the empty journal
-    assert len(DAMAGED) + 1 == 31
+    assert len(DAMAGED) + 1 == 33
 
 
 WHOLE_STORE = [("due", "--term", "spring-2027", "--today", "2026-11-28"),
