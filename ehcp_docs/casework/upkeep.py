@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ehcp_docs import config
+from ehcp_docs import config, fileio
 from ehcp_docs.casework import caseload
 from ehcp_docs.errors import EhcpError, InvalidPlan
 from ehcp_docs.statutory import ONE_DAY
@@ -77,9 +77,14 @@ def _git_hazards(store: Store, report: Report) -> None:
     report.checked.append("git config and attributes")
     if rewritten:
         report.repaired.append(".git/info/attributes rewritten, so that git stores ehcp's files byte for byte")
+    included = store.included_configs()
+    where = (" (or from the file it is included from)" if included else "")
     report.problems += [f"the store's git config sets {key}, which would make git run a program or write outside "
-                        f"the store (ehcp overrides it): remove it with `git config --unset-all {key}`"
+                        f"the store (ehcp overrides it): remove it with `git config --unset-all {key}`{where}"
                         for key in settings]
+    report.problems += [f"the store's git config includes another file ({fileio.printable(path)[:120]}): its settings "
+                        "apply to this store (ehcp overrides those that run programs): remove it with "
+                        f"`git config --unset-all {key}`" for key, path in included]
     report.problems += [f"a committed .gitattributes tries to change how ehcp's files are stored ({line}): ehcp's "
                         ".git/info/attributes overrides it, but remove the line" for line in attributes]
 

@@ -290,6 +290,10 @@ class Store:
         rewrite `.git/info/attributes` when it opened the store."""
         return self.git.program_settings(), self.git.attribute_overrides(), self.git.attributes_repaired
 
+    def included_configs(self) -> list[tuple[str, str]]:
+        """(key, path) of each file the store's own git config includes (`include.path`), for `doctor`."""
+        return self.git.included_configs()
+
     def symlinks(self) -> list[str]:
         """Symbolic links where the store keeps plans, evidence and documents (store/safety.py)."""
         return safety.links_in_store(self.root)

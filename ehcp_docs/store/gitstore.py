@@ -428,6 +428,12 @@ class GitStore:
                            for item in items if item]
         return self._local
 
+    def included_configs(self) -> list[tuple[str, str]]:
+        """(key, path) of every `include.path` and `includeIf.<condition>.path` in the store's own config: a
+        copied store's config can pull its settings from a file anywhere."""
+        return [(key, value) for key, value in self.local_config()
+                if re.fullmatch(r"include\.path|includeif\..+\.path", key, re.IGNORECASE)]
+
     def program_settings(self) -> list[str]:
         """Settings in the store's own config that would make git run a program: overridden, and reported."""
         return program_settings(self.local_config())

@@ -184,3 +184,28 @@ def test_ehcp_never_writes_through_a_symlink(shared, tmp_path: Path, link: str):
     assert r.exit_code == 1
     assert f"problem: {link} is a symbolic link" in r.stdout
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o755  # doctor never chmods a link's target
+
+
+def test_settings_included_from_another_file_never_run_and_doctor_names_the_include(shared, tmp_path: Path):
+    """A copied store's .git/config can take its settings from any file (`include.path`): they are overridden like
+    its own, and doctor names the include, which is where they must be removed."""
+    store, _ = shared
+    log, cmd = _counter(tmp_path, "included")
+    evil = tmp_path / "evil.gitconfig"
+    evil.write_text(f"[filter \"x\"]\n\tclean = {cmd}\n\tsmudge = {cmd}\n[core]\n\tfsmonitor = {cmd}\n"
+                    f"\thooksPath = {tmp_path}\n[diff \"x\"]\n\ttextconv = {cmd}\n")
+    (tmp_path / "pre-commit").write_text(f"#!/bin/sh\necho x >> '{log}'\n")
+    (tmp_path / "pre-commit").chmod(0o700)
+    git(store, "config", "include.path", str(evil))
+    (store / ".git" / "info" / "attributes").write_text("* filter=x diff=x\n")
+    os.utime(store / "plans" / PID / "plan.yaml")
+    r = run(store, "doctor")
+    assert r.exit_code == 1
+    assert f"includes another file ({evil})" in r.stdout and "`git config --unset-all include.path`" in r.stdout
+    for key in ("filter.x.clean", "core.fsmonitor", "core.hookspath", "diff.x.textconv"):
+        assert f"sets {key}," in r.stdout, (key, r.stdout)
+    for argv in (("contribute", PID, "--from", "parent", "--text", "A note.", "--date", "2026-11-20"),
+                 ("log", PID), ("show", PID), ("sync",), ("doctor",)):
+        r = run(store, *argv)
+        assert r.exit_code in (0, 1) and "Traceback" not in r.stderr, (argv, r.stderr)
+    assert not log.exists(), log.read_text()
