@@ -83,6 +83,7 @@ def test_maintenance_prepares_the_calendar_for_today_and_tomorrow(ehcp, store_pa
         ehcp("due", "--term", "spring-2027", "--today", "2026-11-30")
 
 
+@pytest.mark.hostile
 def test_maintenance_still_finishes_when_a_plan_needs_correcting(ehcp, store_path: Path):
     assert ehcp("add", *sorted(PLANS.glob("*.yaml"))).exit_code == 0
     (store_path / "plans" / "EHCP-0003" / "plan.yaml").write_text("- not a plan\n", encoding="utf-8")

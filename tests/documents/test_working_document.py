@@ -232,6 +232,7 @@ def test_version_n_is_written_again_exactly_as_kept(ehcp, appealed, tmp_path):
     assert ehcp("appeal", "working-document", PID, "--version", "7").exit_code == 2
 
 
+@pytest.mark.hostile
 def test_two_returned_copies_of_one_version_on_one_day_are_both_kept(ehcp, appealed, tmp_path):
     """The family's and another party's copies of version 1, read back on the same day: each journal line keeps
     the file it read (the second once overwrote the first, which the first line still named)."""
