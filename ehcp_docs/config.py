@@ -73,6 +73,21 @@ email = "cwd.socialcare@exampleshire.example.org"
 # password_env = "EHCP_SMTP_PASSWORD"      # or password_file = "~/.config/ehcp/smtp-password" (chmod 600)
 # ca_file = "/etc/ssl/certs/exampleshire-ca.pem"   # only if the relay's certificate is from the LA's own CA
 
+# Who letters are written to. Termly lists go to the head teacher named here ("Dear Mrs A Jones"), else
+# "Dear Head teacher"; children educated otherwise than in a school are listed for the EOTAS lead; an advice
+# request says "Dear" to the adviser named for its role, else to the role ("Dear Designated Clinical Officer").
+# [settings."Exampletown Park School"]
+# head = "Mrs A Jones"
+# reference = "URN 100001"
+# email = "office@exampletownpark.example.sch.uk"
+# [eotas]
+# name = "Ms B Lead"
+# role = "EOTAS lead"
+# email = "eotas@exampleshire.example.org"
+# [advice.health]
+# name = "Dr C Patel"
+# role = "Designated Clinical Officer"
+
 [dates]
 # Plausible dates: a date outside them is refused as a slip of the keyboard, naming the field and the range
 # (`ehcp --force REASON ...` records a step dated outside them, with the reason).
@@ -100,6 +115,14 @@ KNOWN: dict[str, tuple[str, ...]] = {
     "dates": ("step_days_ahead", "years_ahead", "birth_years"),
     "smtp": ("host", "port", "security", "from", "reply_to", "username", "password_env", "password_file", "ca_file",
              "timeout"),
+    "eotas": (*_CONTACT, "role"),
+}
+# tables of tables, one inner table for each setting ([settings."Exampletown Park School"]) or adviser's role
+# ([advice.health]): who a termly list and an advice request are written to (documents/termly_lists.py,
+# documents/review_letters.py)
+NESTED: dict[str, tuple[str, ...]] = {
+    "settings": ("head", "reference", "email", "phone", "address"),
+    "advice": ("name", "role", "email", "phone", "address"),
 }
 # the allowed values of the [dates] table (their meaning: model/plausible.py Window)
 DATES: dict[str, tuple[int, int]] = {"step_days_ahead": (0, 3660), "years_ahead": (1, 50), "birth_years": (18, 120)}
@@ -134,8 +157,11 @@ def unknown_keys(data: dict[str, Any], name: str) -> list[str]:
 
     out = []
     for table, value in data.items():
+        if table in NESTED:
+            out += _nested_problems(table, value, name)
+            continue
         if table not in KNOWN:
-            hint = did_you_mean(table, list(KNOWN))
+            hint = did_you_mean(table, [*KNOWN, *NESTED])
             out.append(f"{name}: [{table}] is not a settings table" + (f" ({hint})" if hint else ""))
             continue
         if table == "rules":
@@ -149,6 +175,26 @@ def unknown_keys(data: dict[str, Any], name: str) -> list[str]:
                 elif key not in KNOWN[table]:
                     hint = did_you_mean(key, list(KNOWN[table]))
                     out.append(f"{name}: [{table}] {key} is not a setting" + (f" ({hint})" if hint else ""))
+    return out
+
+
+def _nested_problems(table: str, value: Any, name: str) -> list[str]:
+    """[settings."<name>"] and [advice.<role>]: each inner table holds only the keys its letters read, as text."""
+    from ehcp_docs.errors import did_you_mean
+
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        inner = "setting's name" if table == "settings" else "adviser's role"
+        return [f"{name}: [{table}] should hold one table for each {inner}, such as "
+                + ('[settings."Exampletown Park School"]' if table == "settings" else "[advice.health]")]
+    out = []
+    for inner, entry in value.items():
+        for key, text in entry.items():
+            where = f'[{table}."{inner[:60]}"]' if table == "settings" else f"[advice.{inner[:40]}]"
+            if key not in NESTED[table]:
+                hint = did_you_mean(key, list(NESTED[table]))
+                out.append(f"{name}: {where} {key[:40]} is not a setting" + (f" ({hint})" if hint else ""))
+            elif not isinstance(text, str):
+                out.append(f"{name}: {where} {key} should be text in quotes")
     return out
 
 

@@ -57,6 +57,43 @@ def test_lists_write_xlsx_with_header_and_letters(ehcp, tmp_path: Path):
     assert "EHCP-0003" in docx_text(folder / "setting-examplemouth-community-college-e56c7b83-letter.docx")
 
 
+def test_lists_letters_go_to_the_people_named_in_the_settings(ehcp, store_path: Path, tmp_path: Path):
+    """Issue 15.9: [settings."<name>"] head and [eotas] name in ehcp.toml address the termly list letters."""
+    add_samples(ehcp)
+    toml = store_path / "ehcp.toml"
+    toml.write_text(toml.read_text() + '\n[settings."Examplemouth Community College"]\nhead = "Mrs A Jones"\n'
+                    'reference = "URN 100001"\n\n[eotas]\nname = "Ms B Lead"\nrole = "EOTAS lead"\n\n'
+                    '[advice.health]\nname = "Dr C Patel"\n')
+    assert ehcp("settings", "check").exit_code == 0
+    r = ehcp("lists", "--term", "spring-2027", "--today", "2026-12-01", "--out", tmp_path)
+    assert r.exit_code == 0, r.stderr
+    folder = tmp_path / "lists-spring-2027"
+    college = docx_text(folder / "setting-examplemouth-community-college-e56c7b83-letter.docx")
+    assert "Dear Mrs A Jones" in college and "Dear Head teacher" not in college
+    eotas = [p for p in folder.glob("setting-*-letter.docx") if "otherwise" in p.name]
+    assert eotas and "Dear Ms B Lead" in docx_text(eotas[0])
+    others = [p for p in folder.glob("setting-*-letter.docx") if "otherwise" not in p.name and "examplemouth"
+              not in p.name]
+    assert others and all("Dear Head teacher" in docx_text(p) for p in others)
+
+
+def test_settings_tables_of_tables_are_checked_key_by_key(ehcp, store_path: Path):
+    toml = store_path / "ehcp.toml"
+    good = toml.read_text()
+    toml.write_text(good + '\n[settings."Examplemouth Community College"]\nheadteacher = "Mrs A Jones"\n'
+                    '\n[advice.health]\nname = 3\n')
+    r = ehcp("settings", "check")
+    assert r.exit_code == 1
+    assert '[settings."Examplemouth Community College"] headteacher is not a setting' in r.stdout
+    assert "[advice.health] name should be text in quotes" in r.stdout
+    toml.write_text(good + '\n[settings]\nhead = "Mrs A Jones"\n')
+    r = ehcp("settings", "check")
+    assert r.exit_code == 1 and "[settings] should hold one table for each setting's name" in r.stdout
+    toml.write_text(good + '\n[eotas]\nnmae = "Ms B Lead"\n')
+    r = ehcp("settings", "check")
+    assert r.exit_code == 1 and "[eotas] nmae is not a setting (Did you mean name?)" in r.stdout
+
+
 def test_deadlines_table_and_bad_input(ehcp):
     add_samples(ehcp)
     r = ehcp("deadlines", "EHCP-0006", "--today", "2026-12-01")
