@@ -255,13 +255,17 @@ def concern_response() -> None:
     k.para(doc, "{{ response_text }}")
     k.heading(doc, "What you can do next", 2)
     k.para(doc, "{{ outcome_words }}")
-    k.para(doc, "If you are still unhappy, you can:")
-    for line in ("ask for an early review of the plan;",
-                 "ask us to assess {{ child.poss }} needs again: we will decide within 15 days;",
-                 "make a complaint, and then go to the Local Government and Social Care Ombudsman;",
-                 "ask for mediation: {{ la.mediation.name }}, " + k.contact("la.mediation") + ";",
-                 "appeal to the Tribunal, after a decision that gives you that right."):
+    k.para(doc, "If you are still unhappy, here is what you can do.")
+    for line in ("Ask for an early review of the plan.",
+                 "Ask us to assess {{ child.poss }} needs again. We will decide within 15 days.",
+                 "Make a complaint to us. If that does not put things right, you can ask the Local Government "
+                 "and Social Care Ombudsman to look at it.",
+                 "Ask for mediation. This is a meeting with someone who does not take sides. It can help you and "
+                 "us agree.",
+                 "Appeal to the Tribunal, but only after a decision that gives you that right."):
         k.para(doc, line, style="List Bullet")
+    k.para(doc, "Mediation is free. To ask for it, contact {{ la.mediation.name }}: " + k.contact("la.mediation")
+           + ".")
     k.add_contacts(doc)
     close(doc)
     save(doc, "concern-response")

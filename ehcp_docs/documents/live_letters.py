@@ -16,12 +16,13 @@ def concern_response(store: Store, plan: dict, events: list[dict], event: dict, 
                       rev: str) -> list[Path]:
     concern = next(e for e in events if e["seq"] == event["concern"])
     when = date.fromisoformat(event["date"])
-    words = {"resolved": "We believe the concern is now resolved. Please tell us if it is not.",
-             "early-review": "We will hold an early review of the plan. We will write with the date.",
-             "reassessment": "We will consider a re-assessment of needs and write to you within 15 days.",
-             "complaint": "We are dealing with this under our complaints procedure.",
-             "mediation": "We have suggested mediation: the details are below.",
-             "no-action": "We have decided not to take further action, for the reasons above."}
+    words = {"resolved": "We think the problem is now sorted out. Please tell us if it is not.",
+             "early-review": "We will hold an early review of the plan. We will write to you with the date.",
+             "reassessment": "We will think about assessing the needs again. We will write to you within 15 "
+                             "days.",
+             "complaint": "We are dealing with this as a complaint. We will write to you about it.",
+             "mediation": "We think mediation could help. You can read how to ask for it below.",
+             "no-action": "We have decided not to do anything more, for the reasons above."}
     ctx = base_context(store, plan, when, rev)
     ctx.update(concern_date=long_date(concern["date"]), concern_text=concern["text"], response_text=event["text"],
                outcome_words=words.get(event.get("outcome", ""), ""))

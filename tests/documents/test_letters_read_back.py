@@ -15,7 +15,8 @@ from ehcp_docs.documents.saving import docx_text
 
 ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 APPEAL_DATE = "The last day to appeal is"
-NOT_TO_FAMILY = ("advice-request", "plan", "schedule-of-amendments", "proposed-plan-tracked", "final-amended-plan")
+NOT_TO_FAMILY = ("plan", "plan-in-force", "proposed-plan", "proposed-plan-tracked", "schedule-of-amendments",
+                 "final-amended-plan")
 
 
 def _run(ehcp, *args) -> str:
@@ -56,7 +57,28 @@ def child_set(ehcp, tmp_path: Path) -> dict[str, str]:
                  "2026-12-08")
     n = re.search(r"#(\d+)", asked).group(1)
     _run(ehcp, "budget", "decide", pid, n, "--decision", "agree", "--date", "2026-12-09", "--out", out)
+    concerns(ehcp, pid, "parent", ("resolved", "early-review", "reassessment"), "2026-12-10", out)
+    progress = yaml.safe_load(ehcp("progress", "add", pid, "--form").stdout)
+    progress["returned_by"] = {"name": "Mr J Wallace", "role": "SENCO"}
+    for row in progress["progress"]:
+        row["status"], row["evidence"], row["next_steps"] = "on-track", "Class observation.", "Keep going."
+        for t in row["targets"]:
+            t["status"] = "on-track"
+    returned = tmp_path / "progress.yaml"
+    returned.write_text(yaml.safe_dump(progress, allow_unicode=True), encoding="utf-8")
+    _run(ehcp, "progress", "add", pid, "--file", returned, "--date", "2026-12-11")
+    _run(ehcp, "progress", "report", pid, "--out", out)
     return {p.name: docx_text(p) for p in (out / pid).glob("*.docx")}
+
+
+def concerns(ehcp, pid: str, by: str, outcomes: tuple[str, ...], day: str, out: Path) -> None:
+    """A concern raised and answered with each of `outcomes`: the answer to a concern is a family letter too."""
+    for outcome in outcomes:
+        said = _run(ehcp, "concern", "add", pid, "--from", by, "--text", "The speech therapy sessions have not "
+                    "happened this term.", "--date", day)
+        n = re.search(r"concern #(\d+)", said).group(1)
+        _run(ehcp, "concern", "respond", pid, n, "--text", "The therapist was ill. A new therapist starts next "
+             "week and will make up the missed sessions.", "--outcome", outcome, "--date", day, "--out", out)
 
 
 def young_person_set(ehcp, tmp_path: Path) -> dict[str, str]:
@@ -72,12 +94,20 @@ def young_person_set(ehcp, tmp_path: Path) -> dict[str, str]:
     _run(ehcp, "reassess", "decide", pid, "--decision", "agree", "--date", "2026-12-08", "--out", out)
     _run(ehcp, "cease", "propose", pid, "--reason", "4", "--details", "A paid job has started.", "--date",
          "2027-01-11", "--out", out)
+    concerns(ehcp, pid, "young-person", ("complaint", "mediation", "no-action"), "2026-12-10", out)
     _run(ehcp, "cease", "decide", pid, "--date", "2027-02-15", "--out", out)
     return {p.name: docx_text(p) for p in (out / pid).glob("*.docx")}
 
 
+def kind_of(name: str) -> str:
+    """The document kind of a file name: `2026-12-10-concern-response-17-copy-2.docx` -> `concern-response`."""
+    return re.sub(r"^\d{4}-\d{2}-\d{2}-|(-\d+)?(-copy-\d+)?\.docx$", "", name)
+
+
 def family(docs: dict[str, str]) -> dict[str, str]:
-    return {n: t for n, t in docs.items() if not any(k in n for k in NOT_TO_FAMILY)}
+    """The letters a family reads (not the plan documents, not advice requests to professionals)."""
+    return {n: t for n, t in docs.items()
+            if kind_of(n) not in NOT_TO_FAMILY and not kind_of(n).startswith("advice-request")}
 
 
 CONTACT = re.compile(r"https?://\S+|\S+@\S+|\b0\d{3,4}[ \d]{6,9}\b")
@@ -113,6 +143,10 @@ def reads_easily_and_has_no_iso_dates(both):
             scores[name] = textstat.flesch_reading_ease(body(text))
     assert len(scores) >= 20
     print("Flesch reading ease:", sorted(scores.items(), key=lambda kv: kv[1]))
+    kinds = {kind_of(n) for n in scores}
+    assert {"concern-response", "progress-update", "decision-maintain", "decision-amend", "what-happens-next",
+            "invitation", "review-report", "amendment-notice", "amended-plan-letter", "reassessment-decision",
+            "early-review-decision", "budget-decision", "cease-consultation", "cease-notice"} <= kinds, kinds
     low = {n: s for n, s in scores.items() if s < 70}
     assert not low, low
 
