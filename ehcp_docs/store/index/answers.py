@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ehcp_docs.model.plan import ID_PATTERN
-from ehcp_docs.store.index.cache import Cache, IndexedStore, _Bad, _pack, _unpack, context_key
+from ehcp_docs.store.index.cache import Cache, IndexedStore, _Bad, _pack, _unpack, context_key, saved
 from ehcp_docs.store.index.facts import Calendar, Compute
 
 KEEP_ANSWERS = 48  # questions kept (a manager's few reports, days and years)
@@ -113,26 +113,18 @@ def _touch(db: Any, ctx: str) -> None:
 
 
 def _write(db: Any, ctx: str, plans_tree: str, trees: dict, parts: dict, value: Any) -> None:
-    import sqlite3
-
-    try:
-        db.execute("BEGIN IMMEDIATE")
+    with saved(db):
         db.execute("INSERT OR REPLACE INTO answers VALUES(?, ?, ?, ?, ?, ?)",
                    (ctx, plans_tree, time.time(), _pack(f"{ctx}:{plans_tree}:trees", trees),
                     _pack(f"{ctx}:{plans_tree}:parts", parts), _pack(f"{ctx}:{plans_tree}:answer", value)))
         db.execute("DELETE FROM answers WHERE context NOT IN "
                    "(SELECT context FROM answers ORDER BY used DESC LIMIT ?)", (KEEP_ANSWERS,))
-        db.execute("COMMIT")
-    except sqlite3.OperationalError:  # busy or read-only: not saved this time
-        with contextlib.suppress(Exception):
-            db.execute("ROLLBACK")
 
 
 # ---- small payloads by content (the dashboard's drawn charts) ----------------------------------------------------
 def cached_bytes(store: IndexedStore, key: str, make: Callable[[], bytes]) -> bytes:
     """`make()` kept under `key` (which must name everything the bytes depend on): e.g. a chart drawn from its
     data, so a dashboard whose figures did not change is written without loading the drawing library."""
-    import sqlite3
 
     cache = Cache(store.git.gitdir)
     try:
@@ -144,16 +136,11 @@ def cached_bytes(store: IndexedStore, key: str, make: Callable[[], bytes]) -> by
                     return bytes(_unpack(f"blob:{key}", got[0]).encode("latin-1"))
         data = make()
         if db is not None:
-            try:
-                db.execute("BEGIN IMMEDIATE")
+            with saved(db):
                 db.execute("INSERT OR REPLACE INTO blobs VALUES(?, ?, ?)",
                            (key, time.time(), _pack(f"blob:{key}", data.decode("latin-1"))))
                 db.execute("DELETE FROM blobs WHERE key NOT IN (SELECT key FROM blobs ORDER BY used DESC LIMIT ?)",
                            (KEEP_ANSWERS * 8,))
-                db.execute("COMMIT")
-            except sqlite3.OperationalError:
-                with contextlib.suppress(Exception):
-                    db.execute("ROLLBACK")
         return data
     finally:
         cache.close()

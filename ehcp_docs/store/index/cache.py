@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -93,6 +94,21 @@ def context_key(kind: str, params: Any) -> str:
 # ---- payloads: compressed, and carrying the key they were written for ------------------------------------------
 def _pack(key: str, value: Any) -> bytes:
     return zlib.compress(json.dumps([key, value], ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+
+
+@contextlib.contextmanager
+def saved(db: Any) -> Iterator[None]:
+    """One write to the index as a transaction; busy or read-only means "not saved this time" (the index is only
+    ever a cache), so the error is swallowed and the write rolled back."""
+    import sqlite3
+
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        yield
+        db.execute("COMMIT")
+    except sqlite3.OperationalError:
+        with contextlib.suppress(Exception):
+            db.execute("ROLLBACK")
 
 
 class _Bad(Exception):
