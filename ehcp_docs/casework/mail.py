@@ -76,43 +76,90 @@ class Delivered:
 
 def relay(settings: Mapping[str, Any], store_root: Path) -> Relay:
     """The relay from ehcp.toml's `[smtp]` table, refused with the fix when it is missing or would be unsafe
-    (plain text, a password kept in the store)."""
+    (plain text, a password kept in the store): every problem is named, not only the first."""
     smtp = settings.get("smtp")
     if not isinstance(smtp, Mapping) or not smtp:
         raise StoreError("ehcp.toml has no [smtp] settings, so ehcp cannot send email", hint=FIX)
+    problems = relay_problems(smtp, store_root)
+    if problems:
+        raise StoreError(problems[0] if len(problems) == 1 else
+                         f"ehcp.toml [smtp] has {len(problems)} problems, so ehcp cannot send email",
+                         messages=problems if len(problems) > 1 else [], hint=_hint(problems))
+    security = _security(smtp)
+    return Relay(host=str(smtp["host"]).strip(), port=int(smtp.get("port") or DEFAULT_PORTS[security]),
+                 sender=str(smtp["from"]).strip(), security=security, username=str(smtp.get("username") or ""),
+                 password_env=str(smtp.get("password_env") or ""),
+                 password_file=str(smtp.get("password_file") or ""), ca_file=str(smtp.get("ca_file") or ""),
+                 timeout=float(smtp.get("timeout") or TIMEOUT_S), reply_to=str(smtp.get("reply_to") or ""))
+
+
+def relay_problems(smtp: Mapping[str, Any], store_root: Path) -> list[str]:
+    """Every problem of an `[smtp]` table, each naming its key, for `ehcp send` and `ehcp settings check` alike:
+    a caseworker fixing the settings should see them all at once, not one per try."""
+    out = []
     if "password" in smtp:
-        raise StoreError("ehcp.toml [smtp] holds a password: the settings are committed and shared, so a password "
-                         "must never be kept there",
-                         hint="Remove it, change the password, and set password_env (an environment variable) or "
-                              "password_file (a file only you can read) instead.")
-    missing = [k for k in ("host", "from") if not str(smtp.get(k) or "").strip()]
-    if missing:
-        raise StoreError(f"ehcp.toml [smtp] needs {' and '.join(missing)}", hint=FIX)
-    security = str(smtp.get("security") or "starttls").strip().lower()
+        out.append("ehcp.toml [smtp] password: a password must never be kept in the settings (they are committed "
+                   "and shared): remove it, change the password, and set password_env or password_file instead")
+    out += [f"ehcp.toml [smtp] needs {key} ({why})" for key, why in
+            (("host", "the relay's name, from IT"), ("from", "the address letters are sent from"))
+            if not isinstance(smtp.get(key), str) or not smtp[key].strip()]
+    for key in ("host", "from", "username", "password_env", "password_file", "ca_file", "reply_to"):
+        if key in smtp and not isinstance(smtp[key], str):
+            out.append(f"ehcp.toml [smtp] {key} should be text in quotes")
+    security = _security(smtp)
     if security not in SECURITY:
-        raise StoreError(f"ehcp.toml [smtp] security = {security[:20]!r}: email is sent only over TLS, with "
-                         "\"starttls\" (usually port 587) or \"implicit\" (usually port 465)",
-                         hint="Plain-text SMTP would expose letters about a child: ask IT for the relay's TLS port.")
-    try:
-        port = int(smtp.get("port") or DEFAULT_PORTS[security])
-        timeout = float(smtp.get("timeout") or TIMEOUT_S)
-    except (TypeError, ValueError):
-        raise StoreError("ehcp.toml [smtp] port and timeout must be numbers") from None
-    if not 0 < port < 65536 or not 0 < timeout <= 600:
-        raise StoreError("ehcp.toml [smtp] port must be 1 to 65535 and timeout 1 to 600 seconds")
+        out.append(f"ehcp.toml [smtp] security = {security[:20]!r}: email is sent only over TLS, with "
+                   "\"starttls\" (usually port 587) or \"implicit\" (usually port 465); plain-text SMTP would "
+                   "expose letters about a child")
+    out += _number_problems(smtp)
     if smtp.get("username") and not (smtp.get("password_env") or smtp.get("password_file")):
-        raise StoreError("ehcp.toml [smtp] has a username but says nothing of the password",
-                         hint="Set password_env (an environment variable) or password_file (a file only you can "
-                              "read).")
-    ca = str(smtp.get("ca_file") or "")
-    pw_file = str(smtp.get("password_file") or "")
-    if pw_file and _inside(Path(pw_file).expanduser(), store_root):
-        raise StoreError("ehcp.toml [smtp] password_file is inside the plan store: it would be shared with the "
-                         "store", hint="Keep the password file outside the store, for example in "
-                                       "~/.config/ehcp/, readable only by you (chmod 600).")
-    return Relay(host=str(smtp["host"]).strip(), port=port, sender=str(smtp["from"]).strip(), security=security,
-                 username=str(smtp.get("username") or ""), password_env=str(smtp.get("password_env") or ""),
-                 password_file=pw_file, ca_file=ca, timeout=timeout, reply_to=str(smtp.get("reply_to") or ""))
+        out.append("ehcp.toml [smtp] username is set but nothing says where its password is: set password_env (an "
+                   "environment variable) or password_file (a file only you can read)")
+    env = smtp.get("password_env")
+    if isinstance(env, str) and env and not env.replace("_", "A").isalnum():
+        out.append(f"ehcp.toml [smtp] password_env should be the name of an environment variable, such as "
+                   f"EHCP_SMTP_PASSWORD (letters, digits and _), not {env[:20]!r}")
+    pw_file = smtp.get("password_file")
+    if isinstance(pw_file, str) and pw_file and _inside(Path(pw_file).expanduser(), store_root):
+        out.append("ehcp.toml [smtp] password_file is inside the plan store: it would be shared with the store; "
+                   "keep it outside, for example in ~/.config/ehcp/, readable only by you (chmod 600)")
+    return out
+
+
+def _security(smtp: Mapping[str, Any]) -> str:
+    return str(smtp.get("security") or "starttls").strip().lower()
+
+
+def _number_problems(smtp: Mapping[str, Any]) -> list[str]:
+    out = []
+    for key, low, high, unit in (("port", 1, 65535, ""), ("timeout", 1, 600, " seconds")):
+        value = smtp.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            out.append(f"ehcp.toml [smtp] {key} should be a number from {low} to {high}{unit}, not {str(value)[:20]!r}")
+    return out
+
+
+def _hint(problems: list[str]) -> str:
+    if any("needs host" in p or "needs from" in p for p in problems):
+        return FIX
+    if any("[smtp] password:" in p for p in problems):
+        return "Remove it, change the password, and set password_env or password_file instead."
+    return "Correct ehcp.toml [smtp] (`ehcp settings check` lists every problem)."
+
+
+def sending_problems(r: Relay, environ: Mapping[str, str] | None = None) -> list[str]:
+    """What would stop this person, on this computer, sending now: the password not set or its file open to
+    others, the LA's certificate authority file unreadable. `ehcp settings check` reports them, so a caseworker
+    learns before a deadline day, not at the first `ehcp send`."""
+    out = []
+    for check in (lambda: password(r, environ), lambda: tls_context(r)):
+        try:
+            check()
+        except SendError as e:
+            out.append(f"ehcp.toml [smtp]: {e.message}" + (f" ({e.hint})" if e.hint else ""))
+    return out
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from ehcp_docs import config, fileio
-from ehcp_docs.casework import caseload
+from ehcp_docs.casework import caseload, mail
 from ehcp_docs.errors import EhcpError, InvalidPlan
 from ehcp_docs.statutory import ONE_DAY
 from ehcp_docs.store import Store, checks, index, journal, permissions, safety
@@ -167,12 +168,30 @@ def _renumber(store: Store, pid: str) -> bool:
 
 
 def settings_problems(root: Path) -> list[str]:
-    """Everything wrong with the store's ehcp.toml as it is on disk now (committed or not)."""
+    """Everything wrong with the store's ehcp.toml as it is on disk now (committed or not), the mail relay's
+    `[smtp]` table included: a relay that could never be used safely is wrong for everyone who shares it."""
     try:
-        config.load(root / CONFIG_NAME)
+        settings = config.load(root / CONFIG_NAME)
     except EhcpError as e:
         return e.messages or [e.message]
-    return []
+    smtp = settings.data.get("smtp")
+    if smtp is None:
+        return []
+    if not isinstance(smtp, dict):
+        return ["ehcp.toml: [smtp] should be a table of settings"]
+    return mail.relay_problems(smtp, root)
+
+
+def sending_problems(root: Path, environ: Mapping[str, str] | None = None) -> list[str]:
+    """What would stop `ehcp send` for this person on this computer (the relay's password not set, its file
+    readable by others): checked by `ehcp settings check`, not by `settings commit`, which a colleague who never
+    sends may run. Empty when the store sends no email or its settings already have problems."""
+    if settings_problems(root):
+        return []
+    settings = config.load(root / CONFIG_NAME)
+    if not settings.data.get("smtp"):
+        return []
+    return mail.sending_problems(mail.relay(settings.data, root), environ)
 
 
 def commit_settings(store: Store, when: date) -> str | None:

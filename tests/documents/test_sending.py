@@ -438,3 +438,49 @@ def test_a_send_date_outside_the_plausible_range_stops_the_email_too(ehcp, store
     assert r.exit_code == 2, (r.exit_code, r.stderr)
     assert "plausible range" in r.stderr and "Traceback" not in r.stderr
     assert relay.received == [] and snapshot(store) == before
+
+
+def test_settings_check_lists_every_relay_problem_by_key(ehcp, store: Path, relay: Relay, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch):
+    """`ehcp settings check` names every [smtp] problem at once, key by key, before anyone tries to send; the
+    send itself refuses with the same list and records nothing."""
+    settings(store, **relay_settings(relay))
+    assert ehcp("settings", "check").exit_code == 0
+    settings(store, **relay_settings(relay, host=None, port=70000, security="plain", username="send.reviews",
+                                     password_env=None, ca_file=None, timeout="soon", **{"from": 4}))
+    r = ehcp("settings", "check")
+    assert r.exit_code == 1
+    for expect in ("[smtp] needs host", "[smtp] needs from", "[smtp] from should be text in quotes",
+                   "[smtp] security = 'plain': email is sent only over TLS",
+                   "[smtp] port should be a number from 1 to 65535", "[smtp] timeout should be a number from 1 to 600",
+                   "[smtp] username is set but nothing says where its password is"):
+        assert expect in r.stdout, (expect, r.stdout)
+    assert "ehcp.toml: 7 problem(s)." in r.stderr
+    err = _refused(ehcp, store, relay, "[smtp] has 7 problems", "needs host")
+    assert "Traceback" not in err
+    assert ehcp("settings", "commit", "--date", SENT_DAY).exit_code == 1  # a relay nobody could use is not shared
+
+
+def test_settings_check_says_when_your_password_is_not_ready(ehcp, store: Path, relay: Relay, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch):
+    """The password is per person: not set here, or in a file others can read, is a problem `settings check`
+    names; `settings commit` (run by a colleague who may never send) does not refuse for it."""
+    monkeypatch.delenv("EHCP_TEST_SMTP_PASSWORD")
+    settings(store, **relay_settings(relay, password_env="EHCP-PASSWORD"))
+    r = ehcp("settings", "check")
+    assert r.exit_code == 1 and "password_env should be the name of an environment variable" in r.stdout
+    settings(store, **relay_settings(relay))
+    r = ehcp("settings", "check")
+    assert r.exit_code == 1 and "the environment variable EHCP_TEST_SMTP_PASSWORD is empty" in r.stdout
+    secret = tmp_path / "smtp-password"
+    secret.write_text(PASSWORD, encoding="utf-8")
+    secret.chmod(0o640)
+    settings(store, **relay_settings(relay, password_env=None, password_file=str(secret),
+                                     ca_file=str(tmp_path / "no-such-ca.pem")))
+    r = ehcp("settings", "check")
+    assert r.exit_code == 1
+    assert "can be read by other people" in r.stdout and "chmod 600" in r.stdout
+    assert "ca_file cannot be read" in r.stdout and "ehcp.toml: 2 problem(s)." in r.stderr
+    secret.chmod(0o600)
+    settings(store, **relay_settings(relay, password_env=None, password_file=str(secret)))
+    assert ehcp("settings", "check").exit_code == 0
