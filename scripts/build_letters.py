@@ -82,9 +82,9 @@ def invitation() -> None:
 
 
 def advice_request() -> None:
-    doc = letter("Request for advice: annual review of {{ child.name }}'s EHC plan")
+    doc = letter("Request for advice: annual review of {{ child.name }}’s EHC plan")
     k.para(doc, "The annual review meeting for {{ child.name }} is on {{ meeting_date }} at {{ meeting_time }}, "
-                "at {{ venue }}. We would like your advice about {{ child.first_name }}'s progress, and any "
+                "at {{ venue }}. We would like your advice about {{ child.first_name }}’s progress, and any "
                 "changes you recommend to the plan.")
     k.para(doc, ("b", "Please send your advice by {{ advice_due }}."),
            " We must send all the advice to everyone invited by {{ circulate_by }}, two weeks before the meeting "
@@ -159,7 +159,7 @@ def review_report() -> None:
     k.end_if(doc)
     k.heading(doc, "What happens next", 2)
     k.para(doc, "We will decide whether to keep the plan as it is, change it, or stop it. We will write to "
-                "{% if child.you %}you{% else %}{{ decision_maker.name }}{% endif %} by {{ decision_due }}, "
+                "you by {{ decision_due }}, "
                 "within four weeks of the meeting.")
     close(doc)
     save(doc, "review-report")
@@ -303,10 +303,10 @@ def amendment_notice() -> None:
     k.labelled(doc, "Why", "{{ reason }}")
     k.end_if(doc)
     k.para(doc, "With this letter we send you:")
-    for line in ("a copy of the plan you have now, which stays in force until we issue the new one;",
+    for line in ("a copy of the plan you have now, which stays in force until we issue the new one",
                  "a list of the changes, section by section: words we want to take out are struck through, and "
-                 "new words are in bold;",
-                 "the new plan with the changes shown, which you can step through in Word;"):
+                 "new words are in bold",
+                 "the new plan with the changes shown, which you can step through in Word"):
         k.para(doc, line, style="List Bullet")
     k.if_block(doc, "evidence")
     k.para(doc, "copies of the evidence for the changes:", style="List Bullet")
@@ -328,7 +328,7 @@ def amendment_notice() -> None:
            "{{ caseworker.name }}{% if caseworker.email|default('') %} at {{ caseworker.email }}{% endif %}.")
     k.heading(doc, "You can ask for a school or college", 2)
     k.para(doc, "You can ask for a school, college or other setting to be named in Section I. We must agree unless "
-                "it would not be suitable, or it would not be a good use of money or harm other pupils' learning. "
+                "it would not be suitable, or it would not be a good use of money or harm other pupils’ learning. "
                 "You can find schools and colleges in our Local Offer: {{ la.local_offer }}.")
     k.end_if(doc)
     k.add_timeline(doc)
@@ -353,7 +353,7 @@ def amended_plan_letter() -> None:
     k.para(doc, ("b", "Our answer: {{ r.answer }}. "), "{{ r.why }}")
     k.tag(doc, "endfor")
     k.end_if(doc)
-    k.labelled(doc, "Next annual review", "by {{ next_review_due }}. Changing the plan does not change this date")
+    k.labelled(doc, "Next annual review", "by {{ next_review_due }}. Changing the plan does not change this date.")
     k.add_glossary(doc, ("section-f", "tribunal", "mediation"))
     k.add_your_rights(doc)
     close(doc)
@@ -448,7 +448,9 @@ def request_decision() -> None:
     k.else_block(doc)
     k.para(doc, ("b", "We have said no."), " The plan you have now stays in force.")
     k.end_if(doc)
+    k.if_block(doc, "reason")
     k.labelled(doc, "Our reasons", "{{ reason }}")
+    k.end_if(doc)
     k.heading(doc, "What you can do next", 2)
     k.tag(doc, "for n in next_steps")
     k.para(doc, "{{ n }}", style="List Bullet")

@@ -1,8 +1,12 @@
-"""`make demo`: builds ./demo-store from the sample plans, renders every plan to Word, runs a whole annual review
-on one plan (letters in demo-store/out/), and prints the next term's due list and the drift report.
-Everything runs through the real `ehcp` command, as a caseworker would."""
+"""`make demo`: builds ./demo-store from the sample plans, renders every plan to Word, and writes the letters of
+a child's annual review (EHCP-0002), a young person's review (EHCP-0005, the decision maker), a progress update and
+an early review decision (EHCP-0003), and an amendment with the family's representations answered, then mediation
+and an appeal (EHCP-0004), all in demo-store/out/; then prints the next term's due list, the drift report and
+the management information. Everything runs through the real `ehcp` command, as a caseworker would.
+EHCP_DEMO_STORE=DIR builds the store elsewhere (tests/test_demo.py checks what the demo writes)."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -13,7 +17,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-STORE = ROOT / "demo-store"
+STORE = Path(os.environ.get("EHCP_DEMO_STORE") or ROOT / "demo-store").resolve()
 AUTHOR = "Demo Caseworker <demo.caseworker@example.org>"
 
 
@@ -63,7 +67,7 @@ def main() -> None:
     ehcp("render", "EHCP-0006", "--layout", "areas")
 
     print("\n== A whole annual review of EHCP-0002 (Year 6, moving to secondary) ==")
-    ehcp("review", "schedule", "EHCP-0002", "--meeting", "2026-11-10", "--date", "2026-10-20",
+    ehcp("review", "schedule", "EHCP-0002", "--meeting", "2026-11-10", "--date", "2026-09-29", "--time", "14:00",
          "--venue", "St Aidan's Church of England Primary School, meeting room 2")
     advice = STORE / "out" / "demo-advice.txt"
     advice.write_text("Ollie has made good progress with reading comprehension this term.\n", encoding="utf-8")
@@ -110,6 +114,8 @@ def main() -> None:
          "--why", f"{seq}=The school will hold two of the three sessions after lunch; the third has to be in the "
          "morning, when the specialist teacher visits.")
 
+    young_person_review()
+    between_reviews()
     disagreement()
 
     print("\n== Next term's reviews ==")
@@ -131,7 +137,66 @@ def main() -> None:
     print(f"\nmake demo: the plan store is {STORE}")
     print(f"make demo: {len(docs)} Word documents are in {STORE / 'out'}:")
     for d in docs:
-        print(f"  {d.relative_to(ROOT)}")
+        print(f"  {d.relative_to(ROOT) if d.is_relative_to(ROOT) else d}")
+
+
+def young_person_review() -> None:
+    """EHCP-0005: Rhys is 20 and decides for himself, so every letter speaks to him as "you" and his mother gets
+    a copy, not a letter of her own."""
+    print("\n== A young person's annual review: EHCP-0005 (20, the decision maker) ==")
+    pid = "EHCP-0005"
+    ehcp("review", "schedule", pid, "--meeting", "2026-12-08", "--date", "2026-10-27", "--time", "10:30",
+         "--venue", "Examplemouth College, student services room 4")
+    advice = STORE / "out" / "demo-advice-EHCP-0005.txt"
+    advice.write_text("Rhys keeps to his shift pattern and asks for help when he needs it.\n", encoding="utf-8")
+    for role, day in (("setting", "2026-11-12"), ("health", "2026-11-13"), ("social-care", "2026-11-16")):
+        ehcp("review", "advice", pid, "--from", role, "--file", str(advice), "--date", day)
+    ehcp("review", "circulate", pid, "--date", "2026-11-20")
+    form = yaml.safe_load(ehcp("review", "record", pid, "--form", capture=True))
+    form["attended"] = [{"name": "Rhys Llewellyn-Carter", "role": "young person"},
+                        {"name": "Bethan Llewellyn", "role": "parent"},
+                        {"name": "Priya Shah", "role": "LA SEN officer"}]
+    form["child_views"] = "Rhys said he likes working at the café and wants more shifts on his own."
+    form["family_views"] = "Bethan supports Rhys's wish to work more on his own."
+    form["preparing_for_adulthood"] = "Rhys wants paid work and his own flat within two years."
+    for row in form["progress"]:
+        row["status"], row["evidence"] = "on-track", "Job coach's shift record, autumn 2026."
+        for t in row["targets"]:
+            t["status"], t["evidence"] = "achieved", "Shift record, November 2026."
+    form["differences_of_opinion"] = []
+    record = STORE / "out" / "demo-meeting-EHCP-0005.yaml"
+    record.write_text(yaml.safe_dump(form, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    ehcp("review", "record", pid, "--file", str(record), "--date", "2026-12-08")
+    ehcp("review", "report", pid, "--date", "2026-12-15")
+    ehcp("review", "decide", pid, "--decision", "maintain", "--date", "2026-12-15",
+         "--reason", "The plan is working well and you are meeting your outcomes.")
+    said = ehcp("concern", "add", pid, "--from", "young-person", "--text", "My job coach did not come to two "
+                "shifts in January.", "--date", "2027-01-18", capture=True, stderr_too=True)
+    n = re.search(r"concern #(\d+)", said).group(1)
+    ehcp("concern", "respond", pid, n, "--text", "The job coach was ill. A second coach now covers any shift the "
+         "first one cannot do.", "--outcome", "resolved", "--date", "2027-01-25")
+
+
+def between_reviews() -> None:
+    """EHCP-0003: the school's termly progress return becomes the family's progress update, and the family's
+    request for an early review gets its own decision letter."""
+    print("\n== Between reviews: EHCP-0003's progress update and a request for an early review ==")
+    pid = "EHCP-0003"
+    progress = yaml.safe_load(ehcp("progress", "add", pid, "--form", capture=True))
+    progress["returned_by"] = {"name": "Mr T Adeyemi", "role": "SENCO"}
+    for row in progress["progress"]:
+        row["status"], row["evidence"] = "on-track", "Physiotherapist's log and class observation, autumn 2026."
+        row["next_steps"] = "Keep the same support next term."
+        for t in row["targets"]:
+            t["status"] = "on-track"
+    returned = STORE / "out" / "demo-progress-EHCP-0003.yaml"
+    returned.write_text(yaml.safe_dump(progress, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    ehcp("progress", "add", pid, "--file", str(returned), "--date", "2026-12-11")
+    ehcp("progress", "report", pid)
+    asked = ehcp("review", "request", pid, "--by", "parent", "--reason", "Jess has had surgery and now needs "
+                 "help with moving around school.", "--date", "2026-12-14", capture=True, stderr_too=True)
+    n = re.search(r"#(\d+)", asked).group(1)
+    ehcp("review", "request-decide", pid, n, "--decision", "agree", "--date", "2026-12-21")
 
 
 def family_edits(returned: Path, version1: Path) -> None:

@@ -89,9 +89,11 @@ def schedule(store: Store, pid: str, meeting: date, when: date, venue: str, time
     if notice < 14:
         warnings.append(f"only {notice} days' notice of the meeting: the law asks for at least 2 weeks (reg 20(3))")
     warnings += lint.warnings(plan, meeting)
+    advice_due = statutory.advice_return_due(meeting, opts, store.config.terms, asked=when)
+    warnings += _little_time_for_advice(when, advice_due)
     previous = latest(cycle, "review-scheduled")
     data: dict[str, Any] = {"meeting": meeting.isoformat(), "invitations_sent": when.isoformat(),
-                            "advice_due": statutory.advice_return_due(meeting, opts, store.config.terms).isoformat(),
+                            "advice_due": advice_due.isoformat(),
                             "venue": venue, "invitees": invitees(store, plan, when), "short_notice": notice < 14}
     if words:
         data["time"] = words
@@ -100,6 +102,17 @@ def schedule(store: Store, pid: str, meeting: date, when: date, venue: str, time
     with store.transaction("review-scheduled") as txn:
         event = txn.add_event(pid, "review-scheduled", when.isoformat(), data, by=txn.by)
     return Recorded(txn.commit, event, warnings)
+
+
+def _little_time_for_advice(asked: date, reply_by: date) -> list[str]:
+    """A warning when the advisers have fewer working days than a considered answer needs: the letters still go,
+    with the latest reply date that lets the advice be circulated on time."""
+    days = statutory.advice_reply_days(asked, reply_by)
+    if days >= statutory.ADVICE_REPLY_MIN_WORKING_DAYS:
+        return []
+    return [f"the advisers and the family have only {days} working day(s) to reply (by {reply_by}), so that the "
+            "advice can be circulated 2 weeks before the meeting: a later meeting, or invitations sent earlier, "
+            f"would give them the {statutory.ADVICE_REPLY_MIN_WORKING_DAYS} working days a considered answer needs"]
 
 
 def expected_advice(scheduled: dict) -> list[str]:

@@ -294,6 +294,10 @@ REQUEST_WORDS = {"early-review-decision": ("an early review of the plan",
                                            "We will hold an early review. We will write to you with the date."),
                  "personal-budget-decision": ("a personal budget",
                                               "We will work out the budget with you, and add it to Section J.")}
+# what the family can do once a request is agreed, until the review is held or the budget is set
+AGREED_STEPS = {"early-review-decision": "tell us anything you want the review to look at, before the meeting.",
+                "personal-budget-decision": "tell us how you would like to use the budget, before we agree it "
+                                            "with you."}
 
 
 def request_decision(store: Store, plan: dict, events: list[dict], event: dict, template: str, folder: Path,
@@ -307,13 +311,13 @@ def request_decision(store: Store, plan: dict, events: list[dict], event: dict, 
     steps = (["tell us if things change: you can ask again at any time;",
               "raise a concern or make a complaint if you are unhappy with how we decided;",
               "ask for mediation or disagreement resolution: " + str(store.config.la["mediation"]["name"]) + "."]
-             if event["decision"] != "agree" else ["tell us if anything changes before then."])
+             if event["decision"] != "agree" else [AGREED_STEPS[event["event"]]])
     if event["event"] == "personal-budget-decision" and event["decision"] != "agree":
         steps.insert(0, "ask us to think again: there is no appeal to the Tribunal about a personal budget;")
     return _simple_letter(store, plan, events, event, template, folder, rev,
                           {"request_date": long_date(req["date"]) if req else "an earlier date",
                            "requested_by": who, "request_words": asked, "agreed": event["decision"] == "agree",
-                           "agreed_words": agreed, "reason": event.get("reason") or "none given",
+                           "agreed_words": agreed, "reason": event.get("reason") or "",
                            "next_steps": steps}, [],
                           name="early-review-decision" if event["event"] == "early-review-decision"
                           else "budget-decision")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ehcp_docs.documents.letter_context import base_context, out_path, render_letter
+from ehcp_docs.documents.letter_context import base_context, family_letters, out_path, render_letter
 from ehcp_docs.documents.plan_context import long_date
 from ehcp_docs.errors import NotFound
 from ehcp_docs.model import forms
@@ -82,14 +82,25 @@ def progress_update(store: Store, pid: str, folder: Path, start: date | None, en
     ctx = base_context(store, plan, when, rev)
     who = latest["return"]["returned_by"]
     ctx.update(returned_by=f"{who.get('name') or 'the school'} ({who['role']})",
-               period=f"{long_date(returns[0]['date'])} to {long_date(latest['date'])}", outcomes=rows,
+               period=_period(returns, store.config.terms), outcomes=rows,
                family_message=latest["return"].get("family_message") or "",
                chart=Picture(charts.status_chart(items, columns, status, labels), 160,
                              charts.alt_text(items, columns, status, labels)),
                chart_note="The chart shows each outcome and interim target (rows) at each termly update (columns).")
     out = out_path(folder, pid, latest["date"], "progress-update")
-    return [render_letter(store, plan, "progress-update", ctx, out, f"Progress update {pid}", rev,
-                    [plan["child"]["name"]] + [r["id"] for r in rows])]
+    # every parent gets their own update, and a young person's parent a copy (issue 15.4), like every family letter
+    return family_letters(store, plan, "progress-update", ctx, out, f"Progress update {pid}", rev,
+                          [plan["child"]["name"]] + [r["id"] for r in rows])
+
+
+def _period(returns: list[dict], configured: list | None) -> str:
+    """The terms an update covers, in words ("the Autumn 2026 term", "the Autumn 2026 to Summer 2027 terms"):
+    a first update on one day is not "11 December 2026 to 11 December 2026"."""
+    from ehcp_docs import statutory
+
+    first, last = (statutory.meeting_term(date.fromisoformat(r["date"]), configured).words
+                   for r in (returns[0], returns[-1]))
+    return f"the {first} term" if first == last else f"the {first} to {last} terms"
 
 
 def term_columns(days: list[date], configured: list | None) -> list[str]:

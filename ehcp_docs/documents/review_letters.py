@@ -28,6 +28,9 @@ from ehcp_docs.model import plan as planmod
 from ehcp_docs.store import Store
 
 APPEALABLE_REVIEW_DECISIONS = ("maintain",)
+# invitees a family letter's "Copies to" leaves out: the family, who get their own letters, and the LA's SEN
+# officer, who signs it (a letter copied to its own author tells the reader nothing)
+NOT_COPIED = ("parent", "young-person", "la-sen-officer")
 # advice requests: the person or role written to when the plan names nobody (ehcp.toml [advice] may say more)
 ADVICE_ROLE_DEAR = {"health": "Designated Clinical Officer", "social-care": "Social Care Team Manager",
                     "setting": "SENCO"}
@@ -59,7 +62,7 @@ def invitation(store: Store, plan: dict, events: list[dict], event: dict, templa
                circulate_by=_long(circulate_by), views_by=long_date(event.get("advice_due")),
                contributions=contributions)
     out = out_path(folder, plan["id"], event["date"], "invitation")
-    others = [i["name"] for i in event["invitees"] if i["role"] not in ("parent", "young-person")]
+    others = [i["name"] for i in event["invitees"] if i["role"] not in NOT_COPIED]
     return family_letters(store, plan, template, ctx, out, f"Review invitation {plan['id']}", rev,
                           [plan["child"]["name"]], others)
 
@@ -150,7 +153,7 @@ def review_report(store: Store, plan: dict, events: list[dict], event: dict, tem
     out = out_path(folder, plan["id"], event["date"], "review-report")
     scheduled = next((e for e in reversed(events) if e["event"] == "review-scheduled" and e["seq"] < meeting["seq"]),
                      None)
-    others = [i["name"] for i in (scheduled or {}).get("invitees", []) if i["role"] not in ("parent", "young-person")]
+    others = [i["name"] for i in (scheduled or {}).get("invitees", []) if i["role"] not in NOT_COPIED]
     return family_letters(store, plan, template, ctx, out, f"Review report {plan['id']}", rev,
                           [plan["child"]["name"]] + [p["outcome"] for p in rec["progress"]], others)
 
@@ -213,8 +216,11 @@ def decision_timeline(store: Store, plan: dict, events: list[dict], event: dict 
             out["timeline"].append(_step(_long(d.interim_review_due), "an extra review, because the child is "
                                                                       "under five."))
     if transfer and kind != "cease":
-        out["timeline"].append(_step(_long(transfer), "the plan must name the next school or college.",
-                                     "tell us which school or college you would like."))
+        step = _step(_long(transfer), "the plan must name the next school or college.",
+                     "tell us which school or college you would like.")
+        # in date order: a transfer deadline in February comes before next November's review
+        before_review = review in out["timeline"] and d.next_review_due and transfer < d.next_review_due
+        out["timeline"].insert(out["timeline"].index(review) if before_review else len(out["timeline"]), step)
     return out
 
 

@@ -331,7 +331,8 @@ def add_letterhead(doc: Document) -> None:
 
 
 def add_date_and_addressee(doc: Document) -> None:
-    """The date, our reference and the addressee's name and address, then "Dear <name>".
+    """The date, our reference and the addressee's name and address, then "Dear <name>" (on a copy, the name of
+    the person the letter was written to).
     Letters go to the decision maker by name (rules section 8).
     Context: letter_date, reference*, addressee.name, addressee.address* (newlines become line breaks)."""
     labelled(doc, "Date", "{{ letter_date }}")
@@ -345,7 +346,10 @@ def add_date_and_addressee(doc: Document) -> None:
     if_block(doc, "copy_of|default('')")
     para(doc, ("b", "This is a copy of the letter we sent to {{ copy_of }}."))
     end_if(doc)
-    para(doc, "Dear {{ addressee.dear|default(addressee.name) }}")
+    # a copy is the letter as sent: it keeps the young person's "Dear", so a parent reading "your review" reads
+    # it as written to their son or daughter, not to them (issue 15.3)
+    para(doc, "Dear {% if copy_of|default('') %}{{ copy_of }}{% else %}{{ addressee.dear|default(addressee.name) }}"
+              "{% endif %}")
 
 
 GLOSSARY = {

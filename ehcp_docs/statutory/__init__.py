@@ -50,10 +50,12 @@ from ehcp_docs.statutory.dates import (
 )
 from ehcp_docs.statutory.due_lists import ReviewDue, due_in_term, phase_transfer_meeting_term, review_due_in
 from ehcp_docs.statutory.plan_deadlines import (
+                                       ADVICE_REPLY_MIN_WORKING_DAYS,
                                        EXTRA_STEPS,
                                        JSON_STEPS,
                                        Deadlines,
                                        Step,
+                                       advice_reply_days,
                                        advice_return_due,
                                        deadlines,
                                        exception_target,
@@ -111,6 +113,7 @@ __all__ = [
     "next_working_day", "period_beginning_with", "tribunal_extension", "within_12_months_starting", "within_days",
     "within_months_starting", "within_weeks", "ReviewDue", "due_in_term", "phase_transfer_meeting_term",
     "review_due_in", "EXTRA_STEPS", "JSON_STEPS", "Deadlines", "Step", "advice_return_due", "deadlines",
+    "ADVICE_REPLY_MIN_WORKING_DAYS", "advice_reply_days",
     "first_issued", "phase_transfer_due", "review_focus", "section_i_of", "transfer_of",
     "maintain_leaves_transfer_unnamed", "transfer_rule", "COUNTED", "DEFAULT_OPTIONS",
     "SEND_REGS_2014", "STEP_KEYS", "TRANSFER_RULES", "Options", "Rule", "RuleOptions", "all_rules", "due",

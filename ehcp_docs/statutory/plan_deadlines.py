@@ -39,7 +39,13 @@ from typing import Any
 from ehcp_docs.errors import InvalidPlan, StoreError
 from ehcp_docs.statutory.appeals import AppealTime, appeal_times, latest_appeal
 from ehcp_docs.statutory.child import decision_maker, is_under_five, plan_ends, year_group
-from ehcp_docs.statutory.dates import at_least_days_before, is_working_day, months_after, within_12_months_starting
+from ehcp_docs.statutory.dates import (
+    ONE_DAY,
+    at_least_days_before,
+    is_working_day,
+    months_after,
+    within_12_months_starting,
+)
 from ehcp_docs.statutory.disagreement import (
     cease_effective,
     is_compliance,
@@ -214,17 +220,46 @@ class Deadlines:
         return out
 
 
+# fewer working days than this between an advice request and its reply date is too little for a school or a
+# clinician to give considered advice (a local standard, not the law's: the law fixes only the circulation date)
+ADVICE_REPLY_MIN_WORKING_DAYS = 10
+
+
 def advice_return_due(meeting: date, options: RuleOptions = DEFAULT_OPTIONS,
-                      terms_config: Sequence[Mapping[str, Any]] | None = None) -> date:
+                      terms_config: Sequence[Mapping[str, Any]] | None = None, asked: date | None = None) -> date:
     """The date invitees are asked to send their advice back (recorded as `advice_due` when a review is
     scheduled): `advice_reply_working_days_before_circulation` working days before the circulation date
     (`advice_return_days_before_meeting` before the meeting, never later than reg 20(4)'s, which the option's
     lower bound of 14 days guarantees), so the advice can be copied and sent on time; a date in a school holiday
-    moves back to the last working day of the term before, when a school can still answer."""
-    reply = at_least_days_before(meeting, options.advice_return_days_before_meeting)
+    moves back to the last working day of the term before, when a school can still answer.
+
+    A reply date on or before the day of the request (`asked`: the invitations were sent late) would ask for
+    the impossible, so it becomes the latest working day in term after the request and before circulation; when
+    there is none, the circulation date itself (`advice_reply_days` tells the caseworker how little time that
+    leaves)."""
+    circulation = at_least_days_before(meeting, options.advice_return_days_before_meeting)
+    reply = circulation
     for _ in range(options.advice_reply_working_days_before_circulation):
         reply = previous_working_day(reply)
-    return _in_term(reply, terms_config)
+    reply = _in_term(reply, terms_config)
+    if asked is None or reply > asked:
+        return reply
+    day = previous_working_day(circulation)
+    while day > asked:
+        if _in_term(day, terms_config) == day:
+            return day
+        day = previous_working_day(day)
+    return max(circulation, asked)
+
+
+def advice_reply_days(asked: date, reply_by: date) -> int:
+    """The working days an adviser has between the request and the reply date (the request's own day not
+    counted): fewer than ADVICE_REPLY_MIN_WORKING_DAYS is too little for a considered answer."""
+    days, d = 0, asked
+    while d < reply_by:
+        d += ONE_DAY
+        days += is_working_day(d)
+    return days
 
 
 def previous_working_day(d: date) -> date:

@@ -231,3 +231,18 @@ def test_review_decide_refuses_before_writing(ehcp, store: Path, tmp_path: Path)
         s.close()
     assert err.value.exit_code == 1 and "Section I" in err.value.message and "ehcp edit" in (err.value.hint or "")
     assert snapshot(store) == before
+
+
+def test_invitations_sent_late_ask_for_advice_after_the_letter_and_warn(ehcp, store: Path, tmp_path: Path):
+    """Issue 15.5: invitations three weeks before the meeting would ask for advice back on the day they are
+    sent; the reply date becomes the last working day before circulation, and the caseworker is told how little
+    time that leaves. Invitations sent six weeks ahead keep the computed date, with no warning."""
+    r = ehcp("review", "schedule", PID, "--meeting", "2026-11-10", "--date", "2026-10-20")
+    assert r.exit_code == 0, r.stderr
+    assert "only 4 working day(s) to reply (by 2026-10-26)" in r.stderr
+    events = (store / "plans" / PID / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(events[-1])["advice_due"] == "2026-10-26"
+    r = ehcp("review", "schedule", PID, "--meeting", "2026-11-10", "--date", "2026-09-29")
+    assert r.exit_code == 0 and "working day(s) to reply" not in r.stderr
+    events = (store / "plans" / PID / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(events[-1])["advice_due"] == "2026-10-20"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_letters_read_back import _run, child_set, young_person_set
+from letter_sets import child_set, run, young_person_set
 
 from conftest import sample_files
 from ehcp_docs.documents import pdf
@@ -78,8 +78,8 @@ def progress_update(ehcp, tmp_path: Path, pid: str) -> None:
                 t["status"] = status
         f = tmp_path / f"progress-{day}.yaml"
         f.write_text(yaml.safe_dump(form, allow_unicode=True))
-        _run(ehcp, "progress", "add", pid, "--file", f, "--date", day)
-    _run(ehcp, "progress", "report", pid, "--out", tmp_path / "out")
+        run(ehcp, "progress", "add", pid, "--file", f, "--date", day)
+    run(ehcp, "progress", "report", pid, "--out", tmp_path / "out")
 
 
 def page_problems(docx: Path, made: Path) -> list[str]:
@@ -114,14 +114,14 @@ DEMO_KINDS = ("plan", "plan-areas", "proposed-plan-tracked", "proposed-plan", "s
 
 
 def test_every_document_kind_prints_cleanly(ehcp, tmp_path):
-    _run(ehcp, "add", *sample_files())
+    run(ehcp, "add", *sample_files())
     out = tmp_path / "out"
     for plan in sample_files():
-        _run(ehcp, "render", plan.stem, "--out", out)
-        _run(ehcp, "render", plan.stem, "--layout", "areas", "--out", out)
+        run(ehcp, "render", plan.stem, "--out", out)
+        run(ehcp, "render", plan.stem, "--layout", "areas", "--out", out)
     child, yp = child_set(ehcp, tmp_path / "child"), young_person_set(ehcp, tmp_path / "yp")
     assert child and yp
-    _run(ehcp, "lists", "--term", "spring-2027", "--today", "2026-11-28", "--out", out)
+    run(ehcp, "lists", "--term", "spring-2027", "--today", "2026-11-28", "--out", out)
     progress_update(ehcp, tmp_path, "EHCP-0003")
     docs = [p for p in sorted(tmp_path.rglob("*.docx")) if "-copy-" not in p.name]
     kinds: dict[str, Path] = {}

@@ -278,6 +278,26 @@ def test_advice_reply_date_never_falls_in_a_school_holiday():
     assert ts.advice_return_due(D("2027-11-10"), terms_config=terms) == D("2027-10-20")
 
 
+def test_advice_reply_date_is_always_after_the_request_and_before_circulation():
+    """Invitations sent late (issue 15.5): a reply date on or before the request's own day would ask for the
+    impossible; it becomes the latest working day in term before circulation."""
+    # meeting Tue 10 November 2026, circulation Tue 27 October: 5 working days before is Tue 20 October, the day
+    # the invitations go; Mon 26 October is a working day before circulation, after the request
+    late = ts.advice_return_due(D("2026-11-10"), asked=D("2026-10-20"))
+    assert D("2026-10-20") < late < D("2026-10-27") and late == D("2026-10-26")
+    assert ts.advice_reply_days(D("2026-10-20"), late) == 4
+    # asked in time: the date is as computed, and the advisers have the working days a considered answer needs
+    assert ts.advice_return_due(D("2026-11-10"), asked=D("2026-09-29")) == D("2026-10-20")
+    assert ts.advice_reply_days(D("2026-09-29"), D("2026-10-20")) == 15 >= ts.ADVICE_REPLY_MIN_WORKING_DAYS
+    # the summer holiday: asked on the first day of the autumn term for a meeting on 24 September, the reply date
+    # cannot go back to 21 July; it is the last term-time working day before circulation on 10 September
+    terms = [{"name": "summer-2027", "start": "2027-04-12", "end": "2027-07-21"},
+             {"name": "autumn-2027", "start": "2027-09-06", "end": "2027-12-17"}]
+    assert ts.advice_return_due(D("2027-09-24"), terms_config=terms, asked=D("2027-09-06")) == D("2027-09-09")
+    # no working day left between the request and circulation: the circulation date itself, never before the request
+    assert ts.advice_return_due(D("2027-09-24"), terms_config=terms, asked=D("2027-09-10")) == D("2027-09-10")
+
+
 def test_options_defaults():
     o = ts.RuleOptions.from_mapping({})
     assert (o.review_clock_from, o.under5_interval_months, o.meeting_lead_days, o.advice_return_days_before_meeting,
