@@ -43,7 +43,7 @@ def appeal_conceded() -> None:
                 "Until then, {{ child.poss }} plan stays as it is and all the help in it goes on.")
     k.para(doc, "If we miss a date, please tell {{ caseworker.name }} first. You can also contact the Tribunal "
                 "or {{ la.sendiass.name }}.")
-    k.add_disagreement_help(doc)
+    k.add_disagreement_help(doc, appeal_open=False)
     close(doc)
     save(doc, "appeal-conceded")
 
@@ -58,7 +58,7 @@ def order_compliance() -> None:
     k.if_block(doc, "late|default(false)")
     k.para(doc, "We are sorry that the plan is late.")
     k.end_if(doc)
-    k.labelled(doc, "Next annual review", "still by {{ next_review_due }}. This change does not move it")
+    k.labelled(doc, "Next annual review", "still by {{ next_review_due }}. This change does not move it.")
     k.para(doc, "We have also sent the plan to {{ setting_name }} and to the health service. The help in the "
                 "plan must be given from today.")
     k.para(doc, "If you think the plan does not do what {{ who_decided }} said, please tell {{ caseworker.name }} "

@@ -418,12 +418,19 @@ def add_contacts(doc: Document, level: int = 2) -> None:
     _caseworker(doc, level)
 
 
-def add_disagreement_help(doc: Document, level: int = 2) -> None:
+def add_disagreement_help(doc: Document, level: int = 2, *, appeal_open: bool = True) -> None:
     """For a letter about a disagreement that is not itself a decision (a mediation request acknowledged, an appeal
     not opposed): rules section 8's items 3 to 6 without the appeal paragraph: the mediation adviser's contact
-    details, disagreement resolution, free advice (SENDIASS, the Local Offer) and the caseworker.
+    details, disagreement resolution, free advice (SENDIASS, the Local Offer) and the caseworker. Once the
+    appeal is made and won (`appeal_open=False`: an appeal not opposed), "before you appeal, you must talk to a
+    mediation adviser" would only confuse: the adviser is offered for any new disagreement instead.
     Context: la.mediation.*, la.disagreement_resolution.*, la.sendiass.*, la.local_offer, caseworker.*."""
-    _mediation(doc, level)
+    if appeal_open:
+        _mediation(doc, level)
+    else:
+        heading(doc, "Mediation", level)
+        para(doc, "If we disagree again about the plan, you can still use mediation. It is free.")
+        para(doc, ("b", "Mediation adviser: "), "{{ la.mediation.name }}, " + contact("la.mediation") + ".")
     _disagreement_resolution(doc, level)
     add_contacts(doc, level)
 

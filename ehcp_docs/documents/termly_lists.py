@@ -112,14 +112,22 @@ def setting_addressee(store: Store, setting: str) -> dict[str, str]:
 EOTAS = re.compile(r"otherwise than in (a )?school|\bEOTAS\b", re.I)
 
 
+def _focus(r: DueRow) -> str:
+    """The letter's focus cell: "OVERDUE" first when the review is late, and no "-" beside it."""
+    words = "" if focus_text(r.focus) == "-" else focus_text(r.focus)
+    if not r.overdue:
+        return words or "-"
+    return f"OVERDUE: {words}" if words else "OVERDUE"
+
+
 def covering_letter(store: Store, term: Term, group: list[DueRow], out: Path, addressee: dict[str, str], intro: str,
                     today: date) -> Path:
     ctx = {"la": store.config.la, "caseworker": store.config.caseworker, "letter_date": long_date(today.isoformat()),
-           "reference": f"Termly list {term.name}", "addressee": addressee, "copy_of": "", "intro": intro,
+           "reference": f"Termly list, {term.words}", "addressee": addressee, "copy_of": "", "intro": intro,
            "term_name": term.season + " " + term.name.split("-")[1],
            "rows": [{"plan": r.plan, "name": r.name, "review_due": long_date(r.review_due.isoformat()),
                      "meeting_by": long_date(r.meeting_recommended_by.isoformat()),
-                     "focus": focus_text(r.focus) + (" (OVERDUE)" if r.overdue else "")}
+                     "focus": _focus(r)}
                     for r in group]}
     return render.render_document(render.find_template("termly-list-letter", store.root), ctx, out,
                                   spreadsheets.list_meta(store, f"Termly review list {term.name}"),

@@ -208,7 +208,7 @@ def _section_8(letter: str, items: dict) -> list[str]:
 def test_every_disagreement_letter_has_what_section_8_asks(ehcp, amended, tmp_path):
     import textstat
 
-    from tests.documents.test_letters_read_back import body
+    from tests.documents.letter_sets import body
 
     out = tmp_path / "out"
     ok(ehcp("mediation", "contact", PID, "--wants-mediation", "yes", "--date", "2026-10-26", "--out", out))

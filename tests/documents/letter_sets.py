@@ -113,6 +113,57 @@ def young_person_meeting(ehcp, tmp_path: Path) -> Path:
     return f
 
 
+def disagreement_set(ehcp, tmp_path: Path) -> dict[str, str]:
+    """EHCP-0004 (Year 11): an amendment whose representation is not accepted, the family's mediation contact,
+    an appeal the LA does not oppose, and the plan amended to comply; EHCP-0001: an amendment withdrawn. The
+    letters of a disagreement, pinned as the review letters are. {"<plan>/<file name>": text}."""
+    pid, out = "EHCP-0004", tmp_path / "out"
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    plan = yaml.safe_load(ehcp("show", pid, "--json").stdout)
+    plan["sections"]["F"]["provision"][0]["frequency"] = "3 sessions a week in term time"
+    proposal = tmp_path / "proposed-0004.yaml"
+    proposal.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    run(ehcp, "amend", "propose", pid, "--file", proposal, "--date", "2026-10-12", "--context", "outside-review",
+        "--reason", "New advice from the specialist teacher.", "--no-evidence", "The advice was given at a "
+        "meeting with the family.", "--out", out)
+    said = run(ehcp, "amend", "respond", pid, "--text", "We want five sessions a week.", "--date", "2026-10-20")
+    n = re.search(r"representations #(\d+)", said).group(1)
+    run(ehcp, "amend", "issue", pid, "--answer", f"{n}=not-accepted", "--why", f"{n}=The specialist teacher "
+        "advises three sessions; five would take Kacper out of too many lessons.", "--date", "2026-10-23",
+        "--out", out)
+    run(ehcp, "mediation", "contact", pid, "--wants-mediation", "yes", "--about", "education", "--date",
+        "2026-10-26", "--out", out)
+    run(ehcp, "mediation", "held", pid, "--outcome", "not-agreed", "--date", "2026-11-16")
+    run(ehcp, "mediation", "certificate", pid, "--date", "2026-11-18")
+    run(ehcp, "appeal", "register", pid, "--against", "amended-plan", "--about", "F", "--date", "2026-11-25",
+        "--reference", "EH123/26/00042")
+    run(ehcp, "appeal", "concede", pid, "--kind", "amend", "--date", "2026-12-14", "--out", out)
+    plan = yaml.safe_load(ehcp("show", pid, "--json").stdout)
+    plan["sections"]["F"]["provision"][0]["frequency"] = "5 sessions a week in term time"
+    ordered = tmp_path / "ordered-0004.yaml"
+    ordered.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    run(ehcp, "amend", "propose", pid, "--file", ordered, "--date", "2026-12-21", "--no-evidence",
+        "The change is the one the appeal asked for.", "--out", out)
+    run(ehcp, "amend", "issue", pid, "--date", "2027-01-11", "--out", out)
+    withdrawn = yaml.safe_load(ehcp("show", "EHCP-0001", "--json").stdout)
+    withdrawn["sections"]["F"]["provision"][0]["frequency"] = "2 sessions a week"
+    proposal = tmp_path / "proposed-0001.yaml"
+    proposal.write_text(yaml.safe_dump(withdrawn, allow_unicode=True), encoding="utf-8")
+    run(ehcp, "amend", "propose", "EHCP-0001", "--file", proposal, "--date", "2026-11-02", "--context",
+        "outside-review", "--no-evidence", "The nursery asked for this change.", "--out", out)
+    run(ehcp, "amend", "withdraw", "EHCP-0001", "--reason", "The nursery's new report shows no change is needed.",
+        "--date", "2026-11-09", "--out", out)
+    return {f"{p.parent.name}/{p.name}": docx_text(p) for p in sorted(out.glob("*/*.docx"))}
+
+
+def termly_list_letters(ehcp, tmp_path: Path) -> dict[str, str]:
+    """The covering letters of next term's lists: to each setting's head teacher, the LA's EOTAS lead, health
+    and social care."""
+    out = tmp_path / "lists"
+    run(ehcp, "lists", "--term", "spring-2027", "--today", "2026-11-28", "--out", out)
+    return {p.name: docx_text(p) for p in sorted(out.rglob("*-letter.docx"))}
+
+
 def kind_of(name: str) -> str:
     """The document kind of a file name: `2026-12-10-concern-response-17-copy-2.docx` -> `concern-response`."""
     return re.sub(r"^\d{4}-\d{2}-\d{2}-|(-\d+)?(-copy-\d+)?\.docx$", "", name)
@@ -128,3 +179,14 @@ def both_sets(ehcp, tmp_path: Path) -> tuple[dict[str, str], dict[str, str]]:
     """The sample plans added, then the child's set and the young person's set: {file name: text}."""
     run(ehcp, "add", *sample_files())
     return child_set(ehcp, tmp_path / "child"), young_person_set(ehcp, tmp_path / "yp")
+
+
+CONTACT = re.compile(r"https?://\S+|\S+@\S+|\b0\d{3,4}[ \d]{6,9}\b")
+
+
+def body(text: str) -> str:
+    """The sentences a family reads: lines of 6 words or more ending as a sentence (not the letterhead, address
+    block, header, footer or signature), with web addresses, email addresses and phone numbers taken out: the
+    syllables of "send@examplemediation.example.org" say nothing about how plainly a letter is written."""
+    lines = [CONTACT.sub("", line) for line in text.splitlines() if line.rstrip().endswith((".", "?", ";", ":"))]
+    return "\n".join(line for line in lines if len(line.split()) >= 6)

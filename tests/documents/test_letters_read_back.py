@@ -8,23 +8,12 @@ import re
 from datetime import date, datetime
 
 import textstat
-from letter_sets import both_sets, family, kind_of
+from letter_sets import body, both_sets, family, kind_of
 
 from ehcp_docs import statutory
 
 ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 APPEAL_DATE = "The last day to appeal is"
-
-
-CONTACT = re.compile(r"https?://\S+|\S+@\S+|\b0\d{3,4}[ \d]{6,9}\b")
-
-
-def body(text: str) -> str:
-    """The sentences a family reads: lines of 6 words or more ending as a sentence (not the letterhead, address
-    block, header, footer or signature), with web addresses, email addresses and phone numbers taken out: the
-    syllables of "send@examplemediation.example.org" say nothing about how plainly a letter is written."""
-    lines = [CONTACT.sub("", line) for line in text.splitlines() if line.rstrip().endswith((".", "?", ";", ":"))]
-    return "\n".join(line for line in lines if len(line.split()) >= 6)
 
 
 def test_every_letter_kind_read_back_for_a_child_and_a_young_person(ehcp, tmp_path):
