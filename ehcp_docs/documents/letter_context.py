@@ -31,11 +31,16 @@ def voice(plan: dict, on: date) -> dict[str, Any]:
     """How a letter names the child: "you" / "your" to a young person who decides, the first name otherwise.
     Templates write `{{ child.poss }} plan`, `{{ child.subj }} can`, `{{ child.obj }}`, so one template speaks
     either way; `you` tells a template which."""
-    child = plan["child"]
-    first = _first_name(child)
     if speaks_to_young_person(plan, on):
         return {"you": True, "subj": "you", "subj_cap": "You", "obj": "you", "poss": "your", "poss_cap": "Your",
                 "is": "you are", "has": "you have"}
+    return third_person(plan)
+
+
+def third_person(plan: dict) -> dict[str, Any]:
+    """The child or young person by first name: in a letter to a professional (an advice request), a young
+    person who decides is still "Rhys", never "you"."""
+    first = _first_name(plan["child"])
     poss = f"{first}’s"
     return {"you": False, "subj": first, "subj_cap": first, "obj": first, "poss": poss, "poss_cap": poss,
             "is": f"{first} is", "has": f"{first} has"}

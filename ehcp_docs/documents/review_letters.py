@@ -20,6 +20,7 @@ from ehcp_docs.documents.letter_context import (
     family_letters,
     out_path,
     render_letter,
+    third_person,
     voice,
 )
 from ehcp_docs.documents.plan_context import long_date
@@ -96,6 +97,7 @@ def advice_request(store: Store, plan: dict, events: list[dict], event: dict, te
         dear = advice_dear(store, plan, inv)
         addressee = {"name": dear, "dear": dear, "address": inv.get("organisation", ""), "role": inv["role"]}
         ctx = base_context(store, plan, when, rev, addressee)
+        ctx["child"] = {**ctx["child"], **third_person(plan)}  # written to a professional, about the child
         secs = provision_sections.get(inv["role"], ("F", "G", "H1", "H2"))
         ctx.update(meeting_date=long_date(event["meeting"]), meeting_time=event.get("time") or "a time to be "
                    "confirmed", venue=event.get("venue") or "a place to be confirmed",

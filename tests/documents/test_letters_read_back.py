@@ -89,6 +89,9 @@ def a_young_person_who_decides_is_spoken_to(both):
             continue
         assert "Rhys\u2019s" not in text and "Rhys's" not in text, name
         assert "write to Rhys" not in text, name
+    for role in ("health", "setting", "social-care"):  # to a professional, he is Rhys, not "you"
+        request = yp[f"2026-09-29-advice-request-{role}.docx"]
+        assert "About: Rhys Llewellyn-Carter, born" in request and "your EHC plan" not in request, role
     decision = yp["2026-11-24-decision-maintain.docx"]
     assert "keep your EHC plan as it is" in decision and "Dear Rhys Llewellyn-Carter" in decision
     assert "Copies to:" in decision and "Bethan Llewellyn (copy)" in decision
