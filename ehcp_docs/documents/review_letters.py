@@ -235,10 +235,15 @@ def _amend_timeline(plan: dict, events: list[dict], event: dict | None, v: dict)
         else statutory.due("representations", served)
     final = date.fromisoformat(notice["final_plan_due"]) if notice and notice.get("final_plan_due") \
         else statutory.due("final_plan", served)
-    steps = [] if notice else [_step(_long(served), "we send you the changes we propose.")]
-    steps += [_step(_long(views), "the last day to send us your views on the changes.",
+    # before the changes are sent, the later dates are the latest they can be: a notice sent sooner brings them
+    # forward, and the notice then gives the family's own date (so the two letters never disagree)
+    latest = "" if notice else " at the latest"
+    steps = [] if notice else [_step(_long(served), "the last day for us to send you the changes we propose.")]
+    steps += [_step(_long(views) + latest, "the last day to send us your views on the changes."
+                    + ("" if notice else " If we send the changes sooner, this day comes sooner: the letter with "
+                                         "the changes gives your date."),
                     "tell us what you think, ask to meet us, or ask for a school or college."),
-              _step(_long(final), "the last day for us to send you the final amended plan.",
+              _step(_long(final) + latest, "the last day for us to send you the final amended plan.",
                     "appeal, once you have the final plan. It will tell you how and by when.")]
     return {"intro": f"We have decided to change {v['poss']} EHC plan. You cannot appeal yet: you can appeal once "
                      "we send the final plan. This is what happens next.",
