@@ -31,12 +31,8 @@ def child_set(ehcp, tmp_path: Path) -> dict[str, str]:
     run(ehcp, "review", "report", pid, "--date", "2026-11-17", "--out", out)
     run(ehcp, "review", "decide", pid, "--decision", "amend", "--date", "2026-11-24", "--reason",
          "The therapist advises more sessions.", "--out", out)
-    plan = yaml.safe_load(ehcp("show", pid, "--json").stdout)
-    plan["sections"]["F"]["provision"][0]["frequency"] = "4 sessions a week in term time"
-    proposal = tmp_path / "proposed.yaml"
-    proposal.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
-    run(ehcp, "amend", "propose", pid, "--file", proposal, "--date", "2026-11-24", "--no-evidence",
-         "The advice was in the review report.", "--out", out)
+    propose_f1(ehcp, tmp_path, pid, "4 sessions a week in term time", "2026-11-24", out, "--no-evidence",
+               "The advice was in the review report.")
     said = run(ehcp, "amend", "respond", pid, "--text", "We agree.", "--date", "2026-11-30")
     n = re.search(r"representations #(\d+)", said).group(1)
     run(ehcp, "amend", "issue", pid, "--answer", f"{n}=accepted", "--why", f"{n}=Thank you.", "--date",
@@ -65,6 +61,17 @@ def child_set(ehcp, tmp_path: Path) -> dict[str, str]:
     run(ehcp, "progress", "add", pid, "--file", returned, "--date", "2026-12-11")
     run(ehcp, "progress", "report", pid, "--out", out)
     return {p.name: docx_text(p) for p in (out / pid).glob("*.docx")}
+
+
+def propose_f1(ehcp, tmp_path: Path, pid: str, frequency: str, day: str, out: Path, *options: str) -> None:
+    """Proposes the plan in force with its first Section F item's frequency changed (`amend propose`, with
+    `options`), its letters written to `out`."""
+    plan = yaml.safe_load(ehcp("show", pid, "--json").stdout)
+    plan["sections"]["F"]["provision"][0]["frequency"] = frequency
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    proposal = tmp_path / f"proposed-{pid}-{day}.yaml"
+    proposal.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    run(ehcp, "amend", "propose", pid, "--file", proposal, "--date", day, *options, "--out", out)
 
 
 def concerns(ehcp, pid: str, by: str, outcomes: tuple[str, ...], day: str, out: Path) -> None:
@@ -96,21 +103,20 @@ def young_person_set(ehcp, tmp_path: Path) -> dict[str, str]:
 
 
 def young_person_meeting(ehcp, tmp_path: Path) -> Path:
-    """EHCP-0005's meeting record: Rhys, his mother and the caseworker came; his views are his own."""
-    form = yaml.safe_load(ehcp("review", "record", "EHCP-0005", "--form").stdout)
+    """EHCP-0005's meeting record: every status set (conftest.filled_form), and Rhys, his mother and the
+    caseworker came; his views are his own."""
+    path = filled_form(ehcp, tmp_path, "EHCP-0005")
+    form = yaml.safe_load(path.read_text(encoding="utf-8"))
+    form.update(attended=[{"name": "Rhys Llewellyn-Carter", "role": "young person"},
+                          {"name": "Bethan Llewellyn", "role": "parent"},
+                          {"name": "Priya Shah", "role": "LA SEN officer"}],
+                child_views="I like my job at the café. I want more shifts on my own.",
+                family_views="Bethan is proud of how Rhys copes at work.",
+                preparing_for_adulthood="Rhys wants paid work and his own flat within two years.")
     for row in form["progress"]:
-        row["status"], row["evidence"] = "on-track", "Job coach's shift record."
-        for t in row["targets"]:
-            t["status"] = "achieved"
-    form["attended"] = [{"name": "Rhys Llewellyn-Carter", "role": "young person"},
-                        {"name": "Bethan Llewellyn", "role": "parent"},
-                        {"name": "Priya Shah", "role": "LA SEN officer"}]
-    form["child_views"] = "I like my job at the café. I want more shifts on my own."
-    form["family_views"] = "Bethan is proud of how Rhys copes at work."
-    form["preparing_for_adulthood"] = "Rhys wants paid work and his own flat within two years."
-    f = tmp_path / "meeting-EHCP-0005.yaml"
-    f.write_text(yaml.safe_dump(form, allow_unicode=True), encoding="utf-8")
-    return f
+        row["evidence"] = "Job coach's shift record."
+    path.write_text(yaml.safe_dump(form, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 def disagreement_set(ehcp, tmp_path: Path) -> dict[str, str]:
@@ -118,14 +124,9 @@ def disagreement_set(ehcp, tmp_path: Path) -> dict[str, str]:
     an appeal the LA does not oppose, and the plan amended to comply; EHCP-0001: an amendment withdrawn. The
     letters of a disagreement, pinned as the review letters are. {"<plan>/<file name>": text}."""
     pid, out = "EHCP-0004", tmp_path / "out"
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    plan = yaml.safe_load(ehcp("show", pid, "--json").stdout)
-    plan["sections"]["F"]["provision"][0]["frequency"] = "3 sessions a week in term time"
-    proposal = tmp_path / "proposed-0004.yaml"
-    proposal.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
-    run(ehcp, "amend", "propose", pid, "--file", proposal, "--date", "2026-10-12", "--context", "outside-review",
-        "--reason", "New advice from the specialist teacher.", "--no-evidence", "The advice was given at a "
-        "meeting with the family.", "--out", out)
+    propose_f1(ehcp, tmp_path, pid, "3 sessions a week in term time", "2026-10-12", out, "--context",
+               "outside-review", "--reason", "New advice from the specialist teacher.", "--no-evidence",
+               "The advice was given at a meeting with the family.")
     said = run(ehcp, "amend", "respond", pid, "--text", "We want five sessions a week.", "--date", "2026-10-20")
     n = re.search(r"representations #(\d+)", said).group(1)
     run(ehcp, "amend", "issue", pid, "--answer", f"{n}=not-accepted", "--why", f"{n}=The specialist teacher "
@@ -138,19 +139,11 @@ def disagreement_set(ehcp, tmp_path: Path) -> dict[str, str]:
     run(ehcp, "appeal", "register", pid, "--against", "amended-plan", "--about", "F", "--date", "2026-11-25",
         "--reference", "EH123/26/00042")
     run(ehcp, "appeal", "concede", pid, "--kind", "amend", "--date", "2026-12-14", "--out", out)
-    plan = yaml.safe_load(ehcp("show", pid, "--json").stdout)
-    plan["sections"]["F"]["provision"][0]["frequency"] = "5 sessions a week in term time"
-    ordered = tmp_path / "ordered-0004.yaml"
-    ordered.write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
-    run(ehcp, "amend", "propose", pid, "--file", ordered, "--date", "2026-12-21", "--no-evidence",
-        "The change is the one the appeal asked for.", "--out", out)
+    propose_f1(ehcp, tmp_path, pid, "5 sessions a week in term time", "2026-12-21", out, "--no-evidence",
+               "The change is the one the appeal asked for.")
     run(ehcp, "amend", "issue", pid, "--date", "2027-01-11", "--out", out)
-    withdrawn = yaml.safe_load(ehcp("show", "EHCP-0001", "--json").stdout)
-    withdrawn["sections"]["F"]["provision"][0]["frequency"] = "2 sessions a week"
-    proposal = tmp_path / "proposed-0001.yaml"
-    proposal.write_text(yaml.safe_dump(withdrawn, allow_unicode=True), encoding="utf-8")
-    run(ehcp, "amend", "propose", "EHCP-0001", "--file", proposal, "--date", "2026-11-02", "--context",
-        "outside-review", "--no-evidence", "The nursery asked for this change.", "--out", out)
+    propose_f1(ehcp, tmp_path, "EHCP-0001", "2 sessions a week", "2026-11-02", out, "--context", "outside-review",
+               "--no-evidence", "The nursery asked for this change.")
     run(ehcp, "amend", "withdraw", "EHCP-0001", "--reason", "The nursery's new report shows no change is needed.",
         "--date", "2026-11-09", "--out", out)
     return {f"{p.parent.name}/{p.name}": docx_text(p) for p in sorted(out.glob("*/*.docx"))}
