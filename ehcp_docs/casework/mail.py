@@ -84,7 +84,7 @@ def relay(settings: Mapping[str, Any], store_root: Path) -> Relay:
     if problems:
         raise StoreError(problems[0] if len(problems) == 1 else
                          f"ehcp.toml [smtp] has {len(problems)} problems, so ehcp cannot send email",
-                         messages=problems if len(problems) > 1 else [], hint=_hint(problems))
+                         messages=problems if len(problems) > 1 else [], hint=_hint(smtp))
     security = _security(smtp)
     return Relay(host=str(smtp["host"]).strip(), port=int(smtp.get("port") or DEFAULT_PORTS[security]),
                  sender=str(smtp["from"]).strip(), security=security, username=str(smtp.get("username") or ""),
@@ -95,12 +95,9 @@ def relay(settings: Mapping[str, Any], store_root: Path) -> Relay:
 
 def relay_problems(smtp: Mapping[str, Any], store_root: Path) -> list[str]:
     """Every problem of an `[smtp]` table, each naming its key, for `ehcp send` and `ehcp settings check` alike:
-    a caseworker fixing the settings should see them all at once, not one per try."""
-    out = []
-    if "password" in smtp:
-        out.append("ehcp.toml [smtp] password: a password must never be kept in the settings (they are committed "
-                   "and shared): remove it, change the password, and set password_env or password_file instead")
-    out += [f"ehcp.toml [smtp] needs {key} ({why})" for key, why in
+    a caseworker fixing the settings should see them all at once, not one per try. (A `password` key never gets
+    here: config.unknown_keys refuses it when the settings are read.)"""
+    out = [f"ehcp.toml [smtp] needs {key} ({why})" for key, why in
             (("host", "the relay's name, from IT"), ("from", "the address letters are sent from"))
             if not isinstance(smtp.get(key), str) or not smtp[key].strip()]
     for key in ("host", "from", "username", "password_env", "password_file", "ca_file", "reply_to"):
@@ -141,11 +138,10 @@ def _number_problems(smtp: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def _hint(problems: list[str]) -> str:
-    if any("needs host" in p or "needs from" in p for p in problems):
+def _hint(smtp: Mapping[str, Any]) -> str:
+    """The example table when the relay's host or sender is missing, else where to see every problem."""
+    if not all(isinstance(smtp.get(k), str) and smtp[k].strip() for k in ("host", "from")):
         return FIX
-    if any("[smtp] password:" in p for p in problems):
-        return "Remove it, change the password, and set password_env or password_file instead."
     return "Correct ehcp.toml [smtp] (`ehcp settings check` lists every problem)."
 
 

@@ -185,9 +185,8 @@ def settings_problems(root: Path) -> list[str]:
 def sending_problems(root: Path, environ: Mapping[str, str] | None = None) -> list[str]:
     """What would stop `ehcp send` for this person on this computer (the relay's password not set, its file
     readable by others): checked by `ehcp settings check`, not by `settings commit`, which a colleague who never
-    sends may run. Empty when the store sends no email or its settings already have problems."""
-    if settings_problems(root):
-        return []
+    sends may run. Ask only once settings_problems(root) finds none (it is then safe to build the relay). Empty
+    when the store sends no email."""
     settings = config.load(root / CONFIG_NAME)
     if not settings.data.get("smtp"):
         return []

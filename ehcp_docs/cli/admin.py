@@ -134,7 +134,7 @@ def settings_check(ctx: click.Context) -> None:
     """Check ehcp.toml as it is now: required details, unknown tables and keys, rule options, and the mail relay
     ([smtp]: TLS, port, sender, and that your password is set and kept where only you can read it)."""
     root = find_root((ctx.find_root().obj or {}).get("store"))
-    problems = upkeep.settings_problems(root) + upkeep.sending_problems(root)
+    problems = upkeep.settings_problems(root) or upkeep.sending_problems(root)
     for p in problems:
         output.data(f"problem: {p}")
     output.info(f"ehcp.toml: {len(problems)} problem(s)." if problems else "ehcp.toml is valid.")

@@ -425,21 +425,22 @@ def add_disagreement_help(doc: Document, level: int = 2, *, appeal_open: bool = 
     appeal is made and won (`appeal_open=False`: an appeal not opposed), "before you appeal, you must talk to a
     mediation adviser" would only confuse: the adviser is offered for any new disagreement instead.
     Context: la.mediation.*, la.disagreement_resolution.*, la.sendiass.*, la.local_offer, caseworker.*."""
-    if appeal_open:
-        _mediation(doc, level)
-    else:
-        heading(doc, "Mediation", level)
-        para(doc, "If we disagree again about the plan, you can still use mediation. It is free.")
-        para(doc, ("b", "Mediation adviser: "), "{{ la.mediation.name }}, " + contact("la.mediation") + ".")
+    _mediation(doc, level, BEFORE_APPEAL if appeal_open else "If we disagree again about the plan, you can still "
+                                                                 "use mediation. It is free.")
     _disagreement_resolution(doc, level)
     add_contacts(doc, level)
 
 
-def _mediation(doc: Document, level: int) -> None:
+BEFORE_APPEAL = ("Before you appeal, you must talk to a mediation adviser. The adviser gives you a certificate. "
+                 "You do not need one if you only want to appeal about the school named in Section I. "
+                 "You do not have to take part in mediation itself.")
+
+
+def _mediation(doc: Document, level: int, words: str = BEFORE_APPEAL) -> None:
+    """The mediation paragraph (`words`: by default the reg 32 information before an appeal) and the adviser's
+    contact details."""
     heading(doc, "Mediation", level)
-    para(doc, "Before you appeal, you must talk to a mediation adviser. The adviser gives you a certificate. "
-              "You do not need one if you only want to appeal about the school named in Section I. "
-              "You do not have to take part in mediation itself.")
+    para(doc, words)
     para(doc, ("b", "Mediation adviser: "),
          "{{ la.mediation.name }}, " + contact("la.mediation") + ".")
 

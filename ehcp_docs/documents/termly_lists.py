@@ -114,10 +114,10 @@ EOTAS = re.compile(r"otherwise than in (a )?school|\bEOTAS\b", re.I)
 
 def _focus(r: DueRow) -> str:
     """The letter's focus cell: "OVERDUE" first when the review is late, and no "-" beside it."""
-    words = "" if focus_text(r.focus) == "-" else focus_text(r.focus)
+    words = focus_text(r.focus)
     if not r.overdue:
-        return words or "-"
-    return f"OVERDUE: {words}" if words else "OVERDUE"
+        return words
+    return "OVERDUE" if words == "-" else f"OVERDUE: {words}"
 
 
 def covering_letter(store: Store, term: Term, group: list[DueRow], out: Path, addressee: dict[str, str], intro: str,
